@@ -1,0 +1,117 @@
+import { stat } from 'node:fs/promises';
+import { UserError } from '../errors.js';
+import { diagnoseCsv } from './csv-diagnosis.js';
+import { type Database, duckdbMessage, type ProgressListener } from './database.js';
+import { type DataFormat, formatFromPath, readerSql } from './format.js';
+import { type ColumnKind, isStringType, kindOf } from './kinds.js';
+import { quoteIdent, quoteLiteral, toNumber } from './sql.js';
+
+export interface DataSpec {
+  /** A file path or a glob (`data/*.parquet`). */
+  path: string;
+  format?: DataFormat | undefined;
+}
+
+export interface ColumnInfo {
+  name: string;
+  /** The DuckDB logical type, e.g. DOUBLE, VARCHAR, TIMESTAMP. */
+  type: string;
+  kind: ColumnKind;
+}
+
+export interface Dataset {
+  /** The DuckDB table holding the rows in file order. */
+  table: string;
+  files: string[];
+  format: DataFormat;
+  columns: ColumnInfo[];
+  rowCount: number;
+}
+
+const GLOB_CHARS = /[*?[{]/;
+
+export async function resolveFiles(db: Database, path: string): Promise<string[]> {
+  if (GLOB_CHARS.test(path)) {
+    const rows = await db.rows<{ file: string }>(`SELECT file FROM glob(${quoteLiteral(path)}) ORDER BY file`);
+    if (rows.length === 0) throw new UserError(`${path}: no files match this pattern.`);
+    return rows.map((r) => r.file);
+  }
+  const info = await stat(path).catch(() => undefined);
+  if (!info) throw new UserError(`${path}: no such file.`);
+  if (info.isDirectory()) {
+    throw new UserError(`${path}: is a directory. Expected a data file or a glob such as '${path}/*.parquet'.`);
+  }
+  return [path];
+}
+
+function formatOfFiles(files: readonly string[], explicit: DataFormat | undefined): DataFormat {
+  if (explicit) return explicit;
+  const formats = new Set(files.map(formatFromPath));
+  if (formats.size > 1) {
+    throw new UserError(`${files.join(', ')}: files of different formats (${[...formats].join(', ')}) in one data set.`);
+  }
+  return formatFromPath(files[0] ?? '');
+}
+
+async function explainReadFailure(files: readonly string[], format: DataFormat, err: unknown): Promise<UserError> {
+  if (format === 'csv' || format === 'tsv') {
+    for (const file of files) {
+      const fault = await diagnoseCsv(file, format === 'tsv' ? '\t' : ',');
+      if (fault) return new UserError(`${file}: malformed ${format.toUpperCase()}: ${fault}.`);
+    }
+  }
+  const message = duckdbMessage(err).replace(/^[A-Za-z ]+Error: /, '');
+  const lines = String(err instanceof Error ? err.message : err).split('\n');
+  const reason = lines.find((l) => /not utf-8|Invalid unicode/i.test(l));
+  const where = files.length === 1 ? files[0] : `${files.length} files (${files[0]}, …)`;
+  return new UserError(`${where}: cannot read as ${format.toUpperCase()}: ${reason?.trim() ?? message}`);
+}
+
+/**
+ * Reads files into a DuckDB table, keeping file order in `rowid`, and tells
+ * the kind of each column.
+ */
+export async function loadDataset(
+  db: Database,
+  spec: DataSpec,
+  options: { table?: string; onProgress?: ProgressListener } = {},
+): Promise<Dataset> {
+  const table = options.table ?? 'dataset';
+  const files = await resolveFiles(db, spec.path);
+  const format = formatOfFiles(files, spec.format);
+  for (const file of files) {
+    const info = await stat(file);
+    if (info.size === 0) throw new UserError(`${file}: file is empty. Expected a header and rows of data.`);
+  }
+  try {
+    await db.run(
+      `CREATE OR REPLACE TEMP TABLE ${quoteIdent(table)} AS SELECT * FROM ${readerSql(files, format)}`,
+      options.onProgress,
+    );
+  } catch (err) {
+    throw await explainReadFailure(files, format, err);
+  }
+  const rowCount = toNumber((await db.first(`SELECT count(*) AS n FROM ${quoteIdent(table)}`)).n) ?? 0;
+  const columns = await describeColumns(db, table);
+  return { table, files, format, columns, rowCount };
+}
+
+export async function describeColumns(db: Database, table: string): Promise<ColumnInfo[]> {
+  const described = await db.rows<{ column_name: string; column_type: string }>(`DESCRIBE ${quoteIdent(table)}`);
+  const strings = described.filter((c) => isStringType(c.column_type) && c.column_type === 'VARCHAR');
+  const cardinality = new Map<string, { distinct: number; nonNull: number }>();
+  if (strings.length > 0) {
+    const selects = strings.flatMap((c, i) => [
+      `approx_count_distinct(${quoteIdent(c.column_name)}) AS d${i}`,
+      `count(${quoteIdent(c.column_name)}) AS n${i}`,
+    ]);
+    const row = await db.first(`SELECT ${selects.join(', ')} FROM ${quoteIdent(table)}`);
+    strings.forEach((c, i) => {
+      cardinality.set(c.column_name, { distinct: toNumber(row[`d${i}`]) ?? 0, nonNull: toNumber(row[`n${i}`]) ?? 0 });
+    });
+  }
+  return described.map((c) => {
+    const card = cardinality.get(c.column_name);
+    return { name: c.column_name, type: c.column_type, kind: kindOf(c.column_type, card?.distinct, card?.nonNull) };
+  });
+}
