@@ -1,3 +1,6 @@
+export * from './config/load.js';
+export * from './config/metrics.js';
+export * from './config/schema.js';
 export * from './data/columns.js';
 export * from './data/database.js';
 export * from './data/fingerprint.js';
@@ -6,3 +9,7 @@ export * from './data/kinds.js';
 export * from './data/load.js';
 export * from './data/sql.js';
 export * from './errors.js';
+export * from './fs/atomic.js';
+export * from './contract/index.js';
+export * from './profile/index.js';
+export * from './split/index.js';

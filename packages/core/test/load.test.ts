@@ -50,19 +50,31 @@ describe('loadDataset', () => {
   });
 
   it('reads TSV and JSONL by extension, and keeps NaN, inf and null apart', async () => {
-    const tsv = await loadDataset(db, { path: await file('x.tsv', 'a\tb\n1\tNaN\n2\tinf\n3\t-inf\n4\t\n5\t2.5\n') });
+    const tsv = await loadDataset(db, {
+      path: await file('x.tsv', 'a\tb\n1\tNaN\n2\tinf\n3\t-inf\n4\t\n5\t2.5\n'),
+    });
     const [b] = await readColumns(db, tsv.table, tsv.columns.slice(1), tsv.rowCount);
     expect(b && 'values' in b ? [...b.values] : []).toEqual([Number.NaN, Infinity, -Infinity, 0, 2.5]);
     expect(b && 'valid' in b ? [...b.valid] : []).toEqual([1, 1, 1, 0, 1]);
-    const jsonl = await loadDataset(db, { path: await file('x.jsonl', '{"a":1,"s":"x"}\n{"a":2,"s":null}\n') });
+    const jsonl = await loadDataset(db, {
+      path: await file('x.jsonl', '{"a":1,"s":"x"}\n{"a":2,"s":null}\n'),
+    });
     const [, s] = await readColumns(db, jsonl.table, jsonl.columns, jsonl.rowCount);
     expect(s && 'codes' in s ? [[...s.codes], s.dictionary] : []).toEqual([[0, -1], ['x']]);
   });
 
   it.each([
     ['quote.csv', 'a,b\n1,"x\n2,y\n', /quote\.csv: malformed CSV: Quote Not Closed/],
-    ['ragged.csv', 'a,b\n1,2,3\n4,5\n', /ragged\.csv: malformed CSV: Invalid Record Length: expect 2, got 3 on line 2/],
-    ['latin1.csv', Buffer.from('a,b\n1,caf\xe9\n', 'latin1'), /latin1\.csv: cannot read as CSV: .*not utf-8 encoded/],
+    [
+      'ragged.csv',
+      'a,b\n1,2,3\n4,5\n',
+      /ragged\.csv: malformed CSV: Invalid Record Length: expect 2, got 3 on line 2/,
+    ],
+    [
+      'latin1.csv',
+      Buffer.from('a,b\n1,caf\xe9\n', 'latin1'),
+      /latin1\.csv: cannot read as CSV: .*not utf-8 encoded/,
+    ],
     ['empty.csv', '', /empty\.csv: file is empty/],
     ['data.xlsx', 'x', /data\.xlsx: unknown data file extension '\.xlsx'/],
     ['bad.parquet', 'not parquet', /bad\.parquet: cannot read as PARQUET: .*too small to be a Parquet file/],

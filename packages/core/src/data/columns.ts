@@ -71,9 +71,15 @@ export async function readColumns(
     }
   }
   if (columns.length === 0) return out;
-  const result = await db.connection.stream(`SELECT ${exprs.join(', ')} FROM ${quoteIdent(table)} ORDER BY rowid`);
+  const result = await db.connection.stream(
+    `SELECT ${exprs.join(', ')} FROM ${quoteIdent(table)} ORDER BY rowid`,
+  );
   let offset = 0;
-  for (let chunk = await result.fetchChunk(); chunk && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
+  for (
+    let chunk = await result.fetchChunk();
+    chunk && chunk.rowCount > 0;
+    chunk = await result.fetchChunk()
+  ) {
     out.forEach((column, c) => {
       const vector = chunk.getColumnVector(c) as DuckDBVector<number>;
       fillFromVector(column, vector, offset, chunk.rowCount);
@@ -83,7 +89,12 @@ export async function readColumns(
   return out;
 }
 
-function fillFromVector(column: ColumnData, vector: DuckDBVector<number>, offset: number, count: number): void {
+function fillFromVector(
+  column: ColumnData,
+  vector: DuckDBVector<number>,
+  offset: number,
+  count: number,
+): void {
   if ('codes' in column) {
     for (let i = 0; i < count; i++) column.codes[offset + i] = vector.getItem(i) ?? -1;
     return;

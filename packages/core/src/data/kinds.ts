@@ -1,7 +1,8 @@
 export const COLUMN_KINDS = ['numeric', 'categorical', 'boolean', 'datetime', 'text'] as const;
 export type ColumnKind = (typeof COLUMN_KINDS)[number];
 
-const NUMERIC = /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT|FLOAT|DOUBLE|DECIMAL.*)$/;
+const NUMERIC =
+  /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT|FLOAT|DOUBLE|DECIMAL.*)$/;
 const DATETIME = /^(DATE|TIME|TIMESTAMP.*|TIME WITH TIME ZONE)$/;
 
 /** Above this many distinct values a string column is free text rather than a category. */

@@ -32,14 +32,18 @@ const GLOB_CHARS = /[*?[{]/;
 
 export async function resolveFiles(db: Database, path: string): Promise<string[]> {
   if (GLOB_CHARS.test(path)) {
-    const rows = await db.rows<{ file: string }>(`SELECT file FROM glob(${quoteLiteral(path)}) ORDER BY file`);
+    const rows = await db.rows<{ file: string }>(
+      `SELECT file FROM glob(${quoteLiteral(path)}) ORDER BY file`,
+    );
     if (rows.length === 0) throw new UserError(`${path}: no files match this pattern.`);
     return rows.map((r) => r.file);
   }
   const info = await stat(path).catch(() => undefined);
   if (!info) throw new UserError(`${path}: no such file.`);
   if (info.isDirectory()) {
-    throw new UserError(`${path}: is a directory. Expected a data file or a glob such as '${path}/*.parquet'.`);
+    throw new UserError(
+      `${path}: is a directory. Expected a data file or a glob such as '${path}/*.parquet'.`,
+    );
   }
   return [path];
 }
@@ -48,12 +52,18 @@ function formatOfFiles(files: readonly string[], explicit: DataFormat | undefine
   if (explicit) return explicit;
   const formats = new Set(files.map(formatFromPath));
   if (formats.size > 1) {
-    throw new UserError(`${files.join(', ')}: files of different formats (${[...formats].join(', ')}) in one data set.`);
+    throw new UserError(
+      `${files.join(', ')}: files of different formats (${[...formats].join(', ')}) in one data set.`,
+    );
   }
   return formatFromPath(files[0] ?? '');
 }
 
-async function explainReadFailure(files: readonly string[], format: DataFormat, err: unknown): Promise<UserError> {
+async function explainReadFailure(
+  files: readonly string[],
+  format: DataFormat,
+  err: unknown,
+): Promise<UserError> {
   if (format === 'csv' || format === 'tsv') {
     for (const file of files) {
       const fault = await diagnoseCsv(file, format === 'tsv' ? '\t' : ',');
@@ -97,7 +107,9 @@ export async function loadDataset(
 }
 
 export async function describeColumns(db: Database, table: string): Promise<ColumnInfo[]> {
-  const described = await db.rows<{ column_name: string; column_type: string }>(`DESCRIBE ${quoteIdent(table)}`);
+  const described = await db.rows<{ column_name: string; column_type: string }>(
+    `DESCRIBE ${quoteIdent(table)}`,
+  );
   const strings = described.filter((c) => isStringType(c.column_type) && c.column_type === 'VARCHAR');
   const cardinality = new Map<string, { distinct: number; nonNull: number }>();
   if (strings.length > 0) {
@@ -107,11 +119,18 @@ export async function describeColumns(db: Database, table: string): Promise<Colu
     ]);
     const row = await db.first(`SELECT ${selects.join(', ')} FROM ${quoteIdent(table)}`);
     strings.forEach((c, i) => {
-      cardinality.set(c.column_name, { distinct: toNumber(row[`d${i}`]) ?? 0, nonNull: toNumber(row[`n${i}`]) ?? 0 });
+      cardinality.set(c.column_name, {
+        distinct: toNumber(row[`d${i}`]) ?? 0,
+        nonNull: toNumber(row[`n${i}`]) ?? 0,
+      });
     });
   }
   return described.map((c) => {
     const card = cardinality.get(c.column_name);
-    return { name: c.column_name, type: c.column_type, kind: kindOf(c.column_type, card?.distinct, card?.nonNull) };
+    return {
+      name: c.column_name,
+      type: c.column_type,
+      kind: kindOf(c.column_type, card?.distinct, card?.nonNull),
+    };
   });
 }

@@ -1,0 +1,34 @@
+import { configJsonSchema, DEFAULT_CONFIG_FILE, loadConfig, writeFileAtomic } from '@modelgate/core';
+import type { Command } from 'commander';
+import type { Wrap } from '../runner.js';
+
+export function registerConfig(program: Command, wrap: Wrap): void {
+  const config = program.command('config').description('check modelgate.yaml or write its JSON Schema');
+  config
+    .command('check')
+    .description('parse and validate a config file, printing it with defaults filled in')
+    .option('-c, --config <file>', 'config file', DEFAULT_CONFIG_FILE)
+    .action(
+      wrap<{ config: string }>(async (opts) => {
+        const parsed = await loadConfig(opts.config);
+        return {
+          exitCode: 0,
+          data: parsed,
+          text: `${opts.config}: ok (model ${parsed.model}, ${parsed.task})`,
+        };
+      }),
+    );
+  config
+    .command('schema')
+    .description('print (or write) the JSON Schema of modelgate.yaml for editor completion')
+    .option('-o, --out <file>', 'write to this file instead of stdout')
+    .action(
+      wrap<{ out?: string }>(async (opts) => {
+        const schema = configJsonSchema();
+        const text = `${JSON.stringify(schema, null, 2)}\n`;
+        if (!opts.out) return { exitCode: 0, data: schema, text };
+        await writeFileAtomic(opts.out, text);
+        return { exitCode: 0, data: { written: opts.out }, text: `wrote ${opts.out}` };
+      }),
+    );
+}

@@ -1,0 +1,4 @@
+import type { Command } from 'commander';
+import type { Wrap } from '../runner.js';
+
+export function registerSplit(_program: Command, _wrap: Wrap): void {}

@@ -1,0 +1,2 @@
+export { EXIT, type MainIO, main } from './main.js';
+export type { CommandOutcome, Finding } from './outcome.js';

@@ -1,0 +1,61 @@
+import { errorMessage, isUserError } from '@modelgate/core';
+import { CommanderError } from 'commander';
+import type { CliContext } from './context.js';
+import { reportToGitHub, underGitHubActions } from './github.js';
+import type { CommandOutcome } from './outcome.js';
+import { buildProgram } from './program.js';
+import { createWrap } from './runner.js';
+
+export const EXIT = { ok: 0, checkFailed: 1, usage: 2, internal: 3 } as const;
+
+export interface MainIO {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+}
+
+const processIO: MainIO = {
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+};
+
+/** Runs the CLI and returns the exit code; nothing here calls process.exit, so tests can call it. */
+export async function main(argv: readonly string[], io: MainIO = processIO): Promise<number> {
+  let result: { outcome: CommandOutcome; ctx: CliContext } | undefined;
+  const program = buildProgram(createWrap((outcome, ctx) => (result = { outcome, ctx })));
+  program.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
+  const json = argv.includes('--json');
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    }
+    if (isUserError(err)) {
+      if (json) io.stdout(`${JSON.stringify({ error: err.message })}\n`);
+      io.stderr(`modelgate: error: ${err.message}\n`);
+      if (underGitHubActions())
+        await reportToGitHub({
+          exitCode: 1,
+          data: null,
+          text: '',
+          findings: [{ level: 'error', message: err.message }],
+        });
+      return EXIT.usage;
+    }
+    io.stderr(
+      `modelgate: internal error (please report it): ${errorMessage(err)}\n${(err as Error)?.stack ?? ''}\n`,
+    );
+    return EXIT.internal;
+  }
+  if (!result) return EXIT.ok;
+  const { outcome } = result;
+  io.stdout(
+    result.ctx.json
+      ? `${JSON.stringify(outcome.data, null, 2)}\n`
+      : outcome.text.endsWith('\n')
+        ? outcome.text
+        : `${outcome.text}\n`,
+  );
+  if (underGitHubActions()) await reportToGitHub(outcome);
+  return outcome.exitCode;
+}

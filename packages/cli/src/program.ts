@@ -1,0 +1,26 @@
+import { Command } from 'commander';
+import { registerConfig } from './commands/config.js';
+import { registerDemo } from './commands/demo.js';
+import { registerProfile } from './commands/profile.js';
+import { registerSplit } from './commands/split.js';
+import { registerValidate } from './commands/validate.js';
+import type { Wrap } from './runner.js';
+import { VERSION } from './version.js';
+
+export function buildProgram(wrap: Wrap): Command {
+  const program = new Command('modelgate')
+    .description('The machine-learning lifecycle as GitOps on GitHub Actions.')
+    .version(VERSION)
+    .option('--json', 'print machine-readable JSON on stdout instead of text')
+    .showHelpAfterError('(run with --help for usage)')
+    .addHelpText(
+      'after',
+      '\nExit codes: 0 ok, 1 a check failed (e.g. data violations), 2 bad usage or input, 3 internal error.',
+    );
+  registerValidate(program, wrap);
+  registerProfile(program, wrap);
+  registerSplit(program, wrap);
+  registerConfig(program, wrap);
+  registerDemo(program, wrap);
+  return program;
+}

@@ -1,0 +1,74 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+
+function tempSibling(path: string): string {
+  return `${path}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
+}
+
+/** Writes beside the target and renames over it, so readers never see half a file. */
+export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
+  await mkdir(dirname(path), { recursive: true });
+  const tmp = tempSibling(path);
+  try {
+    await writeFile(tmp, data);
+    await rename(tmp, path);
+  } catch (err) {
+    await rm(tmp, { force: true });
+    throw err;
+  }
+}
+
+export interface Staging {
+  /** Write outputs here. */
+  dir: string;
+  /** Moves every staged file into the output directory; returns the names that replaced existing files. */
+  commit(): Promise<string[]>;
+  discard(): Promise<void>;
+}
+
+/**
+ * A scratch directory beside `outDir` for a command with several output
+ * files: a failure leaves `outDir` untouched, success moves all files in.
+ */
+export async function stageOutputs(outDir: string): Promise<Staging> {
+  const dir = tempSibling(outDir.replace(/\/+$/, ''));
+  await mkdir(dir, { recursive: true });
+  const discard = () => rm(dir, { recursive: true, force: true });
+  return {
+    dir,
+    discard,
+    async commit() {
+      await mkdir(outDir, { recursive: true });
+      const replaced: string[] = [];
+      for (const name of await readdir(dir)) {
+        const target = join(outDir, name);
+        if (
+          await stat(target).then(
+            () => true,
+            () => false,
+          )
+        )
+          replaced.push(name);
+        await rename(join(dir, name), target);
+      }
+      await discard();
+      return replaced;
+    },
+  };
+}
+
+/** Runs `work` against a staging directory and commits only if it succeeds. */
+export async function withStagedOutputs<T>(
+  outDir: string,
+  work: (dir: string) => Promise<T>,
+): Promise<{ result: T; replaced: string[] }> {
+  const staging = await stageOutputs(outDir);
+  try {
+    const result = await work(staging.dir);
+    return { result, replaced: await staging.commit() };
+  } catch (err) {
+    await staging.discard();
+    throw err;
+  }
+}
