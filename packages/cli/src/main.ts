@@ -21,8 +21,12 @@ const processIO: MainIO = {
 /** Runs the CLI and returns the exit code; nothing here calls process.exit, so tests can call it. */
 export async function main(argv: readonly string[], io: MainIO = processIO): Promise<number> {
   let result: { outcome: CommandOutcome; ctx: CliContext } | undefined;
-  const program = buildProgram(createWrap((outcome, ctx) => (result = { outcome, ctx })));
-  program.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
+  const program = buildProgram(
+    createWrap((outcome, ctx) => {
+      result = { outcome, ctx };
+    }),
+    { writeOut: io.stdout, writeErr: io.stderr },
+  );
   const json = argv.includes('--json');
   try {
     await program.parseAsync([...argv], { from: 'user' });

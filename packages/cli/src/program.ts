@@ -7,8 +7,16 @@ import { registerValidate } from './commands/validate.js';
 import type { Wrap } from './runner.js';
 import { VERSION } from './version.js';
 
-export function buildProgram(wrap: Wrap): Command {
+export interface ProgramOutput {
+  writeOut: (text: string) => void;
+  writeErr: (text: string) => void;
+}
+
+/** Settings made here, before subcommands exist, are inherited by every subcommand. */
+export function buildProgram(wrap: Wrap, output: ProgramOutput): Command {
   const program = new Command('modelgate')
+    .exitOverride()
+    .configureOutput(output)
     .description('The machine-learning lifecycle as GitOps on GitHub Actions.')
     .version(VERSION)
     .option('--json', 'print machine-readable JSON on stdout instead of text')

@@ -12,22 +12,28 @@ function describePath(path: readonly PathKey[]): string {
   return path.reduce<string>((s, k) => (typeof k === 'number' ? `${s}[${k}]` : s ? `${s}.${k}` : k), '');
 }
 
-/** Where a key sits in the YAML text; a missing key points at its parent. */
-function locate(doc: ReturnType<typeof parseDocument>, lines: LineCounter, path: readonly PathKey[]) {
-  for (let depth = path.length; depth >= 0; depth--) {
-    const parentPath = path.slice(0, depth - 1);
-    const parent = depth === 0 ? doc.contents : doc.getIn(parentPath, true);
-    const key = path[depth - 1];
-    if (depth > 0 && isMap(parent)) {
-      const pair = parent.items.find((p) => (p.key as { value?: unknown } | null)?.value === key);
-      const range = (pair?.key as { range?: [number, number] } | null)?.range;
-      if (range) return lines.linePos(range[0]);
-    }
-    const node = depth === 0 ? doc.contents : doc.getIn(path.slice(0, depth), true);
-    const range = (node as { range?: [number, number] } | null)?.range;
-    if (range) return lines.linePos(range[0]);
+type Pos = { line: number; col: number };
+
+function rangeStart(node: unknown, lines: LineCounter): Pos | undefined {
+  const range = (node as { range?: [number, number] } | null | undefined)?.range;
+  return range ? lines.linePos(range[0]) : undefined;
+}
+
+/** The position of the key at `path` in the YAML text. */
+function keyPosition(doc: ReturnType<typeof parseDocument>, lines: LineCounter, path: readonly PathKey[]) {
+  const parent = path.length <= 1 ? doc.contents : doc.getIn(path.slice(0, -1), true);
+  if (!isMap(parent)) return undefined;
+  const pair = parent.items.find((p) => (p.key as { value?: unknown } | null)?.value === path[path.length - 1]);
+  return rangeStart(pair?.key, lines);
+}
+
+/** Where the value at `path` sits; a missing value points at its nearest existing ancestor. */
+function valuePosition(doc: ReturnType<typeof parseDocument>, lines: LineCounter, path: readonly PathKey[]): Pos {
+  for (let depth = path.length; depth > 0; depth--) {
+    const pos = rangeStart(doc.getIn(path.slice(0, depth), true), lines);
+    if (pos) return pos;
   }
-  return { line: 1, col: 1 };
+  return rangeStart(doc.contents, lines) ?? { line: 1, col: 1 };
 }
 
 function hint(path: readonly PathKey[]): string {
@@ -54,12 +60,12 @@ export function parseConfig(text: string, file = DEFAULT_CONFIG_FILE): Modelgate
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0] as z.core.$ZodIssue;
   const path = issue.path.filter((k): k is PathKey => typeof k !== 'symbol');
-  const pos = locate(doc, lines, path);
+  const pos = valuePosition(doc, lines, path);
   const key = describePath(path) || '(top level)';
   const value = path.reduce<unknown>((v, k) => (v as Record<PathKey, unknown> | undefined)?.[k], raw);
   if (issue.code === 'unrecognized_keys') {
     const unknown = issue.keys[0] ?? '';
-    const at = locate(doc, lines, [...path, unknown]);
+    const at = keyPosition(doc, lines, [...path, unknown]) ?? pos;
     throw new UserError(
       `${file}:${at.line}:${at.col}: ${describePath([...path, unknown])}: unknown key. ${hint(path)}`,
     );
