@@ -8,20 +8,21 @@ afterEach(() => vi.unstubAllEnvs());
 
 describe('modelgate CLI', () => {
   it('prints help listing the lifecycle commands, exit 0', async () => {
-    const run = await runCli('--help');
+    const run = await runCli(['--help']);
     expect(run.code).toBe(0);
-    for (const command of ['validate', 'profile', 'split', 'config', 'demo']) expect(run.stdout).toContain(command);
+    for (const command of ['validate', 'profile', 'split', 'config', 'demo'])
+      expect(run.stdout).toContain(command);
   });
 
   it('exits 2 on an unknown command or option', async () => {
-    expect((await runCli('bogus')).code).toBe(2);
-    const run = await runCli('config', 'check', '--no-such-flag');
+    expect((await runCli(['bogus'])).code).toBe(2);
+    const run = await runCli(['config', 'check', '--no-such-flag']);
     expect(run.code).toBe(2);
     expect(run.stderr).toContain("unknown option '--no-such-flag'");
   });
 
   it('turns a user error into one line on stderr and exit 2, with no stack', async () => {
-    const run = await runCli('config', 'check', '--config', '/nonexistent/modelgate.yaml');
+    const run = await runCli(['config', 'check', '--config', '/nonexistent/modelgate.yaml']);
     expect(run.code).toBe(2);
     expect(run.stderr).toBe(
       "modelgate: error: /nonexistent/modelgate.yaml: no such config file. Run 'modelgate init' or pass --config <file>.\n",
@@ -29,13 +30,13 @@ describe('modelgate CLI', () => {
   });
 
   it('prints the error as JSON under --json', async () => {
-    const run = await runCli('--json', 'config', 'check', '--config', '/nonexistent/m.yaml');
+    const run = await runCli(['--json', 'config', 'check', '--config', '/nonexistent/m.yaml']);
     expect(run.code).toBe(2);
     expect(JSON.parse(run.stdout)).toEqual({ error: expect.stringContaining('no such config file') });
   });
 
   it('checks a config and prints it with defaults under --json', async () => {
-    const run = await runCli('--json', 'config', 'check', '--config', 'examples/penguins/modelgate.yaml');
+    const run = await runCli(['--json', 'config', 'check', '--config', 'examples/penguins/modelgate.yaml']);
     expect(run.code).toBe(0);
     expect(JSON.parse(run.stdout)).toMatchObject({ model: 'penguins-species', split: { seed: 42 } });
   });
@@ -43,7 +44,7 @@ describe('modelgate CLI', () => {
   it('writes the JSON Schema atomically', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'modelgate-cli-'));
     const out = join(dir, 'schema.json');
-    const run = await runCli('config', 'schema', '--out', out);
+    const run = await runCli(['config', 'schema', '--out', out]);
     expect(run.code).toBe(0);
     expect(JSON.parse(await readFile(out, 'utf8')).title).toBe('modelgate.yaml');
   });
@@ -60,7 +61,7 @@ describe('modelgate CLI', () => {
       return true;
     });
     try {
-      const run = await runCli('config', 'check', '--config', '/nonexistent/m.yaml');
+      const run = await runCli(['config', 'check', '--config', '/nonexistent/m.yaml']);
       expect(run.code).toBe(2);
     } finally {
       spy.mockRestore();

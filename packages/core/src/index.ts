@@ -1,6 +1,7 @@
 export * from './config/load.js';
 export * from './config/metrics.js';
 export * from './config/schema.js';
+export * from './contract/index.js';
 export * from './data/columns.js';
 export * from './data/database.js';
 export * from './data/fingerprint.js';
@@ -10,6 +11,5 @@ export * from './data/load.js';
 export * from './data/sql.js';
 export * from './errors.js';
 export * from './fs/atomic.js';
-export * from './contract/index.js';
 export * from './profile/index.js';
 export * from './split/index.js';

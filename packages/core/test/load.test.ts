@@ -1,27 +1,14 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Database, fingerprintFiles, loadDataset, readColumns, UserError } from '../src/index.js';
+import { describe, expect, it } from 'vitest';
+import { fingerprintFiles, loadDataset, readColumns } from '../src/index.js';
 import { dataset } from './datasets.js';
+import { expectUserError, useDatabase, useTempDir } from './fixtures.js';
 
-let db: Database;
-let dir: string;
-beforeAll(async () => {
-  db = await Database.open();
-  dir = await mkdtemp(join(tmpdir(), 'modelgate-load-'));
-});
-afterAll(() => db.close());
-
-async function file(name: string, content: string | Buffer): Promise<string> {
-  const path = join(dir, name);
-  await writeFile(path, content);
-  return path;
-}
+const db = useDatabase();
+const tmp = useTempDir('load');
 
 describe('loadDataset', () => {
   it('reads penguins JSON with its kinds and nulls', async () => {
-    const ds = await loadDataset(db, { path: dataset('penguins.json') });
+    const ds = await loadDataset(db(), { path: dataset('penguins.json') });
     expect(ds.rowCount).toBe(344);
     expect(ds.format).toBe('json');
     const kinds = Object.fromEntries(ds.columns.map((c) => [c.name, c.kind]));
@@ -37,29 +24,29 @@ describe('loadDataset', () => {
   });
 
   it('reads seattle-weather CSV with a date column', async () => {
-    const ds = await loadDataset(db, { path: dataset('seattle-weather.csv') });
+    const ds = await loadDataset(db(), { path: dataset('seattle-weather.csv') });
     expect(ds.rowCount).toBe(1461);
     expect(ds.columns.find((c) => c.name === 'date')?.kind).toBe('datetime');
     expect(ds.columns.find((c) => c.name === 'weather')?.kind).toBe('categorical');
   });
 
   it('reads a glob of JSON files as one data set', async () => {
-    const ds = await loadDataset(db, { path: dataset('flights-[25]k.json') });
+    const ds = await loadDataset(db(), { path: dataset('flights-[25]k.json') });
     expect(ds.files).toHaveLength(2);
     expect(ds.rowCount).toBe(7000);
   });
 
   it('reads TSV and JSONL by extension, and keeps NaN, inf and null apart', async () => {
-    const tsv = await loadDataset(db, {
-      path: await file('x.tsv', 'a\tb\n1\tNaN\n2\tinf\n3\t-inf\n4\t\n5\t2.5\n'),
+    const tsv = await loadDataset(db(), {
+      path: await tmp.write('x.tsv', 'a\tb\n1\tNaN\n2\tinf\n3\t-inf\n4\t\n5\t2.5\n'),
     });
-    const [b] = await readColumns(db, tsv.table, tsv.columns.slice(1), tsv.rowCount);
+    const [b] = await readColumns(db(), tsv.table, tsv.columns.slice(1), tsv.rowCount);
     expect(b && 'values' in b ? [...b.values] : []).toEqual([Number.NaN, Infinity, -Infinity, 0, 2.5]);
     expect(b && 'valid' in b ? [...b.valid] : []).toEqual([1, 1, 1, 0, 1]);
-    const jsonl = await loadDataset(db, {
-      path: await file('x.jsonl', '{"a":1,"s":"x"}\n{"a":2,"s":null}\n'),
+    const jsonl = await loadDataset(db(), {
+      path: await tmp.write('x.jsonl', '{"a":1,"s":"x"}\n{"a":2,"s":null}\n'),
     });
-    const [, s] = await readColumns(db, jsonl.table, jsonl.columns, jsonl.rowCount);
+    const [, s] = await readColumns(db(), jsonl.table, jsonl.columns, jsonl.rowCount);
     expect(s && 'codes' in s ? [[...s.codes], s.dictionary] : []).toEqual([[0, -1], ['x']]);
   });
 
@@ -80,22 +67,22 @@ describe('loadDataset', () => {
     ['bad.parquet', 'not parquet', /bad\.parquet: cannot read as PARQUET: .*too small to be a Parquet file/],
     ['bad.json', '{"a":1,\n', /bad\.json: cannot read as JSON: Malformed JSON/],
   ])('refuses %s with one clear line', async (name, content, expected) => {
-    const path = await file(name, content);
-    const err = await loadDataset(db, { path }).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(UserError);
-    expect((err as Error).message).toMatch(expected);
-    expect((err as Error).message).not.toContain('\n');
+    const path = await tmp.write(name, content);
+    const message = await expectUserError(loadDataset(db(), { path }), expected);
+    expect(message).not.toContain('\n');
   });
 
   it('names a missing file and an empty glob', async () => {
-    await expect(loadDataset(db, { path: join(dir, 'nope.csv') })).rejects.toThrow(/nope\.csv: no such file/);
-    await expect(loadDataset(db, { path: join(dir, 'none-*.csv') })).rejects.toThrow(/no files match/);
+    await expect(loadDataset(db(), { path: tmp.path('nope.csv') })).rejects.toThrow(
+      /nope\.csv: no such file/,
+    );
+    await expect(loadDataset(db(), { path: tmp.path('none-*.csv') })).rejects.toThrow(/no files match/);
   });
 });
 
 describe('fingerprintFiles', () => {
   it('hashes file bytes like sha256sum', async () => {
-    const path = await file('fp.csv', 'a\n1\n');
+    const path = await tmp.write('fp.csv', 'a\n1\n');
     const fp = await fingerprintFiles([path], { rows: 1, columns: 1 });
     expect(fp.sha256).toBe('309b0e45a73d3fc5325e2b6ed0a01ef8b9cde6b05a5633c1f893f970d52bfddc');
     expect(fp.files[0]?.sha256).toBe(fp.sha256);

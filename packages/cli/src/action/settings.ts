@@ -27,7 +27,8 @@ export function exportCompositeInputs(env: NodeJS.ProcessEnv = process.env): voi
     throw new UserError('MODELGATE_INPUTS: expected the JSON object of the action inputs (toJSON(inputs)).');
   }
   for (const [name, value] of Object.entries(inputs as Record<string, unknown>)) {
-    if (value !== null && value !== undefined) env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = String(value);
+    if (value !== null && value !== undefined)
+      env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = String(value);
   }
 }
 

@@ -1,4 +1,134 @@
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadDataset, quoteIdent, quoteLiteral, UserError, withDatabase } from '@modelgate/core';
 import type { Command } from 'commander';
+import type { CliContext } from '../context.js';
+import type { CommandOutcome } from '../outcome.js';
 import type { Wrap } from '../runner.js';
 
-export function registerDemo(_program: Command, _wrap: Wrap): void {}
+interface DemoFlags {
+  out: string;
+  example?: string;
+}
+
+interface Step {
+  title: string;
+  argv: string[];
+  /** The exit code this step is meant to end with: the bad batch must be caught. */
+  expect: 0 | 1;
+}
+
+const EXAMPLE = join('examples', 'penguins');
+
+/** The bundled example, found from the working directory or from where this file is installed. */
+function findExample(explicit: string | undefined): string {
+  if (explicit) {
+    if (!existsSync(join(explicit, 'modelgate.yaml')))
+      throw new UserError(`--example: ${explicit} has no modelgate.yaml.`);
+    return explicit;
+  }
+  for (let dir = dirname(fileURLToPath(import.meta.url)); ; dir = dirname(dir)) {
+    if (existsSync(join(dir, EXAMPLE, 'modelgate.yaml')))
+      return relative(process.cwd(), join(dir, EXAMPLE)) || '.';
+    if (dirname(dir) === dir) break;
+  }
+  throw new UserError(`cannot find ${EXAMPLE}/modelgate.yaml; pass --example <dir>.`);
+}
+
+/**
+ * A later batch with the faults data contracts exist for: body mass logged in
+ * kilograms, an island the model never saw, and a sensor that stopped reporting.
+ */
+async function writeBadBatch(source: string, file: string): Promise<void> {
+  const mass = quoteIdent('Body Mass (g)');
+  const island = quoteIdent('Island');
+  const beak = quoteIdent('Beak Length (mm)');
+  await withDatabase(async (db) => {
+    const { table } = await loadDataset(db, { path: source });
+    await db.run(`COPY (
+      SELECT * REPLACE (
+        ${mass} / 1000.0 AS ${mass},
+        CASE WHEN rowid % 10 = 0 THEN 'Anvers' ELSE ${island} END AS ${island},
+        CASE WHEN rowid % 3 = 0 THEN NULL ELSE ${beak} END AS ${beak})
+      FROM ${quoteIdent(table)} WHERE rowid < 60
+    ) TO ${quoteLiteral(file)} (HEADER)`);
+  });
+}
+
+function plan(example: string, out: string): Step[] {
+  const config = join(example, 'modelgate.yaml');
+  const contract = join(out, 'contract.json');
+  return [
+    { title: 'Check the project config', argv: ['config', 'check', '--config', config], expect: 0 },
+    {
+      title: 'Infer a data contract from the reference data',
+      argv: ['validate', '--config', config, '--write-schema', contract],
+      expect: 0,
+    },
+    {
+      title: 'Hold the reference data to it',
+      argv: ['validate', '--config', config, '--schema', contract],
+      expect: 0,
+    },
+    {
+      title: 'Hold a bad new batch to it (expected to fail)',
+      argv: ['validate', '--data', join(out, 'new-batch.csv'), '--schema', contract],
+      expect: 1,
+    },
+    {
+      title: 'Profile the data (the drift baseline)',
+      argv: ['profile', '--config', config, '--out', join(out, 'profile')],
+      expect: 0,
+    },
+    {
+      title: 'Split into train / validation / test',
+      argv: ['split', '--config', config, '--out', join(out, 'splits')],
+      expect: 0,
+    },
+  ];
+}
+
+async function demo(flags: DemoFlags, ctx: CliContext): Promise<CommandOutcome> {
+  const example = findExample(flags.example);
+  const out = flags.out;
+  await mkdir(out, { recursive: true });
+  await writeBadBatch(resolve(example, 'data', 'penguins.csv'), join(out, 'new-batch.csv'));
+  // Imported here: main() builds the program that registers this command.
+  const { main } = await import('../main.js');
+  const results: { title: string; command: string; code: number; expected: number }[] = [];
+  // Under --json only the final result is printed; the steps' own output is for people.
+  const write = (text: string) => {
+    if (!ctx.json) process.stdout.write(text);
+  };
+  for (const [i, step] of plan(example, out).entries()) {
+    const command = `modelgate ${step.argv.map((a) => (/[\s()]/.test(a) ? `'${a}'` : a)).join(' ')}`;
+    write(`\n== ${i + 1}. ${step.title}\n$ ${command}\n`);
+    const code = await main(step.argv, { stdout: write, stderr: (t) => process.stderr.write(t) });
+    results.push({ title: step.title, command, code, expected: step.expect });
+    if (code !== step.expect) {
+      throw new Error(`demo step '${step.title}' exited with ${code}, expected ${step.expect}`);
+    }
+  }
+  const text = [
+    '',
+    `Demo finished: ${results.length} steps on ${example}. Outputs in ${out}/:`,
+    `  ${join(out, 'contract.json')}      data contract inferred from the reference data`,
+    `  ${join(out, 'new-batch.csv')}      the bad batch the contract caught`,
+    `  ${join(out, 'profile')}/           profile.json (mergeable drift baseline) and profile.md`,
+    `  ${join(out, 'splits')}/            train/validation/test Parquet files and splits.json`,
+    '',
+    'Training, evaluation, the registry, serving and monitoring join this demo as they land.',
+  ].join('\n');
+  return { exitCode: 0, data: { example, out, steps: results }, text };
+}
+
+export function registerDemo(program: Command, wrap: Wrap): void {
+  program
+    .command('demo')
+    .description('run the lifecycle end to end on the bundled example (penguins)')
+    .option('-o, --out <dir>', 'where the demo writes its outputs', 'demo-output')
+    .option('--example <dir>', 'example project directory (default: examples/penguins)')
+    .action(wrap<DemoFlags>(demo));
+}

@@ -1,4 +1,104 @@
+import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import {
+  type DataProfile,
+  fingerprintFiles,
+  loadDataset,
+  profileDataset,
+  renderProfileMarkdown,
+  type SummaryRow,
+  stringifyProfile,
+  summaryRows,
+  UserError,
+  withDatabase,
+  withStagedOutputs,
+  writeFileAtomic,
+} from '@modelgate/core';
 import type { Command } from 'commander';
+import type { CliContext } from '../context.js';
+import { addDataOptions, type DataFlags, dataSpec } from '../data-source.js';
+import type { CommandOutcome } from '../outcome.js';
+import { findConfig } from '../project.js';
 import type { Wrap } from '../runner.js';
+import { renderTextTable, type TableColumn } from '../table.js';
+import { withProgress } from '../with-progress.js';
 
-export function registerProfile(_program: Command, _wrap: Wrap): void {}
+export const PROFILE_FILES = { json: 'profile.json', markdown: 'profile.md' } as const;
+const DEFAULT_OUT = 'profile';
+const MAX_NAME_CHARS = 32;
+
+interface ProfileFlags extends DataFlags {
+  out: string;
+}
+
+async function checkOutDir(out: string): Promise<void> {
+  const info = await stat(out).catch(() => undefined);
+  if (info && !info.isDirectory()) {
+    throw new UserError(`--out ${out}: is a file. Expected a directory to write ${PROFILE_FILES.json} into.`);
+  }
+}
+
+const TEXT_COLUMNS: (keyof SummaryRow)[] = [
+  'column',
+  'kind',
+  'nulls',
+  'distinct',
+  'mean',
+  'std',
+  'min',
+  'p50',
+  'max',
+];
+const LEFT_ALIGNED = new Set<keyof SummaryRow>(['column', 'kind']);
+
+function summaryTable(rows: SummaryRow[]): string {
+  const columns = TEXT_COLUMNS.map(
+    (key): TableColumn => ({
+      header: key,
+      align: LEFT_ALIGNED.has(key) ? 'left' : 'right',
+      ...(key === 'column' ? { maxChars: MAX_NAME_CHARS } : {}),
+    }),
+  );
+  return renderTextTable({ columns, rows: rows.map((r) => TEXT_COLUMNS.map((key) => r[key])) });
+}
+
+async function profileCommand(flags: ProfileFlags, ctx: CliContext): Promise<CommandOutcome> {
+  const data = dataSpec(flags, await findConfig(flags.config));
+  await checkOutDir(flags.out);
+  const profile = await withDatabase(async (db): Promise<DataProfile> => {
+    const dataset = await withProgress(ctx, 'loading data', (progress) =>
+      loadDataset(db, data, { onProgress: (f) => progress.update(f) }),
+    );
+    const source = await fingerprintFiles(dataset.files, {
+      rows: dataset.rowCount,
+      columns: dataset.columns.length,
+    });
+    return withProgress(ctx, 'profiling', (progress) =>
+      profileDataset(db, dataset, { source, onProgress: (f) => progress.update(f) }),
+    );
+  });
+  const markdown = renderProfileMarkdown(profile);
+  const { replaced } = await withStagedOutputs(flags.out, async (dir) => {
+    await writeFileAtomic(join(dir, PROFILE_FILES.json), stringifyProfile(profile));
+    await writeFileAtomic(join(dir, PROFILE_FILES.markdown), markdown);
+  });
+  const [jsonPath, mdPath] = [join(flags.out, PROFILE_FILES.json), join(flags.out, PROFILE_FILES.markdown)];
+  const columns = Object.keys(profile.columns).length;
+  const text = [
+    `Profiled ${data.path}: ${profile.rows.toLocaleString('en-US')} rows, ${columns} columns.`,
+    `Wrote ${jsonPath} and ${mdPath}${replaced.length > 0 ? ' (replacing the previous ones)' : ''}.`,
+    '',
+    summaryTable(summaryRows(profile)),
+  ].join('\n');
+  return { exitCode: 0, data: profile, text, summary: markdown };
+}
+
+export function registerProfile(program: Command, wrap: Wrap): void {
+  addDataOptions(
+    program
+      .command('profile')
+      .description('profile each column (nulls, moments, quantiles, categories) into profile.json and .md'),
+  )
+    .option('-o, --out <dir>', 'directory for profile.json and profile.md', DEFAULT_OUT)
+    .action(wrap<ProfileFlags>(profileCommand));
+}

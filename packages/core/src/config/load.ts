@@ -23,12 +23,18 @@ function rangeStart(node: unknown, lines: LineCounter): Pos | undefined {
 function keyPosition(doc: ReturnType<typeof parseDocument>, lines: LineCounter, path: readonly PathKey[]) {
   const parent = path.length <= 1 ? doc.contents : doc.getIn(path.slice(0, -1), true);
   if (!isMap(parent)) return undefined;
-  const pair = parent.items.find((p) => (p.key as { value?: unknown } | null)?.value === path[path.length - 1]);
+  const pair = parent.items.find(
+    (p) => (p.key as { value?: unknown } | null)?.value === path[path.length - 1],
+  );
   return rangeStart(pair?.key, lines);
 }
 
 /** Where the value at `path` sits; a missing value points at its nearest existing ancestor. */
-function valuePosition(doc: ReturnType<typeof parseDocument>, lines: LineCounter, path: readonly PathKey[]): Pos {
+function valuePosition(
+  doc: ReturnType<typeof parseDocument>,
+  lines: LineCounter,
+  path: readonly PathKey[],
+): Pos {
   for (let depth = path.length; depth > 0; depth--) {
     const pos = rangeStart(doc.getIn(path.slice(0, depth), true), lines);
     if (pos) return pos;

@@ -1,7 +1,7 @@
 import type { DuckDBVector } from '@duckdb/node-api';
 import type { Database } from './database.js';
 import type { ColumnInfo } from './load.js';
-import { listLiteral, quoteIdent } from './sql.js';
+import { listLiteral, numberSql, quoteIdent } from './sql.js';
 
 /** Numbers (datetimes as epoch milliseconds). `valid[i] = 0` marks a null; NaN and ±inf stay in `values`. */
 export interface NumericColumn {
@@ -20,16 +20,6 @@ export interface CategoricalColumn {
 }
 
 export type ColumnData = NumericColumn | CategoricalColumn;
-
-function numericExpr(column: ColumnInfo): string {
-  const id = quoteIdent(column.name);
-  if (column.kind === 'datetime') {
-    return column.type.startsWith('TIME') && !column.type.startsWith('TIMESTAMP')
-      ? `CAST(epoch_ms(TIMESTAMP '1970-01-01' + ${id}) AS DOUBLE)`
-      : `CAST(epoch_ms(CAST(${id} AS TIMESTAMP)) AS DOUBLE)`;
-  }
-  return `CAST(${id} AS DOUBLE)`;
-}
 
 async function dictionaryOf(db: Database, table: string, column: string): Promise<string[]> {
   const id = quoteIdent(column);
@@ -61,7 +51,7 @@ export async function readColumns(
       exprs.push(code);
       out.push({ kind: column.kind, name: column.name, codes: new Int32Array(rowCount), dictionary });
     } else {
-      exprs.push(numericExpr(column));
+      exprs.push(numberSql(column));
       out.push({
         kind: column.kind,
         name: column.name,

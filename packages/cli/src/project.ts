@@ -1,0 +1,26 @@
+import { stat } from 'node:fs/promises';
+import { dirname, isAbsolute, join } from 'node:path';
+import { type DataSpec, DEFAULT_CONFIG_FILE, loadConfig, type ModelgateConfig } from '@modelgate/core';
+
+/** A loaded config and the file it came from. */
+export interface FoundConfig {
+  config: ModelgateConfig;
+  file: string;
+}
+
+/** The config --config names, else modelgate.yaml in the working directory when there is one. */
+export async function findConfig(file: string | undefined): Promise<FoundConfig | undefined> {
+  if (file) return { config: await loadConfig(file), file };
+  const present = await stat(DEFAULT_CONFIG_FILE).then(
+    (s) => s.isFile(),
+    () => false,
+  );
+  return present ? { config: await loadConfig(DEFAULT_CONFIG_FILE), file: DEFAULT_CONFIG_FILE } : undefined;
+}
+
+/** Paths in a config are relative to the config file. */
+export function configData({ config, file }: FoundConfig): DataSpec {
+  const spec = typeof config.data === 'string' ? { path: config.data } : config.data;
+  const path = isAbsolute(spec.path) ? spec.path : join(dirname(file), spec.path);
+  return spec.format ? { path, format: spec.format } : { path };
+}
