@@ -35,8 +35,3 @@ export function dataSpec(flags: DataFlags, found: FoundConfig | undefined): Data
   const spec = configData(found);
   return format ? { ...spec, format } : spec;
 }
-
-/** How output names the data read: the file, or how many files a glob matched. */
-export function describeFiles(files: readonly string[]): string {
-  return files.length === 1 ? (files[0] ?? '') : `${files.length} files`;
-}

@@ -1,22 +1,10 @@
-export interface TableColumn {
-  header: string;
-  /** Numbers read best right-aligned; the default is left. */
-  align?: 'left' | 'right';
-  /** On the terminal, longer cells are cut with an ellipsis; Markdown keeps them whole. */
-  maxChars?: number;
-}
-
-export interface Table {
-  columns: readonly TableColumn[];
-  rows: readonly (readonly string[])[];
-}
+import { ellipsize, type Table } from '@modelgate/core';
 
 const length = (text: string) => [...text].length;
 
 /** Cells hold data, and data can hold terminal escapes: control characters become '?'. */
 function terminalCell(text: string, maxChars = Number.POSITIVE_INFINITY): string {
-  const chars = [...text.replace(/\p{Cc}/gu, '?')];
-  return chars.length > maxChars ? `${chars.slice(0, maxChars - 1).join('')}…` : chars.join('');
+  return ellipsize(text.replace(/\p{Cc}/gu, '?'), maxChars);
 }
 
 /** Columns two spaces apart, each as wide as its widest cell, header first. */
@@ -35,22 +23,4 @@ export function renderTextTable(table: Table, indent = ''): string {
       return `${indent}${cells.join('  ')}`.trimEnd();
     })
     .join('\n');
-}
-
-/** A cell cannot end its row or the table, nor open HTML. */
-function markdownCell(text: string): string {
-  return text
-    .replace(/\p{Cc}/gu, ' ')
-    .replaceAll('|', '\\|')
-    .replaceAll('<', '&lt;');
-}
-
-/** A GitHub-flavoured Markdown table. */
-export function renderMarkdownTable(table: Table): string {
-  const row = (cells: readonly string[]) => `| ${cells.map(markdownCell).join(' | ')} |`;
-  return [
-    row(table.columns.map((c) => c.header)),
-    `|${table.columns.map((c) => (c.align === 'right' ? '---:' : '---')).join('|')}|`,
-    ...table.rows.map(row),
-  ].join('\n');
 }

@@ -1,10 +1,9 @@
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { readFile } from 'node:fs/promises';
+import { describe, expect, it } from 'vitest';
+import { useTempDir } from '../../core/test/fixtures.js';
 import { runCli } from './run-cli.js';
 
-afterEach(() => vi.unstubAllEnvs());
+const tmp = useTempDir('cli-main');
 
 describe('modelgate CLI', () => {
   it('prints help listing the lifecycle commands, exit 0', async () => {
@@ -42,30 +41,16 @@ describe('modelgate CLI', () => {
   });
 
   it('writes the JSON Schema atomically', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'modelgate-cli-'));
-    const out = join(dir, 'schema.json');
+    const out = tmp.path('schema.json');
     const run = await runCli(['config', 'schema', '--out', out]);
     expect(run.code).toBe(0);
     expect(JSON.parse(await readFile(out, 'utf8')).title).toBe('modelgate.yaml');
   });
 
   it('under GitHub Actions, writes an error annotation for a user error', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'modelgate-gha-'));
-    const summary = join(dir, 'summary.md');
-    await writeFile(summary, '');
-    vi.stubEnv('GITHUB_ACTIONS', 'true');
-    vi.stubEnv('GITHUB_STEP_SUMMARY', summary);
-    const written: string[] = [];
-    const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
-      written.push(String(chunk));
-      return true;
-    });
-    try {
-      const run = await runCli(['config', 'check', '--config', '/nonexistent/m.yaml']);
-      expect(run.code).toBe(2);
-    } finally {
-      spy.mockRestore();
-    }
-    expect(written.join('')).toContain('::error::/nonexistent/m.yaml: no such config file');
+    const jobSummary = await tmp.write('summary.md', '');
+    const run = await runCli(['config', 'check', '--config', '/nonexistent/m.yaml'], { jobSummary });
+    expect(run.code).toBe(2);
+    expect(run.annotations).toContain('::error::/nonexistent/m.yaml: no such config file');
   });
 });

@@ -30,6 +30,20 @@ describe('loadDataset', () => {
     expect(ds.columns.find((c) => c.name === 'weather')?.kind).toBe('categorical');
   });
 
+  it('reads TIME and DATE columns as epoch milliseconds', async () => {
+    const ds = await loadDataset(db(), {
+      path: await tmp.write('times.csv', 't,d\n12:30:00,2024-03-01\n00:00:01,1969-12-31\n'),
+    });
+    expect(ds.columns.map((c) => [c.name, c.type, c.kind])).toEqual([
+      ['t', 'TIME', 'datetime'],
+      ['d', 'DATE', 'datetime'],
+    ]);
+    const [t, d] = await readColumns(db(), ds.table, ds.columns, ds.rowCount);
+    expect(t && 'values' in t ? [...t.values] : []).toEqual([45_000_000, 1000]);
+    expect(d && 'values' in d ? [...d.values] : []).toEqual([Date.UTC(2024, 2, 1), -86_400_000]);
+    expect(d && 'valid' in d ? [...d.valid] : []).toEqual([1, 1]);
+  });
+
   it('reads a glob of JSON files as one data set', async () => {
     const ds = await loadDataset(db(), { path: dataset('flights-[25]k.json') });
     expect(ds.files).toHaveLength(2);

@@ -7,11 +7,12 @@ import {
   parseProfile,
   profileDataset,
   quantile,
+  readProfile,
   stringifyProfile,
   UserError,
 } from '../src/index.js';
 import { dataset } from './datasets.js';
-import { useDatabase, useTempDir } from './fixtures.js';
+import { expectUserError, useDatabase, useTempDir } from './fixtures.js';
 
 const db = useDatabase();
 const tmp = useTempDir('profile');
@@ -212,6 +213,14 @@ describe('profileDataset', () => {
     expect(() => parseProfile('{"version":2,"rows":1,"columns":{}}', 'old.json')).toThrow(
       /old\.json: profile version 2 is not supported/,
     );
-    expect(() => parseProfile('nope', 'x.json')).toThrow(/x\.json: not valid JSON/);
+    expect(() => parseProfile('nope', 'x.json')).toThrow(/^x\.json: invalid JSON: /);
+  });
+
+  it('reads a profile file, and names a missing or malformed one the way contracts are named', async () => {
+    const path = await tmp.write('header.json', stringifyProfile(await profileOfText('h.csv', 'a\n1\n')));
+    expect((await readProfile(path)).rows).toBe(1);
+    await expectUserError(readProfile(tmp.path('none.json')), /none\.json: no such profile file\.$/);
+    const bad = await tmp.write('bad.json', '{"version":');
+    await expectUserError(readProfile(bad), /bad\.json: invalid JSON: /);
   });
 });

@@ -39,3 +39,12 @@ export const PASSTHROUGH_INPUTS = [
   INPUTS.test,
   INPUTS.seed,
 ] as const;
+
+const DATA_INPUTS = [INPUTS.workingDirectory, INPUTS.config, INPUTS.data, INPUTS.format] as const;
+
+/** The inputs of each command's own action, actions/<command>/action.yml. */
+export const COMMAND_INPUTS: Readonly<Record<ActionCommand, readonly string[]>> = {
+  validate: [...DATA_INPUTS, INPUTS.schema, INPUTS.writeSchema, INPUTS.key],
+  profile: [...DATA_INPUTS, INPUTS.out],
+  split: [...DATA_INPUTS, INPUTS.out, INPUTS.target, INPUTS.by, INPUTS.validation, INPUTS.test, INPUTS.seed],
+};

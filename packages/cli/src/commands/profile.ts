@@ -9,6 +9,7 @@ import {
   type SummaryRow,
   stringifyProfile,
   summaryRows,
+  type TableColumn,
   UserError,
   withDatabase,
   withStagedOutputs,
@@ -20,7 +21,7 @@ import { addDataOptions, type DataFlags, dataSpec } from '../data-source.js';
 import type { CommandOutcome } from '../outcome.js';
 import { findConfig } from '../project.js';
 import type { Wrap } from '../runner.js';
-import { renderTextTable, type TableColumn } from '../table.js';
+import { renderTextTable } from '../table.js';
 import { withProgress } from '../with-progress.js';
 
 export const PROFILE_FILES = { json: 'profile.json', markdown: 'profile.md' } as const;

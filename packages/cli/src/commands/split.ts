@@ -1,7 +1,9 @@
 import { join } from 'node:path';
 import {
   DEFAULT_CONFIG_FILE,
+  describeFiles,
   loadDataset,
+  renderMarkdownTable,
   SPLIT_MANIFEST_FILE,
   SPLIT_NAMES,
   type SplitManifest,
@@ -9,17 +11,19 @@ import {
   type SplitSettings,
   splitDataset,
   splitPolicy,
+  type Table,
+  type TableColumn,
   UserError,
   withDatabase,
 } from '@modelgate/core';
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
-import { addDataOptions, type DataFlags, dataSpec, describeFiles } from '../data-source.js';
+import { addDataOptions, type DataFlags, dataSpec } from '../data-source.js';
 import { parseNumber } from '../flags.js';
 import type { CommandOutcome } from '../outcome.js';
 import { findConfig } from '../project.js';
 import type { Wrap } from '../runner.js';
-import { renderMarkdownTable, renderTextTable, type Table, type TableColumn } from '../table.js';
+import { renderTextTable } from '../table.js';
 import { withProgress } from '../with-progress.js';
 
 interface SplitFlags extends DataFlags {

@@ -3,6 +3,7 @@ import {
   checkContract,
   type Database,
   type Dataset,
+  describeFiles,
   formatViolation,
   inferContract,
   loadDataset,
@@ -14,7 +15,7 @@ import {
 } from '@modelgate/core';
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
-import { addDataOptions, type DataFlags, dataSpec, describeFiles } from '../data-source.js';
+import { addDataOptions, type DataFlags, dataSpec } from '../data-source.js';
 import type { CommandOutcome, Finding } from '../outcome.js';
 import { findConfig } from '../project.js';
 import type { Wrap } from '../runner.js';

@@ -1,16 +1,10 @@
-import { readFile } from 'node:fs/promises';
 import { isMap, LineCounter, parseDocument } from 'yaml';
-import type { z } from 'zod';
 import { UserError } from '../errors.js';
+import { readUserFile } from '../fs/read-json.js';
+import { describePath, type PathKey, type ZodProblem, zodErrorLine } from '../zod-errors.js';
 import { configSchema, type ModelgateConfig } from './schema.js';
 
 export const DEFAULT_CONFIG_FILE = 'modelgate.yaml';
-
-type PathKey = string | number;
-
-function describePath(path: readonly PathKey[]): string {
-  return path.reduce<string>((s, k) => (typeof k === 'number' ? `${s}[${k}]` : s ? `${s}.${k}` : k), '');
-}
 
 type Pos = { line: number; col: number };
 
@@ -42,15 +36,9 @@ function valuePosition(
   return rangeStart(doc.contents, lines) ?? { line: 1, col: 1 };
 }
 
-function hint(path: readonly PathKey[]): string {
-  const where = path.length === 0 ? 'at the top level' : `under ${describePath(path)}`;
+function hint(parent: readonly PathKey[]): string {
+  const where = parent.length === 0 ? 'at the top level' : `under ${describePath(parent)}`;
   return `See modelgate.schema.json for the keys allowed ${where}.`;
-}
-
-function received(value: unknown): string {
-  if (value === undefined) return 'nothing';
-  const text = JSON.stringify(value);
-  return text.length > 40 ? `${text.slice(0, 37)}...` : text;
 }
 
 export function parseConfig(text: string, file = DEFAULT_CONFIG_FILE): ModelgateConfig {
@@ -64,33 +52,18 @@ export function parseConfig(text: string, file = DEFAULT_CONFIG_FILE): Modelgate
   const raw: unknown = doc.toJS() ?? {};
   const parsed = configSchema.safeParse(raw);
   if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0] as z.core.$ZodIssue;
-  const path = issue.path.filter((k): k is PathKey => typeof k !== 'symbol');
-  const pos = valuePosition(doc, lines, path);
-  const key = describePath(path) || '(top level)';
-  const value = path.reduce<unknown>((v, k) => (v as Record<PathKey, unknown> | undefined)?.[k], raw);
-  if (issue.code === 'unrecognized_keys') {
-    const unknown = issue.keys[0] ?? '';
-    const at = keyPosition(doc, lines, [...path, unknown]) ?? pos;
-    throw new UserError(
-      `${file}:${at.line}:${at.col}: ${describePath([...path, unknown])}: unknown key. ${hint(path)}`,
-    );
-  }
-  if (value === undefined) {
-    throw new UserError(
-      `${file}:${pos.line}:${pos.col}: ${key}: missing required key (${issue.message.replace(/^Invalid input: /, '')}).`,
-    );
-  }
-  throw new UserError(`${file}:${pos.line}:${pos.col}: ${key}: ${issue.message}, got ${received(value)}`);
+  const at = (problem: ZodProblem) => {
+    const pos =
+      problem.kind === 'unknown'
+        ? (keyPosition(doc, lines, problem.path) ?? valuePosition(doc, lines, problem.path.slice(0, -1)))
+        : valuePosition(doc, lines, problem.path);
+    return `:${pos.line}:${pos.col}`;
+  };
+  const unknown = (problem: ZodProblem) => `unknown key. ${hint(problem.path.slice(0, -1))}`;
+  throw new UserError(zodErrorLine(file, parsed.error, raw, { at, unknown, explain: true }));
 }
 
 export async function loadConfig(file = DEFAULT_CONFIG_FILE): Promise<ModelgateConfig> {
-  const text = await readFile(file, 'utf8').catch((err: NodeJS.ErrnoException) => {
-    throw new UserError(
-      err.code === 'ENOENT'
-        ? `${file}: no such config file. Run 'modelgate init' or pass --config <file>.`
-        : `${file}: cannot read: ${err.message}`,
-    );
-  });
+  const text = await readUserFile(file, 'config', "Run 'modelgate init' or pass --config <file>.");
   return parseConfig(text, file);
 }

@@ -1,14 +1,8 @@
-import { readFile } from 'node:fs/promises';
-import type { z } from 'zod';
-import { errorMessage, UserError } from '../errors.js';
+import { UserError } from '../errors.js';
 import { writeFileAtomic } from '../fs/atomic.js';
+import { parseJson, readJsonFile } from '../fs/read-json.js';
+import { zodErrorLine } from '../zod-errors.js';
 import { type Contract, type ContractColumn, contractSchema, SUPPORTED_CONTRACT_VERSIONS } from './schema.js';
-
-type PathKey = string | number;
-
-function describePath(path: readonly PathKey[]): string {
-  return path.reduce<string>((s, k) => (typeof k === 'number' ? `${s}[${k}]` : s ? `${s}.${k}` : k), '');
-}
 
 function checkVersion(raw: unknown, file: string): void {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
@@ -23,34 +17,22 @@ function checkVersion(raw: unknown, file: string): void {
   }
 }
 
-/** Parses a contract's JSON text; any fault is a UserError naming the file and the field. */
-export function parseContract(text: string, file: string): Contract {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (err) {
-    throw new UserError(`${file}: invalid JSON: ${errorMessage(err)}`);
-  }
+/** A parsed JSON value as a contract; any fault is a UserError naming the file and the field. */
+function toContract(raw: unknown, file: string): Contract {
   checkVersion(raw, file);
   const parsed = contractSchema.safeParse(raw);
   if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0] as z.core.$ZodIssue;
-  const path = issue.path.filter((k): k is PathKey => typeof k !== 'symbol');
-  if (issue.code === 'unrecognized_keys') {
-    throw new UserError(`${file}: ${describePath([...path, issue.keys[0] ?? ''])}: unknown field.`);
-  }
-  throw new UserError(`${file}: ${describePath(path) || '(top level)'}: ${issue.message}.`);
+  throw new UserError(zodErrorLine(file, parsed.error, raw, { unknown: () => 'unknown field.' }));
+}
+
+/** Parses a contract's JSON text; any fault is a UserError naming the file and the field. */
+export function parseContract(text: string, file: string): Contract {
+  return toContract(parseJson(text, file), file);
 }
 
 export async function readContract(file: string): Promise<Contract> {
-  const text = await readFile(file, 'utf8').catch((err: NodeJS.ErrnoException) => {
-    throw new UserError(
-      err.code === 'ENOENT'
-        ? `${file}: no such contract file. Write one with 'modelgate validate --data <reference> --write-schema ${file}'.`
-        : `${file}: cannot read: ${err.message}`,
-    );
-  });
-  return parseContract(text, file);
+  const hint = `Write one with 'modelgate validate --data <reference> --write-schema ${file}'.`;
+  return toContract(await readJsonFile(file, 'contract', hint), file);
 }
 
 function orderedColumn(c: ContractColumn): ContractColumn {

@@ -1,5 +1,5 @@
 import type { Database, ProgressListener, Row } from '../data/database.js';
-import type { ColumnInfo, Dataset } from '../data/load.js';
+import { type ColumnInfo, type Dataset, describeFiles } from '../data/load.js';
 import { quoteIdent, toNumber } from '../data/sql.js';
 import { UserError } from '../errors.js';
 import { CONTRACT_VERSION, type Contract, type ContractColumn } from './schema.js';
@@ -95,16 +95,12 @@ function inferColumn(
   };
 }
 
-function where(dataset: Dataset): string {
-  return dataset.files.length === 1 ? (dataset.files[0] ?? '') : `${dataset.files.length} files`;
-}
-
 async function checkKey(db: Database, dataset: Dataset, key: readonly string[], duplicates: number) {
   if (duplicates === 0) return;
   const columns = key.map((k) => dataset.columns.find((c) => c.name === k) as ColumnInfo);
   const [first] = await db.rows<{ row: bigint }>(duplicateExamplesSql(dataset.table, columns));
   throw new UserError(
-    `key (${key.join(', ')}) is not unique in ${where(dataset)}: ${duplicates} rows repeat an earlier row's key, the first at row ${first?.row ?? '?'}.`,
+    `key (${key.join(', ')}) is not unique in ${describeFiles(dataset.files)}: ${duplicates} rows repeat an earlier row's key, the first at row ${first?.row ?? '?'}.`,
   );
 }
 
@@ -128,13 +124,15 @@ export async function inferContract(
     minRowsFraction: options.minRowsFraction ?? INFER_DEFAULTS.minRowsFraction,
   };
   if (dataset.rowCount === 0) {
-    throw new UserError(`${where(dataset)}: no rows. A contract needs reference data to infer from.`);
+    throw new UserError(
+      `${describeFiles(dataset.files)}: no rows. A contract needs reference data to infer from.`,
+    );
   }
   const key = options.key ? [...options.key] : undefined;
   for (const k of key ?? []) {
     if (!dataset.columns.some((c) => c.name === k)) {
       throw new UserError(
-        `key column '${k}' is not in ${where(dataset)}. Columns: ${dataset.columns.map((c) => c.name).join(', ')}.`,
+        `key column '${k}' is not in ${describeFiles(dataset.files)}. Columns: ${dataset.columns.map((c) => c.name).join(', ')}.`,
       );
     }
   }

@@ -1,3 +1,5 @@
+import { renderMarkdownTable, type TableColumn } from '../markdown/table.js';
+
 export const VIOLATION_RULES = [
   'row_count',
   'missing_column',
@@ -69,20 +71,25 @@ export function formatViolation(v: Violation): string {
   return `${head} (${v.count} ${v.count === 1 ? 'row' : 'rows'}${formatExamples(v.examples)})`;
 }
 
-function cell(text: string): string {
-  return text.replaceAll('|', '\\|').replaceAll('<', '&lt;').replaceAll('\n', ' ');
-}
+const VIOLATION_COLUMNS: TableColumn[] = [
+  { header: 'column' },
+  { header: 'rule' },
+  { header: 'rows', align: 'right' },
+  { header: 'message' },
+  { header: 'examples' },
+];
 
 /** A GitHub-flavoured Markdown table of the violations, or one line saying there are none. */
 export function renderViolationsMarkdown(report: ContractReport): string {
   if (report.violations.length === 0) {
     return `No violations: ${report.rows} rows pass ${report.rules} rules.\n`;
   }
-  const lines = ['| column | rule | rows | message | examples |', '|---|---|---:|---|---|'];
-  for (const v of report.violations) {
-    const examples = v.examples.map((e) => `${formatValue(e.value)} (row ${e.row})`).join(', ');
-    const rows = SCHEMA_RULES.has(v.rule) ? '' : String(v.count);
-    lines.push(`| ${cell(v.column ?? '')} | ${v.rule} | ${rows} | ${cell(v.message)} | ${cell(examples)} |`);
-  }
-  return `${lines.join('\n')}\n`;
+  const rows = report.violations.map((v) => [
+    v.column ?? '',
+    v.rule,
+    SCHEMA_RULES.has(v.rule) ? '' : String(v.count),
+    v.message,
+    v.examples.map((e) => `${formatValue(e.value)} (row ${e.row})`).join(', '),
+  ]);
+  return `${renderMarkdownTable({ columns: VIOLATION_COLUMNS, rows })}\n`;
 }

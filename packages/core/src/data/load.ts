@@ -28,6 +28,11 @@ export interface Dataset {
   rowCount: number;
 }
 
+/** How messages name the data read: the file, or how many files a glob matched. */
+export function describeFiles(files: readonly string[]): string {
+  return files.length === 1 ? (files[0] ?? '') : `${files.length} files`;
+}
+
 const GLOB_CHARS = /[*?[{]/;
 
 export async function resolveFiles(db: Database, path: string): Promise<string[]> {

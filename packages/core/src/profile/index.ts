@@ -1,6 +1,6 @@
 export { type SummaryRow, summaryRows } from './format.js';
 export { parseProfile, readProfile, stringifyProfile } from './json.js';
-export { markdownCode, renderProfileMarkdown } from './markdown.js';
+export { renderProfileMarkdown } from './markdown.js';
 export { mergeProfiles } from './merge.js';
 export { type ProfileOptions, profileDataset } from './profile.js';
 export {

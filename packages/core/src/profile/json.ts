@@ -1,5 +1,5 @@
-import { readFile } from 'node:fs/promises';
 import { UserError } from '../errors.js';
+import { parseJson, readJsonFile } from '../fs/read-json.js';
 import { type DataProfile, PROFILE_VERSION } from './types.js';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -29,14 +29,8 @@ export function stringifyProfile(profile: DataProfile): string {
   return `${write(JSON.parse(JSON.stringify(profile)) as Json, '')}\n`;
 }
 
-/** Parses profile.json text; `name` (a file) is what error messages point at. */
-export function parseProfile(text: string, name = 'profile'): DataProfile {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (err) {
-    throw new UserError(`${name}: not valid JSON (${err instanceof Error ? err.message : String(err)}).`);
-  }
+/** A parsed JSON value as a profile; `name` (a file) is what error messages point at. */
+function toProfile(value: unknown, name: string): DataProfile {
   const candidate = value as Partial<DataProfile> | null;
   if (typeof candidate !== 'object' || candidate === null || !('version' in candidate)) {
     throw new UserError(`${name}: not a modelgate profile. Expected an object with "version" and "columns".`);
@@ -54,9 +48,11 @@ export function parseProfile(text: string, name = 'profile'): DataProfile {
   return candidate as DataProfile;
 }
 
+/** Parses profile.json text; `name` (a file) is what error messages point at. */
+export function parseProfile(text: string, name = 'profile'): DataProfile {
+  return toProfile(parseJson(text, name), name);
+}
+
 export async function readProfile(path: string): Promise<DataProfile> {
-  const text = await readFile(path, 'utf8').catch((err: NodeJS.ErrnoException) => {
-    throw new UserError(`${path}: cannot read the profile (${err.code ?? err.message}).`);
-  });
-  return parseProfile(text, path);
+  return toProfile(await readJsonFile(path, 'profile'), path);
 }

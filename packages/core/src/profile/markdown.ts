@@ -1,35 +1,24 @@
 import { basename } from 'node:path';
+import { markdownCode } from '../markdown/cell.js';
+import { renderMarkdownTable, type TableColumn } from '../markdown/table.js';
 import { formatNumber, formatShare, type SummaryRow, summaryRows } from './format.js';
 import type { ColumnProfile, DataProfile } from './types.js';
 
-const MAX_VALUE_CHARS = 40;
 const TOP_SHOWN = 5;
 
-/**
- * Data as an inline code span for a table cell: no emphasis, links, HTML or
- * @-mentions can come out of it. `|` needs its backslash even inside code in
- * a GFM table; control characters become spaces; long values are cut.
- */
-export function markdownCode(value: string, maxChars = MAX_VALUE_CHARS): string {
-  if (value === '') return '*(empty)*';
-  const chars = [...value.replace(/\p{Cc}/gu, ' ')];
-  const text = chars.length > maxChars ? `${chars.slice(0, maxChars - 1).join('')}…` : chars.join('');
-  const fence = '`'.repeat(Math.max(0, ...(text.match(/`+/g) ?? []).map((run) => run.length)) + 1);
-  const pad = text.startsWith('`') || text.endsWith('`') ? ' ' : '';
-  return `${fence}${pad}${text.replaceAll('|', '\\|')}${pad}${fence}`;
-}
+const SUMMARY_COLUMNS: TableColumn[] = [
+  { header: 'column', align: 'left', markdown: true },
+  { header: 'kind', align: 'left' },
+  ...['nulls', 'distinct', 'mean', 'std', 'min', 'p50', 'max'].map(
+    (header): TableColumn => ({ header, align: 'right' }),
+  ),
+  { header: 'histogram', align: 'left' },
+];
 
-function table(header: string[], align: string[], rows: string[][]): string[] {
-  return [`| ${header.join(' | ')} |`, `|${align.join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)];
-}
-
-function summaryTable(rows: SummaryRow[]): string[] {
-  const header = ['column', 'kind', 'nulls', 'distinct', 'mean', 'std', 'min', 'p50', 'max', 'histogram'];
-  const align = [':--', ':--', '--:', '--:', '--:', '--:', '--:', '--:', '--:', ':--'];
-  return table(
-    header,
-    align,
-    rows.map((r) => [
+function summaryTable(rows: SummaryRow[]): string {
+  return renderMarkdownTable({
+    columns: SUMMARY_COLUMNS,
+    rows: rows.map((r) => [
       markdownCode(r.column),
       r.kind,
       r.nulls,
@@ -41,7 +30,16 @@ function summaryTable(rows: SummaryRow[]): string[] {
       r.max,
       r.histogram,
     ]),
-  );
+  });
+}
+
+/** A table of column name and one Markdown cell about it. */
+function perColumnTable(header: string, rows: string[][], markdown: boolean): string {
+  const columns: TableColumn[] = [
+    { header: 'column', align: 'left', markdown: true },
+    { header, align: 'left', markdown },
+  ];
+  return renderMarkdownTable({ columns, rows });
 }
 
 function topValues(column: ColumnProfile): string | undefined {
@@ -87,18 +85,17 @@ function sourceLine(profile: DataProfile): string {
 /** profile.md: a summary table, then top values and notes; short enough for a PR comment. */
 export function renderProfileMarkdown(profile: DataProfile, options: { title?: string } = {}): string {
   const lines = [`### ${options.title ?? 'Data profile'}`, '', sourceLine(profile), ''];
-  lines.push(...summaryTable(summaryRows(profile)));
+  lines.push(summaryTable(summaryRows(profile)));
   const entries = Object.entries(profile.columns);
   const tops = entries.flatMap(([name, c]) => {
     const text = topValues(c);
     return text ? [[markdownCode(name), text]] : [];
   });
-  if (tops.length > 0)
-    lines.push('', '**Top values**', '', ...table(['column', 'values'], [':--', ':--'], tops));
+  if (tops.length > 0) lines.push('', '**Top values**', '', perColumnTable('values', tops, true));
   const notes = entries.flatMap(([name, c]) => {
     const text = note(c);
     return text ? [[markdownCode(name), text]] : [];
   });
-  if (notes.length > 0) lines.push('', '**Notes**', '', ...table(['column', 'note'], [':--', ':--'], notes));
+  if (notes.length > 0) lines.push('', '**Notes**', '', perColumnTable('note', notes, false));
   return `${lines.join('\n')}\n`;
 }

@@ -3,7 +3,7 @@ import type { Task } from '../config/schema.js';
 import { type ColumnData, readColumns } from '../data/columns.js';
 import type { Database } from '../data/database.js';
 import { fingerprintFiles } from '../data/fingerprint.js';
-import type { ColumnInfo, Dataset } from '../data/load.js';
+import { type ColumnInfo, type Dataset, describeFiles } from '../data/load.js';
 import { UserError } from '../errors.js';
 import { withStagedOutputs, writeFileAtomic } from '../fs/atomic.js';
 import { assignSplits } from './assign.js';
@@ -30,15 +30,11 @@ export interface SplitDatasetOptions {
   onProgress?: (fraction: number, detail: string) => void;
 }
 
-function describeSource(dataset: Dataset): string {
-  return dataset.files.length === 1 ? (dataset.files[0] ?? '') : `${dataset.files.length} files`;
-}
-
 function requireColumn(dataset: Dataset, name: string, role: string): ColumnInfo {
   const column = dataset.columns.find((c) => c.name === name);
   if (column) return column;
   throw new UserError(
-    `${role} '${name}' is not a column of ${describeSource(dataset)}. Columns: ${dataset.columns.map((c) => c.name).join(', ')}.`,
+    `${role} '${name}' is not a column of ${describeFiles(dataset.files)}. Columns: ${dataset.columns.map((c) => c.name).join(', ')}.`,
   );
 }
 
@@ -61,7 +57,7 @@ export async function splitDataset(
   dataset: Dataset,
   options: SplitDatasetOptions,
 ): Promise<SplitManifest> {
-  if (dataset.rowCount === 0) throw new UserError(`${describeSource(dataset)}: no rows to split.`);
+  if (dataset.rowCount === 0) throw new UserError(`${describeFiles(dataset.files)}: no rows to split.`);
   const target = requireColumn(dataset, options.target, 'target');
   const by = options.policy.by;
   const strategy = by === undefined ? undefined : parseSplitStrategy(by);
