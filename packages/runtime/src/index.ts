@@ -1,1 +1,13 @@
-export {};
+export { type InferenceSession, Tensor } from 'onnxruntime-node';
+export type { ColumnPredictions, ColumnSet, ColumnsSpec } from './columns.js';
+export { type InputPlan, planInputs } from './feeds.js';
+export { readOnnxMetadata } from './metadata.js';
+export { type OutputPlan, planOutputs } from './outputs.js';
+export { type RunOptions, runOnColumns } from './run.js';
+export { createSession, readModelFile, type SessionOptions } from './session.js';
+export {
+  formatShape,
+  type ModelSignature,
+  readSignature,
+  type TensorSignature,
+} from './signature.js';
