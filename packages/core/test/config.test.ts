@@ -87,3 +87,112 @@ describe('configJsonSchema', () => {
     expect(schema.required).toEqual(expect.arrayContaining(['model', 'task', 'target', 'data']));
   });
 });
+
+describe('the train section', () => {
+  it('reads candidates, search spaces and the search strategy', () => {
+    const config = parseConfig(
+      `${minimal}train:
+  metric: accuracy
+  search: {strategy: tpe, trials: 30, parallel: 2, seed: 7, halving: {min_budget: 0.1, eta: 3}}
+  candidates:
+    - algorithm: gbdt
+      params:
+        learning_rate: {loguniform: [0.01, 0.3]}
+        max_leaves: {int: [8, 64]}
+        subsample: {uniform: [0.5, 1]}
+        loss: {choice: [l2, huber]}
+        rounds: 200
+    - command: python train.py
+      params: {depth: {choice: [2, 4]}}
+      timeout_minutes: 30
+`,
+      'm.yaml',
+    );
+    expect(config.train.search).toEqual({
+      strategy: 'tpe',
+      trials: 30,
+      parallel: 2,
+      seed: 7,
+      halving: { min_budget: 0.1, eta: 3 },
+    });
+    expect(config.train.candidates?.[0]?.params).toEqual({
+      learning_rate: { loguniform: [0.01, 0.3] },
+      max_leaves: { int: [8, 64] },
+      subsample: { uniform: [0.5, 1] },
+      loss: { choice: ['l2', 'huber'] },
+      rounds: 200,
+    });
+    expect(config.train.candidates?.[1]).toEqual({
+      command: 'python train.py',
+      params: { depth: { choice: [2, 4] } },
+      timeout_minutes: 30,
+    });
+  });
+
+  const candidate = (yaml: string) => `${minimal}train:\n  candidates:\n    - ${yaml}\n`;
+
+  it.each([
+    [
+      'an unknown algorithm',
+      candidate('algorithm: gbm'),
+      /^m\.yaml:7:18: train\.candidates\[0\]\.algorithm: Invalid option: expected one of "linear"\|"logistic"\|"gbdt"\|"mlp", got "gbm"$/,
+    ],
+    [
+      'both algorithm and command',
+      candidate('{algorithm: gbdt, command: x}'),
+      /train\.candidates\[0\]: expected exactly one of algorithm \(a built-in trainer\) or command \(your own\)/,
+    ],
+    [
+      'a loguniform range from 0',
+      candidate('{algorithm: gbdt, params: {lr: {loguniform: [0, 1]}}}'),
+      /train\.candidates\[0\]\.params\.lr\.loguniform: expected \[low, high\] with 0 < low < high, got \[0,1\]/,
+    ],
+    [
+      'a reversed range',
+      candidate('{algorithm: gbdt, params: {lr: {uniform: [3, 1]}}}'),
+      /params\.lr\.uniform: expected \[low, high\] with low < high/,
+    ],
+    [
+      'an int range of fractions',
+      candidate('{algorithm: gbdt, params: {n: {int: [1.5, 3]}}}'),
+      /params\.n: expected \{int: \[low, high\]\}: two whole numbers with low < high/,
+    ],
+    [
+      'a misspelt distribution',
+      candidate('{algorithm: gbdt, params: {lr: {logunifrom: [0.1, 1]}}}'),
+      /params\.lr: expected \{loguniform: \[low, high\]\}, \{uniform: \[low, high\]\}, \{int: \[low, high\]\}, \{choice: \[a, b, \.\.\.\]\} or a constant/,
+    ],
+    [
+      'an empty choice',
+      candidate('{algorithm: gbdt, params: {lr: {choice: []}}}'),
+      /params\.lr\.choice: expected at least one value to choose from/,
+    ],
+    [
+      'a parameter name no environment variable can carry',
+      candidate('{command: x, params: {"max-depth": 3}}'),
+      /params\.max-depth: expected a parameter name of letters, digits and '_'/,
+    ],
+    [
+      'a timeout on a built-in trainer',
+      candidate('{algorithm: gbdt, timeout_minutes: 5}'),
+      /train\.candidates\[0\]\.timeout_minutes: applies to a command candidate only/,
+    ],
+    [
+      'an unknown strategy',
+      `${minimal}train:\n  search: {strategy: bayes}\n`,
+      /train\.search\.strategy: Invalid option: expected one of "grid"\|"random"\|"tpe"/,
+    ],
+    [
+      'a min_budget above 1',
+      `${minimal}train:\n  search: {halving: {min_budget: 5}}\n`,
+      /train\.search\.halving\.min_budget: expected a share of the full budget in \(0, 1\], got 5/,
+    ],
+    [
+      'a misspelt search key',
+      `${minimal}train:\n  search: {trails: 5}\n`,
+      /train\.search\.trails: unknown key\./,
+    ],
+  ])('names file, line and key for %s', async (_name, text, expected) => {
+    await expectUserError(() => parseConfig(text, 'm.yaml'), expected);
+  });
+});

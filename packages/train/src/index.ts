@@ -4,4 +4,5 @@ export * from './linear/index.js';
 export * from './onnx/index.js';
 export * from './run/index.js';
 export * from './search/index.js';
+export * from './trainers.js';
 export * from './types.js';

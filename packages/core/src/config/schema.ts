@@ -57,19 +57,176 @@ const gateRule = z.strictObject({
   per_slice: z.boolean().optional().describe('Also require no regression beyond the margin in every slice.'),
 });
 
-const searchSpace = z.record(z.string(), z.unknown());
+export const ALGORITHMS = ['linear', 'logistic', 'gbdt', 'mlp'] as const;
+export const SEARCH_STRATEGIES = ['grid', 'random', 'tpe'] as const;
 
-const candidate = z.union([
-  z.strictObject({
-    algorithm: z.enum(['linear', 'logistic', 'gbdt', 'mlp']),
-    params: searchSpace.optional(),
-  }),
-  z.strictObject({
-    command: z.string().min(1).describe('Your own trainer; writes model.onnx into $MODELGATE_OUTPUT_DIR.'),
-    params: searchSpace.optional(),
-    timeout_minutes: z.number().positive().optional(),
-  }),
+const SEED_RANGE = { min: -(2 ** 31), max: 2 ** 31 - 1 };
+const seed = z
+  .number()
+  .int('expected an integer seed')
+  .min(SEED_RANGE.min, 'expected a seed from -2147483648 to 2147483647')
+  .max(SEED_RANGE.max, 'expected a seed from -2147483648 to 2147483647');
+
+const paramConstant = z.union([z.number(), z.string(), z.boolean()]);
+const bounds = z.tuple([z.number(), z.number()]);
+const intBounds = z.tuple([
+  z.number().int('expected whole numbers'),
+  z.number().int('expected whole numbers'),
 ]);
+const ascending = (range: readonly [number, number]) => range[0] < range[1];
+
+const PARAM_FORMS =
+  'expected {loguniform: [low, high]}, {uniform: [low, high]}, {int: [low, high]}, {choice: [a, b, ...]} or a constant number, string or boolean';
+
+const FORM_SHAPES: Record<string, string> = {
+  loguniform: 'expected {loguniform: [low, high]}: two numbers with 0 < low < high',
+  uniform: 'expected {uniform: [low, high]}: two numbers with low < high',
+  int: 'expected {int: [low, high]}: two whole numbers with low < high',
+  choice: 'expected {choice: [a, b, ...]}: numbers, strings or booleans',
+};
+
+/** The message for a value none of the forms accepts: the form it names, or all of them. */
+function paramProblem(input: unknown): string {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) return PARAM_FORMS;
+  const keys = Object.keys(input);
+  return (keys.length === 1 && FORM_SHAPES[keys[0] ?? '']) || PARAM_FORMS;
+}
+
+/** A search dimension: a distribution to draw from, or a constant passed as is. */
+export const paramSpec = z.union(
+  [
+    z.strictObject({ loguniform: bounds }).refine((p) => p.loguniform[0] > 0 && ascending(p.loguniform), {
+      path: ['loguniform'],
+      message: 'expected [low, high] with 0 < low < high',
+    }),
+    z.strictObject({ uniform: bounds }).refine((p) => ascending(p.uniform), {
+      path: ['uniform'],
+      message: 'expected [low, high] with low < high',
+    }),
+    z
+      .strictObject({ int: intBounds })
+      .refine((p) => ascending(p.int), { path: ['int'], message: 'expected [low, high] with low < high' }),
+    z.strictObject({ choice: z.array(paramConstant).min(1, 'expected at least one value to choose from') }),
+    paramConstant,
+  ],
+  { error: (issue) => paramProblem(issue.input) },
+);
+
+/** Names become MODELGATE_PARAM_<NAME> environment variables of a command trainer. */
+const PARAM_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+const paramSpace = z.record(z.string(), paramSpec).superRefine((params, ctx) => {
+  for (const name of Object.keys(params)) {
+    if (!PARAM_NAME.test(name)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [name],
+        message: "expected a parameter name of letters, digits and '_', not starting with a digit",
+      });
+    }
+  }
+});
+
+export const candidateSchema = z
+  .strictObject({
+    algorithm: z
+      .enum(ALGORITHMS)
+      .optional()
+      .describe('A built-in trainer: linear (regression), logistic (classification), gbdt, mlp.'),
+    command: z
+      .string()
+      .min(1, 'expected a shell command')
+      .optional()
+      .describe(
+        'Your own trainer, run in the config directory: reads $MODELGATE_TRAIN/VALIDATION/TEST (Parquet) and $MODELGATE_PARAMS_JSON, writes model.onnx (and optionally metrics.json) into $MODELGATE_OUTPUT_DIR.',
+      ),
+    params: paramSpace.optional().describe('Hyperparameters: a distribution to search over, or a constant.'),
+    timeout_minutes: z
+      .number()
+      .positive('expected a positive number of minutes')
+      .optional()
+      .describe('A command trial running longer is stopped and recorded as failed. Default 60.'),
+  })
+  .superRefine((c, ctx) => {
+    if ((c.algorithm === undefined) === (c.command === undefined)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [],
+        message: 'expected exactly one of algorithm (a built-in trainer) or command (your own)',
+      });
+    }
+    if (c.timeout_minutes !== undefined && c.command === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['timeout_minutes'],
+        message: 'applies to a command candidate only',
+      });
+    }
+  });
+
+export const searchSchema = z.strictObject({
+  strategy: z
+    .enum(SEARCH_STRATEGIES)
+    .optional()
+    .describe(
+      'grid, random or tpe (Bayesian, Tree-structured Parzen Estimator). Default: grid when every parameter has finitely many values, else random.',
+    ),
+  trials: z
+    .number()
+    .int('expected a whole number of trials')
+    .positive('expected at least 1 trial')
+    .optional()
+    .describe('Trials to run (random, tpe). Default 20; a grid runs every point and may not exceed it.'),
+  parallel: z
+    .number()
+    .int('expected a whole number')
+    .positive('expected at least 1')
+    .optional()
+    .describe(
+      'Worker processes (default 1; --parallel overrides). TPE also proposes this many trials at a time, so results depend on this value and not on --parallel.',
+    ),
+  seed: seed.optional().describe('Seed of the search and of every trainer. Default: split.seed.'),
+  grid_points: z
+    .number()
+    .int('expected a whole number')
+    .min(2, 'expected at least 2 points')
+    .optional()
+    .describe('Grid: points per uniform/loguniform/int range (ends included). Default 3.'),
+  halving: z
+    .strictObject({
+      min_budget: z
+        .number()
+        .gt(0, 'expected a share of the full budget in (0, 1]')
+        .max(1, 'expected a share of the full budget in (0, 1]')
+        .describe(
+          "Share of each trainer's full budget (e.g. GBDT boosting rounds) every trial starts on, e.g. 0.1.",
+        ),
+      eta: z
+        .number()
+        .int('expected a whole number')
+        .min(2, 'expected 2 or more')
+        .optional()
+        .describe('The best 1/eta of each rung go on with eta times the budget. Default 3.'),
+    })
+    .optional()
+    .describe('Successive halving: trials start on a small budget and only the best continue.'),
+});
+
+export const trainSchema = z.strictObject({
+  metric: metricName
+    .optional()
+    .describe(
+      'Metric the search optimises on the validation split. Default: log_loss, or rmse for regression.',
+    ),
+  search: searchSchema.optional().describe('How hyperparameters are searched.'),
+  candidates: z
+    .array(candidateSchema)
+    .min(1, 'expected at least one candidate')
+    .optional()
+    .describe(
+      'Algorithms (model selection) and their search spaces. Default: every built-in trainer for the task with its default parameters.',
+    ),
+});
 
 export const configSchema = z
   .strictObject({
@@ -98,13 +255,7 @@ export const configSchema = z
       .union([z.string().min(1), dataSource])
       .describe('Training data: a path or glob, or {path, format}.'),
     split: splitPolicy.default({ validation: 0.1, test: 0.2, seed: 42 }),
-    train: z
-      .strictObject({
-        metric: metricName.optional().describe('Metric the search optimises on the validation split.'),
-        search: z.record(z.string(), z.unknown()).optional(),
-        candidates: z.array(candidate).optional(),
-      })
-      .default({}),
+    train: trainSchema.default({}).describe('Training: candidate algorithms, search space and strategy.'),
     gate: z
       .partialRecord(metricName, gateRule)
       .default({})
@@ -128,6 +279,10 @@ export const configSchema = z
 export type ModelgateConfigInput = z.input<typeof configSchema>;
 export type ModelgateConfig = z.output<typeof configSchema>;
 export type SplitPolicy = z.output<typeof splitPolicy>;
+export type TrainConfig = z.output<typeof trainSchema>;
+export type SearchConfig = z.output<typeof searchSchema>;
+export type CandidateConfig = z.output<typeof candidateSchema>;
+export type ParamSpecConfig = z.output<typeof paramSpec>;
 
 /** The JSON Schema editors use for completion in modelgate.yaml. */
 export function configJsonSchema(): Record<string, unknown> {

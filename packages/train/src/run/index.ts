@@ -1,1 +1,58 @@
-export {};
+export { candidateConfigs, searchSpaceOf } from './candidates.js';
+export {
+  type CommandResult,
+  type CommandTrial,
+  DEFAULT_COMMAND_TIMEOUT_MINUTES,
+  runCommandTrial,
+} from './command.js';
+export { detectGpus, type GpuInfo } from './gpu.js';
+export {
+  type CodeVersion,
+  canonicalJson,
+  codeVersion,
+  configHash,
+  type Lineage,
+  TOOLKIT_VERSION,
+} from './lineage.js';
+export * from './metrics.js';
+export {
+  type ModelSummary,
+  OUTPUT_FILES,
+  type OutputContext,
+  trialsFile,
+  type WrittenOutputs,
+  writeTrainingOutputs,
+} from './outputs.js';
+export {
+  collectPlan,
+  MATRIX_FILE,
+  PLAN_FILE,
+  type PlanOptions,
+  plannedTrialDir,
+  planTrials,
+  RESULT_FILE,
+  readPlan,
+  runPlannedTrial,
+  type TrainPlan,
+  type TrialResultFile,
+  writePlan,
+} from './plan.js';
+export { createTrialRunner, type RunnerOptions, type TrialRunner } from './pool.js';
+export {
+  formatDuration,
+  formatValue,
+  renderTrialsMarkdown,
+  type TrialReport,
+  type TrialsFile,
+  trialReports,
+  trialsTable,
+} from './report.js';
+export { loadTrainers } from './trainer-module.js';
+export {
+  requireSuccess,
+  runTraining,
+  type TrainingRun,
+  type TrainOptions,
+  type TrainProgress,
+} from './training.js';
+export { evaluateTrial, type TrialEnvironment, type TrialTask, trialModelPath } from './trial.js';

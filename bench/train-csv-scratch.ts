@@ -1,0 +1,12 @@
+import { writeFile } from 'node:fs/promises';
+import { Database } from '@modelgate/core';
+import { GBDT_DEFAULTS } from '../packages/train/src/gbdt/index.js';
+import { prepareTask } from '../packages/train/test/gbdt-data.js';
+import { writeSplitsCsv } from './train-csv.js';
+import { BENCH_DATASETS } from './train-datasets.js';
+const db = await Database.open();
+const bench = BENCH_DATASETS[3]!;
+const task = await prepareTask(db, { ...bench.options, seed: 42 });
+await writeSplitsCsv('/tmp/gbdt-scratch/csv/d0', task, 255, 3);
+await writeFile('/tmp/gbdt-scratch/csv/datasets.json', JSON.stringify({ params: { ...GBDT_DEFAULTS, seed: 42, logistic_l2: 0.001 }, datasets: [{ name: 'flights', dir: 'd0' }] }));
+db.close();

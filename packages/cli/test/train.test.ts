@@ -1,0 +1,136 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { loadConfig, withDatabase } from '@modelgate/core';
+import { createSession, runOnColumns } from '@modelgate/runtime';
+import { prepareProblem } from '@modelgate/train';
+import { describe, expect, it } from 'vitest';
+import { useTempDir } from '../../core/test/fixtures.js';
+import { PENGUINS_CONFIG, writeProject } from './project-fixture.js';
+import { runCli } from './run-cli.js';
+
+const tmp = useTempDir('cli-train');
+
+const OUTPUTS = [
+  'lineage.json',
+  'model.json',
+  'model.onnx',
+  'params.json',
+  'reference-profile.json',
+  'trials.json',
+  'trials.md',
+];
+
+const SEARCH = `train:
+  metric: accuracy
+  search: {strategy: random, trials: 3, seed: 2}
+  candidates:
+    - algorithm: gbdt
+      params: {learning_rate: {loguniform: [0.05, 0.3]}, rounds: 30}
+    - algorithm: logistic
+`;
+
+describe('modelgate train', () => {
+  it('trains the penguins example end to end: a model that predicts the holdout', async () => {
+    const out = tmp.path('example');
+    const { code, stdout, stderr } = await runCli([
+      'train',
+      '--config',
+      'examples/penguins/modelgate.yaml',
+      '--out',
+      out,
+    ]);
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^Trained penguins-species \(multiclass\): 2 trials, grid search, seed 42\./);
+    expect(stdout).toMatch(
+      /rank\s+trial\s+candidate\s+params\s+log_loss \(validation\)\s+accuracy\s+time\s+status/,
+    );
+    expect(stdout).toMatch(/gbdt\s+\(defaults\)/);
+    expect(stdout).toMatch(/logistic\s+\(defaults\)/);
+    expect(stdout).toContain(`Wrote ${join(out, 'model.onnx')}`);
+    expect((await readdir(out)).sort()).toEqual(OUTPUTS);
+
+    // The model takes raw columns: score the test split the config's split made.
+    const config = await loadConfig('examples/penguins/modelgate.yaml');
+    const accuracy = await withDatabase(async (db) => {
+      const problem = await prepareProblem(db, config, {
+        data: { path: 'examples/penguins/data/penguins.csv' },
+        out: tmp.path('example-splits'),
+      });
+      const session = await createSession(join(out, 'model.onnx'));
+      const { label } = await runOnColumns(session, problem.spec, problem.sets.test);
+      const truth = problem.sets.test.target;
+      return (label ?? []).filter((l, i) => l === truth[i]).length / problem.sets.test.rows;
+    });
+    expect(accuracy).toBeGreaterThan(0.9);
+    const model = JSON.parse(await readFile(join(out, 'model.json'), 'utf8'));
+    expect(model.classes).toEqual(['Adelie', 'Chinstrap', 'Gentoo']);
+    expect(model.signature.inputs.map((i: { name: string }) => i.name)).toContain('Beak Length (mm)');
+    const lineage = JSON.parse(await readFile(join(out, 'lineage.json'), 'utf8'));
+    expect(lineage.code.commit).toMatch(/^[0-9a-f]{40}$/);
+  });
+
+  it('prints a summary with --json and writes trials.md to the job summary', async () => {
+    const root = await writeProject(tmp.path('json'), PENGUINS_CONFIG + SEARCH);
+    const summary = await tmp.write('summary.md', '');
+    const { code, stdout } = await runCli(['--json', 'train', '--out', 'model', '--parallel', '1'], {
+      cwd: root,
+      jobSummary: summary,
+    });
+    expect(code).toBe(0);
+    const data = JSON.parse(stdout);
+    expect(data.metric).toMatchObject({ name: 'accuracy', lowerIsBetter: false, split: 'validation' });
+    expect(data.trials).toEqual({ total: 3, ok: 3, stopped: 0, failed: 0 });
+    expect(data.search).toMatchObject({ strategy: 'random', trials: 3, seed: 2 });
+    expect(data.outputs).toContain(join('model', 'trials.md'));
+    const trialsMd = await readFile(join(root, 'model', 'trials.md'), 'utf8');
+    expect(await readFile(summary, 'utf8')).toContain(trialsMd.trim());
+  });
+
+  it('trains from a split directory made by modelgate split', async () => {
+    const root = await writeProject(tmp.path('splits'), PENGUINS_CONFIG + SEARCH);
+    expect((await runCli(['split', '--out', 'splits'], { cwd: root })).code).toBe(0);
+    const { code } = await runCli(['train', '--splits', 'splits', '--out', 'model'], { cwd: root });
+    expect(code).toBe(0);
+    const lineage = JSON.parse(await readFile(join(root, 'model', 'lineage.json'), 'utf8'));
+    const manifest = JSON.parse(await readFile(join(root, 'splits', 'splits.json'), 'utf8'));
+    expect(lineage.data.splits.train.sha256).toBe(manifest.splits.train.fingerprint.sha256);
+    expect(lineage.code).toBeNull();
+  });
+
+  it('plans a matrix, runs its trials one by one, and collects the best', async () => {
+    const root = await writeProject(tmp.path('plan'), PENGUINS_CONFIG + SEARCH);
+    const plan = await runCli(['--json', 'train', 'plan', '--out', 'plan'], { cwd: root });
+    expect(plan.code).toBe(0);
+    const matrix = JSON.parse(await readFile(join(root, 'plan', 'matrix.json'), 'utf8'));
+    expect(matrix.include).toEqual([{ id: 0 }, { id: 1 }, { id: 2 }]);
+    for (const { id } of matrix.include) {
+      const trial = await runCli(['train', 'trial', '--plan', 'plan', '--id', String(id)], { cwd: root });
+      expect(trial.code).toBe(0);
+      expect(trial.stdout).toMatch(
+        new RegExp(`^Trial ${id} \\(\\w+\\): accuracy [\\d.]+ on the validation split`),
+      );
+    }
+    const collect = await runCli(['train', 'collect', '--plan', 'plan', '--out', 'model'], { cwd: root });
+    expect(collect.code).toBe(0);
+    expect(collect.stdout).toMatch(
+      /^Trained penguins-species \(multiclass\): 3 trials, random search, seed 2\./,
+    );
+    expect((await readdir(join(root, 'model'))).sort()).toEqual(OUTPUTS);
+  });
+
+  it('exits 2 with one line for bad input', async () => {
+    const root = await writeProject(tmp.path('bad'), `${PENGUINS_CONFIG}train:\n  metric: rmse\n`);
+    const metric = await runCli(['train', '--out', 'model'], { cwd: root });
+    expect(metric.code).toBe(2);
+    expect(metric.stderr).toBe(
+      'modelgate: error: train.metric: rmse cannot score multiclass trials. Use one of log_loss, accuracy, balanced_accuracy, precision_macro, recall_macro, f1_macro, f1_weighted, roc_auc, brier.\n',
+    );
+    const parallel = await runCli(['train', '--out', 'model', '--parallel', '0'], { cwd: root });
+    expect(parallel.stderr).toMatch(/--parallel 0: expected 1 or more/);
+    const none = await runCli(['train', '--out', 'model'], { cwd: tmp.dir });
+    expect(none.code).toBe(2);
+    expect(none.stderr).toMatch(/train needs a config: no modelgate\.yaml here/);
+    await expect(readdir(join(root, 'model'))).rejects.toThrow();
+  });
+});

@@ -1,0 +1,4 @@
+export { chi2Sf, gammaQ, logGamma } from './gamma.js';
+export { kolmogorovSf } from './kolmogorov.js';
+export { normalSf } from './normal.js';
+export { smirnovSf } from './smirnov.js';

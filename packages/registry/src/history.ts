@@ -1,0 +1,133 @@
+import { pathspec, type RegistryRepo } from './git/repo.js';
+import { REGISTRY_FILES, registryPath } from './layout.js';
+import { STAGE_LINE } from './model-files.js';
+
+/** Who changed the registry, when, in which commit. */
+export interface CommitInfo {
+  commit: string;
+  author: string;
+  email: string;
+  /** ISO 8601, the author date. */
+  date: string;
+  subject: string;
+}
+
+export type HistoryEvent = CommitInfo &
+  (
+    | { event: 'register'; version: string }
+    | { event: 'stage'; stage: string; from: string | null; to: string | null }
+    | { event: 'archive' | 'unarchive'; version: string }
+  );
+
+const RECORD = '\x1e';
+const FIELD = '\x1f';
+const FORMAT = `--format=${RECORD}%H${FIELD}%an${FIELD}%ae${FIELD}%aI${FIELD}%s`;
+
+function commits(out: string): { info: CommitInfo; body: string[] }[] {
+  return out
+    .split(RECORD)
+    .filter((chunk) => chunk.trim() !== '')
+    .map((chunk) => {
+      const [header = '', ...body] = chunk.split('\n');
+      const [commit = '', author = '', email = '', date = '', subject = ''] = header.split(FIELD);
+      return { info: { commit, author, email, date, subject }, body };
+    });
+}
+
+/** `+`/`-` lines of a diff, without the file headers. */
+function changedLines(body: readonly string[]): { removed: string[]; added: string[] } {
+  let file = '';
+  const removed: string[] = [];
+  const added: string[] = [];
+  for (const line of body) {
+    if (line.startsWith('+++ ')) file = line;
+    else if (line.startsWith('--- ')) continue;
+    else if (line.startsWith('-')) removed.push(`${file}\n${line.slice(1)}`);
+    else if (line.startsWith('+')) added.push(`${file}\n${line.slice(1)}`);
+  }
+  return { removed, added };
+}
+
+function stageEvents(info: CommitInfo, body: readonly string[]): HistoryEvent[] {
+  const before: Record<string, string> = {};
+  const after: Record<string, string> = {};
+  const archived = new Map<string, boolean>();
+  const { removed, added } = changedLines(body);
+  for (const [lines, into, archivedFlag] of [
+    [removed, before, false],
+    [added, after, true],
+  ] as const) {
+    for (const entry of lines) {
+      const [file = '', line = ''] = entry.split('\n');
+      const stage = STAGE_LINE.exec(line);
+      if (file.endsWith(`/${REGISTRY_FILES.stages}`) && stage?.[1] && stage[2]) into[stage[1]] = stage[2];
+      const version = /^(v[1-9][0-9]*):$/.exec(line)?.[1];
+      // A removed and re-added line is a rewrite, not a change.
+      if (file.endsWith(`/${REGISTRY_FILES.deprecated}`) && version) {
+        if (archived.get(version) === !archivedFlag) archived.delete(version);
+        else archived.set(version, archivedFlag);
+      }
+    }
+  }
+  const events: HistoryEvent[] = [];
+  for (const stage of new Set([...Object.keys(before), ...Object.keys(after)])) {
+    const from = before[stage] ?? null;
+    const to = after[stage] ?? null;
+    if (from !== to) events.push({ ...info, event: 'stage', stage, from, to });
+  }
+  for (const [version, isArchived] of archived) {
+    events.push({ ...info, event: isArchived ? 'archive' : 'unarchive', version });
+  }
+  return events;
+}
+
+/** Stage changes and archives of a model, newest first, read from the diffs of its two YAML files. */
+export async function stageHistory(repo: RegistryRepo, name: string): Promise<HistoryEvent[]> {
+  const out = await repo.git.raw([
+    'log',
+    '-p',
+    '-U0',
+    '--no-color',
+    '--no-ext-diff',
+    '--no-renames',
+    FORMAT,
+    '--',
+    pathspec(repo, registryPath.stages(name)),
+    pathspec(repo, registryPath.deprecated(name)),
+  ]);
+  return commits(out).flatMap(({ info, body }) => stageEvents(info, body));
+}
+
+async function registrations(repo: RegistryRepo, name: string): Promise<HistoryEvent[]> {
+  const out = await repo.git.raw([
+    'log',
+    '--diff-filter=A',
+    '--name-only',
+    '--no-renames',
+    FORMAT,
+    '--',
+    pathspec(repo, registryPath.versionFile(name, '*', REGISTRY_FILES.metadata)),
+  ]);
+  return commits(out).flatMap(({ info, body }) =>
+    body.flatMap((file): HistoryEvent[] => {
+      const version = /\/versions\/(v[1-9][0-9]*)\/metadata\.json$/.exec(file.trim())?.[1];
+      return version ? [{ ...info, event: 'register', version }] : [];
+    }),
+  );
+}
+
+/** Everything that happened to a model, newest first. */
+export async function modelHistory(repo: RegistryRepo, name: string): Promise<HistoryEvent[]> {
+  const [stages, registered] = await Promise.all([stageHistory(repo, name), registrations(repo, name)]);
+  const order = new Map<string, number>();
+  const byCommit = await repo.git.raw(['log', '--format=%H', '--', pathspec(repo, registryPath.model(name))]);
+  byCommit.split('\n').forEach((sha, i) => {
+    order.set(sha.trim(), i);
+  });
+  // Within a commit, registration comes before the stage change it enabled.
+  return [...registered, ...stages].sort(
+    (a, b) =>
+      (order.get(a.commit) ?? 0) - (order.get(b.commit) ?? 0) ||
+      (a.event === 'register' ? 1 : 0) - (b.event === 'register' ? 1 : 0),
+  );
+}

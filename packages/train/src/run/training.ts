@@ -1,0 +1,133 @@
+import { dirname, resolve } from 'node:path';
+import { type Database, type ModelgateConfig, UserError } from '@modelgate/core';
+import { type PreparedProblem, prepareProblem } from '../data/prepare.js';
+import type { SplitSource } from '../data/split-source.js';
+import { runSearch, type SearchResult, type TrialOutcome, type TrialRequest } from '../search/driver.js';
+import { plannedEvaluations } from '../search/halving.js';
+import { resolveSearch, type SearchSettings } from '../search/settings.js';
+import type { SearchSpace } from '../search/space.js';
+import type { TrainerLookup } from '../trainers.js';
+import { searchSpaceOf } from './candidates.js';
+import { metricLowerIsBetter, resolveMetric, type SearchMetric } from './metrics.js';
+import { createTrialRunner } from './pool.js';
+import { formatValue } from './report.js';
+import { loadTrainers } from './trainer-module.js';
+import { type TrialEnvironment, type TrialTask, trialModelPath } from './trial.js';
+
+export interface TrainProgress {
+  done: number;
+  total: number;
+  /** e.g. `trial 3/20 · best log_loss 0.0712 (trial 2)` */
+  detail: string;
+}
+
+export interface TrainOptions {
+  config: ModelgateConfig;
+  /** The config file: command trainers run in its directory. */
+  configFile: string;
+  source: SplitSource;
+  /** Scratch directory for trial models; the caller removes it. */
+  workDir: string;
+  /** Worker processes (default train.search.parallel, else 1). Results do not depend on it. */
+  parallel?: number;
+  /** A module exporting `trainers` to use before the built-in ones (tests, plugins). */
+  trainerModule?: string;
+  onProgress?: (progress: TrainProgress) => void;
+}
+
+/** A finished search: everything the outputs are written from. */
+export interface TrainingRun {
+  config: ModelgateConfig;
+  configFile: string;
+  problem: PreparedProblem;
+  space: SearchSpace;
+  settings: SearchSettings;
+  metric: SearchMetric;
+  lowerIsBetter: boolean;
+  result: SearchResult;
+  trainers: TrainerLookup;
+  /** Where each trial's (last) model is. */
+  modelPath: (id: number) => string;
+}
+
+/** One UserError when nothing succeeded, carrying the first failure (often the same for all). */
+export function requireSuccess(result: SearchResult): number {
+  if (result.best !== undefined) return result.best;
+  const first = result.trials.find((t) => t.status === 'failed');
+  const error = first?.rungs[first.rungs.length - 1]?.error ?? 'no trial ran';
+  throw new UserError(`all ${result.trials.length} trials failed. Trial ${first?.id ?? 0}: ${error}`);
+}
+
+/**
+ * Prepares the splits, then searches: proposes trials, fits each on the
+ * training split (in `parallel` worker processes) and scores it on validation.
+ */
+export async function runTraining(db: Database, options: TrainOptions): Promise<TrainingRun> {
+  const { config } = options;
+  const metric = resolveMetric(config.train.metric, config.task);
+  const lowerIsBetter = metricLowerIsBetter(metric);
+  const trainers = await loadTrainers(options.trainerModule);
+  const space = searchSpaceOf(config, trainers);
+  const settings = resolveSearch(config.train.search, space, config.split.seed);
+  const problem = await prepareProblem(db, config, options.source);
+  const env: TrialEnvironment = {
+    spec: problem.spec,
+    train: problem.sets.train,
+    validation: problem.sets.validation,
+    splitFiles: problem.splits.files,
+    metric,
+    seed: settings.seed,
+    workDir: options.workDir,
+    cwd: resolve(dirname(options.configFile)),
+  };
+  const runner = await createTrialRunner(env, {
+    parallel: options.parallel ?? config.train.search?.parallel ?? 1,
+    ...(options.trainerModule ? { trainerModule: options.trainerModule } : {}),
+  });
+  const total = plannedEvaluations(settings.trials, settings.halving);
+  let done = 0;
+  let best: { id: number; value: number } | undefined;
+  const hear = (task: TrialTask, outcome: TrialOutcome) => {
+    done++;
+    const value = outcome.value;
+    if (outcome.status === 'ok' && value !== undefined && Number.isFinite(value)) {
+      if (!best || (lowerIsBetter ? value < best.value : value > best.value)) best = { id: task.id, value };
+    }
+    const bestText = best ? ` · best ${metric} ${formatValue(best.value)} (trial ${best.id})` : '';
+    options.onProgress?.({ done, total, detail: `trial ${done}/${total}${bestText}` });
+  };
+  const hasBudget = (candidate: number) => {
+    const algorithm = space[candidate]?.algorithm;
+    return algorithm !== undefined && trainers(algorithm).budget !== undefined;
+  };
+  try {
+    const evaluate = (requests: readonly TrialRequest[]) =>
+      runner.run(
+        requests.map((r) => ({
+          id: r.id,
+          rung: r.rung,
+          // A trainer without a budget (linear, a command) always runs in full.
+          fraction: hasBudget(r.point.candidate) ? r.fraction : 1,
+          candidate: space[r.point.candidate] ?? (space[0] as SearchSpace[number]),
+          params: r.point.params,
+        })),
+        hear,
+      );
+    const result = await runSearch(space, settings, { lowerIsBetter, hasBudget }, evaluate);
+    requireSuccess(result);
+    return {
+      config,
+      configFile: options.configFile,
+      problem,
+      space,
+      settings,
+      metric,
+      lowerIsBetter,
+      result,
+      trainers,
+      modelPath: (id) => trialModelPath(options.workDir, id),
+    };
+  } finally {
+    await runner.close();
+  }
+}
