@@ -33,7 +33,12 @@ export function classificationCurves(
       return { class: k, name: c.className(k), roc: none, precisionRecall: none };
     }
     const scores = oneVsRest(c, k);
-    return { class: k, name: c.className(k), roc: rocCurve(scores), precisionRecall: precisionRecallCurve(scores) };
+    return {
+      class: k,
+      name: c.className(k),
+      roc: rocCurve(scores),
+      precisionRecall: precisionRecallCurve(scores),
+    };
   });
   return { perClass, calibration: calibrationCurve(c, options.calibrationBins ?? DEFAULT_ECE_BINS) };
 }

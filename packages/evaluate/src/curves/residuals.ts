@@ -1,4 +1,4 @@
-import { type RegressionInput, checkRegression } from '../metrics/inputs.js';
+import type { RegressionInput } from '../metrics/inputs.js';
 import { regressionProblem } from '../metrics/regression.js';
 import { CompensatedSum } from '../metrics/sum.js';
 import { type Histogram, histogram } from '../stats/histogram.js';
@@ -26,8 +26,10 @@ export interface ResidualOptions {
   maxPoints?: number;
 }
 
-export function residualSummary(input: RegressionInput, options: ResidualOptions = {}): CurveResult<ResidualSummary> {
-  checkRegression(input);
+export function residualSummary(
+  input: RegressionInput,
+  options: ResidualOptions = {},
+): CurveResult<ResidualSummary> {
   const problem = regressionProblem(input);
   if (problem) return { undefined: problem };
   const n = input.yTrue.length;
@@ -52,7 +54,10 @@ export function residualSummary(input: RegressionInput, options: ResidualOptions
       count: n,
       mean,
       std: Math.sqrt(squares.value / n),
-      quantiles: (options.quantiles ?? RESIDUAL_QUANTILES).map((q) => ({ q, value: quantileSorted(sorted, q) })),
+      quantiles: (options.quantiles ?? RESIDUAL_QUANTILES).map((q) => ({
+        q,
+        value: quantileSorted(sorted, q),
+      })),
       histogram: histogram(residuals, options.bins ?? 20),
       points,
     },

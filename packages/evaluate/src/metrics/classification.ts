@@ -9,12 +9,22 @@ import {
   perClassScores,
 } from './labels.js';
 import { brier, DEFAULT_ECE_BINS, expectedCalibrationError, logLoss } from './probabilistic.js';
-import { averagePrecisionScore, oneVsRest, rocAucFromCounts, averagePrecisionFromCounts, rocAucScore, thresholdCounts } from './ranking.js';
+import {
+  averagePrecisionFromCounts,
+  averagePrecisionScore,
+  oneVsRest,
+  rocAucFromCounts,
+  rocAucScore,
+  thresholdCounts,
+} from './ranking.js';
 import { type MetricResult, undefinedMetric } from './result.js';
 
 export type ClassificationMetricName = (typeof CLASSIFICATION_METRICS)[number];
 /** Reported beside the metrics a gate can use. */
-export type ReportedClassificationMetric = ClassificationMetricName | 'precision_weighted' | 'recall_weighted';
+export type ReportedClassificationMetric =
+  | ClassificationMetricName
+  | 'precision_weighted'
+  | 'recall_weighted';
 
 export interface ClassificationOptions {
   /** Equal-width bins of the expected calibration error; default 10. */

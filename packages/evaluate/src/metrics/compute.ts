@@ -5,7 +5,11 @@ import {
   REGRESSION_METRICS,
   type Task,
 } from '@modelgate/core';
-import { type ClassificationMetricName, type ClassificationOptions, classificationMetric } from './classification.js';
+import {
+  type ClassificationMetricName,
+  type ClassificationOptions,
+  classificationMetric,
+} from './classification.js';
 import {
   type ClassificationInput,
   type RegressionInput,
@@ -60,13 +64,15 @@ export function computeMetrics(
   options: MetricOptions = {},
 ): Partial<Record<MetricName, MetricResult>> {
   const out: Partial<Record<MetricName, MetricResult>> = {};
-  for (const name of predictionMetrics(predictions.task)) out[name] = computeMetric(name, predictions, options);
+  for (const name of predictionMetrics(predictions.task))
+    out[name] = computeMetric(name, predictions, options);
   return out;
 }
 
 /** The same model output restricted to `rows` (repeats allowed). */
 export function selectRows(predictions: TaskPredictions, rows: Int32Array): TaskPredictions {
-  if (predictions.task === 'regression') return { task: 'regression', ...selectRegression(predictions, rows) };
+  if (predictions.task === 'regression')
+    return { task: 'regression', ...selectRegression(predictions, rows) };
   return { task: predictions.task, ...selectClassification(predictions, rows) };
 }
 

@@ -57,7 +57,8 @@ export function firstNonFinite(values: ArrayLike<number>): number {
 function checkLabels(labels: Int32Array, classes: number, what: string): void {
   for (let i = 0; i < labels.length; i++) {
     const k = labels[i] as number;
-    if (k < 0 || k >= classes) throw new RangeError(`${what}[${i}] = ${k} is not a class index in 0..${classes - 1}`);
+    if (k < 0 || k >= classes)
+      throw new RangeError(`${what}[${i}] = ${k} is not a class index in 0..${classes - 1}`);
   }
 }
 
@@ -65,7 +66,8 @@ function checkLabels(labels: Int32Array, classes: number, what: string): void {
 export function resolveClassification(input: ClassificationInput): Classification {
   const { yTrue, classes, probabilities } = input;
   const n = yTrue.length;
-  if (!Number.isInteger(classes) || classes < 2) throw new RangeError(`expected 2 or more classes, got ${classes}`);
+  if (!Number.isInteger(classes) || classes < 2)
+    throw new RangeError(`expected 2 or more classes, got ${classes}`);
   checkLabels(yTrue, classes, 'yTrue');
   if (probabilities && probabilities.length !== n * classes) {
     throw new RangeError(
@@ -92,7 +94,11 @@ export function checkRegression(input: RegressionInput): void {
   }
 }
 
-function gather<T extends Int32Array | Float32Array | Float64Array>(values: T, rows: Int32Array, width = 1): T {
+function gather<T extends Int32Array | Float32Array | Float64Array>(
+  values: T,
+  rows: Int32Array,
+  width = 1,
+): T {
   const out = new (values.constructor as new (n: number) => T)(rows.length * width);
   for (let i = 0; i < rows.length; i++) {
     const r = rows[i] as number;

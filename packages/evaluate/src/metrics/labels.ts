@@ -34,14 +34,14 @@ export function perClassScores(confusion: number[][]): ClassScores[] {
     const support = row.reduce((s, v) => s + v, 0);
     let predicted = 0;
     for (let t = 0; t < classes; t++) predicted += (confusion[t] as number[])[k] as number;
-    // F1 as 2TP / (2TP + FP + FN), scikit-learn >= 1.3; equal to 2PR / (P + R).
+    // F1 as 2TP / (2TP + FP + FN) = 2TP / (predicted + support), scikit-learn >= 1.3; equal to 2PR / (P + R).
     return {
       support,
       predicted,
       truePositives: tp,
       precision: ratio(tp, predicted),
       recall: ratio(tp, support),
-      f1: ratio(2 * tp, tp + predicted + support),
+      f1: ratio(2 * tp, predicted + support),
     };
   });
 }

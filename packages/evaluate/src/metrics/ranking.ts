@@ -36,7 +36,11 @@ export function thresholdCounts({ positive, scores }: BinaryScores): ThresholdCo
       thresholds.push(score);
     }
   }
-  return { fps: Float64Array.from(fps), tps: Float64Array.from(tps), thresholds: Float64Array.from(thresholds) };
+  return {
+    fps: Float64Array.from(fps),
+    tps: Float64Array.from(tps),
+    thresholds: Float64Array.from(thresholds),
+  };
 }
 
 export function positivesOf(counts: ThresholdCounts): number {
@@ -86,24 +90,27 @@ export function dropCollinear(counts: ThresholdCounts): ThresholdCounts {
   return { fps: pick(fps), tps: pick(tps), thresholds: pick(thresholds) };
 }
 
-/** Area by the trapezoidal rule over (0,0) and the corners, as scikit-learn's roc_auc_score. */
+/**
+ * Area under the ROC curve by the trapezoidal rule, as scikit-learn's
+ * roc_auc_score, summed in counts (2 x area x P x N is a whole number) and
+ * divided once: exact, and the same with or without the collinear points
+ * roc_curve drops.
+ */
 export function rocAucFromCounts(counts: ThresholdCounts): MetricResult {
   const reason = rocUndefined(counts);
   if (reason) return undefinedMetric(reason);
-  const { fps, tps } = dropCollinear(counts);
-  const negatives = negativesOf(counts);
-  const positives = positivesOf(counts);
-  let area = 0;
-  let x0 = 0;
-  let y0 = 0;
+  const { fps, tps } = counts;
+  let twiceArea = 0;
+  let f0 = 0;
+  let t0 = 0;
   for (let i = 0; i < fps.length; i++) {
-    const x1 = (fps[i] as number) / negatives;
-    const y1 = (tps[i] as number) / positives;
-    area += ((x1 - x0) * (y1 + y0)) / 2;
-    x0 = x1;
-    y0 = y1;
+    const f1 = fps[i] as number;
+    const t1 = tps[i] as number;
+    twiceArea += (f1 - f0) * (t1 + t0);
+    f0 = f1;
+    t0 = t1;
   }
-  return defined(area);
+  return defined(twiceArea / (2 * negativesOf(counts) * positivesOf(counts)));
 }
 
 /**
@@ -133,29 +140,35 @@ export function averagePrecision(scores: BinaryScores): MetricResult {
   return averagePrecisionFromCounts(thresholdCounts(scores));
 }
 
-function missingClass(c: Classification): string | undefined {
-  const seen = new Uint8Array(c.classes);
-  for (let i = 0; i < c.n; i++) seen[c.yTrue[i] as number] = 1;
-  const missing = [...seen.keys()].filter((k) => seen[k] === 0).map(c.className);
-  if (missing.length === 0) return undefined;
-  return `${missing.join(', ')} ${missing.length === 1 ? 'has' : 'have'} no rows in y_true`;
-}
-
 type BinaryMetric = (counts: ThresholdCounts) => MetricResult;
+
+/** What overClasses needs of a classification: the class count and names, and whether it has probabilities. */
+export type ClassesOf = Pick<Classification, 'classes' | 'className' | 'noProbabilities'>;
 
 /**
  * Binary: the metric of the positive class (index 1). Multiclass: the
  * unweighted mean of the one-vs-rest metrics, defined only when every class
  * occurs in y_true, like scikit-learn (which raises otherwise).
  */
-function overClasses(c: Classification, metric: BinaryMetric, name: string): MetricResult {
+export function overClasses(
+  c: ClassesOf,
+  countsOf: (k: number) => ThresholdCounts,
+  metric: BinaryMetric,
+  name: string,
+): MetricResult {
   if (c.noProbabilities) return undefinedMetric(c.noProbabilities);
-  if (c.classes === 2) return metric(thresholdCounts(oneVsRest(c, 1)));
-  const missing = missingClass(c);
-  if (missing) return undefinedMetric(`${missing}: one-vs-rest ${name} needs every class`);
+  if (c.classes === 2) return metric(countsOf(1));
+  const counts = Array.from({ length: c.classes }, (_, k) => countsOf(k));
+  const missing = counts.flatMap((k, i) => (positivesOf(k) === 0 ? [c.className(i)] : []));
+  if (missing.length > 0) {
+    const verb = missing.length === 1 ? 'has' : 'have';
+    return undefinedMetric(
+      `${missing.join(', ')} ${verb} no rows in y_true: one-vs-rest ${name} needs every class`,
+    );
+  }
   let sum = 0;
   for (let k = 0; k < c.classes; k++) {
-    const result = metric(thresholdCounts(oneVsRest(c, k)));
+    const result = metric(counts[k] as ThresholdCounts);
     if (!('value' in result)) return undefinedMetric(`${c.className(k)}: ${result.undefined}`);
     sum += result.value;
   }
@@ -163,9 +176,14 @@ function overClasses(c: Classification, metric: BinaryMetric, name: string): Met
 }
 
 export function rocAucScore(c: Classification): MetricResult {
-  return overClasses(c, rocAucFromCounts, 'ROC AUC');
+  return overClasses(c, (k) => thresholdCounts(oneVsRest(c, k)), rocAucFromCounts, 'ROC AUC');
 }
 
 export function averagePrecisionScore(c: Classification): MetricResult {
-  return overClasses(c, averagePrecisionFromCounts, 'average precision');
+  return overClasses(
+    c,
+    (k) => thresholdCounts(oneVsRest(c, k)),
+    averagePrecisionFromCounts,
+    'average precision',
+  );
 }

@@ -15,13 +15,15 @@ export function regressionProblem(input: RegressionInput): string | undefined {
   const badTruth = firstNonFinite(input.yTrue);
   if (badTruth >= 0) return `the target contains ${input.yTrue[badTruth]} (row ${badTruth})`;
   const badPrediction = firstNonFinite(input.yPred);
-  if (badPrediction >= 0) return `the predictions contain ${input.yPred[badPrediction]} (row ${badPrediction})`;
+  if (badPrediction >= 0)
+    return `the predictions contain ${input.yPred[badPrediction]} (row ${badPrediction})`;
   return undefined;
 }
 
 function meanOver(input: RegressionInput, term: (y: number, p: number) => number): number {
   const sum = new CompensatedSum();
-  for (let i = 0; i < input.yTrue.length; i++) sum.add(term(input.yTrue[i] as number, input.yPred[i] as number));
+  for (let i = 0; i < input.yTrue.length; i++)
+    sum.add(term(input.yTrue[i] as number, input.yPred[i] as number));
   return sum.value / input.yTrue.length;
 }
 
@@ -42,7 +44,9 @@ export function meanAbsolutePercentageError(input: RegressionInput): number {
 export function medianAbsoluteError(input: RegressionInput): number {
   const errors = Float64Array.from(input.yTrue, (y, i) => Math.abs(y - (input.yPred[i] as number))).sort();
   const mid = errors.length >> 1;
-  return errors.length % 2 ? (errors[mid] as number) : ((errors[mid - 1] as number) + (errors[mid] as number)) / 2;
+  return errors.length % 2
+    ? (errors[mid] as number)
+    : ((errors[mid - 1] as number) + (errors[mid] as number)) / 2;
 }
 
 /**

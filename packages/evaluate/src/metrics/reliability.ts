@@ -33,7 +33,8 @@ export function binOf(p: number, edges: Float64Array): number {
 }
 
 export function checkBinCount(nBins: number): void {
-  if (!Number.isInteger(nBins) || nBins < 1) throw new RangeError(`expected a whole number of bins >= 1, got ${nBins}`);
+  if (!Number.isInteger(nBins) || nBins < 1)
+    throw new RangeError(`expected a whole number of bins >= 1, got ${nBins}`);
 }
 
 /**

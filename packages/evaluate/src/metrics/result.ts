@@ -15,11 +15,11 @@ export function isDefined(result: MetricResult): result is { value: number } {
 }
 
 /** The number, or `undefined` when the metric is undefined. */
-export function valueOf(result: MetricResult | undefined): number | undefined {
+export function metricValue(result: MetricResult | undefined): number | undefined {
   return result && 'value' in result ? result.value : undefined;
 }
 
 /** The reason a metric is undefined, or `undefined` when it has a value. */
-export function reasonOf(result: MetricResult | undefined): string | undefined {
+export function metricReason(result: MetricResult | undefined): string | undefined {
   return result && 'undefined' in result ? result.undefined : undefined;
 }

@@ -6,7 +6,8 @@ export interface Histogram {
 
 /** numpy.histogram(values, bins=n): equal-width bins over [min, max], widened by 0.5 if they are equal. */
 export function histogram(values: ArrayLike<number>, bins: number): Histogram {
-  if (!Number.isInteger(bins) || bins < 1) throw new RangeError(`expected a whole number of bins >= 1, got ${bins}`);
+  if (!Number.isInteger(bins) || bins < 1)
+    throw new RangeError(`expected a whole number of bins >= 1, got ${bins}`);
   let first = Number.POSITIVE_INFINITY;
   let last = Number.NEGATIVE_INFINITY;
   for (let i = 0; i < values.length; i++) {

@@ -1,0 +1,23 @@
+import { lowerIsBetter, type MetricName } from '@modelgate/core';
+
+/** How much better the challenger is: positive is better, whichever way the metric points. */
+export function improvement(metric: MetricName, challenger: number, champion: number): number {
+  return lowerIsBetter(metric) ? champion - challenger : challenger - champion;
+}
+
+/** An interval of challenger - champion turned into an interval of the improvement. */
+export function improvementInterval(metric: MetricName, low: number, high: number): [number, number] {
+  return lowerIsBetter(metric) ? [-high, -low] : [low, high];
+}
+
+/**
+ * Slack for comparing with a threshold, so 0.92 - 0.90 >= 0.02 holds although
+ * the subtraction gives 0.01999...: far below any difference a gate means.
+ */
+export function slack(...values: number[]): number {
+  return 1e-12 * Math.max(1, ...values.map(Math.abs));
+}
+
+export function direction(metric: MetricName): string {
+  return lowerIsBetter(metric) ? 'lower is better' : 'higher is better';
+}

@@ -1,0 +1,60 @@
+import type { MetricName } from '@modelgate/core';
+import {
+  computeMetrics,
+  isCostMetric,
+  type MetricOptions,
+  type TaskPredictions,
+} from '../metrics/compute.js';
+import type { SliceDefinition } from '../slices/define.js';
+import { compareSlices, type SliceComparison } from '../slices/metrics.js';
+import type { BootstrapOptions } from '../stats/bootstrap.js';
+import { assertSameHoldout, compareMetric, type MetricComparison } from './compare.js';
+import type { GateRules } from './rules.js';
+import type { GateEvidence, MetricValues } from './verdict.js';
+
+export interface EvidenceInput {
+  rules: GateRules;
+  challenger: TaskPredictions;
+  /** The current champion on the identical holdout rows; absent when there is none yet. */
+  champion?: TaskPredictions;
+  /** Measured cost metrics (latency_p99_ms, model_size_mb, ...) of each model. */
+  challengerCosts?: MetricValues;
+  championCosts?: MetricValues;
+  slices?: readonly SliceDefinition[];
+  minSliceSize?: number;
+  bootstrap?: BootstrapOptions;
+  metricOptions?: MetricOptions;
+  /** Metrics to compare with a bootstrap interval; default the gated prediction metrics. */
+  compare?: readonly MetricName[];
+}
+
+/** Computes what evaluateGate needs: metrics, paired comparisons and per-slice comparisons. */
+export function collectGateEvidence(input: EvidenceInput): GateEvidence {
+  const { rules, challenger, champion, metricOptions } = input;
+  const evidence: GateEvidence = {
+    challenger: { ...computeMetrics(challenger, metricOptions ?? {}), ...input.challengerCosts },
+  };
+  if (!champion) return evidence;
+  assertSameHoldout(challenger, champion);
+  evidence.champion = { ...computeMetrics(champion, metricOptions ?? {}), ...input.championCosts };
+  const gated = Object.keys(rules) as MetricName[];
+  const compared = input.compare ?? gated.filter((m) => !isCostMetric(m));
+  const comparisons: Partial<Record<MetricName, MetricComparison>> = {};
+  for (const metric of compared) {
+    comparisons[metric] = compareMetric(metric, challenger, champion, {
+      ...input.bootstrap,
+      ...(metricOptions ? { metricOptions } : {}),
+    });
+  }
+  evidence.comparisons = comparisons;
+  const slices: Partial<Record<MetricName, readonly SliceComparison[]>> = {};
+  for (const metric of gated) {
+    if (!rules[metric]?.per_slice || !input.slices) continue;
+    slices[metric] = compareSlices(input.slices, metric, challenger, champion, {
+      ...(input.minSliceSize !== undefined ? { minSize: input.minSliceSize } : {}),
+      ...(metricOptions ? { metricOptions } : {}),
+    });
+  }
+  evidence.slices = slices;
+  return evidence;
+}
