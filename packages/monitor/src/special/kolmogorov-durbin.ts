@@ -8,7 +8,8 @@ function multiply(a: Matrix, b: Matrix, m: number): Matrix {
     for (let k = 0; k < m; k++) {
       const aik = a[i * m + k] as number;
       if (aik === 0) continue;
-      for (let j = 0; j < m; j++) out[i * m + j] = (out[i * m + j] as number) + aik * (b[k * m + j] as number);
+      for (let j = 0; j < m; j++)
+        out[i * m + j] = (out[i * m + j] as number) + aik * (b[k * m + j] as number);
     }
   }
   return out;

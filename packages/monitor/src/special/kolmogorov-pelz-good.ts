@@ -42,12 +42,7 @@ export function pelzGoodCdf(n: number, x: number): number {
     const m4 = m ** 4;
     const m6 = m ** 6;
     const qpower = q ** (8 * k);
-    const coeffs = [
-      1,
-      k1a + k1b * m2,
-      k2a + k2b * m2 + k2c * m4,
-      k3a + k3b * m2 + k3c * m4 + k3d * m6,
-    ];
+    const coeffs = [1, k1a + k1b * m2, k2a + k2b * m2 + k2c * m4, k3a + k3b * m2 + k3c * m4 + k3d * m6];
     for (let i = 0; i < 4; i++) terms[i] = (terms[i] as number) * qpower + (coeffs[i] as number);
   }
   const divisors = [z, 6 * z4, 72 * z ** 7, 6480 * z ** 10];

@@ -1,0 +1,3 @@
+export * from './drift/index.js';
+export * from './special/index.js';
+export * from './stats/index.js';
