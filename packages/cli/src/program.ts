@@ -1,6 +1,8 @@
 import { Command } from 'commander';
 import { registerConfig } from './commands/config.js';
 import { registerDemo } from './commands/demo.js';
+import { registerEvaluate } from './commands/evaluate.js';
+import { registerMonitor } from './commands/monitor.js';
 import { registerProfile } from './commands/profile.js';
 import { registerPromote } from './commands/promote.js';
 import { registerRegister } from './commands/register.js';
@@ -33,9 +35,11 @@ export function buildProgram(wrap: Wrap, output: ProgramOutput): Command {
   registerProfile(program, wrap);
   registerSplit(program, wrap);
   registerTrain(program, wrap);
+  registerEvaluate(program, wrap);
   registerRegister(program, wrap);
   registerPromote(program, wrap);
   registerRegistry(program, wrap);
+  registerMonitor(program, wrap);
   registerConfig(program, wrap);
   registerDemo(program, wrap);
   return program;

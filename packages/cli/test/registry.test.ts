@@ -12,7 +12,10 @@ describe('modelgate register, promote and registry', () => {
   let v2: string;
   beforeAll(async () => {
     repo = await sandbox.repo();
-    await writeFile(join(repo, 'modelgate.yaml'), 'model: penguins\ntask: multiclass\ntarget: species\ndata: d.csv\n');
+    await writeFile(
+      join(repo, 'modelgate.yaml'),
+      'model: penguins\ntask: multiclass\ntarget: species\ndata: d.csv\n',
+    );
     v1 = await sandbox.artifacts({
       model: { note: '1' },
       'evaluation.json': { metrics: { accuracy: 0.9, log_loss: 0.3 } },
@@ -47,7 +50,9 @@ describe('modelgate register, promote and registry', () => {
     expect(refused.stderr).toMatch(/production takes versions that passed staging/);
     const staged = await runCli(['promote', 'penguins@v1', '--to', 'staging'], { cwd: repo });
     expect(staged.code).toBe(0);
-    expect(staged.stdout).toMatch(/^promoted penguins v1 to staging\n {2}commit [0-9a-f]{7} \(not pushed\)\n$/);
+    expect(staged.stdout).toMatch(
+      /^promoted penguins v1 to staging\n {2}commit [0-9a-f]{7} \(not pushed\)\n$/,
+    );
     const prod = await runCli(['promote', 'penguins#staging', '--to', 'production'], { cwd: repo });
     expect(prod.stdout).toMatch(/^promoted penguins v1 to production\n/);
     await runCli(['promote', 'penguins', '--to', 'staging'], { cwd: repo });
@@ -68,8 +73,12 @@ describe('modelgate register, promote and registry', () => {
     );
     const versions = await runCli(['registry', 'ls', 'penguins'], { cwd: repo });
     const lines = versions.stdout.trimEnd().split('\n');
-    expect(lines[0]).toMatch(/^version\s+registered\s+size\s+sha256\s+stages\s+accuracy\s+log_loss\s+status$/);
-    expect(lines[1]).toMatch(/^v1\s+\d{4}-\d\d-\d\d \d\d:\d\d\s+\d+ B\s+[0-9a-f]{12}\s+production\s+0\.9\s+0\.3$/);
+    expect(lines[0]).toMatch(
+      /^version\s+registered\s+size\s+sha256\s+stages\s+accuracy\s+log_loss\s+status$/,
+    );
+    expect(lines[1]).toMatch(
+      /^v1\s+\d{4}-\d\d-\d\d \d\d:\d\d\s+\d+ B\s+[0-9a-f]{12}\s+production\s+0\.9\s+0\.3$/,
+    );
     expect(lines[2]).toMatch(/^v2\s+.*\sstaging\s+0\.95\s+0\.2$/);
   });
 
@@ -96,7 +105,9 @@ describe('modelgate register, promote and registry', () => {
   it('rolls back, archives and tells the history', async () => {
     const back = await runCli(['registry', 'rollback', 'penguins', '--stage', 'staging'], { cwd: repo });
     expect(back.stdout).toMatch(/^rolled back penguins v1 to staging \(was v2\)\n/);
-    const archived = await runCli(['registry', 'archive', 'penguins@v2', '--reason', 'worse on Gentoo'], { cwd: repo });
+    const archived = await runCli(['registry', 'archive', 'penguins@v2', '--reason', 'worse on Gentoo'], {
+      cwd: repo,
+    });
     expect(archived.stdout).toMatch(/^archived penguins v2\n/);
     const notVersion = await runCli(['registry', 'archive', 'penguins'], { cwd: repo });
     expect(notVersion.code).toBe(2);
@@ -125,7 +136,9 @@ describe('modelgate register, promote and registry', () => {
     await appendFile(join(repo, 'registry/penguins/versions/v1/model.onnx'), 'x');
     const bad = await runCli(['registry', 'verify'], { cwd: repo });
     expect(bad.code).toBe(1);
-    expect(bad.stdout).toMatch(/1 errors, 0 warnings\nlevel\s+path\s+problem\nerror\s+penguins\/versions\/v1\/model\.onnx\s+sha256/);
+    expect(bad.stdout).toMatch(
+      /1 errors, 0 warnings\nlevel\s+path\s+problem\nerror\s+penguins\/versions\/v1\/model\.onnx\s+sha256/,
+    );
     await git(repo, 'checkout', '--', 'registry');
   });
 });

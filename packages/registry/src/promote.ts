@@ -1,7 +1,13 @@
 import { UserError } from '@modelgate/core';
 import type { PushTarget } from './git/push.js';
 import { openRepo, type RegistryRepo } from './git/repo.js';
-import { type PlannedTag, type WriteOptions, type WritePlan, writeRegistry } from './git/write.js';
+import {
+  type PlannedTag,
+  type Planner,
+  type WriteOptions,
+  type WritePlan,
+  writeRegistry,
+} from './git/write.js';
 import { assignTag, deregisterTag, registeringCommit } from './gto.js';
 import { stageHistory } from './history.js';
 import { registryPath } from './layout.js';
@@ -111,7 +117,7 @@ type StageChangeResult = Omit<StageChange, 'commit' | 'tags' | 'pushed'>;
 
 async function run(
   repo: RegistryRepo,
-  planner: (attempt: number) => Promise<WritePlan<StageChangeResult> | { unchanged: StageChangeResult }>,
+  planner: Planner<StageChangeResult>,
   options: WriteOptions,
 ): Promise<StageChange> {
   const outcome = await writeRegistry(repo, planner, options);

@@ -6,7 +6,7 @@ import { ciRunUrl, describeVersion } from './describe.js';
 import type { PlannedFile } from './git/install.js';
 import { withLfsPaths } from './git/lfs.js';
 import type { PushTarget } from './git/push.js';
-import { headCommit, openRepo } from './git/repo.js';
+import { openRepo } from './git/repo.js';
 import { type WriteOptions, type WritePlan, writeRegistry } from './git/write.js';
 import { registerTag } from './gto.js';
 import { digestBytes, type FileDigest } from './hash.js';
@@ -118,9 +118,14 @@ export async function registerVersion(options: RegisterOptions): Promise<Registe
   const source = await readSource(options.model);
   const repo = await openRepo(options.registryDir);
   const { registryDir } = repo;
-  const codeCommit = await headCommit(repo);
+  // The commit checked out when register started: the code the model came from.
+  let codeCommit: string | null = null;
   const now = options.now ?? (() => new Date());
-  const planner = async (): Promise<WritePlan<Found> | { unchanged: Found }> => {
+  const planner = async (
+    attempt: number,
+    head: string | null,
+  ): Promise<WritePlan<Found> | { unchanged: Found }> => {
+    if (attempt === 1) codeCommit = head;
     const { settings, exists } = await loadSettings(registryDir);
     await checkNoCaseTwin(registryDir, name);
     const versions = await versionNames(registryDir, name);
@@ -132,11 +137,12 @@ export async function registerVersion(options: RegisterOptions): Promise<Registe
     }
     const version = formatVersion(versions.length > 0 ? versionNumber(versions.at(-1) as string) + 1 : 1);
     const storage = source.model.bytes > settings.lfsThresholdBytes ? 'lfs' : 'git';
+    const createdAt = now().toISOString();
     const { files, metadata } = versionFiles(source, (digests) =>
       describeVersion(source, {
         name,
         version,
-        createdAt: now().toISOString(),
+        createdAt,
         storage,
         parent,
         previous: versions.at(-1) ?? null,

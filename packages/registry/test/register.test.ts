@@ -95,6 +95,7 @@ describe('registerVersion', () => {
     ]);
     const card = await readFile(join(dir, 'card.md'), 'utf8');
     expect(card).toContain('# penguins v1');
+    expect(card).toContain('| registered | 2024-05-01T12:00:00.000Z |');
     expect(card).toMatch(/\| input \| `x` \| `float32` \| `\[N, 4\]` \|/);
     expect(card).toContain('`Adelie`, `Chinstrap`, `Gentoo`');
     expect(card).toMatch(/\| accuracy \| 0\.97 \|/);
@@ -279,9 +280,9 @@ describe('registerVersion', () => {
     await git(repo, '-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '-q', '-m', 'gto on');
     await git(repo, 'tag', 'm@v1.0.0');
     const head = (await git(repo, 'rev-parse', 'HEAD')).trim();
-    await expect(registerVersion({ registryDir, name: 'm', model: await sandbox.artifacts() })).rejects.toThrow(
-      /already exists/,
-    );
+    await expect(
+      registerVersion({ registryDir, name: 'm', model: await sandbox.artifacts() }),
+    ).rejects.toThrow(/already exists/);
     expect((await git(repo, 'rev-parse', 'HEAD')).trim()).toBe(head);
     expect(await status(repo)).toBe('');
     expect(await readdir(registryDir)).toEqual(['registry.yaml']);

@@ -1,63 +1,97 @@
-import { createGit, type RegistryRepo } from './repo.js';
+import { createHash } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { RegistryRepo } from './repo.js';
 
 interface TreeEntry {
+  /** As in a raw tree object: '100644', '40000', ... */
   mode: string;
-  type: string;
-  sha: string;
+  /** Hex object id. */
+  id: string;
 }
 
 const FILE_MODE = '100644';
-const TREE_MODE = '040000';
+const TREE_MODE = '40000';
 
-/** The entries of directory `dir` (root-relative, '' for the top) in the commit `base`. */
-async function listTree(
+/** Directories from the top down to each changed file: '' (the top), 'registry', 'registry/m', ... */
+function directoriesOf(files: readonly string[]): string[] {
+  const dirs = new Set<string>(['']);
+  for (const file of files) {
+    const parts = file.split('/');
+    for (let i = 1; i < parts.length; i++) dirs.add(parts.slice(0, i).join('/'));
+  }
+  return [...dirs];
+}
+
+/**
+ * The entries of every directory in `dirs` at `base`, from one `git ls-tree`.
+ * A directory that is itself listed shows as its contents, not as an entry
+ * of its parent: it gets a new tree anyway.
+ */
+async function listDirectories(
   repo: RegistryRepo,
   base: string | null,
-  dir: string,
-): Promise<Map<string, TreeEntry>> {
-  const entries = new Map<string, TreeEntry>();
-  if (!base) return entries;
-  const out = await repo.git.raw(['ls-tree', '-z', '--full-tree', base, ...(dir ? ['--', `${dir}/`] : [])]);
+  dirs: readonly string[],
+): Promise<Map<string, Map<string, TreeEntry>>> {
+  const listed = new Map(dirs.map((d) => [d, new Map<string, TreeEntry>()]));
+  if (!base) return listed;
+  const specs = dirs.map((d) => (d ? `${d}/` : './'));
+  const out = await repo.git.raw(['ls-tree', '-z', '--full-tree', base, '--', ...specs]);
   for (const record of out.split('\0')) {
     const tab = record.indexOf('\t');
     if (tab < 0) continue;
-    const [mode = '', type = '', sha = ''] = record.slice(0, tab).split(' ');
+    const [mode = '', , id = ''] = record.slice(0, tab).split(' ');
     const path = record.slice(tab + 1);
-    entries.set(path.slice(path.lastIndexOf('/') + 1), { mode, type, sha });
-  }
-  return entries;
-}
-
-async function makeTree(repo: RegistryRepo, entries: Map<string, TreeEntry>): Promise<string> {
-  const input = [...entries].map(([name, e]) => `${e.mode} ${e.type} ${e.sha}\t${name}\0`).join('');
-  return (await createGit(repo.root, input).raw(['mktree', '-z'])).trim();
-}
-
-/** The tree of `dir` in `base` with `blobs` (root-relative path -> blob) put in; untouched subtrees are reused. */
-async function buildTree(
-  repo: RegistryRepo,
-  base: string | null,
-  dir: string,
-  blobs: ReadonlyMap<string, string>,
-): Promise<string> {
-  const entries = await listTree(repo, base, dir);
-  const prefix = dir ? `${dir}/` : '';
-  const children = new Set<string>();
-  for (const [path, sha] of blobs) {
-    if (!path.startsWith(prefix)) continue;
-    const rest = path.slice(prefix.length);
-    const slash = rest.indexOf('/');
-    if (slash < 0) entries.set(rest, { mode: FILE_MODE, type: 'blob', sha });
-    else children.add(rest.slice(0, slash));
-  }
-  for (const child of children) {
-    entries.set(child, {
-      mode: TREE_MODE,
-      type: 'tree',
-      sha: await buildTree(repo, base, prefix + child, blobs),
+    const slash = path.lastIndexOf('/');
+    listed.get(slash < 0 ? '' : path.slice(0, slash))?.set(path.slice(slash + 1), {
+      mode: mode.replace(/^0+/, ''),
+      id,
     });
   }
-  return makeTree(repo, entries);
+  return listed;
+}
+
+/** Git orders tree entries by name, a directory as if its name ended in '/'. */
+function sortKey(name: string, entry: TreeEntry): Buffer {
+  return Buffer.from(entry.mode === TREE_MODE ? `${name}/` : name);
+}
+
+/** The bytes of a tree object and its id, as git computes them. */
+function encodeTree(
+  entries: Map<string, TreeEntry>,
+  algorithm: 'sha1' | 'sha256',
+): { body: Buffer; id: string } {
+  const sorted = [...entries].sort(([a, ea], [b, eb]) => Buffer.compare(sortKey(a, ea), sortKey(b, eb)));
+  const body = Buffer.concat(
+    sorted.flatMap(([name, e]) => [Buffer.from(`${e.mode} ${name}\0`), Buffer.from(e.id, 'hex')]),
+  );
+  const id = createHash(algorithm)
+    .update(Buffer.concat([Buffer.from(`tree ${body.length}\0`), body]))
+    .digest('hex');
+  return { body, id };
+}
+
+/** Writes tree objects with one git call; git's ids must be ours. */
+async function writeTrees(repo: RegistryRepo, trees: readonly { body: Buffer; id: string }[]): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), 'modelgate-trees-'));
+  try {
+    const files = await Promise.all(
+      trees.map(async (tree, i) => {
+        const file = join(dir, String(i));
+        await writeFile(file, tree.body);
+        return file;
+      }),
+    );
+    const ids = (await repo.git.raw(['hash-object', '-w', '-t', 'tree', '--no-filters', '--', ...files]))
+      .trim()
+      .split('\n');
+    trees.forEach((tree, i) => {
+      if (ids[i] !== tree.id) throw new Error(`git wrote tree ${ids[i]}, expected ${tree.id}`);
+    });
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 }
 
 /**
@@ -74,21 +108,46 @@ export async function commitFiles(
   message: string,
   files: readonly string[],
 ): Promise<string> {
-  const shas = (await repo.git.raw(['hash-object', '-w', '--', ...files])).trim().split('\n');
-  const blobs = new Map(files.map((file, i) => [file, shas[i] ?? '']));
-  const tree = await buildTree(repo, base, '', blobs);
+  const dirs = directoriesOf(files);
+  const [hashed, listed] = await Promise.all([
+    repo.git.raw(['hash-object', '-w', '--', ...files]),
+    listDirectories(repo, base, dirs),
+  ]);
+  const blobIds = hashed.trim().split('\n');
+  const algorithm = blobIds[0]?.length === 64 ? 'sha256' : 'sha1';
+  files.forEach((file, i) => {
+    const slash = file.lastIndexOf('/');
+    listed.get(slash < 0 ? '' : file.slice(0, slash))?.set(file.slice(slash + 1), {
+      mode: FILE_MODE,
+      id: blobIds[i] ?? '',
+    });
+  });
+  // Deepest first, so that each parent can name its children's new trees.
+  const trees: { body: Buffer; id: string }[] = [];
+  let root = '';
+  const depth = (dir: string) => (dir === '' ? 0 : dir.split('/').length);
+  for (const dir of [...dirs].sort((a, b) => depth(b) - depth(a))) {
+    const tree = encodeTree(listed.get(dir) ?? new Map(), algorithm);
+    trees.push(tree);
+    if (dir === '') root = tree.id;
+    else {
+      const slash = dir.lastIndexOf('/');
+      listed
+        .get(slash < 0 ? '' : dir.slice(0, slash))
+        ?.set(dir.slice(slash + 1), { mode: TREE_MODE, id: tree.id });
+    }
+  }
+  await writeTrees(repo, trees);
   const commit = await repo.git.raw([
     ...repo.identity,
     'commit-tree',
-    tree,
+    root,
     ...(base ? ['-p', base] : []),
     '-m',
     message,
   ]);
   return commit.trim();
 }
-
-const NO_COMMIT = '0'.repeat(40);
 
 /** Moves HEAD's branch from `from` to `to`, failing if someone else moved it meanwhile. */
 export async function moveHead(
@@ -97,6 +156,6 @@ export async function moveHead(
   from: string | null,
   reason: string,
 ): Promise<void> {
-  if (to === null) await repo.git.raw(['update-ref', '-d', 'HEAD', from ?? '']);
-  else await repo.git.raw(['update-ref', '-m', reason, 'HEAD', to, from ?? NO_COMMIT]);
+  if (to === null) await repo.git.raw(['update-ref', '-d', 'HEAD', ...(from ? [from] : [])]);
+  else await repo.git.raw(['update-ref', '-m', reason, 'HEAD', to, from ?? '0'.repeat(to.length)]);
 }

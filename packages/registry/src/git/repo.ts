@@ -43,14 +43,17 @@ export function createGit(dir: string, stdin?: string): SimpleGit {
   });
 }
 
-/** From the repository's config, or the environment variables git itself reads. */
-async function configured(git: SimpleGit, key: 'name' | 'email'): Promise<boolean> {
-  const upper = key.toUpperCase();
-  if (process.env[`GIT_AUTHOR_${upper}`] && process.env[`GIT_COMMITTER_${upper}`]) return true;
-  return git.raw(['config', '--get', `user.${key}`]).then(
-    (value) => value.trim() !== '',
-    () => false,
-  );
+/** `-c user.name=…` / `-c user.email=…` for what neither git's config nor its environment variables give. */
+async function missingIdentity(git: SimpleGit): Promise<string[]> {
+  const out = await git.raw(['config', '--get-regexp', '^user\\.(name|email)$']).catch(() => '');
+  const set = new Set(out.split('\n').map((line) => line.split(' ')[0]));
+  const args: string[] = [];
+  for (const key of ['name', 'email'] as const) {
+    const upper = key.toUpperCase();
+    const fromEnv = process.env[`GIT_AUTHOR_${upper}`] && process.env[`GIT_COMMITTER_${upper}`];
+    if (!fromEnv && !set.has(`user.${key}`)) args.push('-c', `user.${key}=${DEFAULT_IDENTITY[key]}`);
+  }
+  return args;
 }
 
 /** `registryDir` inside a git working tree; the directory itself may not exist yet. */
@@ -65,6 +68,7 @@ export async function openRepo(registryDir: string): Promise<RegistryRepo> {
   if (info && !info.isDirectory()) throw new UserError(`--registry ${registryDir}: is not a directory.`);
   const ancestor = await existingAncestor(absolute);
   const git = createGit(ancestor);
+  const identity = missingIdentity(git);
   const root = await git.raw(['rev-parse', '--show-toplevel']).then(
     (out) => out.trim(),
     () => {
@@ -79,15 +83,12 @@ export async function openRepo(registryDir: string): Promise<RegistryRepo> {
   if (prefix.startsWith('..') || prefix.split(sep).includes('.git')) {
     throw new UserError(`--registry ${registryDir}: is outside the working tree of ${root}.`);
   }
-  const identity: string[] = [];
-  if (!(await configured(git, 'name'))) identity.push('-c', `user.name=${DEFAULT_IDENTITY.name}`);
-  if (!(await configured(git, 'email'))) identity.push('-c', `user.email=${DEFAULT_IDENTITY.email}`);
   return {
     git: createGit(root),
     root,
     registryDir: realRegistry,
     prefix: prefix.split(sep).join('/'),
-    identity,
+    identity: await identity,
   };
 }
 

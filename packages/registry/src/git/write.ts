@@ -37,7 +37,7 @@ export interface NoChange<T> {
 }
 
 /** Reads the registry as it is now and says what to write; called again after a lost push race. */
-export type Planner<T> = (attempt: number) => Promise<WritePlan<T> | NoChange<T>>;
+export type Planner<T> = (attempt: number, head: string | null) => Promise<WritePlan<T> | NoChange<T>>;
 
 export interface WriteOptions {
   push?: PushRequest | boolean;
@@ -118,11 +118,21 @@ async function commitOnce<T>(
     );
     await moveHead(repo, made, base, `modelgate: ${plan.message.split('\n')[0]}`);
     commit = made;
-    // The index follows the commit for our paths only; whatever the user staged stays staged.
-    await repo.git.raw(['reset', '--quiet', '--', ...specs]);
-    for (const tag of plan.tags) {
-      await repo.git.raw([...repo.identity, 'tag', '-a', tag.name, '-m', tag.message, tag.target ?? made]);
-      tags.push(tag.name);
+    // The index follows the commit for our files only (no refresh of the whole index, which
+    // costs as much as git status); whatever the user staged stays staged.
+    const indexed = repo.git.raw([
+      'update-index',
+      '--add',
+      '--',
+      ...plan.files.map((f) => pathspec(repo, f.path)),
+    ]);
+    try {
+      for (const tag of plan.tags) {
+        await repo.git.raw([...repo.identity, 'tag', '-a', tag.name, '-m', tag.message, tag.target ?? made]);
+        tags.push(tag.name);
+      }
+    } finally {
+      await indexed;
     }
     if (pushTarget) {
       if (plan.lfs) await pushLfsObjects(repo, pushTarget.remote);
@@ -164,10 +174,10 @@ export async function writeRegistry<T>(
   const maxAttempts = options.maxAttempts ?? 20;
   const random = options.random ?? Math.random;
   for (let attempt = 1; ; attempt++) {
-    const plan = await planner(attempt);
+    const base = await headCommit(repo);
+    const plan = await planner(attempt, base);
     if ('unchanged' in plan)
       return { result: plan.unchanged, commit: null, tags: [], pushed: null, attempts: attempt };
-    const base = await headCommit(repo);
     const done = await commitOnce(repo, plan, base, pushTarget, attempt === 1);
     if (done.ok)
       return {
