@@ -12,7 +12,7 @@ const tmp = useTempDir('cli-train');
 
 const OUTPUTS = [
   'lineage.json',
-  'model.json',
+  'metadata.json',
   'model.onnx',
   'params.json',
   'reference-profile.json',
@@ -63,7 +63,7 @@ describe('modelgate train', () => {
       return (label ?? []).filter((l, i) => l === truth[i]).length / problem.sets.test.rows;
     });
     expect(accuracy).toBeGreaterThan(0.9);
-    const model = JSON.parse(await readFile(join(out, 'model.json'), 'utf8'));
+    const model = JSON.parse(await readFile(join(out, 'metadata.json'), 'utf8'));
     expect(model.classes).toEqual(['Adelie', 'Chinstrap', 'Gentoo']);
     expect(model.signature.inputs.map((i: { name: string }) => i.name)).toContain('Beak Length (mm)');
     const lineage = JSON.parse(await readFile(join(out, 'lineage.json'), 'utf8'));

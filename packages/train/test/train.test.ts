@@ -63,7 +63,7 @@ describe('modelgate train with the built-in trainers', () => {
 
   it('gives the same trials and byte-identical model.onnx with two worker processes', async () => {
     const serial = JSON.parse(
-      await readFile(join(temp.path('serial'), 'model.json'), 'utf8'),
+      await readFile(join(temp.path('serial'), 'metadata.json'), 'utf8'),
     ) as ModelSummary;
     const { run, model } = await train('parallel', 2);
     const trials = JSON.parse(await readFile(join(temp.path('serial'), 'trials.json'), 'utf8')) as TrialsFile;

@@ -1,5 +1,6 @@
+import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadDataset, quoteIdent, quoteLiteral, UserError, withDatabase } from '@modelgate/core';
@@ -21,6 +22,23 @@ interface Step {
 }
 
 const EXAMPLE = join('examples', 'penguins');
+/** A git repository of the demo's own, standing in for the user's: the registry lives in it. */
+const DEMO_REPO = 'repo';
+const DEMO_MARKER = '.modelgate-demo';
+
+/** A fresh repository each run; a directory without the demo's marker is never removed. */
+async function freshDemoRepo(out: string): Promise<void> {
+  const dir = join(out, DEMO_REPO);
+  if (existsSync(dir)) {
+    if (!existsSync(join(dir, DEMO_MARKER))) {
+      throw new UserError(`${dir}: exists and was not made by the demo; choose another --out.`);
+    }
+    await rm(dir, { recursive: true, force: true });
+  }
+  await mkdir(dir, { recursive: true });
+  await writeFile(join(dir, DEMO_MARKER), 'made by modelgate demo; removed and re-made on every run\n');
+  execFileSync('git', ['init', '--quiet', dir]);
+}
 
 /** The bundled example, found from the working directory or from where this file is installed. */
 function findExample(explicit: string | undefined): string {
@@ -59,6 +77,7 @@ async function writeBadBatch(source: string, file: string): Promise<void> {
 
 function plan(example: string, out: string): Step[] {
   const config = join(example, 'modelgate.yaml');
+  const registry = join(out, DEMO_REPO, 'registry');
   const contract = join(out, 'contract.json');
   return [
     { title: 'Check the project config', argv: ['config', 'check', '--config', config], expect: 0 },
@@ -87,6 +106,22 @@ function plan(example: string, out: string): Step[] {
       argv: ['split', '--config', config, '--out', join(out, 'splits')],
       expect: 0,
     },
+    {
+      title: 'Train: search over gradient-boosted trees and logistic regression',
+      argv: ['train', '--config', config, '--splits', join(out, 'splits'), '--out', join(out, 'model')],
+      expect: 0,
+    },
+    {
+      title: 'Register the model in a git registry (a commit in the demo repository)',
+      argv: ['register', '--model', join(out, 'model'), '--config', config, '--registry', registry],
+      expect: 0,
+    },
+    {
+      title: 'Promote it to staging',
+      argv: ['promote', 'penguins-species@v1', '--to', 'staging', '--registry', registry],
+      expect: 0,
+    },
+    { title: 'Browse the registry', argv: ['registry', 'ls', '--registry', registry], expect: 0 },
   ];
 }
 
@@ -95,6 +130,7 @@ async function demo(flags: DemoFlags, ctx: CliContext): Promise<CommandOutcome> 
   const out = flags.out;
   await mkdir(out, { recursive: true });
   await writeBadBatch(resolve(example, 'data', 'penguins.csv'), join(out, 'new-batch.csv'));
+  await freshDemoRepo(out);
   // Imported here: main() builds the program that registers this command.
   const { main } = await import('../main.js');
   const results: { title: string; command: string; code: number; expected: number }[] = [];
@@ -111,15 +147,24 @@ async function demo(flags: DemoFlags, ctx: CliContext): Promise<CommandOutcome> 
       throw new Error(`demo step '${step.title}' exited with ${code}, expected ${step.expect}`);
     }
   }
+  const outputs: [string, string][] = [
+    ['contract.json', 'data contract inferred from the reference data'],
+    ['new-batch.csv', 'the bad batch the contract caught'],
+    ['profile/', 'profile.json (mergeable drift baseline) and profile.md'],
+    ['splits/', 'train/validation/test Parquet files and splits.json'],
+    ['model/', 'model.onnx (preprocessing inside), trials.json/.md, lineage, reference profile'],
+    [
+      `${DEMO_REPO}/registry/`,
+      'the git registry: penguins-species v1, promoted to staging (see git log there)',
+    ],
+  ];
+  const width = Math.max(...outputs.map(([name]) => join(out, name).length));
   const text = [
     '',
-    `Demo finished: ${results.length} steps on ${example}. Outputs in ${out}/:`,
-    `  ${join(out, 'contract.json')}      data contract inferred from the reference data`,
-    `  ${join(out, 'new-batch.csv')}      the bad batch the contract caught`,
-    `  ${join(out, 'profile')}/           profile.json (mergeable drift baseline) and profile.md`,
-    `  ${join(out, 'splits')}/            train/validation/test Parquet files and splits.json`,
+    `Demo finished: ${results.length} steps on ${example}. Outputs:`,
+    ...outputs.map(([name, what]) => `  ${join(out, name).padEnd(width)}  ${what}`),
     '',
-    'Training, evaluation, the registry, serving and monitoring join this demo as they land.',
+    'Evaluation, serving and monitoring join this demo as they land.',
   ].join('\n');
   return { exitCode: 0, data: { example, out, steps: results }, text };
 }

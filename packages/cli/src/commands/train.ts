@@ -72,7 +72,7 @@ const NOTES = `
 Reads train.* from modelgate.yaml: candidates (algorithms or your own command), search
 (strategy grid|random|tpe, trials, parallel, seed, grid_points, halving) and metric.
 Without --splits the configured data is split first (split.* in the config).
-Writes model.onnx (the best trial's model as trained, not re-fitted), model.json, params.json,
+Writes model.onnx (the best trial's model as trained, not re-fitted), metadata.json, params.json,
 trials.json, trials.md, lineage.json and reference-profile.json into --out.
 Rows with a null target are left out (counted in trials.json); NaN and null features are
 missing values the trainers handle; ±inf in a feature is refused.

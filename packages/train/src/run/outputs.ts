@@ -18,7 +18,7 @@ import { requireSuccess, type TrainingRun } from './training.js';
 
 export const OUTPUT_FILES = [
   'model.onnx',
-  'model.json',
+  'metadata.json',
   'params.json',
   'trials.json',
   'trials.md',
@@ -26,7 +26,7 @@ export const OUTPUT_FILES = [
   'reference-profile.json',
 ] as const;
 
-/** model.json: what the registry copies into metadata.json. */
+/** The model's description; metadata.json holds it in the shape `modelgate register` reads. */
 export interface ModelSummary {
   model: string;
   task: ProblemSpec['task'];
@@ -43,6 +43,23 @@ export interface ModelSummary {
   metrics: Record<string, number>;
   params: Params;
   info: Record<string, ParamValue>;
+}
+
+/**
+ * metadata.json beside model.onnx: the keys `modelgate register` gives a place
+ * of their own (validation metrics nested, so holdout metrics from
+ * evaluation.json stay apart); everything else lands in its `training` record.
+ */
+function registryMetadata(model: ModelSummary, lineage: Lineage) {
+  const { trainer, metrics, ...rest } = model;
+  return {
+    ...rest,
+    trainer: 'algorithm' in trainer ? trainer.algorithm : trainer.command,
+    metrics: { validation: metrics },
+    data: lineage.data,
+    code: lineage.code,
+    configHash: lineage.config.sha256,
+  };
 }
 
 export interface OutputContext {
@@ -188,7 +205,7 @@ export async function writeTrainingOutputs(
     },
   });
   await writeFileAtomic(join(dir, 'model.onnx'), bytes);
-  await writeFileAtomic(join(dir, 'model.json'), json(model));
+  await writeFileAtomic(join(dir, 'metadata.json'), json(registryMetadata(model, lineage)));
   await writeFileAtomic(
     join(dir, 'params.json'),
     json({ trial: bestId, ...trainer, params, seed: run.settings.seed }),
