@@ -10,7 +10,7 @@ import type { PreparedTask } from '../packages/train/test/gbdt-data.js';
  * gbdt's category bins (the same cap on categories scikit-learn has), the
  * target as a class index or a value; plus meta.json with the feature kinds.
  */
-export async function writeSplitsCsv(dir: string, task: PreparedTask, maxCatBins: number, repeats: number): Promise<void> {
+export async function writeSplitsCsv(dir: string, task: PreparedTask, maxCatBins: number): Promise<void> {
   await mkdir(dir, { recursive: true });
   const bins = task.spec.features.map((feature, f) => {
     const column = task.train.features[f];
@@ -29,7 +29,6 @@ export async function writeSplitsCsv(dir: string, task: PreparedTask, maxCatBins
     classes: task.spec.classes ?? [],
     categorical: task.spec.features.map((f) => f.kind === 'categorical'),
     features: task.spec.features.map((f) => f.name),
-    repeats,
   };
   await writeFile(join(dir, 'meta.json'), JSON.stringify(meta, null, 2));
 }

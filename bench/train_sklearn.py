@@ -1,16 +1,17 @@
 """scikit-learn side of `npm run bench:train`.
 
-Reads the splits bench/train.ts wrote (train/validation/test.csv + meta.json per
-dataset), fits HistGradientBoosting and LogisticRegression(lbfgs) on exactly
-those rows with the settings bench/train.ts passes, and prints one JSON line per
-(dataset, model): test quality and the median fit time in seconds.
+A small server: bench/train.ts starts it, then for each fit writes one JSON line
+{"dir": ..., "model": "gbdt" | "logistic", "repeat": r} to stdin, interleaved
+with its own fits so both sides see the same machine load. The script fits
+HistGradientBoosting or LogisticRegression(lbfgs) on exactly the rows
+bench/train.ts wrote (dir/train.csv, validation.csv, test.csv, meta.json) and
+answers one JSON line: fit seconds and test quality.
 
-Usage: /usr/bin/python3 bench/train_sklearn.py <root> (root/datasets.json lists the datasets)
+Usage: /usr/bin/python3 bench/train_sklearn.py <params.json>
 """
 
 import json
 import os
-import statistics
 import sys
 import time
 
@@ -36,18 +37,10 @@ def quality(meta, model, x, y):
     }
 
 
-def timed(repeats, fit):
-    times, model = [], None
-    for _ in range(repeats):
-        start = time.perf_counter()
-        model = fit()
-        times.append(time.perf_counter() - start)
-    return model, statistics.median(times)
-
-
-def hist_gbdt(meta, params, train, validation):
+def hist_gbdt(meta, params, train, validation, repeat):
     # HistGradientBoosting cannot take a validation set: it gets train + validation
-    # and holds out the same number of rows for early stopping.
+    # and holds out the same number of rows for early stopping, chosen by
+    # random_state, which each repeat varies.
     x = np.vstack([train[0], validation[0]])
     y = np.concatenate([train[1], validation[1]])
     settings = dict(
@@ -63,11 +56,10 @@ def hist_gbdt(meta, params, train, validation):
         scoring="loss",
         validation_fraction=len(validation[1]) / len(y),
         n_iter_no_change=params["early_stopping_rounds"],
-        random_state=params["seed"],
+        random_state=params["seed"] + repeat,
     )
-    if meta["task"] == "regression":
-        return lambda: HistGradientBoostingRegressor(**settings).fit(x, y)
-    return lambda: HistGradientBoostingClassifier(**settings).fit(x, y)
+    model = HistGradientBoostingRegressor if meta["task"] == "regression" else HistGradientBoostingClassifier
+    return lambda: model(**settings).fit(x, y)
 
 
 class Standardized:
@@ -99,31 +91,35 @@ class Standardized:
         return self.estimator.predict_proba(self.transform(x))
 
 
-def logistic(meta, params, train):
+def logistic(meta, params, train, validation, repeat):
     # modelgate's logistic l2 is scikit-learn's 1 / C.
     c = 1.0 / params["logistic_l2"]
     return lambda: Standardized(meta, LogisticRegression(C=c, solver="lbfgs", max_iter=1000)).fit(*train)
 
 
-def main(root):
-    with open(os.path.join(root, "datasets.json")) as f:
-        manifest = json.load(f)
-    params = manifest["params"]
-    for entry in manifest["datasets"]:
-        directory = os.path.join(root, entry["dir"])
-        with open(os.path.join(directory, "meta.json")) as f:
-            meta = json.load(f)
-        train, validation, test = (load(directory, n) for n in ("train", "validation", "test"))
-        fits = {"gbdt": hist_gbdt(meta, params, train, validation)}
-        if meta["task"] != "regression":
-            fits["logistic"] = logistic(meta, params, train)
-        for model_name, fit in fits.items():
-            model, seconds = timed(meta["repeats"], fit)
-            row = {"dataset": entry["name"], "model": model_name, "seconds": seconds}
-            row.update(quality(meta, model, *test))
-            if model_name == "gbdt":
-                row["rounds"] = int(model.n_iter_)
-            print(json.dumps(row), flush=True)
+MODELS = {"gbdt": hist_gbdt, "logistic": logistic}
+
+
+def main(params_file):
+    with open(params_file) as f:
+        params = json.load(f)
+    cache = {}
+    for line in sys.stdin:
+        command = json.loads(line)
+        directory = command["dir"]
+        if directory not in cache:
+            with open(os.path.join(directory, "meta.json")) as f:
+                meta = json.load(f)
+            cache = {directory: (meta, *(load(directory, n) for n in ("train", "validation", "test")))}
+        meta, train, validation, test = cache[directory]
+        fit = MODELS[command["model"]](meta, params, train, validation, command["repeat"])
+        start = time.perf_counter()
+        model = fit()
+        answer = {"seconds": time.perf_counter() - start}
+        answer.update(quality(meta, model, *test))
+        if command["model"] == "gbdt":
+            answer["rounds"] = int(model.n_iter_)
+        print(json.dumps(answer), flush=True)
 
 
 if __name__ == "__main__":

@@ -2,7 +2,7 @@ import type { CategoricalColumn, ColumnData, NumericColumn } from '@modelgate/co
 import { createSession, readOnnxMetadata, readSignature, runOnColumns, Tensor } from '@modelgate/runtime';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useDatabase } from '../../core/test/fixtures.js';
-import { type GbdtModel, gbdtTrainer } from '../src/gbdt/index.js';
+import { GbdtModel, gbdtTrainer } from '../src/gbdt/index.js';
 import type { Params, Predictions, ProblemSpec, TrainingSet } from '../src/types.js';
 import { PENGUIN_TASKS, type PreparedTask, prepareTask } from './gbdt-data.js';
 
@@ -16,18 +16,26 @@ function withAllMissingRow(set: TrainingSet): TrainingSet {
       valid: Uint8Array.from([...column.valid, 0]),
     };
   });
-  const target = set.target instanceof Int32Array ? Int32Array.from([...set.target, 0]) : Float64Array.from([...set.target, 0]);
+  const target =
+    set.target instanceof Int32Array
+      ? Int32Array.from([...set.target, 0])
+      : Float64Array.from([...set.target, 0]);
   return { rows: set.rows + 1, features: features as TrainingSet['features'], target };
 }
 
 function maxAbsDiff(a: ArrayLike<number> | undefined, b: ArrayLike<number> | undefined): number {
   expect(a?.length).toBe(b?.length);
   let max = 0;
-  for (let i = 0; i < (a?.length ?? 0); i++) max = Math.max(max, Math.abs((a?.[i] as number) - (b?.[i] as number)));
+  for (let i = 0; i < (a?.length ?? 0); i++)
+    max = Math.max(max, Math.abs((a?.[i] as number) - (b?.[i] as number)));
   return max;
 }
 
-async function expectOnnxAgrees(spec: ProblemSpec, model: { predict(s: TrainingSet): Predictions; toOnnx(s: ProblemSpec): Uint8Array }, set: TrainingSet) {
+async function expectOnnxAgrees(
+  spec: ProblemSpec,
+  model: { predict(s: TrainingSet): Predictions; toOnnx(s: ProblemSpec): Uint8Array },
+  set: TrainingSet,
+) {
   const session = await createSession(model.toOnnx(spec));
   const onnx = await runOnColumns(session, spec, set);
   const memory = model.predict(set);
@@ -58,6 +66,15 @@ describe('gbdt ONNX export agrees with in-memory predict (onnxruntime-node)', ()
       }
     });
   }
+
+  it('exports a model without trees (the prior alone)', async () => {
+    const task = tasks.binary;
+    const trained = (await gbdtTrainer.fit(task.spec, task.train, task.validation, { rounds: 1 }, { seed: 3 })) as GbdtModel;
+    const prior = new GbdtModel(task.spec, trained.mapper, { ...trained.ensemble, trees: [] }, {});
+    await expectOnnxAgrees(task.spec, prior, task.test);
+    const p = prior.predict(task.test).probabilities?.[1] as number;
+    expect(p).toBeCloseTo(Array.from(task.train.target).filter((y) => y === 1).length / task.train.rows, 5);
+  });
 
   it('has the contract signature and metadata, and routes an unseen category like a missing one', async () => {
     const task = tasks.multiclass;
@@ -97,13 +114,17 @@ describe('gbdt ONNX export agrees with in-memory predict (onnxruntime-node)', ()
       features: task.spec.features.map((_, i): ColumnData => {
         const column = task.test.features[i] as ColumnData;
         if ('codes' in column) return { ...column, codes: Int32Array.of(-1) };
-        const v = numbers[task.spec.features.slice(0, i).filter((g) => g.kind === 'numeric').length] as number;
+        const v = numbers[
+          task.spec.features.slice(0, i).filter((g) => g.kind === 'numeric').length
+        ] as number;
         return { ...column, values: Float64Array.of(v), valid: Uint8Array.of(Number.isNaN(v) ? 0 : 1) };
       }) as TrainingSet['features'],
       target: Int32Array.of(0),
     };
     const memory = model.predict(probe);
-    expect(maxAbsDiff(result.probabilities?.data as Float32Array, memory.probabilities)).toBeLessThanOrEqual(1e-5);
+    expect(maxAbsDiff(result.probabilities?.data as Float32Array, memory.probabilities)).toBeLessThanOrEqual(
+      1e-5,
+    );
     expect(result.label?.data[0]).toBe(task.spec.classes?.[memory.label?.[0] as number]);
   });
 });
@@ -179,16 +200,36 @@ describe('gbdt ONNX export on synthetic data with missing values in training', (
     it(`${task} with ${JSON.stringify(params)}`, async () => {
       const cut = (v: number) => (task === 'binary' ? (v > 2 ? 1 : 0) : v > 3.5 ? 2 : v > 1 ? 1 : 0);
       const target = (rows: number[]) =>
-        task === 'regression' ? Float64Array.from(rows, (i) => y[i] as number) : Int32Array.from(rows, (i) => cut(y[i] as number));
+        task === 'regression'
+          ? Float64Array.from(rows, (i) => y[i] as number)
+          : Int32Array.from(rows, (i) => cut(y[i] as number));
       const spec: ProblemSpec = {
         task,
         target: 'y',
         features,
-        ...(task === 'binary' ? { classes: ['no', 'yes'] } : task === 'multiclass' ? { classes: ['low', 'mid', 'high'] } : {}),
+        ...(task === 'binary'
+          ? { classes: ['no', 'yes'] }
+          : task === 'multiclass'
+            ? { classes: ['low', 'mid', 'high'] }
+            : {}),
       };
-      const train: TrainingSet = { rows: trainRows.length, features: columns(trainRows), target: target(trainRows) };
-      const test: TrainingSet = { rows: testRows.length, features: columns(testRows), target: target(testRows) };
-      const model = (await gbdtTrainer.fit(spec, train, test, { rounds: 30, ...params }, { seed: 1 })) as GbdtModel;
+      const train: TrainingSet = {
+        rows: trainRows.length,
+        features: columns(trainRows),
+        target: target(trainRows),
+      };
+      const test: TrainingSet = {
+        rows: testRows.length,
+        features: columns(testRows),
+        target: target(testRows),
+      };
+      const model = (await gbdtTrainer.fit(
+        spec,
+        train,
+        test,
+        { rounds: 30, ...params },
+        { seed: 1 },
+      )) as GbdtModel;
       const trees = model.ensemble.trees;
       const splitsOf = (pick: (t: (typeof trees)[number], node: number) => boolean) =>
         trees.some((t) => Array.from(t.feature).some((f, node) => f >= 0 && pick(t, node)));

@@ -12,7 +12,13 @@ const sklearn = JSON.parse(readFileSync(join(fixtures, 'gbdt-sklearn.json'), 'ut
 const splits = JSON.parse(readFileSync(join(fixtures, 'gbdt-splits.json'), 'utf8'));
 
 const fit = (task: PreparedTask, params: Params = {}, budget?: number) =>
-  gbdtTrainer.fit(task.spec, task.train, task.validation, params, budget === undefined ? { seed: 7 } : { seed: 7, budget });
+  gbdtTrainer.fit(
+    task.spec,
+    task.train,
+    task.validation,
+    params,
+    budget === undefined ? { seed: 7 } : { seed: 7, budget },
+  );
 
 function accuracy(task: PreparedTask, model: GbdtModel): number {
   const { label } = model.predict(task.test);
@@ -24,7 +30,8 @@ function accuracy(task: PreparedTask, model: GbdtModel): number {
 function rmse(task: PreparedTask, model: GbdtModel): number {
   const { prediction } = model.predict(task.test);
   let sum = 0;
-  for (let i = 0; i < task.test.rows; i++) sum += ((prediction?.[i] as number) - (task.test.target[i] as number)) ** 2;
+  for (let i = 0; i < task.test.rows; i++)
+    sum += ((prediction?.[i] as number) - (task.test.target[i] as number)) ** 2;
   return Math.sqrt(sum / task.test.rows);
 }
 
@@ -92,16 +99,24 @@ describe('gbdtTrainer on penguins, against scikit-learn HistGradientBoosting on 
   it('gives byte-identical ONNX for the same data, params and seed', async () => {
     const a = await fit(tasks.multiclass);
     const b = await fit(tasks.multiclass);
-    expect(Buffer.from(a.toOnnx(tasks.multiclass.spec)).equals(Buffer.from(b.toOnnx(tasks.multiclass.spec)))).toBe(true);
+    expect(
+      Buffer.from(a.toOnnx(tasks.multiclass.spec)).equals(Buffer.from(b.toOnnx(tasks.multiclass.spec))),
+    ).toBe(true);
   });
 
   it('respects max_leaves, max_depth and min_samples_leaf', async () => {
-    const model = (await fit(tasks.regression, { max_leaves: 4, max_depth: 2, min_samples_leaf: 30 })) as GbdtModel;
+    const model = (await fit(tasks.regression, {
+      max_leaves: 4,
+      max_depth: 2,
+      min_samples_leaf: 30,
+    })) as GbdtModel;
     for (const tree of model.ensemble.trees) {
       const leaves = tree.feature.filter((f) => f < 0).length;
       expect(leaves).toBeLessThanOrEqual(4);
       const depth = (node: number): number =>
-        (tree.feature[node] as number) < 0 ? 0 : 1 + Math.max(depth(tree.left[node] as number), depth(tree.right[node] as number));
+        (tree.feature[node] as number) < 0
+          ? 0
+          : 1 + Math.max(depth(tree.left[node] as number), depth(tree.right[node] as number));
       expect(depth(0)).toBeLessThanOrEqual(2);
     }
   });
@@ -111,7 +126,9 @@ describe('gbdtTrainer parameters', () => {
   const spec: ProblemSpec = { task: 'regression', target: 'y', features: [{ name: 'x', kind: 'numeric' }] };
   const set: TrainingSet = {
     rows: 3,
-    features: [{ kind: 'numeric', name: 'x', values: Float64Array.of(1, 2, 3), valid: Uint8Array.of(1, 1, 1) }],
+    features: [
+      { kind: 'numeric', name: 'x', values: Float64Array.of(1, 2, 3), valid: Uint8Array.of(1, 1, 1) },
+    ],
     target: Float64Array.of(1, 2, 3),
   };
 
@@ -147,7 +164,13 @@ function numericColumn(values: number[], missing: (i: number) => boolean = () =>
 }
 
 /** One tree with one split and leaf values equal to the mean target: learning rate 1, no L2. */
-const STUMP: Params = { rounds: 1, max_leaves: 2, learning_rate: 1, min_samples_leaf: 1, early_stopping_rounds: 0 };
+const STUMP: Params = {
+  rounds: 1,
+  max_leaves: 2,
+  learning_rate: 1,
+  min_samples_leaf: 1,
+  early_stopping_rounds: 0,
+};
 
 describe('gbdtTrainer missing values and categories', () => {
   const spec: ProblemSpec = { task: 'regression', target: 'y', features: [{ name: 'x', kind: 'numeric' }] };
@@ -177,10 +200,20 @@ describe('gbdtTrainer missing values and categories', () => {
   it('sends missing values unseen in training to the larger child', async () => {
     const x = Array.from({ length: 100 }, (_, i) => i);
     const y = Float64Array.from(x, (v) => (v < 70 ? 1 : 5));
-    const model = await gbdtTrainer.fit(spec, { rows: 100, features: [numericColumn(x)], target: y }, undefined, STUMP, {
-      seed: 1,
-    });
-    const probe: TrainingSet = { rows: 1, features: [numericColumn([0], () => true)], target: new Float64Array(1) };
+    const model = await gbdtTrainer.fit(
+      spec,
+      { rows: 100, features: [numericColumn(x)], target: y },
+      undefined,
+      STUMP,
+      {
+        seed: 1,
+      },
+    );
+    const probe: TrainingSet = {
+      rows: 1,
+      features: [numericColumn([0], () => true)],
+      target: new Float64Array(1),
+    };
     expect(model.predict(probe).prediction?.[0]).toBe(1);
   });
 
@@ -196,9 +229,15 @@ describe('gbdtTrainer missing values and categories', () => {
       features: [{ name: 'c', kind: 'categorical', categories }],
     };
     const y = Float64Array.from(codes, (c) => (high.has(c) ? 10 : 0));
-    const model = await gbdtTrainer.fit(catSpec, { rows: n, features: [column], target: y }, undefined, STUMP, {
-      seed: 1,
-    });
+    const model = await gbdtTrainer.fit(
+      catSpec,
+      { rows: n, features: [column], target: y },
+      undefined,
+      STUMP,
+      {
+        seed: 1,
+      },
+    );
     const probe: TrainingSet = {
       rows: 7,
       features: [{ ...column, codes: Int32Array.of(0, 1, 2, 3, 4, 5, -1) }],
@@ -222,7 +261,10 @@ describe('gbdtTrainer on a large set', () => {
     const a = Float64Array.from({ length: n }, () => Math.fround(next() * 100));
     const b = Float64Array.from({ length: n }, () => Math.fround(next()));
     const codes = Int32Array.from({ length: n }, () => Math.floor(next() * 5));
-    const target = Int32Array.from(a, (v, i) => ((v > 60 ? 1 : 0) ^ (next() < 0.1 ? 1 : 0) ^ ((codes[i] as number) === 2 ? 1 : 0)));
+    const target = Int32Array.from(
+      a,
+      (v, i) => (v > 60 ? 1 : 0) ^ (next() < 0.1 ? 1 : 0) ^ ((codes[i] as number) === 2 ? 1 : 0),
+    );
     const spec: ProblemSpec = {
       task: 'binary',
       target: 'y',

@@ -1,4 +1,5 @@
+export { categoricalFeature, countInfinite, featureSpec, numericFeature } from './encode.js';
 export { type FeatureSelection, selectFeatures } from './features.js';
 export { type PreparedProblem, prepareProblem } from './prepare.js';
 export { readSplitDirectory, resolveSplits, type SplitFiles, type SplitSource } from './split-source.js';
-export { MIN_CLASS_ROWS } from './target.js';
+export { labelsOf, MIN_CLASS_ROWS, regressionValues, targetPresent } from './target.js';

@@ -102,7 +102,7 @@ function binNumeric(feature: FeatureBins, column: NumericColumn, out: Uint8Array
   const { values, valid } = column;
   for (let i = 0; i < out.length; i++) {
     const x = Math.fround(values[i] as number);
-    out[i] = valid[i] === 1 && x === x ? binOf(upperBounds, x) : bins;
+    out[i] = valid[i] === 1 && !Number.isNaN(x) ? binOf(upperBounds, x) : bins;
   }
 }
 

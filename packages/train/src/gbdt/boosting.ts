@@ -2,8 +2,8 @@ import { availableParallelism } from 'node:os';
 import type { FitOptions } from '../types.js';
 import type { BinMapper, BinnedMatrix } from './binning.js';
 import { GrowContext, type GrowSettings, growTree } from './grow-tree.js';
+import { HelperThread } from './helper-thread.js';
 import { HALVED_ROWS, SLOT } from './histogram.js';
-import { HistogramHelper } from './histogram-worker.js';
 import type { Loss } from './loss.js';
 import type { GbdtParams } from './params.js';
 import { addTreeScores, type Tree } from './tree.js';
@@ -92,8 +92,10 @@ export async function boost(
   const binned = threaded && rowMajor ? { ...train.binned, rowMajor: sharedCopy(rowMajor) } : train.binned;
   const ctx = new GrowContext(mapper, binned, growSettings(params, loss), threaded);
   if (threaded && binned.rowMajor) {
-    const memory = { matrix: binned.rowMajor, gh, rows: ctx.rows };
-    ctx.histograms.helper = new HistogramHelper(ctx.histograms.source, memory, mapper.totalBins * SLOT);
+    const features = mapper.features.length;
+    const memory = { matrix: binned.rowMajor, features, gh, rows: ctx.rows, scratch: ctx.scratch };
+    const widest = Math.max(...mapper.features.map((f) => f.bins + 1));
+    ctx.histograms.helper = new HelperThread(ctx.histograms.source, memory, mapper.totalBins * SLOT, widest);
   }
   try {
     return await boostRounds(ctx, gh, train.target, validation, loss, params, options);
@@ -117,7 +119,8 @@ async function boostRounds(
   const raw = initialScores(baseline, n);
   const nv = validation?.binned.rows ?? 0;
   const validationRaw = initialScores(baseline, nv);
-  const maxRounds = Math.min(params.rounds, options.budget ?? Number.POSITIVE_INFINITY);
+  const budget = options.budget === undefined ? params.rounds : Math.max(1, Math.floor(options.budget));
+  const maxRounds = Math.min(params.rounds, budget);
   const patience = nv > 0 ? params.early_stopping_rounds : 0;
   const trees: Tree[] = [];
   let bestLoss = Number.POSITIVE_INFINITY;

@@ -1,5 +1,5 @@
 import type { BinMapper, BinnedMatrix } from './binning.js';
-import { HistogramBuilder, HistogramPool, SLOT, subtractHistogram } from './histogram.js';
+import { HALVED_ROWS, HistogramBuilder, HistogramPool, SLOT, subtractHistogram } from './histogram.js';
 import { findBestSplit, type Split, type SplitRules, type Sums } from './split.js';
 import { type Tree, TreeBuilder } from './tree.js';
 
@@ -26,10 +26,10 @@ export class GrowContext {
     shared = false,
   ) {
     const n = binned.rows;
-    this.rows = shared
-      ? new Uint32Array(new SharedArrayBuffer(n * Uint32Array.BYTES_PER_ELEMENT))
-      : new Uint32Array(n);
-    this.scratch = new Uint32Array(n);
+    const indices = () =>
+      shared ? new Uint32Array(new SharedArrayBuffer(n * Uint32Array.BYTES_PER_ELEMENT)) : new Uint32Array(n);
+    this.rows = indices();
+    this.scratch = indices();
     this.histograms = new HistogramBuilder(mapper, binned, settings.constantHessian);
     this.pool = new HistogramPool(mapper.totalBins * SLOT);
   }
@@ -50,38 +50,56 @@ function splittable(ctx: GrowContext, leaf: Leaf): boolean {
   return (maxDepth === 0 || leaf.depth < maxDepth) && leaf.sums.count >= 2 * rules.minSamplesLeaf;
 }
 
-/** Stable in-place partition of rows[start..end) by the split; returns where the right part starts. */
-function partition(ctx: GrowContext, leaf: Leaf, split: Split): number {
+/** Lefts of rows[start..end) stay in place (in order), rights go to scratch[start..]; returns the left count. */
+function partitionRange(ctx: GrowContext, start: number, end: number, split: Split): number {
   const { rows, scratch } = ctx;
   const column = ctx.binned.columns[split.feature] as Uint8Array;
   const goesLeft = split.goesLeft;
-  let l = leaf.start;
-  let r = 0;
-  for (let j = leaf.start; j < leaf.end; j++) {
+  let l = start;
+  let r = start;
+  for (let j = start; j < end; j++) {
     const row = rows[j] as number;
     if (goesLeft[column[row] as number] === 1) rows[l++] = row;
     else scratch[r++] = row;
   }
-  rows.set(scratch.subarray(0, r), l);
-  return l;
+  return l - start;
 }
 
-export const TIMES = { hist: 0, partition: 0, eval: 0, leaves: 0 };
+/**
+ * Stable partition of the leaf's rows by the split; returns where the right
+ * part starts. A large leaf is partitioned in two halves, the second on the
+ * helper thread, then reassembled: lefts of both halves, then rights.
+ */
+function partition(ctx: GrowContext, leaf: Leaf, split: Split): number {
+  const { rows, scratch } = ctx;
+  const { start, end } = leaf;
+  const helper = ctx.histograms.helper;
+  if (!helper || end - start < HALVED_ROWS) {
+    const lefts = partitionRange(ctx, start, end, split);
+    rows.set(scratch.subarray(start, end - lefts), start + lefts);
+    return start + lefts;
+  }
+  const mid = start + ((end - start) >>> 1);
+  helper.goesLeft.set(split.goesLeft);
+  helper.startPartition(mid, end, split.feature);
+  const firstLefts = partitionRange(ctx, start, mid, split);
+  const secondLefts = helper.finish();
+  const firstRights = mid - start - firstLefts;
+  const secondRights = end - mid - secondLefts;
+  rows.copyWithin(start + firstLefts, mid, mid + secondLefts);
+  const rightStart = start + firstLefts + secondLefts;
+  rows.set(scratch.subarray(start, start + firstRights), rightStart);
+  rows.set(scratch.subarray(mid, mid + secondRights), rightStart + firstRights);
+  return rightStart;
+}
+
 function histogramOf(ctx: GrowContext, leaf: Leaf, gh: Float64Array, root: boolean): Float64Array {
   const histogram = ctx.pool.take();
-  const t0 = performance.now();
-  try { return histogramOf2(histogram, ctx, leaf, gh, root); } finally { TIMES.hist += performance.now() - t0; }
-}
-function histogramOf2(histogram: Float64Array, ctx: GrowContext, leaf: Leaf, gh: Float64Array, root: boolean): Float64Array {
   ctx.histograms.build(histogram, ctx.rows, leaf.start, leaf.end, root, gh);
   return histogram;
 }
 
 function evaluate(ctx: GrowContext, leaf: Leaf): void {
-  const t0 = performance.now();
-  try { evaluate2(ctx, leaf); } finally { TIMES.eval += performance.now() - t0; }
-}
-function evaluate2(ctx: GrowContext, leaf: Leaf): void {
   if (leaf.histogram) leaf.split = findBestSplit(ctx.mapper, leaf.histogram, leaf.sums, ctx.settings.rules);
 }
 
@@ -152,9 +170,7 @@ export function growTree(ctx: GrowContext, gh: Float64Array, raw: Float64Array, 
   for (let target = bestLeaf(leaves); target && leaves.length < maxLeaves; target = bestLeaf(leaves)) {
     const split = target.split as Split;
     const parentHistogram = target.histogram as Float64Array;
-    const tp = performance.now();
     const mid = partition(ctx, target, split);
-    TIMES.partition += performance.now() - tp;
     const [leftNode, rightNode] = builder.split(target.node, split);
     const depth = target.depth + 1;
     const right: Sums = {

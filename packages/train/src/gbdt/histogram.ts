@@ -1,5 +1,5 @@
 import type { BinMapper, BinnedMatrix } from './binning.js';
-import type { HistogramHelper } from './histogram-worker.js';
+import type { HelperThread } from './helper-thread.js';
 
 /** Slots per bin in a histogram: gradient sum, hessian sum, row count. */
 export const SLOT = 3;
@@ -73,7 +73,8 @@ ${body}
 /**
  * Nodes with at least this many rows are summed as two halves (the second on
  * the helper thread when there is one), always, so the sums and hence the
- * model do not depend on whether a helper thread ran.
+ * model do not depend on whether a helper thread ran. Partitions of such
+ * nodes are split between the threads too (same result either way).
  */
 export const HALVED_ROWS = 32_768;
 
@@ -86,7 +87,7 @@ export class HistogramBuilder {
   readonly source: string;
   private readonly kernel: Kernel;
   private half: Float64Array | undefined;
-  helper: HistogramHelper | undefined;
+  helper: HelperThread | undefined;
 
   constructor(
     mapper: BinMapper,
@@ -129,7 +130,7 @@ export class HistogramBuilder {
     const helper = this.helper;
     let second: Float64Array;
     if (helper) {
-      helper.start(mid, end, contiguous, gh);
+      helper.startHistogram(mid, end, contiguous, gh);
       this.kernel(histogram, matrix, rows, start, mid, contiguous, gh);
       helper.finish();
       second = helper.partial;

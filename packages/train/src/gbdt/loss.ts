@@ -66,7 +66,7 @@ const binaryLogLoss: Loss = {
       const p = 1 / (1 + Math.exp(-(raw[i] as number)));
       gh[2 * i] = p - (target[i] as number);
       const h = p * (1 - p);
-      gh[2 * i + 1] = h > MIN_HESSIAN ? h : MIN_HESSIAN;
+      gh[2 * i + 1] = Math.max(h, MIN_HESSIAN);
     }
   },
   loss(raw, target, rows) {
@@ -110,7 +110,7 @@ function softmaxLoss(classes: number): Loss {
           const p = (gh[at] as number) / sum;
           gh[at] = k === y ? p - 1 : p;
           const h = p * (1 - p);
-          gh[at + 1] = h > MIN_HESSIAN ? h : MIN_HESSIAN;
+          gh[at + 1] = Math.max(h, MIN_HESSIAN);
         }
       }
     },

@@ -49,6 +49,18 @@ class EnsembleNodes {
   }
 }
 
+const singleLeaf: Tree = {
+  feature: Int32Array.of(-1),
+  left: Int32Array.of(-1),
+  right: Int32Array.of(-1),
+  value: Float64Array.of(0),
+  thresholdBin: Int32Array.of(-1),
+  categories: [new Int32Array(0)],
+  missingLeft: Uint8Array.of(0),
+  lookup: Int32Array.of(-1),
+  goesLeft: new Uint8Array(0),
+};
+
 /** ONNX node ids of each tree node: a categorical split becomes a chain of BRANCH_EQ nodes. */
 function onnxIds(tree: Tree): Int32Array {
   const ids = new Int32Array(tree.feature.length);
@@ -171,6 +183,10 @@ export function gbdtToOnnx(spec: ProblemSpec, mapper: BinMapper, ensemble: Ensem
   ensemble.trees.forEach((tree, t) => {
     addTree(nodes, tree, t, t % ensemble.outputs, mapper, column);
   });
+  if (ensemble.trees.length === 0) {
+    // The operator needs a tree: a single leaf worth 0 per output leaves the prior alone.
+    for (let k = 0; k < ensemble.outputs; k++) addTree(nodes, singleLeaf, k, k, mapper, column);
+  }
   const scores = g.node(
     'TreeEnsembleRegressor',
     [x],

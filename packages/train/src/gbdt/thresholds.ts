@@ -13,7 +13,7 @@ export function sortedPresent(values: Float64Array, valid: Uint8Array): Float64A
   const out = new Float64Array(values.length);
   for (let i = 0; i < values.length; i++) {
     const v = Math.fround(values[i] as number);
-    if (valid[i] === 1 && v === v) out[n++] = v;
+    if (valid[i] === 1 && !Number.isNaN(v)) out[n++] = v;
   }
   return out.subarray(0, n).sort();
 }

@@ -1,5 +1,5 @@
 import { UserError } from '@modelgate/core';
-import type { FitOptions, Params, ParamValue, ProblemSpec, Trainer, TrainingSet } from '../types.js';
+import type { FitOptions, Params, ParamValue, ProblemSpec, Task, Trainer, TrainingSet } from '../types.js';
 import { binSet, fitBinMapper } from './binning.js';
 import { type BinnedSplit, boost } from './boosting.js';
 import { lossFor } from './loss.js';
@@ -44,14 +44,29 @@ function meanLeaves(model: GbdtModel): number {
   return Math.round((total / trees.length) * 100) / 100;
 }
 
+const TASKS: readonly Task[] = ['binary', 'multiclass', 'regression'];
+
 /**
  * Histogram gradient-boosted trees in the style of LightGBM and scikit-learn's
- * HistGradientBoosting: quantile bins with a missing bin, leaf-wise growth,
- * native categorical splits, early stopping on the validation split.
+ * HistGradientBoosting (parameters and their ranges: params.ts):
+ * - bins learned on the training split: up to max_bins quantile bins per
+ *   numeric feature (float32 bounds, so ONNX compares exactly as we do) and
+ *   one bin per category up to max_cat_bins (the rarest categories share the
+ *   last); each feature also has a missing bin (null, NaN, unseen category);
+ * - squared error, log loss (sigmoid) or softmax (one tree per class per
+ *   round) from the prior (mean, log-odds, class log-frequencies);
+ * - leaf-wise growth: the leaf with the best gain splits next, up to
+ *   max_leaves and max_depth, each child keeping min_samples_leaf rows; a
+ *   numeric split tries missing values on both sides (with none in the node
+ *   they follow the larger child); a categorical split orders the node's
+ *   categories, missing included, by gradient/hessian and sends a prefix
+ *   left (LightGBM); categories with under 10 rows in the node go right;
+ * - early stopping on the validation loss, keeping the best round.
+ * No randomness is involved, so the seed does not change the model.
  */
 export const gbdtTrainer: Trainer = {
   algorithm: 'gbdt',
-  tasks: ['binary', 'multiclass', 'regression'],
+  tasks: TASKS,
   budget: { name: 'rounds', max: GBDT_DEFAULTS.rounds },
   defaults: { ...GBDT_DEFAULTS },
   async fit(
@@ -62,7 +77,7 @@ export const gbdtTrainer: Trainer = {
     options: FitOptions,
   ) {
     const settings = parseGbdtParams(params);
-    if (!this.tasks.includes(spec.task)) throw new UserError(`gbdt: unsupported task '${spec.task}'.`);
+    if (!TASKS.includes(spec.task)) throw new UserError(`gbdt: unsupported task '${spec.task}'.`);
     const classes = outputClasses(spec);
     if (train.rows === 0) throw new UserError('gbdt: the training split has no rows.');
     checkSet(spec, train, 'training', classes);
