@@ -17,6 +17,7 @@ describe('parseConfig', () => {
       split: { validation: 0.1, test: 0.2, seed: 42 },
       train: {},
       gate: {},
+      evaluate: {},
     });
   });
 
@@ -194,5 +195,67 @@ describe('the train section', () => {
     ],
   ])('names file, line and key for %s', async (_name, text, expected) => {
     await expectUserError(() => parseConfig(text, 'm.yaml'), expected);
+  });
+});
+
+describe('the evaluate section', () => {
+  it('reads slices, bootstrap, timing settings and the champion stage', () => {
+    const config = parseConfig(
+      `${minimal}evaluate:
+  slices: [island, sex]
+  slice_bins: 5
+  min_slice_size: 50
+  ece_bins: 15
+  bootstrap: {resamples: 2000, seed: 7, confidence: 0.9, metrics: [accuracy, roc_auc]}
+  latency: {runs: 500, warmup: 0}
+  throughput: {batch_rows: 4096, runs: 3}
+  champion_stage: production
+`,
+      'm.yaml',
+    );
+    expect(config.evaluate).toEqual({
+      slices: ['island', 'sex'],
+      slice_bins: 5,
+      min_slice_size: 50,
+      ece_bins: 15,
+      bootstrap: { resamples: 2000, seed: 7, confidence: 0.9, metrics: ['accuracy', 'roc_auc'] },
+      latency: { runs: 500, warmup: 0 },
+      throughput: { batch_rows: 4096, runs: 3 },
+      champion_stage: 'production',
+    });
+    expect(parseConfig(`${minimal}evaluate: {slices: auto, bootstrap: {metrics: all}}\n`).evaluate).toEqual({
+      slices: 'auto',
+      bootstrap: { metrics: 'all' },
+    });
+  });
+
+  it.each([
+    [
+      'a confidence of 1',
+      'bootstrap: {confidence: 1}',
+      /^m\.yaml:5:36: evaluate\.bootstrap\.confidence: expected a level in \(0, 1\), e\.g\. 0\.95, got 1$/,
+    ],
+    [
+      'no latency runs',
+      'latency: {runs: 0}',
+      /^m\.yaml:5:28: evaluate\.latency\.runs: expected at least 1 run, got 0$/,
+    ],
+    [
+      'fractional bins',
+      'slice_bins: 2.5',
+      /^m\.yaml:5:24: evaluate\.slice_bins: expected a whole number of bins, got 2\.5$/,
+    ],
+    [
+      'a stage name with capitals',
+      'champion_stage: Prod',
+      /^m\.yaml:5:28: evaluate\.champion_stage: expected a stage name such as production, got "Prod"$/,
+    ],
+    [
+      'an unknown key',
+      'bootstrap_resamples: 5',
+      /^m\.yaml:5:12: evaluate\.bootstrap_resamples: unknown key\./,
+    ],
+  ])('names file, line and key for %s', async (_name, yaml, expected) => {
+    await expectUserError(() => parseConfig(`${minimal}evaluate: {${yaml}}\n`, 'm.yaml'), expected);
   });
 });

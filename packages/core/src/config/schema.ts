@@ -228,6 +228,183 @@ export const trainSchema = z.strictObject({
     ),
 });
 
+const positiveInt = (what: string) =>
+  z
+    .number()
+    .int(`expected a whole number of ${what}`)
+    .positive(`expected at least 1 ${what.replace(/s$/, '')}`);
+
+/** How `modelgate evaluate` measures: slices, bootstrap intervals and cost timings. */
+export const evaluateSchema = z.strictObject({
+  slices: z
+    .union([z.literal('auto'), z.array(columnName)])
+    .optional()
+    .describe(
+      "Columns whose values (or quantile bins) the holdout is sliced by. Default auto: the model's features.",
+    ),
+  slice_bins: positiveInt('bins')
+    .optional()
+    .describe('Quantile bins per numeric slice column. Default 4 (quartiles).'),
+  min_slice_size: positiveInt('rows')
+    .optional()
+    .describe('Slices with fewer holdout rows are listed, not scored. Default 30.'),
+  ece_bins: positiveInt('bins')
+    .optional()
+    .describe('Equal-width bins of the expected calibration error and the reliability curve. Default 10.'),
+  bootstrap: z
+    .strictObject({
+      resamples: positiveInt('resamples')
+        .optional()
+        .describe('Paired bootstrap resamples per compared metric. Default 1000.'),
+      seed: seed.optional().describe('Seed of the resampling. Default 42.'),
+      confidence: z
+        .number()
+        .gt(0, 'expected a level in (0, 1), e.g. 0.95')
+        .lt(1, 'expected a level in (0, 1), e.g. 0.95')
+        .optional()
+        .describe('Two-sided level of the intervals (and of non_inferiority). Default 0.95.'),
+      metrics: z
+        .union([z.literal('all'), z.array(metricName).min(1, 'expected at least one metric')])
+        .optional()
+        .describe(
+          'Metrics given an interval: all, or a list. Default: the gated ones, with accuracy and log_loss (classification) or rmse and mae (regression). Each costs a pass over every resample.',
+        ),
+    })
+    .optional()
+    .describe('Confidence intervals of challenger - champion differences.'),
+  latency: z
+    .strictObject({
+      runs: positiveInt('runs').optional().describe('Timed single-row runs. Default 200.'),
+      warmup: z
+        .number()
+        .int('expected a whole number of runs')
+        .nonnegative('expected 0 or more runs')
+        .optional()
+        .describe('Untimed single-row runs first. Default 20.'),
+    })
+    .optional()
+    .describe('Single-row latency (latency_p50_ms, latency_p99_ms), measured on the challenger.'),
+  throughput: z
+    .strictObject({
+      batch_rows: positiveInt('rows').optional().describe('Rows per timed batch. Default 1000.'),
+      runs: positiveInt('runs').optional().describe('Timed batches, after one untimed. Default 5.'),
+    })
+    .optional()
+    .describe('Batch throughput (throughput_rows_per_s).'),
+  champion_stage: z
+    .string()
+    .regex(/^[a-z][a-z0-9-]*$/, 'expected a stage name such as production')
+    .optional()
+    .describe(
+      "The registry stage whose model is the champion when --baseline is not given. Default: the registry's last stage (production).",
+    ),
+});
+
+/** The drift tests by their Evidently names: @modelgate/monitor's DRIFT_METHODS (its tests keep the two equal). */
+export const DRIFT_METHOD_NAMES = [
+  'ks',
+  'chisquare',
+  'z',
+  'wasserstein',
+  'jensenshannon',
+  'psi',
+  'kl_div',
+  'hellinger',
+] as const;
+
+const driftChoice = z.strictObject({
+  method: z
+    .enum(DRIFT_METHOD_NAMES)
+    .optional()
+    .describe('ks, chisquare, z, wasserstein, jensenshannon, psi, kl_div or hellinger.'),
+  threshold: z
+    .number()
+    .positive()
+    .optional()
+    .describe('Drift when the p-value is below it (ks, chisquare, z) or the distance at or above it.'),
+  bins: z.number().int().min(2, 'expected 2 or more bins').optional().describe('Bins for binned methods.'),
+});
+
+export const monitorSchema = z.strictObject({
+  chunk: z
+    .string()
+    .regex(
+      /^(hour|day|week|month|all|file|rows:[1-9][0-9]*)$/,
+      'expected hour, day, week, month, rows:<N>, file or all',
+    )
+    .optional()
+    .describe(
+      'How the current window is cut: calendar periods of the time column (UTC), N rows in file order, one chunk per profile file, or all. Default: day with a time column, else all (file for a directory of profiles).',
+    ),
+  min_chunk_rows: positiveInt('rows')
+    .optional()
+    .describe('Smaller chunks are flagged too_small and never alerted on. Default: drift.min_rows (30).'),
+  baseline_chunks: z
+    .number()
+    .int('expected a whole number of chunks')
+    .min(2, 'expected 2 or more chunks')
+    .optional()
+    .describe(
+      'The earliest chunks that set each series’ band (mean ± sigma·σ). Default: a third of the chunks, at least 5.',
+    ),
+  sigma: z
+    .number()
+    .positive()
+    .optional()
+    .describe('Half-width of the anomaly band in baseline standard deviations. Default 3.'),
+  outlier_threshold: z
+    .number()
+    .positive()
+    .optional()
+    .describe('A value is an outlier when its robust z-score exceeds this. Default 3.5.'),
+  prediction: columnName
+    .optional()
+    .describe('Model-output column of the current data; its mean per chunk is a monitored series.'),
+  drift: z
+    .strictObject({
+      columns: z.array(columnName).min(1).optional().describe('Columns to test. Default: the features.'),
+      ignore: z.array(columnName).optional().describe('Columns never tested.'),
+      share: z
+        .number()
+        .gt(0, 'expected a share in (0, 1]')
+        .max(1, 'expected a share in (0, 1]')
+        .optional()
+        .describe('Dataset drift when at least this share of the tested columns drifted. Default 0.5.'),
+      correction: z
+        .enum(['none', 'bonferroni', 'bh'])
+        .optional()
+        .describe('Multiple-testing correction of the p-values. Default none.'),
+      bins: z
+        .number()
+        .int()
+        .min(2)
+        .optional()
+        .describe('Equal-frequency bins for binned methods. Default 10.'),
+      min_rows: positiveInt('rows')
+        .optional()
+        .describe('A column with fewer values on a side is too_small, not drifted. Default 30.'),
+      small_reference: z
+        .number()
+        .int()
+        .nonnegative()
+        .optional()
+        .describe(
+          'References up to this many values get ks/chisquare/z; larger ones distances. Default 1000.',
+        ),
+      by_kind: z
+        .partialRecord(z.enum(['numeric', 'categorical', 'boolean', 'datetime']), driftChoice)
+        .optional()
+        .describe('A method per column kind.'),
+      by_column: z.record(z.string(), driftChoice).optional().describe('A method per column.'),
+      thresholds: z
+        .partialRecord(z.enum(DRIFT_METHOD_NAMES), z.number().positive())
+        .optional()
+        .describe('The default threshold of each method.'),
+    })
+    .optional()
+    .describe('Drift tests and thresholds (see packages/monitor/DRIFT.md).'),
+});
+
 export const configSchema = z
   .strictObject({
     $schema: z.string().optional(),
@@ -260,6 +437,12 @@ export const configSchema = z
       .partialRecord(metricName, gateRule)
       .default({})
       .describe('Rules a challenger must pass to be registered.'),
+    evaluate: evaluateSchema
+      .default({})
+      .describe('How modelgate evaluate slices the holdout, computes intervals and times the model.'),
+    monitor: monitorSchema
+      .optional()
+      .describe('modelgate monitor: chunks, anomaly bands, outliers and drift tests.'),
   })
   .superRefine((config, ctx) => {
     const reserved = new Set([config.target, ...config.id, ...(config.time ? [config.time] : [])]);
@@ -282,7 +465,9 @@ export type SplitPolicy = z.output<typeof splitPolicy>;
 export type TrainConfig = z.output<typeof trainSchema>;
 export type SearchConfig = z.output<typeof searchSchema>;
 export type CandidateConfig = z.output<typeof candidateSchema>;
+export type MonitorConfig = z.output<typeof monitorSchema>;
 export type ParamSpecConfig = z.output<typeof paramSpec>;
+export type EvaluateConfig = z.output<typeof evaluateSchema>;
 
 /** The JSON Schema editors use for completion in modelgate.yaml. */
 export function configJsonSchema(): Record<string, unknown> {

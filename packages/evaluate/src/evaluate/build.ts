@@ -1,0 +1,272 @@
+import { type ColumnData, lowerIsBetter, type MetricName, type Task } from '@modelgate/core';
+import { classificationCurves } from '../curves/classification.js';
+import { downsampleCurve } from '../curves/downsample.js';
+import { residualSummary } from '../curves/residuals.js';
+import type { MetricComparison } from '../gate/compare.js';
+import { collectGateEvidence } from '../gate/evidence.js';
+import type { GateRules } from '../gate/rules.js';
+import { evaluateGate, type MetricValues } from '../gate/verdict.js';
+import { classificationReport } from '../metrics/classification.js';
+import {
+  isCostMetric,
+  type MetricOptions,
+  metricMismatch,
+  predictionMetrics,
+  type TaskPredictions,
+} from '../metrics/compute.js';
+import { defined, type MetricResult } from '../metrics/result.js';
+import type { CostMeasurement } from '../run/costs.js';
+import type { ModelFile } from '../run/model-file.js';
+import type { SpecSource } from '../run/model-spec.js';
+import { defineSlices } from '../slices/define.js';
+import { type SliceResult, sliceMetrics } from '../slices/metrics.js';
+import {
+  type ComparisonJson,
+  type CurvesJson,
+  EVALUATION_VERSION,
+  type EvaluationDocument,
+  type HoldoutJson,
+  type MetricMap,
+  type ModelEntry,
+  metricJson,
+  type SliceEntry,
+} from './document.js';
+import type { EvaluationSettings } from './settings.js';
+
+/** One model, run on the holdout. */
+export interface ScoredModel {
+  file: Pick<ModelFile, 'label' | 'path' | 'sha256' | 'registry'> & { bytes: number };
+  specSource: SpecSource;
+  features: string[];
+  predictions: TaskPredictions;
+  costs: CostMeasurement | null;
+}
+
+export interface EvaluationInput {
+  model: string;
+  task: Task;
+  target: string;
+  rules: GateRules;
+  settings: EvaluationSettings;
+  challenger: ScoredModel;
+  champion?: ScoredModel;
+  /** Why there is no champion (no production version yet, --no-baseline). */
+  championNote?: string;
+  holdout: HoldoutJson;
+  /** Slice columns, holdout rows in the predictions' order. */
+  sliceColumns: readonly ColumnData[];
+  warnings?: string[];
+}
+
+function metricMap(values: MetricValues): MetricMap {
+  const out: MetricMap = {};
+  for (const [name, result] of Object.entries(values) as [MetricName, MetricResult][]) {
+    out[name] = metricJson(result);
+  }
+  return out;
+}
+
+function costValues(costs: CostMeasurement | null, only?: readonly MetricName[]): MetricValues {
+  if (!costs) return {};
+  const all: MetricValues = {
+    model_size_mb: defined(costs.model_size_mb),
+    latency_p50_ms: defined(costs.latency_p50_ms),
+    latency_p99_ms: defined(costs.latency_p99_ms),
+    throughput_rows_per_s: defined(costs.throughput_rows_per_s),
+  };
+  if (!only) return all;
+  return Object.fromEntries(Object.entries(all).filter(([k]) => only.includes(k as MetricName)));
+}
+
+/** The champion's costs the gate may compare: its size; timings are the challenger's alone. */
+const UNTIMED_COSTS: readonly MetricName[] = ['model_size_mb'];
+
+const finiteOrNull = (x: number) => (Number.isFinite(x) ? x : null);
+
+function curvesOf(predictions: TaskPredictions, eceBins: number): CurvesJson {
+  if (predictions.task === 'regression') {
+    const residuals = residualSummary(predictions);
+    return { kind: 'regression', residuals: 'curve' in residuals ? residuals.curve : residuals };
+  }
+  const curves = classificationCurves(predictions, { calibrationBins: eceBins });
+  return {
+    kind: 'classification',
+    perClass: curves.perClass.map((c) => ({
+      class: c.class,
+      name: c.name,
+      roc:
+        'curve' in c.roc
+          ? (({ fpr, tpr, thresholds, auc }) => ({
+              fpr,
+              tpr,
+              thresholds: thresholds.map(finiteOrNull),
+              auc: metricJson(auc),
+            }))(downsampleCurve(c.roc.curve, 'fpr', 'tpr'))
+          : c.roc,
+      precisionRecall:
+        'curve' in c.precisionRecall
+          ? (({ precision, recall, thresholds, averagePrecision }) => ({
+              precision,
+              recall,
+              thresholds,
+              averagePrecision: metricJson(averagePrecision),
+            }))(downsampleCurve(c.precisionRecall.curve, 'recall', 'precision'))
+          : c.precisionRecall,
+    })),
+    calibration: 'curve' in curves.calibration ? curves.calibration.curve : curves.calibration,
+  };
+}
+
+function modelEntry(
+  model: ScoredModel,
+  metrics: MetricValues,
+  options: MetricOptions,
+  eceBins: number,
+): ModelEntry {
+  const entry: ModelEntry = {
+    label: model.file.label,
+    path: model.file.path,
+    sha256: model.file.sha256,
+    bytes: model.file.bytes,
+    registry: model.file.registry,
+    spec: model.specSource,
+    features: model.features,
+    metrics: metricMap(metrics),
+    costs: model.costs,
+    curves: curvesOf(model.predictions, eceBins),
+  };
+  if (model.predictions.task !== 'regression') {
+    const report = classificationReport(model.predictions, options);
+    entry.perClass = report.perClass.map((c) => ({
+      index: c.index,
+      name: c.name,
+      support: c.support,
+      predicted: c.predicted,
+      precision: c.precision,
+      recall: c.recall,
+      f1: c.f1,
+      rocAuc: metricJson(c.rocAuc),
+      averagePrecision: metricJson(c.averagePrecision),
+    }));
+    entry.confusionMatrix = report.confusionMatrix;
+  }
+  return entry;
+}
+
+function comparisonJson(c: MetricComparison): ComparisonJson {
+  return {
+    metric: c.metric,
+    lowerIsBetter: lowerIsBetter(c.metric),
+    challenger: metricJson(c.challenger),
+    champion: metricJson(c.champion),
+    difference: metricJson(c.difference),
+    interval: c.interval,
+    ...(c.mcnemar ? { mcnemar: c.mcnemar } : {}),
+  };
+}
+
+/** Intervals by default: each metric costs a pass over every resample, so the gated ones and two headline metrics. */
+export const HEADLINE_METRICS: Record<'classification' | 'regression', readonly MetricName[]> = {
+  classification: ['accuracy', 'log_loss'],
+  regression: ['rmse', 'mae'],
+};
+
+/** The prediction metrics that get a bootstrap interval, in the task's metric order. */
+export function intervalMetrics(rules: GateRules, task: Task, setting?: 'all' | MetricName[]): MetricName[] {
+  const all = predictionMetrics(task);
+  if (setting === 'all') return [...all];
+  const wanted = new Set<MetricName>([
+    ...(Object.keys(rules) as MetricName[]),
+    ...(setting ?? HEADLINE_METRICS[task === 'regression' ? 'regression' : 'classification']),
+  ]);
+  return all.filter((m) => wanted.has(m));
+}
+
+/** The metric slices are ranked by in reports. */
+export function sliceMetric(rules: GateRules, task: Task): MetricName {
+  const gated = (Object.keys(rules) as MetricName[]).filter(
+    (m) => !isCostMetric(m) && !metricMismatch(m, task),
+  );
+  return gated[0] ?? (task === 'regression' ? 'rmse' : 'accuracy');
+}
+
+function sliceEntries(challenger: SliceResult[], champion: SliceResult[] | undefined): SliceEntry[] {
+  return challenger.map((s, i) => {
+    const head = { column: s.column, value: s.value, kind: s.kind, count: s.count };
+    if ('tooSmall' in s) return { ...head, tooSmall: s.tooSmall };
+    const other = champion?.[i];
+    return {
+      ...head,
+      challenger: metricMap(s.metrics),
+      ...(other && 'metrics' in other ? { champion: metricMap(other.metrics) } : {}),
+    };
+  });
+}
+
+/**
+ * Everything evaluation.json holds, from the models' outputs on the holdout:
+ * metrics, per-class scores, curves, slices, costs, the paired comparisons
+ * with their intervals and the gate's verdict. Pure: the same input gives
+ * the same document.
+ */
+export function buildEvaluation(input: EvaluationInput): EvaluationDocument {
+  const { settings, challenger, champion, rules } = input;
+  const metricOptions: MetricOptions = { eceBins: settings.eceBins };
+  const slices = defineSlices(input.sliceColumns, { bins: settings.sliceBins });
+  const evidence = collectGateEvidence({
+    rules,
+    challenger: challenger.predictions,
+    ...(champion ? { champion: champion.predictions } : {}),
+    challengerCosts: costValues(challenger.costs),
+    ...(champion ? { championCosts: costValues(champion.costs, UNTIMED_COSTS) } : {}),
+    slices,
+    minSliceSize: settings.minSliceSize,
+    bootstrap: settings.bootstrap,
+    metricOptions,
+    compare: intervalMetrics(rules, input.task, settings.intervals),
+  });
+  const verdict = evaluateGate(rules, evidence);
+  const challengerEntry = modelEntry(challenger, evidence.challenger, metricOptions, settings.eceBins);
+  const championEntry =
+    champion && evidence.champion
+      ? modelEntry(
+          champion,
+          { ...evidence.champion, ...costValues(champion.costs) },
+          metricOptions,
+          settings.eceBins,
+        )
+      : null;
+  const sliceSettings = { minSize: settings.minSliceSize, metricOptions };
+  const comparisons = Object.values(evidence.comparisons ?? {}) as MetricComparison[];
+  return {
+    version: EVALUATION_VERSION,
+    model: input.model,
+    task: input.task,
+    target: input.target,
+    verdict: verdict.pass ? 'pass' : 'fail',
+    gate: {
+      pass: verdict.pass,
+      champion: verdict.champion,
+      summary: verdict.summary,
+      rules: verdict.outcomes,
+    },
+    championNote: champion ? null : (input.championNote ?? null),
+    metrics: challengerEntry.metrics,
+    challenger: challengerEntry,
+    champion: championEntry,
+    holdout: input.holdout,
+    comparisons: comparisons.map(comparisonJson),
+    slices: {
+      columns: input.sliceColumns.map((c) => c.name),
+      bins: settings.sliceBins,
+      minSize: settings.minSliceSize,
+      metric: sliceMetric(rules, input.task),
+      entries: sliceEntries(
+        sliceMetrics(slices, challenger.predictions, sliceSettings),
+        champion ? sliceMetrics(slices, champion.predictions, sliceSettings) : undefined,
+      ),
+    },
+    settings: { bootstrap: settings.bootstrap, eceBins: settings.eceBins },
+    warnings: input.warnings ?? [],
+  };
+}

@@ -1,0 +1,35 @@
+/** Text for HTML element content and quoted attributes. */
+export function escapeHtml(text: string): string {
+  return text
+    .replaceAll('&', '&amp;')
+    .replaceAll('<', '&lt;')
+    .replaceAll('>', '&gt;')
+    .replaceAll('"', '&quot;')
+    .replaceAll("'", '&#39;');
+}
+
+const ZERO_WIDTH_SPACE = '&#8203;';
+
+/**
+ * Free text (a reason naming a slice, a warning quoting a category) as inline
+ * Markdown that renders as itself: inline syntax (emphasis, code, links,
+ * tables, strikethrough) is backslash-escaped, `<` and `&` cannot open HTML
+ * or entities, and a zero width space after `@` and in `://` / `www.` keeps
+ * GitHub from mentioning users or linking. Control characters and newlines
+ * become spaces. Block markers are markdownLine's concern.
+ */
+export function markdownText(text: string): string {
+  return text
+    .replace(/\p{Cc}/gu, ' ')
+    .replace(/[\\`*_[\]|~]/g, '\\$&')
+    .replaceAll('&', '&amp;')
+    .replaceAll('<', '&lt;')
+    .replaceAll('@', `@${ZERO_WIDTH_SPACE}`)
+    .replaceAll('://', `:${ZERO_WIDTH_SPACE}//`)
+    .replace(/www\./gi, (m) => `${m.slice(0, 3)}${ZERO_WIDTH_SPACE}.`);
+}
+
+/** A rendered line that starts a paragraph or list item: a leading #, >, +, -, = or "1." stays text. */
+export function markdownLine(rendered: string): string {
+  return rendered.replace(/^([#>+=-])/, '\\$1').replace(/^(\d+)([.)])/, '$1\\$2');
+}
