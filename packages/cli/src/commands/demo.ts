@@ -78,6 +78,17 @@ async function writeBadBatch(source: string, file: string): Promise<void> {
 function plan(example: string, out: string): Step[] {
   const config = join(example, 'modelgate.yaml');
   const registry = join(out, DEMO_REPO, 'registry');
+  const evaluate = [
+    'evaluate',
+    '--config',
+    config,
+    '--model',
+    join(out, 'model'),
+    '--splits',
+    join(out, 'splits'),
+    '--registry',
+    registry,
+  ];
   const contract = join(out, 'contract.json');
   return [
     { title: 'Check the project config', argv: ['config', 'check', '--config', config], expect: 0 },
@@ -112,6 +123,11 @@ function plan(example: string, out: string): Step[] {
       expect: 0,
     },
     {
+      title: 'Evaluate on the holdout (no champion yet: absolute thresholds only)',
+      argv: [...evaluate, '--out', join(out, 'model')],
+      expect: 0,
+    },
+    {
       title: 'Register the model in a git registry (a commit in the demo repository)',
       argv: ['register', '--model', join(out, 'model'), '--config', config, '--registry', registry],
       expect: 0,
@@ -122,6 +138,11 @@ function plan(example: string, out: string): Step[] {
       expect: 0,
     },
     { title: 'Browse the registry', argv: ['registry', 'ls', '--registry', registry], expect: 0 },
+    {
+      title: 'Gate the same model against the staging champion (the PR check)',
+      argv: [...evaluate, '--baseline', 'penguins-species#staging', '--out', join(out, 'gate')],
+      expect: 0,
+    },
   ];
 }
 
@@ -153,10 +174,12 @@ async function demo(flags: DemoFlags, ctx: CliContext): Promise<CommandOutcome> 
     ['profile/', 'profile.json (mergeable drift baseline) and profile.md'],
     ['splits/', 'train/validation/test Parquet files and splits.json'],
     ['model/', 'model.onnx (preprocessing inside), trials.json/.md, lineage, reference profile'],
+    ['model/report.md', 'holdout evaluation (also evaluation.json, report.html), registered with the model'],
     [
       `${DEMO_REPO}/registry/`,
       'the git registry: penguins-species v1, promoted to staging (see git log there)',
     ],
+    ['gate/report.html', 'champion vs challenger: the report a reviewer reads on the PR'],
   ];
   const width = Math.max(...outputs.map(([name]) => join(out, name).length));
   const text = [
@@ -164,7 +187,7 @@ async function demo(flags: DemoFlags, ctx: CliContext): Promise<CommandOutcome> 
     `Demo finished: ${results.length} steps on ${example}. Outputs:`,
     ...outputs.map(([name, what]) => `  ${join(out, name).padEnd(width)}  ${what}`),
     '',
-    'Evaluation, serving and monitoring join this demo as they land.',
+    'Serving and monitoring join this demo as they land.',
   ].join('\n');
   return { exitCode: 0, data: { example, out, steps: results }, text };
 }
