@@ -6,6 +6,7 @@
  * Goals: gbdt within 0.5 accuracy points (or 2% RMSE) of HistGradientBoosting at
  * <= 1.5x its fit time; logistic at equal log loss (±1%) in no more time than lbfgs.
  */
+import { createHash } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -26,6 +27,8 @@ type ModelName = 'gbdt' | 'logistic';
 
 interface Side {
   quality: Quality;
+  /** Ours: whether every repeat gave the same ONNX bytes. */
+  deterministic?: boolean;
   /** Best of the repeats. */
   seconds: number;
   rounds?: number;
@@ -78,10 +81,12 @@ async function compare(
 ): Promise<{ ours: Side; theirs: Side | undefined }> {
   const times: number[] = [];
   const fits: SklearnFit[] = [];
+  const digests = new Set<string>();
   let ours: Side | undefined;
   for (let r = 0; r < repeats; r++) {
     const fit = await ourFit(trainer, task, params);
     times.push(fit.seconds);
+    digests.add(createHash('sha256').update(fit.model.toOnnx(task.spec)).digest('hex'));
     if (!ours) {
       const quality = qualityOf(fit.model.predict(task.test), task.test, task.spec.classes?.length ?? 0);
       ours = { quality, seconds: 0, ...(model === 'gbdt' ? { rounds: Number(fit.model.info.rounds) } : {}) };
@@ -89,7 +94,10 @@ async function compare(
     if (sklearn) fits.push(await sklearn.server.fit(sklearn.dir, model, r));
   }
   if (!ours) throw new Error('no fit');
-  return { ours: { ...ours, seconds: Math.min(...times) }, theirs: summarize(fits) };
+  return {
+    ours: { ...ours, seconds: Math.min(...times), deterministic: digests.size === 1 },
+    theirs: summarize(fits),
+  };
 }
 
 const pct = (v: number | undefined) => (v === undefined ? '-' : `${(v * 100).toFixed(2)}%`);
@@ -107,6 +115,7 @@ function verdict(row: Row): string {
   if (!theirs) return 'no reference';
   const timeRatio = ours.seconds / theirs.seconds;
   const misses: string[] = [];
+  if (ours.deterministic === false) misses.push('repeats gave different models');
   if (row.model === 'gbdt') {
     if (ours.quality.rmse !== undefined && theirs.quality.rmse !== undefined) {
       const excess = ours.quality.rmse / theirs.quality.rmse - 1;

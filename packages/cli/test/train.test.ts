@@ -41,12 +41,12 @@ describe('modelgate train', () => {
     ]);
     expect(stderr).toBe('');
     expect(code).toBe(0);
-    expect(stdout).toMatch(/^Trained penguins-species \(multiclass\): 2 trials, grid search, seed 42\./);
+    expect(stdout).toMatch(/^Trained penguins-species \(multiclass\): 12 trials, tpe search, seed 7\./);
     expect(stdout).toMatch(
       /rank\s+trial\s+candidate\s+params\s+log_loss \(validation\)\s+accuracy\s+time\s+status/,
     );
-    expect(stdout).toMatch(/gbdt\s+\(defaults\)/);
-    expect(stdout).toMatch(/logistic\s+\(defaults\)/);
+    expect(stdout).toMatch(/gbdt\s+learning_rate=[\d.]+, max_leaves=\d+, min_samples_leaf=\d+/);
+    expect(stdout).toMatch(/logistic\s+l2=[\d.]+/);
     expect(stdout).toContain(`Wrote ${join(out, 'model.onnx')}`);
     expect((await readdir(out)).sort()).toEqual(OUTPUTS);
 

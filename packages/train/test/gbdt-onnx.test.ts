@@ -69,7 +69,13 @@ describe('gbdt ONNX export agrees with in-memory predict (onnxruntime-node)', ()
 
   it('exports a model without trees (the prior alone)', async () => {
     const task = tasks.binary;
-    const trained = (await gbdtTrainer.fit(task.spec, task.train, task.validation, { rounds: 1 }, { seed: 3 })) as GbdtModel;
+    const trained = (await gbdtTrainer.fit(
+      task.spec,
+      task.train,
+      task.validation,
+      { rounds: 1 },
+      { seed: 3 },
+    )) as GbdtModel;
     const prior = new GbdtModel(task.spec, trained.mapper, { ...trained.ensemble, trees: [] }, {});
     await expectOnnxAgrees(task.spec, prior, task.test);
     const p = prior.predict(task.test).probabilities?.[1] as number;
