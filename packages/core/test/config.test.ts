@@ -259,3 +259,71 @@ describe('the evaluate section', () => {
     await expectUserError(() => parseConfig(`${minimal}evaluate: {${yaml}}\n`, 'm.yaml'), expected);
   });
 });
+
+describe('the monitor section', () => {
+  it('reads chunks, bands, outliers and drift tests', () => {
+    const config = parseConfig(
+      `${minimal}time: date
+monitor:
+  chunk: rows:500
+  baseline_chunks: 7
+  sigma: 2.5
+  outlier_threshold: 4
+  prediction: score
+  drift:
+    share: 0.3
+    correction: bh
+    by_kind: {numeric: {method: psi, threshold: 0.2, bins: 20}}
+    by_column: {wind: {method: ks}}
+    thresholds: {jensenshannon: 0.05}
+`,
+      'm.yaml',
+    );
+    expect(config.monitor).toEqual({
+      chunk: 'rows:500',
+      baseline_chunks: 7,
+      sigma: 2.5,
+      outlier_threshold: 4,
+      prediction: 'score',
+      drift: {
+        share: 0.3,
+        correction: 'bh',
+        by_kind: { numeric: { method: 'psi', threshold: 0.2, bins: 20 } },
+        by_column: { wind: { method: 'ks' } },
+        thresholds: { jensenshannon: 0.05 },
+      },
+    });
+    expect(parseConfig(minimal).monitor).toBeUndefined();
+  });
+
+  it.each([
+    [
+      'a chunk size in words',
+      'chunk: daily',
+      /^m\.yaml:5:18: monitor\.chunk: expected hour, day, week, month, rows:<N>, file or all, got "daily"$/,
+    ],
+    [
+      'zero rows a chunk',
+      'chunk: "rows:0"',
+      /^m\.yaml:5:18: monitor\.chunk: expected hour, day, week, month/,
+    ],
+    [
+      'a baseline of one chunk',
+      'baseline_chunks: 1',
+      /^m\.yaml:5:28: monitor\.baseline_chunks: expected 2 or more chunks/,
+    ],
+    [
+      'an unknown drift method',
+      'drift: {by_kind: {numeric: {method: t}}}',
+      /^m\.yaml:5:47: monitor\.drift\.by_kind\.numeric\.method: Invalid option: expected one of "ks"\|"chisquare"/,
+    ],
+    [
+      'a share above 1',
+      'drift: {share: 2}',
+      /^m\.yaml:5:26: monitor\.drift\.share: expected a share in \(0, 1\]/,
+    ],
+    ['an unknown key', 'chunks: day', /^m\.yaml:5:11: monitor\.chunks: unknown key\./],
+  ])('names file, line and key for %s', async (_name, yaml, expected) => {
+    await expectUserError(() => parseConfig(`${minimal}monitor: {${yaml}}\n`, 'm.yaml'), expected);
+  });
+});

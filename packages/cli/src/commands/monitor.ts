@@ -1,0 +1,256 @@
+import { readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import {
+  type DataProfile,
+  loadDataset,
+  parseProfile,
+  readProfile,
+  UserError,
+  withDatabase,
+  withStagedOutputs,
+  writeFileAtomic,
+} from '@modelgate/core';
+import {
+  columnsTable,
+  isDirectory,
+  type ModelInfo,
+  type MonitorOptions,
+  type MonitorReport,
+  monitorDataset,
+  monitorOptionsFromConfig,
+  monitorProfiles,
+  parseChunkSpec,
+  readProfileDir,
+  renderMonitorMarkdown,
+  stringifyMonitorReport,
+} from '@modelgate/monitor';
+import { digestBytes, REGISTRY_FILES, showVersion } from '@modelgate/registry';
+import type { Command } from 'commander';
+import type { CliContext } from '../context.js';
+import { parseFormat, parseNumber } from '../flags.js';
+import type { CommandOutcome, Finding } from '../outcome.js';
+import { type FoundConfig, findConfig } from '../project.js';
+import type { Wrap } from '../runner.js';
+import { renderTextTable } from '../table.js';
+import { withProgress } from '../with-progress.js';
+import { addRegistryOption, type RegistryFlags } from './registry-options.js';
+
+export const MONITOR_FILES = { json: 'monitor.json', markdown: 'monitor.md' } as const;
+const DEFAULT_OUT = 'monitor';
+const TITLE = 'modelgate monitor';
+const MAX_TEXT_COLUMNS = 15;
+const MAX_TEXT_ALERTS = 10;
+const MAX_ANNOTATIONS = 50;
+
+interface MonitorFlags extends RegistryFlags {
+  model?: string;
+  reference?: string;
+  current: string;
+  format?: string;
+  config?: string;
+  out: string;
+  chunk?: string;
+  time?: string;
+  prediction?: string;
+  baselineChunks?: string;
+  minChunkRows?: string;
+  outlierThreshold?: string;
+  sigma?: string;
+}
+
+interface Reference {
+  profile: DataProfile;
+  source: string;
+  model: ModelInfo | null;
+  /** The label column the registry recorded for the model. */
+  target: string | null;
+}
+
+/** The version's reference-profile.json, read only after its sha256 matches metadata.json. */
+async function registryReference(registry: string, ref: string): Promise<Reference> {
+  const { name, version, path, metadata, stages } = await showVersion(registry, ref);
+  const file = join(path, REGISTRY_FILES.referenceProfile);
+  const recorded = metadata.files[REGISTRY_FILES.referenceProfile];
+  if (!recorded) {
+    throw new UserError(
+      `--model ${ref}: ${name} ${version} has no ${REGISTRY_FILES.referenceProfile} (train writes one). Pass --reference <profile.json> instead.`,
+    );
+  }
+  const bytes = await readFile(file).catch((err: NodeJS.ErrnoException) => {
+    throw new UserError(`${file}: ${err.code === 'ENOENT' ? 'missing' : err.message}.`);
+  });
+  const { sha256 } = digestBytes(bytes);
+  if (sha256 !== recorded.sha256) {
+    throw new UserError(
+      `${file}: refusing to use it: sha256 ${sha256} does not match metadata.json's ${recorded.sha256}.`,
+    );
+  }
+  return {
+    profile: parseProfile(new TextDecoder().decode(bytes), file),
+    source: file,
+    model: { name, version, stages },
+    target: metadata.target,
+  };
+}
+
+async function reference(flags: MonitorFlags): Promise<Reference> {
+  if (flags.model && flags.reference) {
+    throw new UserError(
+      '--model and --reference: pass one. --model reads the version’s reference profile from the registry.',
+    );
+  }
+  if (flags.reference) {
+    return {
+      profile: await readProfile(flags.reference),
+      source: flags.reference,
+      model: null,
+      target: null,
+    };
+  }
+  if (flags.model) return registryReference(flags.registry, flags.model);
+  throw new UserError(
+    '--model or --reference: missing. Name a registered model (--model penguins#production) or a reference-profile.json.',
+  );
+}
+
+/** Flags over the config (its time, target, id columns and monitor section) over the defaults. */
+function monitorOptions(flags: MonitorFlags, found: FoundConfig | undefined, ref: Reference): MonitorOptions {
+  const fromConfig = monitorOptionsFromConfig(found?.config);
+  const target = fromConfig.target ?? ref.target ?? undefined;
+  const baselineChunks = parseNumber('baseline-chunks', flags.baselineChunks, true);
+  const minChunkRows = parseNumber('min-chunk-rows', flags.minChunkRows, true);
+  const outlierThreshold = parseNumber('outlier-threshold', flags.outlierThreshold);
+  const sigma = parseNumber('sigma', flags.sigma);
+  return {
+    ...fromConfig,
+    ...(flags.chunk ? { chunk: parseChunkSpec(flags.chunk) } : {}),
+    ...(flags.time ? { time: flags.time } : {}),
+    ...(target ? { target } : {}),
+    ...(flags.prediction ? { prediction: flags.prediction } : {}),
+    ...(baselineChunks !== undefined ? { baselineChunks } : {}),
+    ...(minChunkRows !== undefined ? { minChunkRows } : {}),
+    ...(outlierThreshold !== undefined ? { outlierThreshold } : {}),
+    ...(sigma !== undefined ? { sigma } : {}),
+    context: {
+      model: ref.model,
+      reference: ref.source,
+      current: flags.current,
+      createdAt: new Date().toISOString(),
+    },
+  };
+}
+
+async function checkOutDir(out: string): Promise<void> {
+  const info = await stat(out).catch(() => undefined);
+  if (info && !info.isDirectory()) {
+    throw new UserError(`--out ${out}: is a file. Expected a directory to write ${MONITOR_FILES.json} into.`);
+  }
+}
+
+async function runMonitor(flags: MonitorFlags, options: MonitorOptions, ref: Reference, ctx: CliContext) {
+  if (await isDirectory(flags.current)) {
+    if (flags.format) throw new UserError('--format: applies to data files, not to a directory of profiles.');
+    return monitorProfiles(ref.profile, await readProfileDir(flags.current), options);
+  }
+  const format = parseFormat(flags.format);
+  return withDatabase(async (db) => {
+    const dataset = await withProgress(ctx, 'loading data', (progress) =>
+      loadDataset(db, format ? { path: flags.current, format } : { path: flags.current }, {
+        table: 'current',
+        onProgress: (f) => progress.update(f),
+      }),
+    );
+    return withProgress(ctx, 'monitoring', (progress) =>
+      monitorDataset(db, ref.profile, dataset, { ...options, onProgress: (f) => progress.update(f) }),
+    );
+  });
+}
+
+function findings(report: MonitorReport): Finding[] {
+  const alerts = report.verdict.alerts
+    .slice(0, MAX_ANNOTATIONS)
+    .map((a): Finding => ({ level: 'error', title: TITLE, message: a.message }));
+  const notes = report.notes.map((n): Finding => ({ level: n.level, title: TITLE, message: n.message }));
+  return [...alerts, ...notes];
+}
+
+function textOf(report: MonitorReport, written: string): string {
+  const { alerts } = report.verdict;
+  const shownAlerts = alerts.slice(0, MAX_TEXT_ALERTS).map((a) => `  ${a.message}`);
+  if (alerts.length > shownAlerts.length)
+    shownAlerts.push(`  … ${alerts.length - shownAlerts.length} more in monitor.json`);
+  const columns = report.columns.slice(0, MAX_TEXT_COLUMNS);
+  const more = report.columns.length - columns.length;
+  return [
+    report.verdict.headline,
+    `Reference ${report.reference.source} (${report.reference.rows} rows); current ${report.current.source}: ${report.current.rows} rows in ${report.chunks.length} chunks (${report.settings.chunk}).`,
+    ...(shownAlerts.length > 0 ? ['', 'Alerts:', ...shownAlerts] : []),
+    '',
+    renderTextTable(columnsTable(columns, 'text')),
+    ...(more > 0 ? [`… ${more} more columns in monitor.json`] : []),
+    ...(report.notes.length > 0 ? ['', ...report.notes.map((n) => `${n.level}: ${n.message}`)] : []),
+    '',
+    written,
+  ].join('\n');
+}
+
+async function monitor(flags: MonitorFlags, ctx: CliContext): Promise<CommandOutcome> {
+  const found = await findConfig(flags.config);
+  await checkOutDir(flags.out);
+  const ref = await reference(flags);
+  const options = monitorOptions(flags, found, ref);
+  const report = await runMonitor(flags, options, ref, ctx);
+  const markdown = renderMonitorMarkdown(report);
+  const { replaced } = await withStagedOutputs(flags.out, async (dir) => {
+    await writeFileAtomic(join(dir, MONITOR_FILES.json), stringifyMonitorReport(report));
+    await writeFileAtomic(join(dir, MONITOR_FILES.markdown), markdown);
+  });
+  const written = `Wrote ${join(flags.out, MONITOR_FILES.json)} and ${join(flags.out, MONITOR_FILES.markdown)}${replaced.length > 0 ? ' (replacing the previous ones)' : ''}.`;
+  return {
+    exitCode: report.verdict.alert ? 1 : 0,
+    data: report,
+    text: textOf(report, written),
+    findings: findings(report),
+    summary: markdown,
+  };
+}
+
+export function registerMonitor(program: Command, wrap: Wrap): void {
+  addRegistryOption(
+    program
+      .command('monitor')
+      .description(
+        'compare current data (or profiles) with a model’s reference profile, chunk by chunk: drift, outliers, anomalies',
+      )
+      .option('--model <ref>', 'registered model whose reference profile to use: name#stage, name@v3 or name')
+      .option(
+        '--reference <file>',
+        'a reference profile.json instead of the registry (e.g. from modelgate profile)',
+      )
+      .requiredOption(
+        '--current <file|glob|dir>',
+        'current data (CSV, TSV, Parquet, JSON, JSONL) or a directory of profiles (*.json)',
+      )
+      .option('-f, --format <format>', 'format of the current data (default: from the extension)')
+      .option('-c, --config <file>', 'config file (default: modelgate.yaml when it exists)')
+      .option('-o, --out <dir>', 'directory for monitor.json and monitor.md', DEFAULT_OUT)
+      .option(
+        '--chunk <size>',
+        'hour, day, week, month (of --time, UTC), rows:<N>, file (one per profile) or all (default: day with a time column)',
+      )
+      .option('--time <column>', "time column the chunks follow (default: the config's time)")
+      .option('--prediction <column>', 'model-output column whose mean per chunk is monitored')
+      .option(
+        '--baseline-chunks <n>',
+        'earliest chunks that set the anomaly bands (default: a third, at least 5)',
+      )
+      .option('--min-chunk-rows <n>', 'smaller chunks are flagged too_small, never alerted on (default 30)')
+      .option('--outlier-threshold <z>', 'robust z-score beyond which a value is an outlier (default 3.5)')
+      .option('--sigma <k>', 'anomaly band half-width in baseline standard deviations (default 3)'),
+  )
+    .addHelpText(
+      'after',
+      '\nExit codes: 0 no alert, 1 alert (dataset drift, a chunk anomaly or an elevated outlier rate), 2 bad input.',
+    )
+    .action(wrap<MonitorFlags>(monitor));
+}

@@ -1,0 +1,19 @@
+import type { MonitorReport } from './types.js';
+
+/** Two-space JSON with number arrays (series values) on one line, so a report diffs and reads well. */
+export function stringifyMonitorReport(report: MonitorReport): string {
+  const text = JSON.stringify(
+    report,
+    (_key, value: unknown) => (typeof value === 'number' && !Number.isFinite(value) ? null : value),
+    2,
+  );
+  return `${text.replace(
+    /\[\n\s+(-?[\d.e+-]+|null)(,\n\s+(-?[\d.e+-]+|null))*\n\s+\]/g,
+    (m) =>
+      `[${m
+        .slice(1, -1)
+        .split(',')
+        .map((x) => x.trim())
+        .join(', ')}]`,
+  )}\n`;
+}

@@ -1,0 +1,148 @@
+import type { Band, Direction } from '../anomaly/band.js';
+import type { OutlierRule } from '../anomaly/outlier-rules.js';
+import type { Chunk } from '../chunks/chunk.js';
+import type { DriftMethod } from '../drift/methods.js';
+import type { Correction } from '../drift/options.js';
+import type { ColumnDrift, DriftStatus } from '../drift/types.js';
+
+export const MONITOR_FORMAT = 'modelgate.monitor/1';
+
+/** Why the run exits 1. */
+export interface Alert {
+  kind: 'dataset_drift' | 'missing_columns' | 'chunk_anomaly' | 'outlier_rate';
+  /** One line, for the annotation and the report. */
+  message: string;
+  /** The chunk it is about; null for the whole window. */
+  chunk: number | null;
+  series?: string;
+}
+
+export interface Note {
+  level: 'warning' | 'notice';
+  message: string;
+}
+
+/** A column's drift in one chunk, without the prose. */
+export interface ChunkColumnDrift {
+  column: string;
+  status: DriftStatus;
+  method: DriftMethod | null;
+  statistic: number | null;
+  pValue?: number;
+  drifted: boolean;
+}
+
+export interface OutlierSummary {
+  rows: number;
+  /** Rows with at least one outlying value (an estimate from sketches when `estimated`). */
+  outlierRows: number;
+  rate: number;
+  /** The rate the reference leads to expect (see DRIFT.md's monitoring section). */
+  expected: number;
+  pValue: number;
+  elevated: boolean;
+  estimated: boolean;
+  /** Outlying values per column. */
+  columns: Record<string, number>;
+}
+
+export interface ChunkReport extends Chunk {
+  /** baseline: sets the anomaly bands; monitored: checked against them; too_small / none: neither. */
+  role: 'baseline' | 'monitored' | 'too_small' | 'none';
+  drift: {
+    evaluated: number;
+    drifted: number;
+    share: number;
+    datasetDrift: boolean;
+    columns: ChunkColumnDrift[];
+  };
+  outliers: OutlierSummary | null;
+  /** The prediction series' value in this chunk. */
+  prediction: number | null;
+  /** Names of the series this chunk is an anomaly in. */
+  anomalies: string[];
+}
+
+export interface SeriesReport {
+  name: string;
+  kind: 'drift_share' | 'column_drift' | 'outlier_rate' | 'prediction';
+  column: string | null;
+  /** For column_drift: the method whose statistic this is. */
+  method: DriftMethod | null;
+  direction: Direction;
+  /** One value per chunk; null where the chunk has none (too small, not tested). */
+  values: (number | null)[];
+  band: Band | null;
+  /** Chunk indexes outside the band. */
+  anomalies: number[];
+}
+
+export interface Anomaly {
+  series: string;
+  chunk: number;
+  label: string;
+  value: number;
+  band: Band;
+}
+
+/** One row of the per-column table, sorted by severity. */
+export interface MonitoredColumn extends Omit<ColumnDrift, 'source' | 'reference' | 'current'> {
+  role: 'feature' | 'target';
+  /** How far past its threshold the window is: ≥ 1 is drift (p-values on a log scale). */
+  severity: number;
+  reference: { rows: number; count: number };
+  current: { rows: number; count: number } | null;
+  chunks: { tested: number; drifted: number; maxStatistic: number | null };
+  outliers: (Pick<OutlierRule, 'lower' | 'upper' | 'referenceShare'> & { share: number | null }) | null;
+  anomalies: number;
+}
+
+export interface ModelInfo {
+  name: string;
+  version: string;
+  stages: string[];
+}
+
+export interface MonitorReport {
+  format: typeof MONITOR_FORMAT;
+  createdAt?: string;
+  verdict: { alert: boolean; headline: string; alerts: Alert[] };
+  model: ModelInfo | null;
+  reference: { source: string; rows: number };
+  current: {
+    source: string;
+    input: 'data' | 'profiles';
+    rows: number;
+    /** Rows in no chunk (no readable time), or profile files without a time. */
+    excluded: number;
+    start: string | null;
+    end: string | null;
+  };
+  settings: {
+    chunk: string;
+    time: string | null;
+    minChunkRows: number;
+    baselineChunks: number;
+    sigma: number;
+    outlierThreshold: number;
+    prediction: string | null;
+    shareThreshold: number;
+    correction: Correction;
+    bins: number;
+    minRows: number;
+  };
+  window: {
+    evaluated: number;
+    drifted: number;
+    share: number;
+    datasetDrift: boolean;
+    tooSmall: boolean;
+    outliers: OutlierSummary | null;
+    prediction: number | null;
+  };
+  columns: MonitoredColumn[];
+  chunks: ChunkReport[];
+  series: SeriesReport[];
+  anomalies: Anomaly[];
+  notes: Note[];
+}
