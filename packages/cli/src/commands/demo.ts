@@ -75,9 +75,29 @@ async function writeBadBatch(source: string, file: string): Promise<void> {
   });
 }
 
+/** Production traffic that moved: birds from one island only, and a scale that reads 30% heavy. */
+async function writeShiftedBatch(source: string, file: string): Promise<void> {
+  const mass = quoteIdent('Body Mass (g)');
+  await withDatabase(async (db) => {
+    const { table } = await loadDataset(db, { path: source });
+    await db.run(`COPY (
+      SELECT * REPLACE (${mass} * 1.3 AS ${mass}) FROM ${quoteIdent(table)} WHERE ${quoteIdent('Island')} = 'Biscoe'
+    ) TO ${quoteLiteral(file)} (HEADER)`);
+  });
+}
+
 function plan(example: string, out: string): Step[] {
   const config = join(example, 'modelgate.yaml');
   const registry = join(out, DEMO_REPO, 'registry');
+  const monitor = [
+    'monitor',
+    '--model',
+    'penguins-species#staging',
+    '--registry',
+    registry,
+    '--config',
+    config,
+  ];
   const evaluate = [
     'evaluate',
     '--config',
@@ -143,6 +163,16 @@ function plan(example: string, out: string): Step[] {
       argv: [...evaluate, '--baseline', 'penguins-species#staging', '--out', join(out, 'gate')],
       expect: 0,
     },
+    {
+      title: "Monitor: the holdout against the staged model's reference profile (no alert)",
+      argv: [...monitor, '--current', join(out, 'splits', 'test.parquet'), '--out', join(out, 'monitor')],
+      expect: 0,
+    },
+    {
+      title: 'Monitor: production moved to one island, heavier birds (expected to alert)',
+      argv: [...monitor, '--current', join(out, 'shifted.csv'), '--out', join(out, 'monitor-drift')],
+      expect: 1,
+    },
   ];
 }
 
@@ -151,6 +181,7 @@ async function demo(flags: DemoFlags, ctx: CliContext): Promise<CommandOutcome> 
   const out = flags.out;
   await mkdir(out, { recursive: true });
   await writeBadBatch(resolve(example, 'data', 'penguins.csv'), join(out, 'new-batch.csv'));
+  await writeShiftedBatch(resolve(example, 'data', 'penguins.csv'), join(out, 'shifted.csv'));
   await freshDemoRepo(out);
   // Imported here: main() builds the program that registers this command.
   const { main } = await import('../main.js');
@@ -180,6 +211,7 @@ async function demo(flags: DemoFlags, ctx: CliContext): Promise<CommandOutcome> 
       'the git registry: penguins-species v1, promoted to staging (see git log there)',
     ],
     ['gate/report.html', 'champion vs challenger: the report a reviewer reads on the PR'],
+    ['monitor-drift/monitor.md', 'the drift report a scheduled workflow turns into an issue'],
   ];
   const width = Math.max(...outputs.map(([name]) => join(out, name).length));
   const text = [
@@ -187,7 +219,7 @@ async function demo(flags: DemoFlags, ctx: CliContext): Promise<CommandOutcome> 
     `Demo finished: ${results.length} steps on ${example}. Outputs:`,
     ...outputs.map(([name, what]) => `  ${join(out, name).padEnd(width)}  ${what}`),
     '',
-    'Serving and monitoring join this demo as they land.',
+    'Serving, batch prediction and the GitHub workflows join this demo as they land.',
   ].join('\n');
   return { exitCode: 0, data: { example, out, steps: results }, text };
 }
