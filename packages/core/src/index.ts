@@ -14,6 +14,7 @@ export * from './fs/atomic.js';
 export * from './fs/read-json.js';
 export * from './markdown/index.js';
 export * from './profile/index.js';
+export * from './special/index.js';
 export * from './split/index.js';
 export * from './text.js';
 export * from './zod-errors.js';

@@ -3,5 +3,4 @@ export * from './chunks/index.js';
 export * from './drift/index.js';
 export * from './monitor/index.js';
 export * from './report/index.js';
-export * from './special/index.js';
 export * from './stats/index.js';

@@ -1,5 +1,5 @@
+import { chi2Sf, kolmogorovSf, normalSf } from '@modelgate/core';
 import { describe, expect, it } from 'vitest';
-import { chi2Sf, kolmogorovSf, normalSf } from '../src/special/index.js';
 import { expectClose, fixtures } from './drift-fixtures.js';
 
 /** Relative agreement where the value is representable, absolute 1e-15 near zero. */

@@ -1,4 +1,4 @@
-import { gammaQ } from '../special/gamma.js';
+import { gammaQ } from '@modelgate/core';
 
 /** An outlier rate is elevated when all three hold: enough outliers, twice the expected rate, and significant. */
 export const ELEVATION = { minOutliers: 5, factor: 2, pValue: 0.001 } as const;

@@ -1,4 +1,4 @@
-import { chi2Sf } from '../special/gamma.js';
+import { chi2Sf } from '@modelgate/core';
 
 export interface ChiSquareResult {
   statistic: number;

@@ -1,5 +1,4 @@
-import { kolmogorovSf } from '../special/kolmogorov.js';
-import { clipProbability, roundHalfEven } from '../special/scale.js';
+import { clipProbability, kolmogorovSf, roundHalfEven } from '@modelgate/core';
 import { probabilityOutsideBand, probabilityOutsideSquare } from './ks-exact.js';
 import { type WeightedValues, walkUnion } from './weighted.js';
 

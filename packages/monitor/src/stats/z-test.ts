@@ -1,4 +1,4 @@
-import { normalSf } from '../special/normal.js';
+import { normalSf } from '@modelgate/core';
 
 export interface ZTestResult {
   statistic: number;
