@@ -3,8 +3,7 @@
  * with DuckDB's own SUMMARIZE of the same file, measured in the same run.
  * Goal: within 2x of SUMMARIZE.
  */
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+
 import {
   checkContract,
   Database,
@@ -13,9 +12,9 @@ import {
   profileDataset,
   quoteLiteral,
 } from '@modelgate/core';
+import { dataset } from '../packages/core/test/datasets.js';
 
-const require = createRequire(import.meta.url);
-const file = join(dirname(require.resolve('vega-datasets')), '..', 'data', 'flights-3m.parquet');
+const file = dataset('flights-3m.parquet');
 const REPEATS = 3;
 
 async function timed(work: (db: Database) => Promise<unknown>): Promise<number> {

@@ -15,9 +15,8 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import {
   type ColumnData,
   Database,
@@ -36,9 +35,9 @@ import {
   driftFromSamples,
   monitorDataset,
 } from '@modelgate/monitor';
+import { dataset as vegaDataset } from '../packages/core/test/datasets.js';
 
-const require = createRequire(import.meta.url);
-const file = join(dirname(require.resolve('vega-datasets')), '..', 'data', 'flights-3m.parquet');
+const file = vegaDataset('flights-3m.parquet');
 const PYTHON = '/usr/bin/python3';
 const REPEATS = 3;
 const TESTED = ['delay', 'distance', 'origin', 'destination'];

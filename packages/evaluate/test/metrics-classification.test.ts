@@ -1,3 +1,4 @@
+import { CLASSIFICATION_METRICS } from '@modelgate/core';
 import { describe, expect, it } from 'vitest';
 import {
   classificationMetric,
@@ -9,19 +10,7 @@ import {
 } from '../src/index.js';
 import { classificationCase, expectClose, expectMetric, predictionsOf, reference } from './reference.js';
 
-const CORE_NAMES = [
-  'accuracy',
-  'balanced_accuracy',
-  'precision_macro',
-  'recall_macro',
-  'f1_macro',
-  'f1_weighted',
-  'roc_auc',
-  'average_precision',
-  'log_loss',
-  'brier',
-  'ece',
-] as const;
+const CORE_NAMES = CLASSIFICATION_METRICS;
 
 describe('classification metrics agree with scikit-learn', () => {
   it.each(reference.classification.map((c) => [c.name, c] as const))('%s', (_, c) => {

@@ -1,7 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import {
   type Dataset,
-  DRIFT_METHOD_NAMES,
   describeColumns,
   loadDataset,
   profileDataset,
@@ -11,7 +10,6 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { dataset } from '../../core/test/datasets.js';
 import { expectUserError, useDatabase, useTempDir } from '../../core/test/fixtures.js';
 import {
-  DRIFT_METHODS,
   MONITOR_FORMAT,
   type MonitoredColumn,
   type MonitorReport,
@@ -365,8 +363,4 @@ describe('monitor.md', () => {
     expect(titles.length).toBeGreaterThan(0);
     for (const t of titles) expect(t).toMatch(/^ {2}title "[^"`<>|]*"$/);
   });
-});
-
-it("keeps core's list of drift methods (for modelgate.yaml) the same as the engine's", () => {
-  expect([...DRIFT_METHOD_NAMES]).toEqual([...DRIFT_METHODS]);
 });

@@ -124,14 +124,16 @@ async function run(
   return { ...outcome.result, commit: outcome.commit, tags: outcome.tags, pushed: outcome.pushed };
 }
 
-export interface PromoteOptions extends WriteOptions {
+interface StageChangeOptions extends WriteOptions {
   registryDir: string;
   name: string;
   stage: string;
-  /** Default: the version in the stage this one takes from, else the latest version. */
   version?: string;
   gtoTags?: boolean;
 }
+
+/** `version` default: the version in the stage this one takes from, else the latest version. */
+export type PromoteOptions = StageChangeOptions;
 
 /**
  * Moves a stage to a version, in the stage order: a stage takes only versions
@@ -185,14 +187,8 @@ export async function promote(options: PromoteOptions): Promise<StageChange> {
   );
 }
 
-export interface RollbackOptions extends WriteOptions {
-  registryDir: string;
-  name: string;
-  stage: string;
-  /** Default: the version the stage served before the current one. */
-  version?: string;
-  gtoTags?: boolean;
-}
+/** `version` default: the version the stage served before the current one. */
+export type RollbackOptions = StageChangeOptions;
 
 /** Puts a stage back on a version it served before (skipping archived ones), as a new commit. */
 export async function rollback(options: RollbackOptions): Promise<StageChange> {

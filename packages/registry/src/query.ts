@@ -3,7 +3,13 @@ import { join } from 'node:path';
 import { UserError } from '@modelgate/core';
 import { modelDir, REGISTRY_FILES, versionDir } from './layout.js';
 import { readMetadata, type VersionMetadata } from './metadata.js';
-import { type Deprecation, readDeprecated, readStages, type StageMap } from './model-files.js';
+import {
+  type DeprecatedMap,
+  type Deprecation,
+  readDeprecated,
+  readStages,
+  type StageMap,
+} from './model-files.js';
 import { checkModelName, compareVersions, isVersion, type ModelRef, parseModelRef } from './names.js';
 import { loadSettings, type RegistrySettings } from './settings.js';
 
@@ -95,6 +101,23 @@ function stagesOf(stages: StageMap, version: string): string[] {
     .map(([s]) => s);
 }
 
+async function versionState(
+  registryDir: string,
+  name: string,
+  version: string,
+  stages: StageMap,
+  deprecated: DeprecatedMap,
+): Promise<VersionState> {
+  return {
+    name,
+    version,
+    path: versionDir(registryDir, name, version),
+    metadata: await readMetadata(registryDir, name, version),
+    stages: stagesOf(stages, version),
+    archived: deprecated[version] ?? null,
+  };
+}
+
 export async function listVersions(
   registryDir: string,
   name: string,
@@ -107,14 +130,7 @@ export async function listVersions(
     readDeprecated(registryDir, name),
   ]);
   const versions = await Promise.all(
-    names.map(async (version) => ({
-      name,
-      version,
-      path: versionDir(registryDir, name, version),
-      metadata: await readMetadata(registryDir, name, version),
-      stages: stagesOf(stages, version),
-      archived: deprecated[version] ?? null,
-    })),
+    names.map((version) => versionState(registryDir, name, version, stages, deprecated)),
   );
   return { settings, versions };
 }
@@ -164,12 +180,5 @@ export async function showVersion(registryDir: string, ref: string | ModelRef): 
     readDeprecated(registryDir, parsed.name),
   ]);
   const { name, version } = await resolveRef(registryDir, parsed, { stages });
-  return {
-    name,
-    version,
-    path: versionDir(registryDir, name, version),
-    metadata: await readMetadata(registryDir, name, version),
-    stages: stagesOf(stages, version),
-    archived: deprecated[version] ?? null,
-  };
+  return versionState(registryDir, name, version, stages, deprecated);
 }

@@ -85,7 +85,7 @@ export function planInputs(signature: ModelSignature, spec: ColumnsSpec): InputP
 }
 
 /** The set's columns in spec feature order. */
-export function alignColumns(spec: ColumnsSpec, set: ColumnSet): ColumnData[] {
+export function alignColumns(spec: Pick<ColumnsSpec, 'features'>, set: ColumnSet): ColumnData[] {
   const byName = new Map(set.features.map((c) => [c.name, c]));
   return spec.features.map((f) => {
     const column = byName.get(f.name);

@@ -1,6 +1,6 @@
 export { type InferenceSession, Tensor } from 'onnxruntime-node';
 export type { ColumnPredictions, ColumnSet, ColumnsSpec } from './columns.js';
-export { type InputPlan, planInputs } from './feeds.js';
+export { alignColumns, type InputPlan, planInputs } from './feeds.js';
 export { readOnnxMetadata } from './metadata.js';
 export { type OutputPlan, planOutputs } from './outputs.js';
 export { type RunOptions, runOnColumns } from './run.js';

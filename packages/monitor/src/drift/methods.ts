@@ -1,14 +1,6 @@
-/** Evidently's names for its drift tests, so its users can read a config at a glance. */
-export const DRIFT_METHODS = [
-  'ks',
-  'chisquare',
-  'z',
-  'wasserstein',
-  'jensenshannon',
-  'psi',
-  'kl_div',
-  'hellinger',
-] as const;
+import { DRIFT_METHOD_NAMES } from '@modelgate/core';
+/** Evidently's names for its drift tests, so its users can read a config at a glance (defined with the config). */
+export const DRIFT_METHODS = DRIFT_METHOD_NAMES;
 export type DriftMethod = (typeof DRIFT_METHODS)[number];
 
 /** Tests whose score is a p-value: drift when it falls below the threshold. The others are distances: drift at or above it. */

@@ -1,7 +1,8 @@
 import type { CategoricalColumn, NumericColumn } from '@modelgate/core';
+import { alignColumns } from '@modelgate/runtime';
 import { standardizeValue } from '../onnx/index.js';
 import type { FeatureSpec, TrainingSet } from '../types.js';
-import { columnsFor, type Layout } from './layout.js';
+import type { Layout } from './layout.js';
 
 /**
  * A design matrix kept sparse where it is sparse: the standardised numeric
@@ -18,7 +19,7 @@ export interface Design {
 }
 
 export function buildDesign(layout: Layout, features: readonly FeatureSpec[], set: TrainingSet): Design {
-  const columns = columnsFor(features, set);
+  const columns = alignColumns({ features }, set);
   const rows = set.rows;
   const k = layout.numeric.length;
   const c = layout.categorical.length;

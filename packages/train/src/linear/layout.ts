@@ -1,5 +1,6 @@
-import { type CategoricalColumn, type NumericColumn, UserError } from '@modelgate/core';
-import type { FeatureSpec, ProblemSpec, TrainingSet } from '../types.js';
+import { type NumericColumn, UserError } from '@modelgate/core';
+import { alignColumns } from '@modelgate/runtime';
+import type { ProblemSpec, TrainingSet } from '../types.js';
 
 /** A numeric feature's preprocessing, learned on the training split; all values float32. */
 export interface NumericStep {
@@ -26,22 +27,6 @@ export interface Layout {
   numeric: NumericStep[];
   categorical: CategoricalStep[];
   width: number;
-}
-
-/** The set's columns in spec feature order (matched by name). */
-export function columnsFor(
-  features: readonly FeatureSpec[],
-  set: TrainingSet,
-): (NumericColumn | CategoricalColumn)[] {
-  const byName = new Map(set.features.map((c) => [c.name, c]));
-  return features.map((f) => {
-    const column = byName.get(f.name);
-    if (!column) throw new UserError(`the data has no column '${f.name}' (a feature of the model)`);
-    if ((f.kind === 'categorical') !== 'codes' in column) {
-      throw new UserError(`column '${f.name}' is ${column.kind}, but the model expects a ${f.kind} feature`);
-    }
-    return column;
-  });
 }
 
 function numericStep(feature: number, column: NumericColumn): NumericStep {
@@ -72,7 +57,7 @@ function numericStep(feature: number, column: NumericColumn): NumericStep {
 
 /** Mean imputation, standardisation and one-hot categories, learned on the training split. */
 export function learnLayout(spec: ProblemSpec, train: TrainingSet): Layout {
-  const columns = columnsFor(spec.features, train);
+  const columns = alignColumns(spec, train);
   const numeric: NumericStep[] = [];
   const categorical: CategoricalStep[] = [];
   columns.forEach((column, j) => {
