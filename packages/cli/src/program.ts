@@ -1,12 +1,18 @@
 import { Command } from 'commander';
 import { registerConfig } from './commands/config.js';
 import { registerDemo } from './commands/demo.js';
+import { registerDeploy } from './commands/deploy.js';
 import { registerEvaluate } from './commands/evaluate.js';
+import { registerExport } from './commands/export.js';
+import { registerGithub } from './commands/github.js';
+import { registerInit } from './commands/init.js';
 import { registerMonitor } from './commands/monitor.js';
+import { registerPredict } from './commands/predict.js';
 import { registerProfile } from './commands/profile.js';
 import { registerPromote } from './commands/promote.js';
 import { registerRegister } from './commands/register.js';
 import { registerRegistry } from './commands/registry.js';
+import { registerServe } from './commands/serve.js';
 import { registerSplit } from './commands/split.js';
 import { registerTrain } from './commands/train.js';
 import { registerValidate } from './commands/validate.js';
@@ -31,6 +37,7 @@ export function buildProgram(wrap: Wrap, output: ProgramOutput): Command {
       'after',
       '\nExit codes: 0 ok, 1 a check failed (e.g. data violations), 2 bad usage or input, 3 internal error.',
     );
+  registerInit(program, wrap);
   registerValidate(program, wrap);
   registerProfile(program, wrap);
   registerSplit(program, wrap);
@@ -40,6 +47,11 @@ export function buildProgram(wrap: Wrap, output: ProgramOutput): Command {
   registerPromote(program, wrap);
   registerRegistry(program, wrap);
   registerMonitor(program, wrap);
+  registerServe(program, wrap);
+  registerDeploy(program, wrap);
+  registerPredict(program, wrap);
+  registerExport(program, wrap);
+  registerGithub(program, wrap);
   registerConfig(program, wrap);
   registerDemo(program, wrap);
   return program;

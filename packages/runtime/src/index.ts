@@ -11,3 +11,5 @@ export {
   readSignature,
   type TensorSignature,
 } from './signature.js';
+export * from './batch/index.js';
+export * from './export/index.js';

@@ -1,1 +1,3 @@
-export {};
+export * from './deploy/index.js';
+export * from './prediction-log/index.js';
+export * from './server/index.js';

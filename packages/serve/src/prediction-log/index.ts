@@ -1,0 +1,1 @@
+export type { PredictionLogEntry, PredictionSink } from './types.js';

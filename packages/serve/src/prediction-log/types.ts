@@ -1,0 +1,23 @@
+/**
+ * The contract between the server (which records) and the prediction log (which writes).
+ * One entry is one scored request: columns of equal length `rows`.
+ */
+export interface PredictionLogEntry {
+  /** When the request was scored. */
+  time: Date;
+  /** The request's id (OIP `id`, or `X-Request-Id`, or a generated one), so late labels can be joined. */
+  requestId: string;
+  model: string;
+  version: string;
+  rows: number;
+  /** Input columns by name, as the model received them (raw values, before preprocessing). */
+  inputs: Record<string, ArrayLike<unknown>>;
+  /** Output columns by name (e.g. `label`, per-class probabilities `probability_<class>`, or `prediction`). */
+  outputs: Record<string, ArrayLike<unknown>>;
+}
+
+/** Recording never blocks or throws into the request path; `close` flushes everything buffered. */
+export interface PredictionSink {
+  record(entry: PredictionLogEntry): void;
+  close(): Promise<void>;
+}
