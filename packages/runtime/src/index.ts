@@ -1,5 +1,7 @@
 export { type InferenceSession, Tensor } from 'onnxruntime-node';
+export * from './batch/index.js';
 export type { ColumnPredictions, ColumnSet, ColumnsSpec } from './columns.js';
+export * from './export/index.js';
 export { alignColumns, type InputPlan, planInputs } from './feeds.js';
 export { readOnnxMetadata } from './metadata.js';
 export { type OutputPlan, planOutputs } from './outputs.js';
@@ -11,5 +13,3 @@ export {
   readSignature,
   type TensorSignature,
 } from './signature.js';
-export * from './batch/index.js';
-export * from './export/index.js';
