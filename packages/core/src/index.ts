@@ -13,6 +13,7 @@ export * from './errors.js';
 export * from './fs/atomic.js';
 export * from './fs/read-json.js';
 export * from './markdown/index.js';
+export * from './metrics/index.js';
 export * from './profile/index.js';
 export * from './special/index.js';
 export * from './split/index.js';

@@ -1,13 +1,11 @@
+import { type ClassificationInput, type RegressionInput, resolveClassification } from '@modelgate/core';
 import { describe, expect, it } from 'vitest';
 import {
-  type ClassificationInput,
   calibrationCurve,
   classificationCurves,
   downsampleCurve,
   downsampleIndices,
-  type RegressionInput,
   residualSummary,
-  resolveClassification,
   rocCurve,
 } from '../src/index.js';
 import {

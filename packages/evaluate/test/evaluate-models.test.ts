@@ -1,12 +1,11 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type ModelgateConfig, quoteLiteral } from '@modelgate/core';
+import { computeMetrics, type ModelgateConfig, quoteLiteral } from '@modelgate/core';
 import { createSession } from '@modelgate/runtime';
 import type { PreparedProblem } from '@modelgate/train';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { expectUserError, useDatabase, useTempDir } from '../../core/test/fixtures.js';
 import {
-  computeMetrics,
   type EvaluateRequest,
   type EvaluationDocument,
   encodeHoldout,

@@ -1,13 +1,13 @@
-import { CLASSIFICATION_METRICS } from '@modelgate/core';
-import { describe, expect, it } from 'vitest';
 import {
+  CLASSIFICATION_METRICS,
   classificationMetric,
   classificationReport,
   computeMetric,
   computeMetrics,
   dtypeEpsilon,
   resolveClassification,
-} from '../src/index.js';
+} from '@modelgate/core';
+import { describe, expect, it } from 'vitest';
 import { classificationCase, expectClose, expectMetric, predictionsOf, reference } from './reference.js';
 
 const CORE_NAMES = CLASSIFICATION_METRICS;

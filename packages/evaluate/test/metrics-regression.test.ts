@@ -1,5 +1,5 @@
+import { computeMetric, computeMetrics, regressionMetrics } from '@modelgate/core';
 import { describe, expect, it } from 'vitest';
-import { computeMetric, computeMetrics, regressionMetrics } from '../src/index.js';
 import { expectMetric, reference, regressionOf } from './reference.js';
 
 describe('regression metrics agree with scikit-learn', () => {

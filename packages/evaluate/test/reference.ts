@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import type { ClassificationInput, MetricResult, TaskPredictions } from '@modelgate/core';
 import { expect } from 'vitest';
-import type { ClassificationInput, MetricResult, TaskPredictions } from '../src/index.js';
 
 /** Agreement asked of every scikit-learn reference: 1e-9, relative for large values. */
 export const TOLERANCE = 1e-9;

@@ -1,3 +1,4 @@
+import type { TaskPredictions } from '@modelgate/core';
 import { createSession } from '@modelgate/runtime';
 import type { PreparedProblem } from '@modelgate/train';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -12,7 +13,6 @@ import {
   MEGABYTE,
   measureCosts,
   parseSpec,
-  type TaskPredictions,
 } from '../src/index.js';
 import { penguinsConfig, penguinsProblem, trainModel } from './penguin-models.js';
 

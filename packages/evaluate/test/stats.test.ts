@@ -1,17 +1,13 @@
-import { METRICS } from '@modelgate/core';
+import { computeMetric, METRICS, rowScorer, selectRows, type TaskPredictions } from '@modelgate/core';
 import { describe, expect, it } from 'vitest';
 import {
   binomialHalfCdf,
   chiSquared1Survival,
-  computeMetric,
   histogram,
   mcnemar,
   pairedBootstrap,
   quantiles,
-  rowScorer,
   seededResamples,
-  selectRows,
-  type TaskPredictions,
 } from '../src/index.js';
 import {
   classificationCase,

@@ -1,6 +1,5 @@
-import type { CategoricalColumn, NumericColumn } from '@modelgate/core';
-import type { ClassificationInput, CostMeasurement, RegressionInput, ScoredModel } from '../src/index.js';
-import { DEFAULT_COST_SETTINGS } from '../src/index.js';
+import type { CategoricalColumn, ClassificationInput, NumericColumn, RegressionInput } from '@modelgate/core';
+import { type CostMeasurement, DEFAULT_COST_SETTINGS, type ScoredModel } from '../src/index.js';
 
 /** mulberry32: a tiny seeded generator, so fixtures do not depend on any library's stream. */
 export function seeded(seed: number): () => number {

@@ -5,6 +5,7 @@ import {
   COST_METRICS,
   DEFAULT_CONFIG_FILE,
   type MetricName,
+  predictionMetrics,
   type Table,
   UserError,
   withDatabase,
@@ -19,7 +20,6 @@ import {
   type ModelFile,
   metricDifference,
   metricNumber,
-  predictionMetrics,
   readModelFile,
   writeEvaluation,
 } from '@modelgate/evaluate';

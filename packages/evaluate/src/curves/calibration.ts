@@ -1,6 +1,11 @@
-import type { Classification } from '../metrics/inputs.js';
-import { calibrationTarget, DEFAULT_ECE_BINS, outsideUnitInterval } from '../metrics/probabilistic.js';
-import { type ReliabilityBin, reliabilityBins } from '../metrics/reliability.js';
+import {
+  type Classification,
+  calibrationTarget,
+  DEFAULT_ECE_BINS,
+  outsideUnitInterval,
+  type ReliabilityBin,
+  reliabilityBins,
+} from '@modelgate/core';
 import type { CurveResult } from './result.js';
 
 export interface CalibrationCurve {

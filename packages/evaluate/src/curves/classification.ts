@@ -1,7 +1,9 @@
-import type { ClassificationInput } from '../metrics/inputs.js';
-import { resolveClassification } from '../metrics/inputs.js';
-import { DEFAULT_ECE_BINS } from '../metrics/probabilistic.js';
-import { oneVsRest } from '../metrics/ranking.js';
+import {
+  type ClassificationInput,
+  DEFAULT_ECE_BINS,
+  oneVsRest,
+  resolveClassification,
+} from '@modelgate/core';
 import { type CalibrationCurve, calibrationCurve } from './calibration.js';
 import { type PrecisionRecallCurve, precisionRecallCurve } from './precision-recall.js';
 import type { CurveResult } from './result.js';

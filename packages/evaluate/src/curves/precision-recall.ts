@@ -1,10 +1,10 @@
 import {
   averagePrecisionFromCounts,
   type BinaryScores,
+  type MetricResult,
   positivesOf,
   thresholdCounts,
-} from '../metrics/ranking.js';
-import type { MetricResult } from '../metrics/result.js';
+} from '@modelgate/core';
 import type { CurveResult } from './result.js';
 
 export interface PrecisionRecallCurve {

@@ -1,6 +1,4 @@
-import type { RegressionInput } from '../metrics/inputs.js';
-import { regressionProblem } from '../metrics/regression.js';
-import { CompensatedSum } from '../metrics/sum.js';
+import { CompensatedSum, type RegressionInput, regressionProblem } from '@modelgate/core';
 import { type Histogram, histogram } from '../stats/histogram.js';
 import { quantileSorted } from '../stats/quantile.js';
 import { downsampleIndices, MAX_CHART_POINTS } from './downsample.js';

@@ -1,13 +1,13 @@
 import {
   type BinaryScores,
   dropCollinear,
+  type MetricResult,
   negativesOf,
   positivesOf,
   rocAucFromCounts,
   rocUndefined,
   thresholdCounts,
-} from '../metrics/ranking.js';
-import type { MetricResult } from '../metrics/result.js';
+} from '@modelgate/core';
 import type { CurveResult } from './result.js';
 
 export interface RocCurve {

@@ -1,4 +1,17 @@
-import { type ColumnData, lowerIsBetter, type MetricName, type Task } from '@modelgate/core';
+import {
+  type ColumnData,
+  classificationReport,
+  defined,
+  isCostMetric,
+  lowerIsBetter,
+  type MetricName,
+  type MetricOptions,
+  type MetricResult,
+  metricMismatch,
+  predictionMetrics,
+  type Task,
+  type TaskPredictions,
+} from '@modelgate/core';
 import { classificationCurves } from '../curves/classification.js';
 import { downsampleCurve } from '../curves/downsample.js';
 import { residualSummary } from '../curves/residuals.js';
@@ -6,15 +19,6 @@ import type { MetricComparison } from '../gate/compare.js';
 import { collectGateEvidence } from '../gate/evidence.js';
 import type { GateRules } from '../gate/rules.js';
 import { evaluateGate, type MetricValues } from '../gate/verdict.js';
-import { classificationReport } from '../metrics/classification.js';
-import {
-  isCostMetric,
-  type MetricOptions,
-  metricMismatch,
-  predictionMetrics,
-  type TaskPredictions,
-} from '../metrics/compute.js';
-import { defined, type MetricResult } from '../metrics/result.js';
 import type { CostMeasurement } from '../run/costs.js';
 import type { ModelFile } from '../run/model-file.js';
 import type { SpecSource } from '../run/model-spec.js';

@@ -1,7 +1,6 @@
-import { type MetricName, type Task, UserError } from '@modelgate/core';
+import { type MetricName, metricMismatch, type Task, UserError } from '@modelgate/core';
 import { checkGateRules } from '../gate/check.js';
 import type { GateRules } from '../gate/rules.js';
-import { metricMismatch } from '../metrics/compute.js';
 import type { EvaluationSettings } from './settings.js';
 
 /** Timings of two models on a shared runner are too noisy to compare: only their absolute bounds gate. */

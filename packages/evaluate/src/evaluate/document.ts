@@ -1,8 +1,7 @@
-import type { MetricName, Task } from '@modelgate/core';
+import type { MetricName, MetricResult, Task } from '@modelgate/core';
 import type { CalibrationCurve } from '../curves/calibration.js';
 import type { ResidualSummary } from '../curves/residuals.js';
 import type { RuleOutcome } from '../gate/rules.js';
-import type { MetricResult } from '../metrics/result.js';
 import type { CostMeasurement } from '../run/costs.js';
 import type { RegistryOrigin } from '../run/model-file.js';
 import type { SpecSource } from '../run/model-spec.js';

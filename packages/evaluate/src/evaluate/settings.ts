@@ -1,5 +1,5 @@
 import type { EvaluateConfig, MetricName } from '@modelgate/core';
-import { DEFAULT_ECE_BINS } from '../metrics/probabilistic.js';
+import { DEFAULT_ECE_BINS } from '@modelgate/core';
 import { type CostSettings, DEFAULT_COST_SETTINGS } from '../run/costs.js';
 import { DEFAULT_SLICE_BINS } from '../slices/define.js';
 import { DEFAULT_MIN_SLICE_SIZE } from '../slices/metrics.js';

@@ -1,5 +1,4 @@
-import { type MetricName, type Task, UserError } from '@modelgate/core';
-import { isCostMetric, metricMismatch } from '../metrics/compute.js';
+import { isCostMetric, type MetricName, metricMismatch, type Task, UserError } from '@modelgate/core';
 import type { GateRules } from './rules.js';
 
 /** Config mistakes in `gate:` a gate cannot judge, as one clear line naming the key. */

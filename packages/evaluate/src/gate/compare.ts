@@ -1,8 +1,14 @@
 import type { MetricName } from '@modelgate/core';
-import { computeMetric, type MetricOptions, type TaskPredictions } from '../metrics/compute.js';
-import { resolveClassification } from '../metrics/inputs.js';
-import { defined, type MetricResult, undefinedMetric } from '../metrics/result.js';
-import { rowScorer } from '../metrics/row-scorer.js';
+import {
+  computeMetric,
+  defined,
+  type MetricOptions,
+  type MetricResult,
+  resolveClassification,
+  rowScorer,
+  type TaskPredictions,
+  undefinedMetric,
+} from '@modelgate/core';
 import { type BootstrapOptions, type IntervalResult, pairedBootstrap } from '../stats/bootstrap.js';
 import { discordantPairs, type McNemarResult, mcnemar } from '../stats/mcnemar.js';
 

@@ -1,10 +1,5 @@
 import type { MetricName } from '@modelgate/core';
-import {
-  computeMetrics,
-  isCostMetric,
-  type MetricOptions,
-  type TaskPredictions,
-} from '../metrics/compute.js';
+import { computeMetrics, isCostMetric, type MetricOptions, type TaskPredictions } from '@modelgate/core';
 import type { SliceDefinition } from '../slices/define.js';
 import { compareSlices, type SliceComparison } from '../slices/metrics.js';
 import type { BootstrapOptions } from '../stats/bootstrap.js';

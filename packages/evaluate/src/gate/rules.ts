@@ -1,5 +1,4 @@
-import type { MetricName, ModelgateConfig } from '@modelgate/core';
-import type { MetricResult } from '../metrics/result.js';
+import type { MetricName, MetricResult, ModelgateConfig } from '@modelgate/core';
 import type { SliceComparison } from '../slices/metrics.js';
 import type { McNemarResult } from '../stats/mcnemar.js';
 import type { MetricComparison } from './compare.js';

@@ -1,5 +1,4 @@
-import type { MetricName } from '@modelgate/core';
-import type { MetricResult } from '../metrics/result.js';
+import type { MetricName, MetricResult } from '@modelgate/core';
 import type { SliceComparison } from '../slices/metrics.js';
 import type { MetricComparison } from './compare.js';
 import { checkRule, type GateRules, RULE_KINDS, type RuleOutcome } from './rules.js';

@@ -1,4 +1,4 @@
-import { COST_METRICS, lowerIsBetter, type MetricName } from '@modelgate/core';
+import { COST_METRICS, lowerIsBetter, type MetricName, predictionMetrics } from '@modelgate/core';
 import {
   type ComparisonJson,
   type EvaluationDocument,
@@ -8,7 +8,6 @@ import {
 import { improvementInterval } from '../gate/direction.js';
 import { formatNumber } from '../gate/format.js';
 import { RULE_KINDS } from '../gate/rules.js';
-import { predictionMetrics } from '../metrics/compute.js';
 import { LATENCY_ROUNDS } from '../run/costs.js';
 import { type Block, type Cell, type Inline, type ReportSection, text } from './content.js';
 import { formatDelta, formatInterval, formatMetric, formatPercentLevel, plural } from './format.js';

@@ -1,7 +1,6 @@
-import { type Task, UserError } from '@modelgate/core';
+import { type Task, type TaskPredictions, UserError } from '@modelgate/core';
 import { type InferenceSession, runOnColumns } from '@modelgate/runtime';
 import type { ProblemSpec, TrainingSet } from '@modelgate/train';
-import type { TaskPredictions } from '../metrics/compute.js';
 
 /** The model's output on the encoded holdout, with the true targets beside it. */
 export async function predictHoldout(

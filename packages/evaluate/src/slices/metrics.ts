@@ -2,12 +2,12 @@ import type { MetricName } from '@modelgate/core';
 import {
   computeMetric,
   type MetricOptions,
+  type MetricResult,
   predictionMetrics,
   rowCount,
   selectRows,
   type TaskPredictions,
-} from '../metrics/compute.js';
-import type { MetricResult } from '../metrics/result.js';
+} from '@modelgate/core';
 import type { SliceDefinition } from './define.js';
 
 export const DEFAULT_MIN_SLICE_SIZE = 30;

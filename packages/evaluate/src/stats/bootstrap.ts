@@ -1,6 +1,6 @@
+import type { RowScorer } from '@modelgate/core';
 import { uniformInt } from 'pure-rand/distribution/uniformInt';
 import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
-import type { RowScorer } from '../metrics/row-scorer.js';
 import { quantileSorted } from './quantile.js';
 
 export const DEFAULT_BOOTSTRAP_REPLICATES = 1000;

@@ -1,4 +1,4 @@
-import { REGRESSION_METRICS } from '@modelgate/core';
+import { REGRESSION_METRICS } from '../config/metrics.js';
 import { checkRegression, firstNonFinite, type RegressionInput } from './inputs.js';
 import { defined, type MetricResult, undefinedMetric } from './result.js';
 import { CompensatedSum } from './sum.js';

@@ -1,4 +1,4 @@
-import type { MetricName } from '@modelgate/core';
+import type { MetricName } from '../config/metrics.js';
 import {
   computeMetric,
   type MetricOptions,

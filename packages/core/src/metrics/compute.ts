@@ -3,8 +3,8 @@ import {
   COST_METRICS,
   type MetricName,
   REGRESSION_METRICS,
-  type Task,
-} from '@modelgate/core';
+} from '../config/metrics.js';
+import type { Task } from '../config/schema.js';
 import {
   type ClassificationMetricName,
   type ClassificationOptions,

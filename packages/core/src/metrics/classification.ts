@@ -1,4 +1,4 @@
-import { CLASSIFICATION_METRICS } from '@modelgate/core';
+import { CLASSIFICATION_METRICS } from '../config/metrics.js';
 import { type Classification, type ClassificationInput, resolveClassification } from './inputs.js';
 import {
   accuracy,
