@@ -1,1 +1,26 @@
-export {};
+export { float16Bits, float16Value } from './float16.js';
+export { type ExportSpec, exportSpec, rawColumnsSpec, type SpecHints } from './model-spec.js';
+export {
+  checkQuantizedQuality,
+  DEFAULT_QUALITY_TOLERANCE,
+  type QualityCheck,
+  type QualityOptions,
+} from './quality.js';
+export {
+  QUANTIZE_MODES,
+  type QuantizedTensor,
+  type QuantizeMode,
+  type QuantizeResult,
+  quantizeModel,
+} from './quantize.js';
+export {
+  BUNDLE_FILES,
+  ORT_WEB_FILES,
+  WEB_SCHEMA_FORMAT,
+  type WebBundle,
+  type WebBundleOptions,
+  type WebFeature,
+  type WebSchema,
+  webSchema,
+  writeWebBundle,
+} from './web-bundle.js';

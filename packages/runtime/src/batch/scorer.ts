@@ -1,0 +1,45 @@
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import type { InferenceSession } from 'onnxruntime-node';
+import { Piscina } from 'piscina';
+import type { ColumnPredictions, ColumnSet } from '../columns.js';
+import { runOnColumns } from '../run.js';
+import type { BatchModel } from './types.js';
+
+export interface Scorer {
+  score(set: ColumnSet): Promise<ColumnPredictions>;
+  close(): Promise<void>;
+}
+
+/** Scores on the calling thread with the session already made. */
+export function inlineScorer(session: InferenceSession, model: BatchModel): Scorer {
+  return {
+    score: (set) => runOnColumns(session, model.spec, set, { batchRows: Math.max(1, set.rows) }),
+    close: async () => {},
+  };
+}
+
+/** Under tsx or vitest the worker is TypeScript and needs the same loader and export conditions. */
+function workerFile(): { filename: string; execArgv: string[] } {
+  const source = import.meta.url.endsWith('.ts');
+  const filename = fileURLToPath(
+    new URL(source ? './score-worker.ts' : './score-worker.js', import.meta.url),
+  );
+  return { filename, execArgv: source ? ['--import', 'tsx', '--conditions=modelgate-source'] : [] };
+}
+
+/** One onnxruntime session per worker thread; the cores are shared out among them. */
+export function poolScorer(model: BatchModel, workers: number): Scorer {
+  const pool = new Piscina({
+    ...workerFile(),
+    workerData: { model, threads: Math.max(1, Math.floor(availableParallelism() / workers)) },
+    minThreads: workers,
+    maxThreads: workers,
+    idleTimeout: Number.POSITIVE_INFINITY,
+  });
+  return {
+    // Copied, not transferred: the caller still reads the validity masks to explain unscored rows.
+    score: (set) => pool.run(set) as Promise<ColumnPredictions>,
+    close: () => pool.destroy(),
+  };
+}
