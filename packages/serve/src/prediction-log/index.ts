@@ -1,1 +1,11 @@
+export { createPredictionLog, type PredictionLog, type PredictionLogStats } from './create.js';
+export {
+  hourKey,
+  parsePredictionsFileName,
+  parseProfileFileName,
+  predictionsFileName,
+  profileFileName,
+} from './layout.js';
+export { PREDICTION_LOG_DEFAULTS, type PredictionLogOptions } from './options.js';
+export { listPredictionLog, type PredictionLogHour } from './read.js';
 export type { PredictionLogEntry, PredictionSink } from './types.js';

@@ -1,0 +1,122 @@
+import { copyFile, mkdir, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { withStagedOutputs } from '@modelgate/core';
+import { digestBytes, digestFile, REGISTRY_FILES } from '@modelgate/registry';
+import { dockerfile, packageJson } from './dockerfile.js';
+import { inferenceService, kustomization } from './kserve.js';
+import { deployment, horizontalPodAutoscaler, service, type Workload } from './kubernetes.js';
+import { readModelSource } from './model-source.js';
+import { kubernetesName } from './names.js';
+import { type K8sDeployOptions, k8sDeploySettings } from './options.js';
+import { checkOverwrites, OWNERSHIP_FILE, readOwnership, removeStale } from './ownership.js';
+import { GENERATED_BY, renderYaml } from './render.js';
+import { validateManifest } from './validate.js';
+
+/** Subdirectories of the output; each is committed in one staged move. */
+const SUBDIRS = ['model', 'kserve'] as const;
+
+type Content = { text: string } | { copyOf: string };
+
+export interface K8sDeployResult {
+  out: string;
+  model: string;
+  version: string;
+  image: string;
+  /** Every file written, relative to `out`, sorted. */
+  files: string[];
+  /** Files that existed before and were replaced. */
+  replaced: string[];
+  /** Files an earlier run wrote that this one no longer writes. */
+  removed: string[];
+}
+
+async function plannedFiles(
+  options: K8sDeployOptions,
+): Promise<{ files: Map<string, Content>; result: Omit<K8sDeployResult, 'files' | 'replaced' | 'removed'> }> {
+  const settings = k8sDeploySettings(options);
+  const source = await readModelSource(options.registry, options.model);
+  const name = kubernetesName(source.name);
+  const repository = settings.image ?? name;
+  const tag = settings.tag ?? source.version;
+  const workload: Workload = {
+    name,
+    model: source.name,
+    version: source.version,
+    image: `${repository}:${tag}`,
+  };
+  const from = `registry model ${source.name}@${source.version} (sha256 ${source.metadata.model.sha256.slice(0, 12)})`;
+
+  const manifests = new Map<string, { validate(): void; kind?: string }>([
+    ['deployment.yaml', deployment(workload, settings)],
+    ['service.yaml', service(workload)],
+  ]);
+  if (settings.maxReplicas > settings.replicas)
+    manifests.set('hpa.yaml', horizontalPodAutoscaler(workload, settings));
+  for (const [file, manifest] of manifests) validateManifest(file, manifest);
+
+  const files = new Map<string, Content>();
+  for (const [file, manifest] of manifests) files.set(file, { text: renderYaml(from, manifest) });
+  files.set('kustomization.yaml', {
+    text: renderYaml(from, kustomization([...manifests.keys()], settings, { name: repository, tag })),
+  });
+  files.set('kserve/inferenceservice.yaml', { text: renderYaml(from, inferenceService(workload, settings)) });
+  files.set('kserve/kustomization.yaml', {
+    text: renderYaml(from, kustomization(['inferenceservice.yaml'], settings)),
+  });
+  files.set('Dockerfile', { text: dockerfile(from, source, workload.image, settings) });
+  files.set('package.json', { text: packageJson(from, name, settings) });
+  files.set(REGISTRY_FILES.settings, { text: source.registrySettings });
+  for (const [file, path] of source.files) files.set(`model/${file}`, { copyOf: path });
+  return {
+    files,
+    result: { out: options.out, model: source.name, version: source.version, image: workload.image },
+  };
+}
+
+async function digestOf(content: Content): Promise<string> {
+  return 'text' in content ? digestBytes(content.text).sha256 : (await digestFile(content.copyOf)).sha256;
+}
+
+async function writeInto(dir: string, file: string, content: Content): Promise<void> {
+  const path = join(dir, file);
+  await mkdir(dirname(path), { recursive: true });
+  if ('text' in content) await writeFile(path, content.text);
+  else await copyFile(content.copyOf, path);
+}
+
+/**
+ * Writes the GitOps directory for one registry version: Dockerfile and
+ * package.json for the server image, Deployment + Service (+ HPA) with a
+ * kustomization.yaml, and kserve/ with an InferenceService as the
+ * alternative. Everything is generated and validated before anything is
+ * written; each directory is then replaced in one staged move.
+ */
+export async function writeK8sDeployment(options: K8sDeployOptions): Promise<K8sDeployResult> {
+  const { files, result } = await plannedFiles(options);
+  const digests = new Map<string, string>();
+  for (const [file, content] of files) digests.set(file, await digestOf(content));
+  const owned = await readOwnership(options.out);
+  await checkOverwrites(options.out, digests, owned, options.force === true);
+
+  const record = {
+    generator: GENERATED_BY,
+    model: `${result.model}@${result.version}`,
+    files: Object.fromEntries([...digests].sort()),
+  };
+  const replaced: string[] = [];
+  const inSubdir = (file: string) => SUBDIRS.find((d) => file.startsWith(`${d}/`));
+  for (const subdir of SUBDIRS) {
+    const { replaced: names } = await withStagedOutputs(join(options.out, subdir), async (dir) => {
+      for (const [file, content] of files)
+        if (inSubdir(file) === subdir) await writeInto(dir, file.slice(subdir.length + 1), content);
+    });
+    replaced.push(...names.map((n) => `${subdir}/${n}`));
+  }
+  const { replaced: top } = await withStagedOutputs(options.out, async (dir) => {
+    for (const [file, content] of files) if (!inSubdir(file)) await writeInto(dir, file, content);
+    await writeFile(join(dir, OWNERSHIP_FILE), `${JSON.stringify(record, null, 2)}\n`);
+  });
+  replaced.push(...top.filter((n) => n !== OWNERSHIP_FILE));
+  const removed = await removeStale(options.out, digests, owned);
+  return { ...result, files: [...files.keys()].sort(), replaced: replaced.sort(), removed };
+}

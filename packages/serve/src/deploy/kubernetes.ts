@@ -1,0 +1,118 @@
+import { Deployment } from 'kubernetes-models/apps/v1';
+import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2';
+import { Service } from 'kubernetes-models/v1';
+import type { K8sDeploySettings } from './options.js';
+
+/** The OIP health routes the probes hit. */
+export const HEALTH_PATHS = { ready: '/v2/health/ready', live: '/v2/health/live' } as const;
+/** The image's non-root user (node:20-slim's `node`), numeric so runAsNonRoot can check it. */
+export const IMAGE_UID = 1000;
+
+export interface Workload {
+  /** The Kubernetes name (Deployment, Service, HPA, InferenceService). */
+  name: string;
+  model: string;
+  version: string;
+  image: string;
+}
+
+function labels(w: Workload): Record<string, string> {
+  return {
+    'app.kubernetes.io/name': w.name,
+    'app.kubernetes.io/component': 'model-server',
+    'app.kubernetes.io/managed-by': 'modelgate',
+  };
+}
+
+/** Selectors are immutable once applied, so they leave the version out. */
+function selector(w: Workload): Record<string, string> {
+  return { 'app.kubernetes.io/name': w.name, 'app.kubernetes.io/component': 'model-server' };
+}
+
+export function deployment(w: Workload, s: K8sDeploySettings): Deployment {
+  const probe = (path: string, periodSeconds: number, failureThreshold: number) => ({
+    httpGet: { path, port: 'http' },
+    periodSeconds,
+    timeoutSeconds: 2,
+    failureThreshold,
+  });
+  return new Deployment({
+    metadata: { name: w.name, labels: { ...labels(w), 'app.kubernetes.io/version': w.version } },
+    spec: {
+      // With an HPA the replica count is its to set; a fixed count here would fight it on every sync.
+      ...(s.maxReplicas > s.replicas ? {} : { replicas: s.replicas }),
+      selector: { matchLabels: selector(w) },
+      strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
+      template: {
+        metadata: {
+          labels: { ...labels(w), 'app.kubernetes.io/version': w.version },
+          annotations: { 'modelgate.dev/model': `${w.model}@${w.version}` },
+        },
+        spec: {
+          automountServiceAccountToken: false,
+          terminationGracePeriodSeconds: 30,
+          securityContext: {
+            runAsNonRoot: true,
+            runAsUser: IMAGE_UID,
+            runAsGroup: IMAGE_UID,
+            fsGroup: IMAGE_UID,
+            seccompProfile: { type: 'RuntimeDefault' },
+          },
+          containers: [
+            {
+              name: 'server',
+              image: w.image,
+              imagePullPolicy: 'IfNotPresent',
+              ports: [{ name: 'http', containerPort: s.port, protocol: 'TCP' }],
+              env: [{ name: 'NODE_ENV', value: 'production' }],
+              resources: {
+                requests: { cpu: s.cpuRequest, memory: s.memoryRequest },
+                limits: { cpu: s.cpuLimit, memory: s.memoryLimit },
+              },
+              // Ready only once the model is loaded and warmed; the startup probe gives loading a minute.
+              startupProbe: probe(HEALTH_PATHS.ready, 2, 30),
+              readinessProbe: probe(HEALTH_PATHS.ready, 5, 3),
+              livenessProbe: probe(HEALTH_PATHS.live, 10, 3),
+              securityContext: {
+                allowPrivilegeEscalation: false,
+                readOnlyRootFilesystem: true,
+                runAsNonRoot: true,
+                capabilities: { drop: ['ALL'] },
+              },
+              volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
+            },
+          ],
+          volumes: [{ name: 'tmp', emptyDir: { sizeLimit: '256Mi' } }],
+        },
+      },
+    },
+  });
+}
+
+export function service(w: Workload): Service {
+  return new Service({
+    metadata: { name: w.name, labels: labels(w) },
+    spec: {
+      type: 'ClusterIP',
+      selector: selector(w),
+      ports: [{ name: 'http', port: 80, targetPort: 'http', protocol: 'TCP' }],
+    },
+  });
+}
+
+export function horizontalPodAutoscaler(w: Workload, s: K8sDeploySettings): HorizontalPodAutoscaler {
+  return new HorizontalPodAutoscaler({
+    metadata: { name: w.name, labels: labels(w) },
+    spec: {
+      scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: w.name },
+      minReplicas: s.replicas,
+      maxReplicas: s.maxReplicas,
+      metrics: [
+        {
+          type: 'Resource',
+          resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: s.cpuTarget } },
+        },
+      ],
+    },
+  });
+}

@@ -1,0 +1,227 @@
+import { type ColumnKind, Database } from '@modelgate/core';
+import { type ProfiledColumn, profileBatch } from './batch-profile.js';
+import { kindOfValue } from './column-kinds.js';
+import { HourlyProfiles } from './hourly-profiles.js';
+import { JsonlFiles } from './jsonl-files.js';
+import { hourKey, modelDir } from './layout.js';
+import { type PredictionLogOptions, resolveOptions } from './options.js';
+import { type BufferedRequest, bufferRequest, type LoggedValue, requestLines } from './rows.js';
+import { createSampler } from './sampling.js';
+import type { PredictionLogEntry, PredictionSink } from './types.js';
+
+export interface PredictionLogStats {
+  /** Requests offered to record(). */
+  requests: number;
+  /** Requests the sampling left out. */
+  sampledOut: number;
+  /** Requests dropped because the buffer was full, the log closed, or the entry was malformed. */
+  droppedRequests: number;
+  droppedRows: number;
+  bufferedRows: number;
+  writtenRows: number;
+  /** Rows that could not be written (disk full, read-only directory, bad model name). */
+  failedRows: number;
+  /** Batches whose hourly profile could not be updated (their rows may still be in the JSONL). */
+  failedProfiles: number;
+}
+
+export interface PredictionLog extends PredictionSink {
+  /** Writes what is buffered now; resolves when it is on disk (or failed, counted in stats). */
+  flush(): Promise<void>;
+  stats(): PredictionLogStats;
+}
+
+interface Group {
+  model: string;
+  hour: string;
+  requests: BufferedRequest[];
+}
+
+function groupByModelAndHour(requests: readonly BufferedRequest[]): Group[] {
+  const groups = new Map<string, Group>();
+  for (const request of requests) {
+    const hour = hourKey(request.time);
+    const key = `${request.model}\n${hour}`;
+    let group = groups.get(key);
+    if (!group) {
+      group = { model: request.model, hour, requests: [] };
+      groups.set(key, group);
+    }
+    group.requests.push(request);
+  }
+  return [...groups.values()];
+}
+
+/** Inputs under their names, outputs too unless an input has the name, then as `<name> (output)`. */
+function profiledColumns(
+  requests: readonly BufferedRequest[],
+  kinds: Map<string, ColumnKind>,
+): ProfiledColumn[] {
+  const values = new Map<string, LoggedValue[]>();
+  const rows = requests.reduce((n, r) => n + r.rows, 0);
+  const inputNames = new Set(requests.flatMap((r) => Object.keys(r.inputs)));
+  let offset = 0;
+  for (const request of requests) {
+    const named: [string, LoggedValue[]][] = [
+      ...Object.entries(request.inputs),
+      ...Object.entries(request.outputs).map(([name, column]): [string, LoggedValue[]] => [
+        inputNames.has(name) ? `${name} (output)` : name,
+        column,
+      ]),
+    ];
+    for (const [name, column] of named) {
+      let all = values.get(name);
+      if (!all) {
+        all = new Array<LoggedValue>(rows).fill(null);
+        values.set(name, all);
+      }
+      for (let i = 0; i < request.rows; i++) all[offset + i] = column[i] ?? null;
+    }
+    offset += request.rows;
+  }
+  const columns: ProfiledColumn[] = [];
+  for (const [name, column] of values) {
+    if (!kinds.has(name)) {
+      const first = column.find((v) => v !== null);
+      const kind = first === undefined ? undefined : kindOfValue(first);
+      if (kind) kinds.set(name, kind);
+    }
+    const kind = kinds.get(name);
+    // A column seen only as nulls has no kind yet; left out, the merge counts it as null.
+    if (kind) columns.push({ name, kind, values: column });
+  }
+  return columns;
+}
+
+/**
+ * A prediction log: sampled, rotated JSONL of every logged row plus a
+ * mergeable profile per model and hour (see DEPLOY.md, "Prediction log").
+ * record() copies the request into memory and returns; a timer writes.
+ */
+export function createPredictionLog(options: PredictionLogOptions): PredictionLog {
+  const settings = resolveOptions(options);
+  const sample = createSampler(settings.sampleRate, settings.seed);
+  const files = new JsonlFiles(settings.maxFileBytes);
+  const profiles = new HourlyProfiles();
+  const kindsByModel = new Map<string, Map<string, ColumnKind>>();
+  const stats: PredictionLogStats = {
+    requests: 0,
+    sampledOut: 0,
+    droppedRequests: 0,
+    droppedRows: 0,
+    bufferedRows: 0,
+    writtenRows: 0,
+    failedRows: 0,
+    failedProfiles: 0,
+  };
+  let buffer: BufferedRequest[] = [];
+  let closed = false;
+  let queued = false;
+  let flushing: Promise<void> = Promise.resolve();
+  let database: Promise<Database> | undefined;
+
+  const report = (err: unknown) => {
+    try {
+      settings.onError(err);
+    } catch {
+      // A failing error handler must not reach the request path either.
+    }
+  };
+
+  async function updateProfile(dir: string, group: Group, rows: number): Promise<void> {
+    database ??= Database.open({ threads: 1 });
+    const db = await database;
+    let kinds = kindsByModel.get(group.model);
+    if (!kinds) {
+      kinds = new Map(Object.entries(settings.profileColumns));
+      kindsByModel.set(group.model, kinds);
+    }
+    for (const [name, kind] of await profiles.kinds(dir, group.hour))
+      if (!kinds.has(name)) kinds.set(name, kind);
+    const batch = await profileBatch(db, profiledColumns(group.requests, kinds), rows);
+    await profiles.add(dir, group.hour, batch);
+  }
+
+  async function writeGroup(group: Group): Promise<void> {
+    const rows = group.requests.reduce((n, r) => n + r.rows, 0);
+    const dir = modelDir(settings.dir, group.model);
+    if (!dir) {
+      stats.failedRows += rows;
+      report(new Error(`prediction log: model name '${group.model}' cannot name a directory.`));
+      return;
+    }
+    try {
+      await files.append(dir, group.hour, group.requests.flatMap(requestLines));
+      stats.writtenRows += rows;
+    } catch (err) {
+      stats.failedRows += rows;
+      report(err);
+      return;
+    }
+    try {
+      await updateProfile(dir, group, rows);
+    } catch (err) {
+      stats.failedProfiles += 1;
+      report(err);
+    }
+  }
+
+  async function writeBuffered(): Promise<void> {
+    queued = false;
+    const batch = buffer;
+    buffer = [];
+    stats.bufferedRows = 0;
+    for (const group of groupByModelAndHour(batch)) await writeGroup(group);
+  }
+
+  function flush(): Promise<void> {
+    if (!queued) {
+      queued = true;
+      flushing = flushing.then(writeBuffered).catch(report);
+    }
+    return flushing;
+  }
+
+  const timer = setInterval(() => void flush(), settings.flushIntervalMs);
+  timer.unref();
+
+  function record(entry: PredictionLogEntry): void {
+    try {
+      stats.requests += 1;
+      if (closed) {
+        stats.droppedRequests += 1;
+        return;
+      }
+      if (!sample(String(entry.requestId))) {
+        stats.sampledOut += 1;
+        return;
+      }
+      const rows = Math.max(0, Math.floor(Number(entry.rows) || 0));
+      if (stats.bufferedRows + rows > settings.maxBufferedRows) {
+        stats.droppedRequests += 1;
+        stats.droppedRows += rows;
+        return;
+      }
+      const request = bufferRequest(entry);
+      buffer.push(request);
+      stats.bufferedRows += request.rows;
+      if (stats.bufferedRows >= settings.maxBufferedRows / 2) void flush();
+    } catch (err) {
+      stats.droppedRequests += 1;
+      report(err);
+    }
+  }
+
+  async function close(): Promise<void> {
+    if (!closed) {
+      closed = true;
+      clearInterval(timer);
+    }
+    await flush();
+    const db = database;
+    database = undefined;
+    if (db) await db.then((d) => d.close(), report);
+  }
+
+  return { record, flush, close, stats: () => ({ ...stats }) };
+}

@@ -1,0 +1,60 @@
+import { appendFile, mkdir, readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parsePredictionsFileName, predictionsFileName } from './layout.js';
+
+interface OpenFile {
+  index: number;
+  bytes: number;
+}
+
+/** Appends a model's lines to its hour's JSONL file, rolling over to `-n` files at `maxFileBytes`. */
+export class JsonlFiles {
+  private readonly current = new Map<string, OpenFile>();
+
+  constructor(private readonly maxFileBytes: number) {}
+
+  /** The hour's last file and its size, found on disk the first time (so a restart appends). */
+  private async open(dir: string, hour: string): Promise<OpenFile> {
+    const key = `${dir}\n${hour}`;
+    const known = this.current.get(key);
+    if (known) return known;
+    await mkdir(dir, { recursive: true });
+    let index = 0;
+    for (const name of await readdir(dir)) {
+      const parsed = parsePredictionsFileName(name);
+      if (parsed?.hour === hour) index = Math.max(index, parsed.index);
+    }
+    const bytes = await stat(join(dir, predictionsFileName(hour, index))).then(
+      (s) => s.size,
+      () => 0,
+    );
+    for (const other of this.current.keys()) if (other.startsWith(`${dir}\n`)) this.current.delete(other);
+    const file = { index, bytes };
+    this.current.set(key, file);
+    return file;
+  }
+
+  async append(dir: string, hour: string, lines: readonly string[]): Promise<void> {
+    const file = await this.open(dir, hour);
+    let chunk = '';
+    let chunkBytes = 0;
+    const write = async () => {
+      if (chunk === '') return;
+      await appendFile(join(dir, predictionsFileName(hour, file.index)), chunk);
+      file.bytes += chunkBytes;
+      chunk = '';
+      chunkBytes = 0;
+    };
+    for (const line of lines) {
+      const size = Buffer.byteLength(line);
+      if (file.bytes + chunkBytes + size > this.maxFileBytes && file.bytes + chunkBytes > 0) {
+        await write();
+        file.index += 1;
+        file.bytes = 0;
+      }
+      chunk += line;
+      chunkBytes += size;
+    }
+    await write();
+  }
+}

@@ -1,0 +1,34 @@
+/** The UTC hour a time falls in, as used in file names: `2026-11-26T07`. */
+export function hourKey(time: Date): string {
+  return time.toISOString().slice(0, 13);
+}
+
+/** `predictions-<hour>Z.jsonl`, then `predictions-<hour>Z-1.jsonl`, `-2`, … as the hour's files fill. */
+export function predictionsFileName(hour: string, index: number): string {
+  return `predictions-${hour}Z${index === 0 ? '' : `-${index}`}.jsonl`;
+}
+
+export function profileFileName(hour: string): string {
+  return `profile-${hour}Z.json`;
+}
+
+const PREDICTIONS_FILE = /^predictions-(\d{4}-\d{2}-\d{2}T\d{2})Z(?:-(\d+))?\.jsonl$/;
+const PROFILE_FILE = /^profile-(\d{4}-\d{2}-\d{2}T\d{2})Z\.json$/;
+
+export function parsePredictionsFileName(name: string): { hour: string; index: number } | undefined {
+  const match = PREDICTIONS_FILE.exec(name);
+  if (!match?.[1]) return undefined;
+  return { hour: match[1], index: match[2] === undefined ? 0 : Number(match[2]) };
+}
+
+export function parseProfileFileName(name: string): { hour: string } | undefined {
+  const match = PROFILE_FILE.exec(name);
+  return match?.[1] ? { hour: match[1] } : undefined;
+}
+
+/** `<dir>/<model>`: a model name with '/' (allowed by the registry) nests, as in the registry. */
+export function modelDir(dir: string, model: string): string | undefined {
+  const parts = model.split('/');
+  if (parts.some((p) => p === '' || p === '.' || p === '..' || p.includes('\\'))) return undefined;
+  return [dir.replace(/\/+$/, ''), ...parts].join('/');
+}

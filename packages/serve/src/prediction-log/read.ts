@@ -1,0 +1,46 @@
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { UserError } from '@modelgate/core';
+import { modelDir, parsePredictionsFileName, parseProfileFileName } from './layout.js';
+
+export interface PredictionLogHour {
+  /** The UTC hour, `YYYY-MM-DDTHH`. */
+  hour: string;
+  /** The hour's JSONL files in write order (the `-n` suffix ascending). */
+  predictions: string[];
+  /** The hour's profile, absent when no batch of the hour was profiled. */
+  profile?: string;
+}
+
+/** What a model's prediction log holds, hour by hour, oldest first: what a monitor reads. */
+export async function listPredictionLog(dir: string, model: string): Promise<PredictionLogHour[]> {
+  const folder = modelDir(dir, model);
+  if (!folder)
+    throw new UserError(`Invalid model name '${model}'. Expected letters, digits, '-', '_' or '/'.`);
+  const names = await readdir(folder).catch(() => {
+    throw new UserError(`${folder}: no prediction log for model '${model}'.`);
+  });
+  const hours = new Map<string, { files: { index: number; path: string }[]; profile?: string }>();
+  const hourOf = (hour: string) => {
+    let entry = hours.get(hour);
+    if (!entry) {
+      entry = { files: [] };
+      hours.set(hour, entry);
+    }
+    return entry;
+  };
+  for (const name of names) {
+    const predictions = parsePredictionsFileName(name);
+    if (predictions)
+      hourOf(predictions.hour).files.push({ index: predictions.index, path: join(folder, name) });
+    const profile = parseProfileFileName(name);
+    if (profile) hourOf(profile.hour).profile = join(folder, name);
+  }
+  return [...hours.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([hour, entry]) => ({
+      hour,
+      predictions: entry.files.sort((a, b) => a.index - b.index).map((f) => f.path),
+      ...(entry.profile !== undefined ? { profile: entry.profile } : {}),
+    }));
+}
