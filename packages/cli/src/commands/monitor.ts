@@ -1,7 +1,9 @@
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
+  type Database,
   type DataProfile,
+  type Dataset,
   loadDataset,
   parseProfile,
   readProfile,
@@ -12,7 +14,9 @@ import {
 } from '@modelgate/core';
 import {
   columnsTable,
+  findPredictionLog,
   isDirectory,
+  loadPredictionLog,
   type ModelInfo,
   type MonitorOptions,
   type MonitorReport,
@@ -20,6 +24,8 @@ import {
   monitorOptionsFromConfig,
   monitorProfiles,
   parseChunkSpec,
+  predictionLogOptions,
+  readLogProfiles,
   readProfileDir,
   renderMonitorMarkdown,
   stringifyMonitorReport,
@@ -33,6 +39,8 @@ import { type FoundConfig, findConfig } from '../project.js';
 import type { Wrap } from '../runner.js';
 import { renderTextTable } from '../table.js';
 import { withProgress } from '../with-progress.js';
+import { type MonitoredModel, monitoredModel } from './monitor-model.js';
+import { type PerformanceFlags, performanceInput } from './monitor-performance.js';
 import { addRegistryOption, type RegistryFlags } from './registry-options.js';
 
 export const MONITOR_FILES = { json: 'monitor.json', markdown: 'monitor.md' } as const;
@@ -42,7 +50,7 @@ const MAX_TEXT_COLUMNS = 15;
 const MAX_TEXT_ALERTS = 10;
 const MAX_ANNOTATIONS = 50;
 
-interface MonitorFlags extends RegistryFlags {
+interface MonitorFlags extends RegistryFlags, PerformanceFlags {
   model?: string;
   reference?: string;
   current: string;
@@ -64,6 +72,8 @@ interface Reference {
   model: ModelInfo | null;
   /** The label column the registry recorded for the model. */
   target: string | null;
+  /** The registered model, to score data and compare with its holdout metrics. */
+  monitored: MonitoredModel | null;
 }
 
 /** The version's reference-profile.json, read only after its sha256 matches metadata.json. */
@@ -90,6 +100,7 @@ async function registryReference(registry: string, ref: string): Promise<Referen
     source: file,
     model: { name, version, stages },
     target: metadata.target,
+    monitored: monitoredModel(path, `${name} ${version}`, metadata),
   };
 }
 
@@ -105,6 +116,7 @@ async function reference(flags: MonitorFlags): Promise<Reference> {
       source: flags.reference,
       model: null,
       target: null,
+      monitored: null,
     };
   }
   if (flags.model) return registryReference(flags.registry, flags.model);
@@ -147,9 +159,66 @@ async function checkOutDir(out: string): Promise<void> {
   }
 }
 
-async function runMonitor(flags: MonitorFlags, options: MonitorOptions, ref: Reference, ctx: CliContext) {
+/** Monitors a loaded table, with performance when the run has model outputs, labels or reference predictions. */
+async function monitorLoaded(
+  db: Database,
+  dataset: Dataset,
+  flags: MonitorFlags,
+  options: MonitorOptions,
+  ref: Reference,
+  found: FoundConfig | undefined,
+  ctx: CliContext,
+): Promise<MonitorReport> {
+  const performance = await performanceInput(db, dataset, flags, {
+    model: ref.monitored,
+    task: found?.config.task,
+    target: options.target,
+    ids: found?.config.id ?? [],
+  });
+  const report = await withProgress(ctx, 'monitoring', (progress) =>
+    monitorDataset(db, ref.profile, dataset, {
+      ...options,
+      ...(performance ? { predictions: performance.input } : {}),
+      onProgress: (f) => progress.update(f),
+    }),
+  );
+  report.notes.push(...(performance?.notes ?? []));
+  return report;
+}
+
+function noRowsForLabels(flags: MonitorFlags, what: string): void {
+  if (flags.labels || flags.referenceData) {
+    throw new UserError(
+      `${flags.labels ? '--labels' : '--reference-data'}: performance needs the scored rows, and ${what} holds profiles only. Pass a prediction log with its predictions-*.jsonl, or a data file.`,
+    );
+  }
+}
+
+async function runMonitor(
+  flags: MonitorFlags,
+  options: MonitorOptions,
+  ref: Reference,
+  found: FoundConfig | undefined,
+  ctx: CliContext,
+): Promise<MonitorReport> {
   if (await isDirectory(flags.current)) {
     if (flags.format) throw new UserError('--format: applies to data files, not to a directory of profiles.');
+    const log = await findPredictionLog(flags.current, ref.model?.name ?? found?.config.model);
+    if (log && log.predictions.length > 0) {
+      return withDatabase(async (db) => {
+        const dataset = await loadPredictionLog(db, log);
+        return monitorLoaded(db, dataset, flags, predictionLogOptions(dataset, options), ref, found, ctx);
+      });
+    }
+    if (log) {
+      noRowsForLabels(flags, log.dir);
+      const chunk = options.chunk ?? { by: 'time' as const, unit: 'hour' as const };
+      return monitorProfiles(ref.profile, await readLogProfiles(log, chunk), {
+        ...options,
+        chunk: { by: 'file' },
+      });
+    }
+    noRowsForLabels(flags, flags.current);
     return monitorProfiles(ref.profile, await readProfileDir(flags.current), options);
   }
   const format = parseFormat(flags.format);
@@ -160,9 +229,7 @@ async function runMonitor(flags: MonitorFlags, options: MonitorOptions, ref: Ref
         onProgress: (f) => progress.update(f),
       }),
     );
-    return withProgress(ctx, 'monitoring', (progress) =>
-      monitorDataset(db, ref.profile, dataset, { ...options, onProgress: (f) => progress.update(f) }),
-    );
+    return monitorLoaded(db, dataset, flags, options, ref, found, ctx);
   });
 }
 
@@ -199,7 +266,7 @@ async function monitor(flags: MonitorFlags, ctx: CliContext): Promise<CommandOut
   await checkOutDir(flags.out);
   const ref = await reference(flags);
   const options = monitorOptions(flags, found, ref);
-  const report = await runMonitor(flags, options, ref, ctx);
+  const report = await runMonitor(flags, options, ref, found, ctx);
   const markdown = renderMonitorMarkdown(report);
   const { replaced } = await withStagedOutputs(flags.out, async (dir) => {
     await writeFileAtomic(join(dir, MONITOR_FILES.json), stringifyMonitorReport(report));
@@ -229,7 +296,7 @@ export function registerMonitor(program: Command, wrap: Wrap): void {
       )
       .requiredOption(
         '--current <file|glob|dir>',
-        'current data (CSV, TSV, Parquet, JSON, JSONL) or a directory of profiles (*.json)',
+        'current data (CSV, TSV, Parquet, JSON, JSONL), a prediction log directory (predictions-*.jsonl, profile-*.json; or its parent with <model>/), or a directory of profiles (*.json)',
       )
       .option('-f, --format <format>', 'format of the current data (default: from the extension)')
       .option('-c, --config <file>', 'config file (default: modelgate.yaml when it exists)')
@@ -246,11 +313,27 @@ export function registerMonitor(program: Command, wrap: Wrap): void {
       )
       .option('--min-chunk-rows <n>', 'smaller chunks are flagged too_small, never alerted on (default 30)')
       .option('--outlier-threshold <z>', 'robust z-score beyond which a value is an outlier (default 3.5)')
-      .option('--sigma <k>', 'anomaly band half-width in baseline standard deviations (default 3)'),
+      .option('--sigma <k>', 'anomaly band half-width in baseline standard deviations (default 3)')
+      .option(
+        '--labels <file>',
+        'late labels (CSV, Parquet, JSON…) joined to the current rows by id: realized metrics per chunk',
+      )
+      .option(
+        '--label-id <column>',
+        'id column in both files (default: request_id in a prediction log, else the config id)',
+      )
+      .option(
+        '--label-column <column>',
+        "label column of --labels and --reference-data (default: the config's or model's target)",
+      )
+      .option(
+        '--reference-data <file>',
+        'labeled reference rows (the holdout split) the model is run on to calibrate the CBPE estimates',
+      ),
   )
     .addHelpText(
       'after',
-      '\nExit codes: 0 no alert, 1 alert (dataset drift, a chunk anomaly or an elevated outlier rate), 2 bad input.',
+      '\nExit codes: 0 no alert, 1 alert (dataset drift, a chunk anomaly, an elevated outlier rate or performance worse than the holdout), 2 bad input.',
     )
     .action(wrap<MonitorFlags>(monitor));
 }

@@ -403,6 +403,29 @@ export const monitorSchema = z.strictObject({
     })
     .optional()
     .describe('Drift tests and thresholds (see packages/monitor/DRIFT.md).'),
+  performance: z
+    .strictObject({
+      drop: z
+        .number()
+        .nonnegative()
+        .optional()
+        .describe(
+          'Alert when accuracy, F1 or ROC AUC is more than this below the registered holdout value (absolute). Default 0.05.',
+        ),
+      rise: z
+        .number()
+        .nonnegative()
+        .optional()
+        .describe('Alert when MAE or RMSE is more than this share above the holdout value. Default 0.2.'),
+      alert_on_estimates: z
+        .boolean()
+        .optional()
+        .describe('Whether CBPE estimates (no labels yet) alert like realized metrics. Default true.'),
+    })
+    .optional()
+    .describe(
+      'Model performance per chunk against the registered holdout metrics (packages/monitor/MONITOR.md).',
+    ),
 });
 
 export const configSchema = z

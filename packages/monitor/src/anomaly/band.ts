@@ -3,8 +3,8 @@ export const DEFAULT_SIGMA = 3;
 /** Fewer baseline values than this give no band: a standard deviation of two values says little. */
 export const MIN_BASELINE_VALUES = 3;
 
-/** Scores where only high values are bad (drift, outliers) alert above the band only. */
-export type Direction = 'upper' | 'both';
+/** Scores where only high values are bad (drift, outliers) alert above the band only; performance below it. */
+export type Direction = 'upper' | 'lower' | 'both';
 
 export interface Band {
   mean: number;
@@ -27,5 +27,6 @@ export function bandOf(values: readonly number[], sigma = DEFAULT_SIGMA): Band |
 /** Outside the band, beyond rounding noise: a constant baseline must not alert on 1e-16. */
 export function outside(value: number, band: Band, direction: Direction): boolean {
   const slack = 1e-9 * Math.max(1, Math.abs(band.mean));
-  return value > band.upper + slack || (direction === 'both' && value < band.lower - slack);
+  const above = direction !== 'lower' && value > band.upper + slack;
+  return above || (direction !== 'upper' && value < band.lower - slack);
 }

@@ -7,6 +7,7 @@ import { formatChunkSpec } from '../chunks/spec.js';
 import { detectDrift } from '../drift/detect.js';
 import type { DriftOptions } from '../drift/options.js';
 import type { ColumnDrift, DriftReport } from '../drift/types.js';
+import type { PerformanceAssessment, PerformanceInput } from '../performance/assess.js';
 import {
   type ChunkReport,
   MONITOR_FORMAT,
@@ -17,6 +18,12 @@ import {
 } from '../report/types.js';
 import { monitoredColumns } from './columns.js';
 import { baselineSize, type MonitorSettings } from './options.js';
+import {
+  performanceAlerts,
+  performanceHeadline,
+  performanceReport,
+  performanceSeries,
+} from './performance.js';
 import { predictionMeasure } from './prediction.js';
 import { anomaliesOf, columnDriftSeries, type Roles, type SeriesInput, scoreSeries } from './series.js';
 import { collectAlerts, headline } from './verdict.js';
@@ -34,6 +41,8 @@ export interface WindowInput {
   notes: Note[];
   rules: OutlierRule[];
   context: { model: MonitorReport['model']; reference: string; current: string; createdAt?: string };
+  /** Model outputs (and labels) per chunk, when the run has them. */
+  performance?: { input: PerformanceInput; assessment: PerformanceAssessment };
 }
 
 /** The drift options of the features: the time, id, target and prediction columns are not features. */
@@ -157,6 +166,9 @@ export function assembleReport(
   const windowOutliers = counted.length > 0 ? summarize(counted.reduce(addCounts)) : null;
   const measure = settings.prediction ? predictionMeasure(settings.prediction, windowProfile) : null;
   const predictions = inputs.map((c) => measure?.of(c.profile) ?? null);
+  const performance = window.performance
+    ? performanceReport(window.performance.input, window.performance.assessment, settings)
+    : null;
   const seriesInputs: SeriesInput[] = [
     {
       name: 'drift share',
@@ -190,6 +202,7 @@ export function assembleReport(
           },
         ]
       : []),
+    ...(performance ? performanceSeries(performance) : []),
     ...columnDriftSeries(windowDrift, chunkDrift),
   ];
   const series: SeriesReport[] = seriesInputs.map((s) => scoreSeries(s, roles, settings.sigma));
@@ -212,13 +225,24 @@ export function assembleReport(
   if (target?.drifted)
     notes.push({ level: 'warning', message: `target drift: '${target.column}': ${target.detail}` });
   const alerts = collectAlerts(windowDrift, windowOutliers, chunks, series, anomalies);
+  if (performance) {
+    alerts.push(...performanceAlerts(performance, chunks));
+    // Stable: the window's alerts first, then chunk by chunk.
+    alerts.sort((a, b) => (a.chunk ?? -1) - (b.chunk ?? -1));
+  }
   const times = inputs.map((c) => c.chunk).filter((c) => c.start !== null);
   return {
     format: MONITOR_FORMAT,
     ...(window.context.createdAt !== undefined ? { createdAt: window.context.createdAt } : {}),
     verdict: {
       alert: alerts.length > 0,
-      headline: headline(alerts, windowDrift, windowOutliers, roles.monitored.length),
+      headline: headline(
+        alerts,
+        windowDrift,
+        windowOutliers,
+        roles.monitored.length,
+        performance ? performanceHeadline(performance) : null,
+      ),
       alerts,
     },
     model: window.context.model,
@@ -254,6 +278,7 @@ export function assembleReport(
     chunks,
     series,
     anomalies,
+    ...(performance ? { performance } : {}),
     notes,
   };
 }

@@ -2,6 +2,7 @@ import type { ModelgateConfig, MonitorConfig } from '@modelgate/core';
 import { parseChunkSpec } from '../chunks/spec.js';
 import type { DriftMethod } from '../drift/methods.js';
 import type { DriftKind, DriftOptions, MethodChoice } from '../drift/options.js';
+import type { PerformanceSettings } from '../performance/types.js';
 import type { MonitorOptions } from './options.js';
 
 type ConfigChoice = {
@@ -53,6 +54,14 @@ export function driftOptionsFromConfig(config: ModelgateConfig | undefined): Dri
   };
 }
 
+function performanceOptions(p: NonNullable<MonitorConfig['performance']>): Partial<PerformanceSettings> {
+  return {
+    ...(p.drop !== undefined ? { drop: p.drop } : {}),
+    ...(p.rise !== undefined ? { rise: p.rise } : {}),
+    ...(p.alert_on_estimates !== undefined ? { alertOnEstimates: p.alert_on_estimates } : {}),
+  };
+}
+
 /**
  * Monitor options from modelgate.yaml: its time and id columns, its target,
  * and the monitor section. Command-line flags go over these.
@@ -70,5 +79,6 @@ export function monitorOptionsFromConfig(config: ModelgateConfig | undefined): M
     ...(section?.sigma !== undefined ? { sigma: section.sigma } : {}),
     ignore: config?.id ?? [],
     drift: driftOptionsFromConfig(config),
+    ...(section?.performance ? { performance: performanceOptions(section.performance) } : {}),
   };
 }

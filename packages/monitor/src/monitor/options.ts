@@ -3,6 +3,8 @@ import { DEFAULT_SIGMA } from '../anomaly/band.js';
 import { DEFAULT_OUTLIER_THRESHOLD } from '../anomaly/outlier-rules.js';
 import type { ChunkSpec } from '../chunks/spec.js';
 import { DRIFT_DEFAULTS, type DriftOptions } from '../drift/options.js';
+import type { PerformanceInput } from '../performance/assess.js';
+import { PERFORMANCE_DEFAULTS, type PerformanceSettings } from '../performance/types.js';
 import type { ModelInfo } from '../report/types.js';
 
 export interface MonitorOptions {
@@ -26,6 +28,10 @@ export interface MonitorOptions {
   ignore?: readonly string[];
   /** Tests, thresholds and the dataset-drift share (DRIFT.md). */
   drift?: DriftOptions;
+  /** Tolerances of performance against the holdout (MONITOR.md). */
+  performance?: Partial<PerformanceSettings>;
+  /** The model's outputs for the current rows (and late labels): performance per chunk. */
+  predictions?: PerformanceInput;
   /** Describes the inputs in the report. */
   context?: { model?: ModelInfo | null; reference?: string; current?: string; createdAt?: string };
   onProgress?: (fraction: number) => void;
@@ -42,6 +48,7 @@ export interface MonitorSettings {
   target: string | undefined;
   ignore: string[];
   drift: DriftOptions;
+  performance: PerformanceSettings;
 }
 
 /** A run needs at least this many baseline chunks for its bands unless told otherwise. */
@@ -53,6 +60,14 @@ function positive(where: string, value: number | undefined, fallback: number, in
     throw new UserError(
       `monitor option '${where}': expected a positive ${integer ? 'integer' : 'number'}, got ${value}.`,
     );
+  }
+  return value;
+}
+
+function nonNegative(where: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!(value >= 0 && Number.isFinite(value))) {
+    throw new UserError(`monitor option '${where}': expected a number ≥ 0, got ${value}.`);
   }
   return value;
 }
@@ -78,6 +93,11 @@ export function resolveMonitorOptions(options: MonitorOptions): MonitorSettings 
     target: options.target,
     ignore: [...(options.ignore ?? [])],
     drift: options.drift ?? {},
+    performance: {
+      drop: nonNegative('performance.drop', options.performance?.drop, PERFORMANCE_DEFAULTS.drop),
+      rise: nonNegative('performance.rise', options.performance?.rise, PERFORMANCE_DEFAULTS.rise),
+      alertOnEstimates: options.performance?.alertOnEstimates ?? PERFORMANCE_DEFAULTS.alertOnEstimates,
+    },
   };
 }
 

@@ -4,15 +4,19 @@ import {
   type DataProfile,
   type Dataset,
   describeFiles,
+  quoteIdent,
+  toNumber,
   UserError,
 } from '@modelgate/core';
 import { countOutliers, type OutlierCounts } from '../anomaly/outlier-counts.js';
 import { outlierRules } from '../anomaly/outlier-rules.js';
 import { alignColumns, describeKindChange } from '../chunks/align.js';
-import { PARSED_TIME_COLUMN, planChunks } from '../chunks/plan.js';
+import { type ChunkPlan, PARSED_TIME_COLUMN, planChunks } from '../chunks/plan.js';
 import { profileChunks } from '../chunks/profile-chunks.js';
 import type { ChunkSpec } from '../chunks/spec.js';
 import { resolveDriftOptions } from '../drift/options.js';
+import { assessPerformance } from '../performance/assess.js';
+import { OUTPUT_COLUMNS } from '../performance/columns.js';
 import type { MonitorReport, Note } from '../report/types.js';
 import { assembleReport, type ChunkInput, featureOptions } from './assemble.js';
 import { type MonitorOptions, resolveMonitorOptions } from './options.js';
@@ -26,6 +30,27 @@ function findColumn(dataset: Dataset, name: string, flag: string): ColumnInfo {
     );
   }
   return column;
+}
+
+/** Each row's chunk index (−1: in none), in row order. */
+async function chunkOfRows(db: Database, table: string, plan: ChunkPlan): Promise<Int32Array> {
+  const index = new Map(plan.chunks.map((c) => [c.key, c.index]));
+  const rows = await db.rows<{ k: unknown }>(
+    `SELECT ${plan.keySql} AS k FROM ${quoteIdent(table)} ORDER BY rowid`,
+  );
+  return Int32Array.from(rows, (r) => {
+    const key = toNumber(r.k);
+    return key === null ? -1 : (index.get(key) ?? -1);
+  });
+}
+
+/** Model outputs beside the features (a prediction log): not features, so not listed as unmonitored. */
+function isOutputColumn(name: string): boolean {
+  return (
+    name === OUTPUT_COLUMNS.label ||
+    name === OUTPUT_COLUMNS.prediction ||
+    name.startsWith(OUTPUT_COLUMNS.probabilityPrefix)
+  );
 }
 
 function defaultChunk(time: ColumnInfo | undefined): ChunkSpec {
@@ -60,7 +85,8 @@ export async function monitorDataset(
   const notes: Note[] = changes.map((c) => ({ level: 'warning', message: describeKindChange(c) }));
   const extra = dataset.columns
     .map((c) => c.name)
-    .filter((n) => !(n in reference.columns) && n !== settings.time && n !== settings.prediction);
+    .filter((n) => !(n in reference.columns) && n !== settings.time && n !== settings.prediction)
+    .filter((n) => !settings.ignore.includes(n) && !(options.predictions && isOutputColumn(n)));
   if (extra.length > 0) {
     notes.push({
       level: 'notice',
@@ -111,6 +137,17 @@ export async function monitorDataset(
           })
         : null,
   }));
+  const predictions = options.predictions;
+  const performance = predictions
+    ? {
+        input: predictions,
+        assessment: assessPerformance(
+          predictions,
+          await chunkOfRows(db, dataset.table, plan),
+          plan.chunks.length,
+        ),
+      }
+    : undefined;
   return assembleReport(
     reference,
     inputs,
@@ -125,6 +162,7 @@ export async function monitorDataset(
         current: options.context?.current ?? describeFiles(dataset.files),
         ...(options.context?.createdAt !== undefined ? { createdAt: options.context.createdAt } : {}),
       },
+      ...(performance ? { performance } : {}),
     },
     settings,
   );

@@ -82,6 +82,7 @@ export function headline(
   window: DriftReport,
   windowOutliers: OutlierSummary | null,
   checkedChunks: number,
+  performance: string | null = null,
 ): string {
   const parts: string[] = [];
   const share = `${window.drifted} of ${window.evaluated} columns drifted`;
@@ -101,6 +102,10 @@ export function headline(
     parts.push(
       `outlier rate ${percent(windowOutliers.rate)} (${percent(windowOutliers.expected)} expected)${flagged > 0 ? `, elevated in ${plural(flagged, 'place')}` : ''}`,
     );
+  }
+  if (performance) {
+    const worse = alerts.filter((a) => a.kind === 'performance').length;
+    parts.push(`${performance}${worse > 0 ? `, worse than the holdout in ${plural(worse, 'place')}` : ''}`);
   }
   return `${alerts.length > 0 ? 'Alert' : 'No alert'}: ${parts.join('; ')}.`;
 }

@@ -1,8 +1,10 @@
 import { markdownCell, markdownCode, renderMarkdownTable } from '@modelgate/core';
 import { formatStatistic } from '../drift/format.js';
+import type { PerformanceMetric } from '../performance/types.js';
 import { chunkOutliersCell, columnsTable, dash, modelLine, roleCell, windowLine } from './cells.js';
 import { percent } from './format.js';
 import { type Chart, renderChart } from './mermaid.js';
+import { performanceSection } from './performance.js';
 import { type ChunkReport, MONITOR_FORMAT, type MonitorReport, type SeriesReport } from './types.js';
 
 /** GitHub refuses issue and comment bodies longer than this; the job summary shares the spirit. */
@@ -60,7 +62,8 @@ function columnsSection(report: MonitorReport, budget: Budget): string {
 
 function bandLine(series: SeriesReport): { values: (number | null)[] } | null {
   const { band } = series;
-  return band ? { values: series.values.map(() => band.upper) } : null;
+  if (!band) return null;
+  return { values: series.values.map(() => (series.direction === 'lower' ? band.lower : band.upper)) };
 }
 
 function seriesChart(
@@ -70,12 +73,17 @@ function seriesChart(
 ): Chart {
   const band = bandLine(series);
   const lines = [{ values: series.values }, ...(band ? [band] : []), ...(extra ? [extra] : [])];
-  const legend = ['value', band ? 'band top' : null, extra?.name ?? null].filter(Boolean).join(', ');
+  const edge = series.direction === 'lower' ? 'band bottom' : 'band top';
+  const legend = ['value', band ? edge : null, extra?.name ?? null].filter(Boolean).join(', ');
   const per = report.settings.chunk === 'all' ? 'chunk' : report.settings.chunk;
   return {
     title: `${series.name} per ${per}${lines.length > 1 ? ` (lines: ${legend})` : ''}`,
     yLabel:
-      series.kind === 'outlier_rate' ? 'share of rows' : series.kind === 'prediction' ? 'value' : 'score',
+      series.kind === 'outlier_rate'
+        ? 'share of rows'
+        : series.kind === 'prediction' || series.kind === 'performance'
+          ? 'value'
+          : 'score',
     labels: report.chunks.map((c) => c.label),
     lines,
   };
@@ -98,6 +106,17 @@ function chartsSection(report: MonitorReport, budget: Budget): string | null {
       add(seriesChart(report, s, { name: 'expected', values: expected }));
     }
     if (s.kind === 'prediction') add(seriesChart(report, s, null));
+    if (s.kind === 'performance') {
+      const metric = s.name.split(' ')[0] as PerformanceMetric;
+      const holdout = report.performance?.holdout[metric];
+      add(
+        seriesChart(
+          report,
+          s,
+          holdout === undefined ? null : { name: 'holdout', values: s.values.map(() => holdout) },
+        ),
+      );
+    }
   }
   const columnSeries = new Map(
     report.series.filter((s) => s.kind === 'column_drift').map((s) => [s.column, s]),
@@ -134,7 +153,9 @@ function anomaliesSection(report: MonitorReport, budget: Budget): string | null 
       const band =
         series?.direction === 'both'
           ? `${show(a.band.lower)} … ${show(a.band.upper)}`
-          : `≤ ${show(a.band.upper)}`;
+          : series?.direction === 'lower'
+            ? `≥ ${show(a.band.lower)}`
+            : `≤ ${show(a.band.upper)}`;
       return [markdownCode(a.label), markdownCode(a.series), show(a.value), band];
     }),
   });
@@ -213,6 +234,7 @@ function render(report: MonitorReport, budget: Budget): string {
     alertsSection(report, budget),
     columnsSection(report, budget),
     outliersLine(report),
+    performanceSection(report),
     chartsSection(report, budget),
     anomaliesSection(report, budget),
     chunksSection(report, budget),

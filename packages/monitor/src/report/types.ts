@@ -4,12 +4,14 @@ import type { Chunk } from '../chunks/chunk.js';
 import type { DriftMethod } from '../drift/methods.js';
 import type { Correction } from '../drift/options.js';
 import type { ColumnDrift, DriftStatus } from '../drift/types.js';
+import type { ChunkPerformance } from '../performance/assess.js';
+import type { PerformanceMetric, PerformanceSettings } from '../performance/types.js';
 
 export const MONITOR_FORMAT = 'modelgate.monitor/1';
 
 /** Why the run exits 1. */
 export interface Alert {
-  kind: 'dataset_drift' | 'missing_columns' | 'chunk_anomaly' | 'outlier_rate';
+  kind: 'dataset_drift' | 'missing_columns' | 'chunk_anomaly' | 'outlier_rate' | 'performance';
   /** One line, for the annotation and the report. */
   message: string;
   /** The chunk it is about; null for the whole window. */
@@ -65,7 +67,7 @@ export interface ChunkReport extends Chunk {
 
 export interface SeriesReport {
   name: string;
-  kind: 'drift_share' | 'column_drift' | 'outlier_rate' | 'prediction';
+  kind: 'drift_share' | 'column_drift' | 'outlier_rate' | 'prediction' | 'performance';
   column: string | null;
   /** For column_drift: the method whose statistic this is. */
   method: DriftMethod | null;
@@ -95,6 +97,23 @@ export interface MonitoredColumn extends Omit<ColumnDrift, 'source' | 'reference
   chunks: { tested: number; drifted: number; maxStatistic: number | null };
   outliers: (Pick<OutlierRule, 'lower' | 'upper' | 'referenceShare'> & { share: number | null }) | null;
   anomalies: number;
+}
+
+/** Model performance per chunk: realized on late labels, estimated (CBPE) from probabilities. */
+export interface PerformanceReport {
+  task: 'binary' | 'multiclass' | 'regression';
+  metrics: PerformanceMetric[];
+  /** The registered holdout metrics compared with. */
+  holdout: Partial<Record<PerformanceMetric, number>>;
+  holdoutSource: string | null;
+  settings: PerformanceSettings & { minLabeledRows: number };
+  /** Rows of the labels file and the current rows that got a label. */
+  labels: { source: string; rows: number; matched: number } | null;
+  /** Reference predictions with labels the CBPE calibration was fitted on; null: probabilities read as they are. */
+  calibration: { source: string; rows: number } | null;
+  window: ChunkPerformance;
+  /** One per chunk, in chunk order. */
+  chunks: ChunkPerformance[];
 }
 
 export interface ModelInfo {
@@ -144,5 +163,7 @@ export interface MonitorReport {
   chunks: ChunkReport[];
   series: SeriesReport[];
   anomalies: Anomaly[];
+  /** Present when the run had model outputs. */
+  performance?: PerformanceReport;
   notes: Note[];
 }

@@ -1,0 +1,106 @@
+import {
+  type ColumnInfo,
+  type Database,
+  type Dataset,
+  describeFiles,
+  quoteIdent,
+  toNumber,
+  UserError,
+} from '@modelgate/core';
+import type { ModelOutputs, RowLabels } from './types.js';
+
+const TRUE_WORDS = ['true', 'yes', 'y', 't', '1'];
+const FALSE_WORDS = ['false', 'no', 'n', 'f', '0'];
+
+/**
+ * Class index by label text. A labels file whose reader took yes/no for
+ * booleans gives 'true'/'false': those map to the model's two classes when
+ * they read as yes/no words.
+ */
+export function classIndex(classes: readonly string[], boolean: boolean): Map<string, number> {
+  const index = new Map(classes.map((c, k) => [c, k]));
+  if (boolean && classes.length === 2 && !index.has('true')) {
+    const lower = classes.map((c) => c.toLowerCase());
+    const yes = lower.findIndex((c) => TRUE_WORDS.includes(c));
+    const no = lower.findIndex((c) => FALSE_WORDS.includes(c));
+    if (yes >= 0 && no >= 0 && yes !== no) {
+      index.set('true', yes);
+      index.set('false', no);
+    }
+  }
+  return index;
+}
+
+export interface LabelJoin {
+  /** Columns present in both the current data and the labels file that identify a row (request id, and row within it). */
+  keys: readonly string[];
+  /** The label column of the labels file. */
+  column: string;
+}
+
+export interface JoinedLabels {
+  labels: RowLabels;
+  /** Labels file rows, and how many found a current row. */
+  rows: number;
+  matched: number;
+  /** Labels that are not a class of the model. */
+  unknown: number;
+}
+
+function need(columns: readonly ColumnInfo[], name: string, where: string, flag: string): void {
+  if (!columns.some((c) => c.name === name)) {
+    throw new UserError(
+      `${flag} ${name}: not a column of ${where}. Columns: ${columns
+        .map((c) => c.name)
+        .slice(0, 20)
+        .join(', ')}.`,
+    );
+  }
+}
+
+/**
+ * Late labels joined to the current rows by id (compared as text, so an id
+ * written as a number in one file and a string in the other still joins).
+ * A row's label is the first one the file gives its id.
+ */
+export async function joinLabels(
+  db: Database,
+  current: Dataset,
+  labels: Dataset,
+  join: LabelJoin,
+  outputs: Pick<ModelOutputs, 'task' | 'classes'>,
+): Promise<JoinedLabels> {
+  const labelsName = describeFiles(labels.files);
+  for (const key of join.keys) {
+    need(current.columns, key, `the current data ${describeFiles(current.files)}`, '--label-id');
+    need(labels.columns, key, `the labels ${labelsName}`, '--label-id');
+  }
+  need(labels.columns, join.column, `the labels ${labelsName}`, '--label-column');
+  const keyList = join.keys.map((k) => `CAST(${quoteIdent(k)} AS VARCHAR)`);
+  const keyNames = join.keys.map((_, i) => `k${i}`);
+  const firstLabel = `(SELECT ${keyList.map((k, i) => `${k} AS k${i}`).join(', ')}, first(${quoteIdent(join.column)} ORDER BY rowid) AS y FROM ${quoteIdent(labels.table)} GROUP BY ALL)`;
+  const on = join.keys.map((k, i) => `CAST(c.${quoteIdent(k)} AS VARCHAR) = l.${keyNames[i]}`).join(' AND ');
+  const regression = outputs.task === 'regression';
+  const value = regression ? 'TRY_CAST(l.y AS DOUBLE)' : 'CAST(l.y AS VARCHAR)';
+  const rows = await db.rows<{ r: unknown; y: unknown }>(
+    `SELECT c.rowid AS r, ${value} AS y FROM ${quoteIdent(current.table)} c JOIN ${firstLabel} l ON ${on} WHERE l.y IS NOT NULL`,
+  );
+  const n = current.rowCount;
+  const index = classIndex(
+    outputs.classes,
+    labels.columns.find((c) => c.name === join.column)?.kind === 'boolean',
+  );
+  const result: RowLabels = regression ? new Float64Array(n).fill(Number.NaN) : new Int32Array(n).fill(-1);
+  let unknown = 0;
+  for (const row of rows) {
+    const r = toNumber(row.r) ?? -1;
+    if (r < 0 || r >= n) continue;
+    if (regression) result[r] = toNumber(row.y) ?? Number.NaN;
+    else {
+      const k = index.get(String(row.y));
+      if (k === undefined) unknown++;
+      else result[r] = k;
+    }
+  }
+  return { labels: result, rows: labels.rowCount, matched: rows.length - unknown, unknown };
+}

@@ -1,0 +1,49 @@
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { isDirectory } from '../chunks/profile-dir.js';
+
+/** `predictions-2024-05-01T13Z.jsonl`, `predictions-2024-05-01T13Z-2.jsonl`: one file (or more) per hour. */
+export const PREDICTIONS_FILE = /^predictions-(\d{4}-\d\d-\d\dT\d\d)Z(?:-\d+)?\.jsonl$/;
+/** `profile-2024-05-01T13Z.json`: the hour's mergeable profile. */
+export const PROFILE_FILE = /^profile-(\d{4}-\d\d-\d\dT\d\d)Z\.json$/;
+
+export interface PredictionLogFiles {
+  dir: string;
+  /** JSONL files, in time order. */
+  predictions: string[];
+  /** Hourly profiles with their hour (epoch ms), in time order. */
+  profiles: { file: string; hour: number }[];
+}
+
+function hourOf(stamp: string): number {
+  return Date.parse(`${stamp}:00:00Z`);
+}
+
+async function scan(dir: string): Promise<PredictionLogFiles> {
+  const names = (await readdir(dir)).sort();
+  return {
+    dir,
+    predictions: names.filter((n) => PREDICTIONS_FILE.test(n)).map((n) => join(dir, n)),
+    profiles: names.flatMap((n) => {
+      const m = PROFILE_FILE.exec(n);
+      return m ? [{ file: join(dir, n), hour: hourOf(m[1] as string) }] : [];
+    }),
+  };
+}
+
+const isEmpty = (f: PredictionLogFiles) => f.predictions.length === 0 && f.profiles.length === 0;
+
+/**
+ * The prediction log under `dir`: its files directly, or those of
+ * `dir/<model>/`. Null when the directory holds neither (a directory of
+ * plain profiles, say).
+ */
+export async function findPredictionLog(dir: string, model?: string): Promise<PredictionLogFiles | null> {
+  const here = await scan(dir);
+  if (!isEmpty(here)) return here;
+  if (model && (await isDirectory(join(dir, model)))) {
+    const nested = await scan(join(dir, model));
+    if (!isEmpty(nested)) return nested;
+  }
+  return null;
+}
