@@ -14,37 +14,72 @@ export const INPUTS = {
   validation: 'validation',
   test: 'test',
   seed: 'seed',
+  mode: 'mode',
+  splits: 'splits',
+  parallel: 'parallel',
+  plan: 'plan',
+  trial: 'trial',
+  trials: 'trials',
+  cache: 'cache',
+  model: 'model',
+  baseline: 'baseline',
+  registry: 'registry',
+  comment: 'comment',
+  check: 'check',
+  githubToken: 'github-token',
+  name: 'name',
+  parent: 'parent',
+  push: 'push',
+  remote: 'remote',
+  branch: 'branch',
+  gtoTags: 'gto-tags',
+  stage: 'stage',
+  input: 'input',
+  output: 'output',
+  reference: 'reference',
+  current: 'current',
+  chunk: 'chunk',
+  time: 'time',
+  prediction: 'prediction',
+  issue: 'issue',
+  dispatchWorkflow: 'dispatch-workflow',
+  dispatchEvent: 'dispatch-event',
+  failOnAlert: 'fail-on-alert',
 } as const;
+
+export type InputName = (typeof INPUTS)[keyof typeof INPUTS];
 
 export const OUTPUTS = {
   exitCode: 'exit-code',
   result: 'result',
+  modelDir: 'model-dir',
+  cacheHit: 'cache-hit',
+  matrix: 'matrix',
+  passed: 'passed',
+  report: 'report',
+  version: 'version',
+  out: 'out',
+  alert: 'alert',
 } as const;
 
-export const ACTION_COMMANDS = ['validate', 'profile', 'split'] as const;
+export type OutputName = (typeof OUTPUTS)[keyof typeof OUTPUTS];
+
+/** Every command the root action.yml runs; all but profile and split also have actions/<command>. */
+export const ACTION_COMMANDS = [
+  'validate',
+  'profile',
+  'split',
+  'train',
+  'evaluate',
+  'register',
+  'promote',
+  'deploy',
+  'predict',
+  'export',
+  'monitor',
+] as const;
 export type ActionCommand = (typeof ACTION_COMMANDS)[number];
 
-/** Inputs passed through to the CLI as `--<name> <value>` when set. */
-export const PASSTHROUGH_INPUTS = [
-  INPUTS.config,
-  INPUTS.data,
-  INPUTS.format,
-  INPUTS.schema,
-  INPUTS.writeSchema,
-  INPUTS.key,
-  INPUTS.out,
-  INPUTS.target,
-  INPUTS.by,
-  INPUTS.validation,
-  INPUTS.test,
-  INPUTS.seed,
-] as const;
-
-const DATA_INPUTS = [INPUTS.workingDirectory, INPUTS.config, INPUTS.data, INPUTS.format] as const;
-
-/** The inputs of each command's own action, actions/<command>/action.yml. */
-export const COMMAND_INPUTS: Readonly<Record<ActionCommand, readonly string[]>> = {
-  validate: [...DATA_INPUTS, INPUTS.schema, INPUTS.writeSchema, INPUTS.key],
-  profile: [...DATA_INPUTS, INPUTS.out],
-  split: [...DATA_INPUTS, INPUTS.out, INPUTS.target, INPUTS.by, INPUTS.validation, INPUTS.test, INPUTS.seed],
-};
+export function isActionCommand(value: string): value is ActionCommand {
+  return (ACTION_COMMANDS as readonly string[]).includes(value);
+}

@@ -1,15 +1,14 @@
 import * as core from '@actions/core';
 import { UserError } from '@modelgate/core';
-import { ACTION_COMMANDS, type ActionCommand, INPUTS, PASSTHROUGH_INPUTS } from './inputs.js';
+import { ACTION_COMMANDS, type ActionCommand, INPUTS, type InputName, isActionCommand } from './inputs.js';
+import { BOOLEAN_INPUTS, type InputReader, isTrue, STAGES, type StageSpec } from './stages.js';
 
 export interface ActionSettings {
   command: ActionCommand;
+  stage: StageSpec;
   workingDirectory: string;
-  argv: string[];
-}
-
-function isActionCommand(value: string): value is ActionCommand {
-  return (ACTION_COMMANDS as readonly string[]).includes(value);
+  /** An input's value, or the stage's default for it, or ''. */
+  input: InputReader;
 }
 
 /**
@@ -32,17 +31,18 @@ export function exportCompositeInputs(env: NodeJS.ProcessEnv = process.env): voi
   }
 }
 
-/** Reads the runner's INPUT_* variables once into the CLI arguments they stand for. */
+/** Reads the runner's INPUT_* variables once: the command to run and a reader for its inputs. */
 export function readSettings(env: NodeJS.ProcessEnv = process.env): ActionSettings {
   exportCompositeInputs(env);
   const command = env.MODELGATE_COMMAND || core.getInput(INPUTS.command, { required: true });
   if (!isActionCommand(command)) {
     throw new UserError(`Invalid command '${command}'. Expected one of ${ACTION_COMMANDS.join(', ')}.`);
   }
-  const argv: string[] = ['--json', command];
-  for (const name of PASSTHROUGH_INPUTS) {
-    const value = core.getInput(name);
-    if (value !== '') argv.push(`--${name}`, value);
+  const stage = STAGES[command];
+  const input: InputReader = (name: InputName) => core.getInput(name) || stage.defaults?.[name] || '';
+  for (const name of stage.required ?? []) {
+    if (!input(name)) throw new UserError(`Input required and not supplied: ${name} (for ${command}).`);
   }
-  return { command, workingDirectory: core.getInput(INPUTS.workingDirectory) || '.', argv };
+  for (const name of BOOLEAN_INPUTS) if (stage.inputs.includes(name)) isTrue(input, name);
+  return { command, stage, workingDirectory: input(INPUTS.workingDirectory) || '.', input };
 }

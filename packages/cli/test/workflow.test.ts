@@ -1,0 +1,205 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: ${{ }} are GitHub expressions in workflow YAML.
+import { spawnSync } from 'node:child_process';
+import { cp, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { useTempDir } from '../../core/test/fixtures.js';
+import { actionFiles, type NamedFile, workflowFiles } from './workflow-files.js';
+import { type LintFinding, lintWorkflow } from './workflow-lint.js';
+import {
+  convertWorkflowTemplate,
+  NoOperationTraceWriter,
+  parseAction,
+  parseWorkflow,
+} from './workflow-parser.js';
+
+const trace = new NoOperationTraceWriter();
+
+/** GitHub's own parser: schema errors of the file, then those of converting it into a workflow. */
+async function workflowErrors(file: NamedFile): Promise<string[]> {
+  const parsed = parseWorkflow(file, trace);
+  const errors = parsed.context.errors.getErrors().map((e) => e.message);
+  if (parsed.value === undefined) return errors;
+  const template = await convertWorkflowTemplate(parsed.context, parsed.value);
+  return [...errors, ...(template.errors ?? []).map((e) => e.Message)];
+}
+
+function actionErrors(file: NamedFile): string[] {
+  return parseAction(file, trace)
+    .context.errors.getErrors()
+    .map((e) => e.message);
+}
+
+describe('GitHub parses and validates', () => {
+  it('every workflow: the reusable ones, ci.yml and the templates as init writes them', async () => {
+    const files = await workflowFiles();
+    expect(files.map((f) => f.name)).toEqual(
+      expect.arrayContaining([
+        '.github/workflows/ci.yml',
+        '.github/workflows/modelgate-pipeline.yml',
+        'init:.github/workflows/modelgate-pr.yml',
+        'init:.github/workflows/modelgate-monitor.yml',
+      ]),
+    );
+    for (const file of files) expect(await workflowErrors(file), file.name).toEqual([]);
+  });
+
+  it('every action.yml, with the action schema the parser ships', async () => {
+    const files = await actionFiles();
+    expect(files).toHaveLength(10);
+    for (const file of files) expect(actionErrors(file), file.name).toEqual([]);
+  });
+
+  it('and rejects broken ones, so the checks above can fail', async () => {
+    expect(
+      await workflowErrors({
+        name: 'bad.yml',
+        content: 'on: push\njobs:\n  a:\n    runs-on: x\n    stepz: []\n',
+      }),
+    ).not.toEqual([]);
+    expect(
+      actionErrors({ name: 'bad/action.yml', content: 'name: x\nruns:\n  using: composite\n' }),
+    ).not.toEqual([]);
+  });
+});
+
+describe('the workflow security rules', () => {
+  it('pass on every workflow and action of the repository and on the templates', async () => {
+    const findings: LintFinding[] = [];
+    for (const file of await workflowFiles()) findings.push(...lintWorkflow(file.name, file.content));
+    for (const file of await actionFiles())
+      findings.push(...lintWorkflow(file.name, file.content, { action: true }));
+    expect(findings).toEqual([]);
+  });
+
+  const rules = (content: string, action = false) =>
+    lintWorkflow('sample.yml', content, { action }).map((f) => f.rule);
+
+  it('fail on an untrusted expression inside run:', () => {
+    const bad = `on: pull_request
+permissions: {}
+jobs:
+  greet:
+    runs-on: ubuntu-latest
+    steps:
+      - run: echo "\${{ github.event.pull_request.title }}"
+      - run: git checkout \${{ github.head_ref }}
+      - env: { TITLE: "\${{ github.event.pull_request.title }}" }
+        run: echo "$TITLE" \${{ github.sha }}
+`;
+    expect(rules(bad)).toEqual(['untrusted-expression-in-run', 'untrusted-expression-in-run']);
+    const action = `runs:\n  using: composite\n  steps:\n    - shell: bash\n      run: echo \${{ inputs.data }}\n`;
+    expect(rules(action, true)).toEqual(['untrusted-expression-in-run']);
+  });
+
+  it('fail on a missing top-level permissions block', () => {
+    expect(rules('on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps: [{run: "true"}]\n')).toEqual([
+      'missing-permissions',
+    ]);
+  });
+
+  it('fail on pull_request_target that checks out the PR head', () => {
+    const bad = `on: pull_request_target
+permissions: {}
+jobs:
+  build:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683
+        with:
+          ref: \${{ github.event.pull_request.head.sha }}
+`;
+    expect(rules(bad)).toEqual(['pull-request-target-checkout']);
+  });
+
+  it('fail on an unpinned third-party uses:, in a step or a reusable-workflow job', () => {
+    const bad = `on: push
+permissions: {}
+jobs:
+  a:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - uses: ./local-action
+      - uses: actions/cache@5a3ec84eff668545956fd18022155c47e93e2684
+  b:
+    uses: someone/repo/.github/workflows/x.yml@main
+`;
+    expect(rules(bad)).toEqual(['unpinned-uses', 'unpinned-uses']);
+  });
+
+  it('fail on a pull-request job that may reach a self-hosted runner without the fork guard', () => {
+    const bad = `on: pull_request
+permissions: {}
+jobs:
+  train:
+    runs-on: [self-hosted, gpu]
+    steps: [{run: "true"}]
+  lint:
+    runs-on: ubuntu-latest
+    steps: [{run: "true"}]
+`;
+    expect(rules(bad)).toEqual(['missing-fork-guard']);
+  });
+});
+
+describe('the workflows', () => {
+  it('give every job its own permissions and put registry writers in one concurrency group', async () => {
+    for (const file of await workflowFiles()) {
+      const doc = parse(file.content) as {
+        permissions: unknown;
+        jobs: Record<string, { permissions?: Record<string, string>; concurrency?: { group: string } }>;
+      };
+      expect(doc.permissions, file.name).toBeDefined();
+      for (const [id, job] of Object.entries(doc.jobs)) {
+        expect(job.permissions, `${file.name} ${id}`).toBeDefined();
+        const writes = job.permissions?.contents === 'write';
+        const reusable = (file.content.match(/^\s+uses: .*\.github\/workflows\//m) ?? []).length > 0;
+        if (writes && !reusable)
+          expect(job.concurrency?.group, `${file.name} ${id}`).toMatch(/^modelgate-registry-/);
+      }
+    }
+  });
+
+  it('read runner labels from a JSON input with a self-hosted GPU default', async () => {
+    const pipeline = parse(await readFile('.github/workflows/modelgate-pipeline.yml', 'utf8'));
+    expect(pipeline.on.workflow_call.inputs['runs-on'].default).toBe('["self-hosted", "gpu"]');
+    expect(pipeline.jobs.trial['runs-on']).toBe('${{ fromJSON(inputs.runs-on) }}');
+    expect(pipeline.jobs.trial.strategy.matrix).toBe('${{ fromJSON(needs.prepare.outputs.matrix) }}');
+  });
+});
+
+describe('generated files stay in sync', () => {
+  const tmp = useTempDir('workflow-docs');
+  const node = (args: string[]) => spawnSync(process.execPath, args, { encoding: 'utf8' });
+
+  it('README and ACTIONS.md tables match the action.yml files', () => {
+    const run = node(['scripts/action-docs.mjs', '--check']);
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+  });
+
+  it('and the check fails when an action.yml changes without regenerating them', async () => {
+    const root = tmp.path('repo');
+    await mkdir(root);
+    for (const entry of ['README.md', 'ACTIONS.md', 'action.yml', 'actions'])
+      await cp(entry, join(root, entry), { recursive: true });
+    const file = join(root, 'actions', 'train', 'action.yml');
+    await writeFile(
+      file,
+      (await readFile(file, 'utf8')).replace('when nothing changed', 'when nothing at all changed'),
+    );
+    const run = node(['scripts/action-docs.mjs', '--check', '--root', root]);
+    expect(run.status).toBe(1);
+    expect(run.stderr).toMatch(/^README\.md, ACTIONS\.md: out of date with the action\.yml files/);
+    expect(node(['scripts/action-docs.mjs', '--root', root]).status).toBe(0);
+    expect(node(['scripts/action-docs.mjs', '--check', '--root', root]).status).toBe(0);
+    expect(await readFile(join(root, 'ACTIONS.md'), 'utf8')).toContain('when nothing at all changed');
+  });
+
+  it('the templates init embeds match examples/workflows', () => {
+    const run = node(['scripts/init-templates.mjs', '--check']);
+    expect(run.status, run.stderr).toBe(0);
+  });
+});
