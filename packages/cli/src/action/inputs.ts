@@ -45,6 +45,14 @@ export const INPUTS = {
   dispatchWorkflow: 'dispatch-workflow',
   dispatchEvent: 'dispatch-event',
   failOnAlert: 'fail-on-alert',
+  id: 'id',
+  onError: 'on-error',
+  reject: 'reject',
+  workers: 'workers',
+  quantize: 'quantize',
+  holdout: 'holdout',
+  tolerance: 'tolerance',
+  allowQualityDrop: 'allow-quality-drop',
 } as const;
 
 export type InputName = (typeof INPUTS)[keyof typeof INPUTS];

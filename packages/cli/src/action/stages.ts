@@ -59,6 +59,7 @@ export const BOOLEAN_INPUTS: readonly InputName[] = [
   INPUTS.gtoTags,
   INPUTS.issue,
   INPUTS.failOnAlert,
+  INPUTS.allowQualityDrop,
 ];
 
 export function isTrue(input: InputReader, name: InputName): boolean {
@@ -328,16 +329,70 @@ export const STAGES: Readonly<Record<ActionCommand, StageSpec>> = {
     outputs: { [OUTPUTS.out]: ({ input }) => input(INPUTS.out) },
   },
   predict: {
-    inputs: [INPUTS.workingDirectory, INPUTS.model, INPUTS.input, INPUTS.output],
+    inputs: [
+      INPUTS.workingDirectory,
+      INPUTS.model,
+      INPUTS.input,
+      INPUTS.output,
+      INPUTS.registry,
+      INPUTS.id,
+      INPUTS.onError,
+      INPUTS.reject,
+      INPUTS.workers,
+    ],
     required: [INPUTS.model, INPUTS.input, INPUTS.output],
-    steps: [{ command: () => ['predict'], flags: [INPUTS.model, INPUTS.input, INPUTS.output] }],
+    steps: [
+      {
+        command: () => ['predict'],
+        flags: [
+          INPUTS.model,
+          INPUTS.input,
+          INPUTS.output,
+          INPUTS.registry,
+          (input) => {
+            const columns = input(INPUTS.id)
+              .split(',')
+              .map((c) => c.trim())
+              .filter(Boolean);
+            return columns.length > 0 ? ['--id', ...columns] : [];
+          },
+          INPUTS.onError,
+          INPUTS.reject,
+          INPUTS.workers,
+        ],
+      },
+    ],
     outputs: { [OUTPUTS.out]: ({ input }) => input(INPUTS.output) },
   },
   export: {
-    inputs: [INPUTS.workingDirectory, INPUTS.model, INPUTS.target, INPUTS.out],
+    inputs: [
+      INPUTS.workingDirectory,
+      INPUTS.model,
+      INPUTS.target,
+      INPUTS.out,
+      INPUTS.registry,
+      INPUTS.quantize,
+      INPUTS.holdout,
+      INPUTS.tolerance,
+      INPUTS.allowQualityDrop,
+    ],
     required: [INPUTS.model],
     defaults: { [INPUTS.target]: 'web', [INPUTS.out]: 'modelgate-out/web' },
-    steps: [{ command: () => ['export'], flags: [INPUTS.model, INPUTS.target, INPUTS.out] }],
+    steps: [
+      {
+        command: () => ['export'],
+        flags: [
+          INPUTS.model,
+          INPUTS.target,
+          INPUTS.out,
+          INPUTS.registry,
+          INPUTS.quantize,
+          INPUTS.holdout,
+          INPUTS.tolerance,
+          { input: INPUTS.allowQualityDrop, switch: '--allow-quality-drop' },
+        ],
+      },
+    ],
     outputs: { [OUTPUTS.out]: ({ input }) => input(INPUTS.out) },
   },
   monitor: {
