@@ -22,6 +22,14 @@ const cell = (text) =>
     .trim();
 const code = (text) => (text === undefined || text === '' ? '' : `\`${cell(text)}\``);
 
+/** A Markdown table with its columns padded, as the repository's formatter (biome) lays them out. */
+function table(header, rows) {
+  const width = (text) => [...text].length;
+  const widths = header.map((h, c) => Math.max(3, width(h), ...rows.map((r) => width(r[c] ?? ''))));
+  const line = (cells) => `| ${cells.map((v, c) => v + ' '.repeat(widths[c] - width(v))).join(' | ')} |`;
+  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
+}
+
 function readAction(file) {
   return parse(readFileSync(join(root, file), 'utf8'));
 }
@@ -39,38 +47,39 @@ function stageActions() {
 }
 
 function inputsTable(action) {
-  const rows = Object.entries(action.inputs ?? {}).map(
-    ([name, spec]) =>
-      `| \`${name}\` | ${spec.required ? 'yes' : ''} | ${code(spec.default)} | ${cell(spec.description)} |`,
-  );
-  return ['| input | required | default | description |', '|---|---|---|---|', ...rows].join('\n');
+  const rows = Object.entries(action.inputs ?? {}).map(([name, spec]) => [
+    `\`${name}\``,
+    spec.required ? 'yes' : '',
+    code(spec.default),
+    cell(spec.description),
+  ]);
+  return table(['input', 'required', 'default', 'description'], rows);
 }
 
 function outputsTable(action) {
-  const rows = Object.entries(action.outputs ?? {}).map(
-    ([name, spec]) => `| \`${name}\` | ${cell(spec.description)} |`,
-  );
-  return ['| output | description |', '|---|---|', ...rows].join('\n');
+  const rows = Object.entries(action.outputs ?? {}).map(([name, spec]) => [
+    `\`${name}\``,
+    cell(spec.description),
+  ]);
+  return table(['output', 'description'], rows);
 }
 
 /** README: one line per stage action (what it does, its inputs), then the umbrella's command input. */
 function readmeBlock() {
-  const rows = stageActions().map(
-    ({ name, action }) =>
-      `| [\`actions/${name}\`](actions/${name}/action.yml) | ${cell(action.description)} | ${Object.keys(
-        action.inputs ?? {},
-      )
-        .map((i) => `\`${i}\``)
-        .join(', ')} | ${Object.keys(action.outputs ?? {})
-        .map((o) => `\`${o}\``)
-        .join(', ')} |`,
-  );
+  const names = (record) =>
+    Object.keys(record ?? {})
+      .map((n) => `\`${n}\``)
+      .join(', ');
+  const rows = stageActions().map(({ name, action }) => [
+    `[\`actions/${name}\`](actions/${name}/action.yml)`,
+    cell(action.description),
+    names(action.inputs),
+    names(action.outputs),
+  ]);
   const umbrella = readAction('action.yml');
   return [
     '',
-    '| action | what it does | inputs | outputs |',
-    '|---|---|---|---|',
-    ...rows,
+    table(['action', 'what it does', 'inputs', 'outputs'], rows),
     '',
     `The root action (\`uses: <owner>/modelgate@v1\`) takes \`command\` (${cell(umbrella.inputs.command.description)}).`,
     'Every input and output is described in [ACTIONS.md](ACTIONS.md).',

@@ -8,15 +8,20 @@ import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 import type { CommandOutcome } from '../outcome.js';
 import type { Wrap } from '../runner.js';
+import { serveDemo } from './demo-serve.js';
 
 interface DemoFlags {
   out: string;
   example?: string;
 }
 
+type Write = (text: string) => void;
+
 interface Step {
   title: string;
+  /** A `modelgate` command line, or work of the demo's own (such as calling the server it started). */
   argv: string[];
+  run?: (write: Write) => Promise<number>;
   /** The exit code this step is meant to end with: the bad batch must be caught. */
   expect: 0 | 1;
 }
@@ -86,9 +91,78 @@ async function writeShiftedBatch(source: string, file: string): Promise<void> {
   });
 }
 
-function plan(example: string, out: string): Step[] {
+/** The flights project: two weeks of June production traffic, labels arriving late. */
+function flightsPlan(example: string, out: string, registry: string): Step[] {
+  const config = join(example, 'modelgate.yaml');
+  const work = join(out, 'flights');
+  const monitor = [
+    'monitor',
+    '--model',
+    'flights-delay',
+    '--registry',
+    registry,
+    '--config',
+    config,
+    '--current',
+    join(example, 'production', 'flights-*.parquet'),
+    '--reference-data',
+    join(work, 'splits', 'test.parquet'),
+  ];
+  return [
+    {
+      title: 'Flights: split January (a delay model trained on winter, watched in June)',
+      argv: ['split', '--config', config, '--out', join(work, 'splits')],
+      expect: 0,
+    },
+    {
+      title: 'Flights: train',
+      argv: ['train', '--config', config, '--splits', join(work, 'splits'), '--out', join(work, 'model')],
+      expect: 0,
+    },
+    {
+      title: 'Flights: evaluate on the January holdout',
+      argv: [
+        'evaluate',
+        '--config',
+        config,
+        '--model',
+        join(work, 'model'),
+        '--splits',
+        join(work, 'splits'),
+        '--no-baseline',
+        '--out',
+        join(work, 'model'),
+      ],
+      expect: 0,
+    },
+    {
+      title: 'Flights: register',
+      argv: ['register', '--model', join(work, 'model'), '--config', config, '--registry', registry],
+      expect: 0,
+    },
+    {
+      title: 'Flights: monitor two weeks of June before labels arrive (drift + estimated performance)',
+      argv: [...monitor, '--out', join(work, 'monitor-estimated')],
+      expect: 1,
+    },
+    {
+      title: 'Flights: the labels arrived; monitor realized performance per day against the holdout',
+      argv: [
+        ...monitor,
+        '--labels',
+        join(example, 'production', 'labels.parquet'),
+        '--out',
+        join(work, 'monitor'),
+      ],
+      expect: 1,
+    },
+  ];
+}
+
+function plan(example: string, out: string, flights: string | undefined): Step[] {
   const config = join(example, 'modelgate.yaml');
   const registry = join(out, DEMO_REPO, 'registry');
+  const predictionLog = join(out, 'prediction-log');
   const monitor = [
     'monitor',
     '--model',
@@ -164,6 +238,78 @@ function plan(example: string, out: string): Step[] {
       expect: 0,
     },
     {
+      title: 'Batch-score a file with the staged model (rows it cannot score go to a reject file)',
+      argv: [
+        'predict',
+        '--model',
+        'penguins-species#staging',
+        '--registry',
+        registry,
+        '--input',
+        join(out, 'new-batch.csv'),
+        '--output',
+        join(out, 'scores.parquet'),
+        '--on-error',
+        'reject',
+      ],
+      expect: 0,
+    },
+    {
+      title: 'Export a web bundle that predicts in the browser (onnxruntime-web)',
+      argv: [
+        'export',
+        '--model',
+        'penguins-species#staging',
+        '--registry',
+        registry,
+        '--target',
+        'web',
+        '--out',
+        join(out, 'web'),
+        '--force',
+      ],
+      expect: 0,
+    },
+    {
+      title: 'Deploy: a Dockerfile, Kubernetes manifests and a KServe InferenceService (GitOps directory)',
+      argv: [
+        'deploy',
+        '--target',
+        'k8s',
+        '--model',
+        'penguins-species#staging',
+        '--registry',
+        registry,
+        '--out',
+        join(out, 'deploy'),
+      ],
+      expect: 0,
+    },
+    {
+      title: 'Serve the staged model; ask it with both protocols (OIP v2, MLflow); log production traffic',
+      argv: [
+        'serve',
+        '--model',
+        'penguins-species#staging',
+        '--registry',
+        registry,
+        '--prediction-log',
+        predictionLog,
+      ],
+      run: (write) =>
+        serveDemo(
+          {
+            registry,
+            model: 'penguins-species#staging',
+            data: join(out, 'splits', 'test.parquet'),
+            traffic: join(out, 'shifted.csv'),
+            predictionLog,
+          },
+          write,
+        ),
+      expect: 0,
+    },
+    {
       title: "Monitor: the holdout against the staged model's reference profile (no alert)",
       argv: [...monitor, '--current', join(out, 'splits', 'test.parquet'), '--out', join(out, 'monitor')],
       expect: 0,
@@ -173,11 +319,20 @@ function plan(example: string, out: string): Step[] {
       argv: [...monitor, '--current', join(out, 'shifted.csv'), '--out', join(out, 'monitor-drift')],
       expect: 1,
     },
+    {
+      title: "Monitor the server's prediction log (the same shifted traffic, as served; expected to alert)",
+      argv: [...monitor, '--current', predictionLog, '--out', join(out, 'monitor-served')],
+      expect: 1,
+    },
+    ...(flights ? flightsPlan(flights, out, registry) : []),
   ];
 }
 
 async function demo(flags: DemoFlags, ctx: CliContext): Promise<CommandOutcome> {
   const example = findExample(flags.example);
+  // The flights project runs beside the bundled penguins one, not beside an example of the user's.
+  const flightsDir = join(dirname(example), 'flights');
+  const flights = !flags.example && existsSync(join(flightsDir, 'modelgate.yaml')) ? flightsDir : undefined;
   const out = flags.out;
   await mkdir(out, { recursive: true });
   await writeBadBatch(resolve(example, 'data', 'penguins.csv'), join(out, 'new-batch.csv'));
@@ -190,10 +345,12 @@ async function demo(flags: DemoFlags, ctx: CliContext): Promise<CommandOutcome> 
   const write = (text: string) => {
     if (!ctx.json) process.stdout.write(text);
   };
-  for (const [i, step] of plan(example, out).entries()) {
-    const command = `modelgate ${step.argv.map((a) => (/[\s()]/.test(a) ? `'${a}'` : a)).join(' ')}`;
+  for (const [i, step] of plan(example, out, flights).entries()) {
+    const command = `modelgate ${step.argv.map((a) => (/[\s()*]/.test(a) ? `'${a}'` : a)).join(' ')}`;
     write(`\n== ${i + 1}. ${step.title}\n$ ${command}\n`);
-    const code = await main(step.argv, { stdout: write, stderr: (t) => process.stderr.write(t) });
+    const code = step.run
+      ? await step.run(write)
+      : await main(step.argv, { stdout: write, stderr: (t) => process.stderr.write(t) });
     results.push({ title: step.title, command, code, expected: step.expect });
     if (code !== step.expect) {
       throw new Error(`demo step '${step.title}' exited with ${code}, expected ${step.expect}`);
@@ -212,6 +369,19 @@ async function demo(flags: DemoFlags, ctx: CliContext): Promise<CommandOutcome> 
     ],
     ['gate/report.html', 'champion vs challenger: the report a reviewer reads on the PR'],
     ['monitor-drift/monitor.md', 'the drift report a scheduled workflow turns into an issue'],
+    ['scores.parquet', 'batch predictions (label + class probabilities) for the new batch'],
+    ['web/index.html', 'the web bundle: serve the folder and predict in the browser'],
+    ['deploy/', 'Dockerfile, Kubernetes manifests and a KServe InferenceService (kubectl apply -k)'],
+    ['prediction-log/', "the server's prediction log: JSONL rows and hourly mergeable profiles"],
+    ['monitor-served/monitor.md', 'drift found in the traffic the server logged'],
+    ...(flights
+      ? ([
+          [
+            'flights/monitor/monitor.md',
+            'two weeks of June flights: drift and daily performance vs the holdout',
+          ],
+        ] as [string, string][])
+      : []),
   ];
   const width = Math.max(...outputs.map(([name]) => join(out, name).length));
   const text = [
@@ -219,7 +389,8 @@ async function demo(flags: DemoFlags, ctx: CliContext): Promise<CommandOutcome> 
     `Demo finished: ${results.length} steps on ${example}. Outputs:`,
     ...outputs.map(([name, what]) => `  ${join(out, name).padEnd(width)}  ${what}`),
     '',
-    'Serving, batch prediction and the GitHub workflows join this demo as they land.',
+    'In a repository, `modelgate init` writes the GitHub workflows that run these steps on pull requests,',
+    'merges and a schedule (see ACTIONS.md).',
   ].join('\n');
   return { exitCode: 0, data: { example, out, steps: results }, text };
 }

@@ -1,4 +1,4 @@
-import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -23,7 +23,7 @@ import {
   readModelFile,
   writeEvaluation,
 } from '@modelgate/evaluate';
-import { loadSettings, loadVerifiedModel, parseModelRef, readStages } from '@modelgate/registry';
+import { loadSettings, parseModelRef, readStages } from '@modelgate/registry';
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { parseFormat } from '../flags.js';
@@ -32,6 +32,7 @@ import { configData, type FoundConfig, findConfig } from '../project.js';
 import type { Wrap } from '../runner.js';
 import { renderTextTable } from '../table.js';
 import { withProgress } from '../with-progress.js';
+import { pathExists, registryModelFile } from './model-argument.js';
 import { addRegistryOption, type RegistryFlags } from './registry-options.js';
 
 interface EvaluateFlags extends RegistryFlags {
@@ -92,12 +93,6 @@ async function requireConfig(file: string | undefined): Promise<FoundConfig> {
   );
 }
 
-const exists = (path: string) =>
-  stat(path).then(
-    () => true,
-    () => false,
-  );
-
 interface Champion {
   file?: ModelFile;
   /** Why there is none. */
@@ -105,15 +100,7 @@ interface Champion {
 }
 
 async function registryModel(registry: string, ref: string, stage: string | null): Promise<ModelFile> {
-  const verified = await loadVerifiedModel(registry, ref);
-  return {
-    label: `${verified.name}@${verified.version}`,
-    path: verified.path,
-    bytes: verified.bytes,
-    sha256: verified.metadata.model.sha256,
-    registry: { ref, name: verified.name, version: verified.version, stage },
-    summary: undefined,
-  };
+  return (await registryModelFile(registry, ref, stage)).file;
 }
 
 /** `#production` and `@v3` name a version of the configured model. */
@@ -122,7 +109,7 @@ function fullRef(ref: string, model: string): string {
 }
 
 async function explicitChampion(baseline: string, registry: string, model: string): Promise<ModelFile> {
-  if (await exists(baseline)) return readModelFile(baseline, '--baseline');
+  if (await pathExists(baseline)) return readModelFile(baseline, '--baseline');
   const ref = fullRef(baseline, model);
   let parsed: ReturnType<typeof parseModelRef>;
   try {
@@ -135,7 +122,7 @@ async function explicitChampion(baseline: string, registry: string, model: strin
   if (/\.onnx$/i.test(baseline) || baseline.includes('/')) {
     throw new UserError(`--baseline ${baseline}: no such file.`);
   }
-  if (!(await exists(registry))) {
+  if (!(await pathExists(registry))) {
     throw new UserError(`--baseline ${baseline}: no registry at ${registry} (pass --registry <dir>).`);
   }
   return registryModel(registry, ref, parsed.kind === 'stage' ? parsed.stage : null);
@@ -143,7 +130,7 @@ async function explicitChampion(baseline: string, registry: string, model: strin
 
 /** The registry's champion: the configured model's version in the champion stage, if there is one. */
 async function registryChampion(registry: string, model: string, stageSetting?: string): Promise<Champion> {
-  if (!(await exists(join(registry, model)))) {
+  if (!(await pathExists(join(registry, model)))) {
     return { note: `${model} is not in the registry (${registry}) yet` };
   }
   const stage = stageSetting ?? (await loadSettings(registry)).settings.stages.at(-1) ?? 'production';

@@ -1,8 +1,6 @@
-import { stat } from 'node:fs/promises';
-import { UserError } from '@modelgate/core';
-import { type ModelFile, readModelFile, recordedSpec } from '@modelgate/evaluate';
-import { loadVerifiedModel, parseModelRef } from '@modelgate/registry';
+import { type ModelFile, recordedSpec } from '@modelgate/evaluate';
 import type { SpecHints } from '@modelgate/runtime';
+import { resolveModelArgument } from './model-argument.js';
 
 /** The model to bundle, how messages name it, and what its records say about it. */
 export interface ExportModel {
@@ -12,34 +10,6 @@ export interface ExportModel {
   hints: SpecHints;
   /** name and version for a registered model. */
   registry: { name: string; version: string } | null;
-}
-
-const exists = (path: string) =>
-  stat(path).then(
-    () => true,
-    () => false,
-  );
-
-async function registered(registry: string, ref: string): Promise<ExportModel> {
-  try {
-    parseModelRef(ref);
-  } catch {
-    throw new UserError(`--model ${ref}: no such file, and not a registry reference (name#stage, name@v3).`);
-  }
-  if (/\.onnx$/i.test(ref) || ref.includes('/')) throw new UserError(`--model ${ref}: no such file.`);
-  if (!(await exists(registry))) {
-    throw new UserError(`--model ${ref}: no registry at ${registry} (pass --registry <dir>).`);
-  }
-  // The sha256 is checked against the registry's record before the bytes are used.
-  const verified = await loadVerifiedModel(registry, ref);
-  const { metadata } = verified;
-  return {
-    label: `${verified.name}@${verified.version}`,
-    bytes: verified.bytes,
-    sha256: metadata.model.sha256,
-    hints: { task: metadata.task, target: metadata.target, classes: metadata.classes },
-    registry: { name: verified.name, version: verified.version },
-  };
 }
 
 function fromFile(file: ModelFile): ExportModel {
@@ -52,7 +22,13 @@ function fromFile(file: ModelFile): ExportModel {
 
 /** An ONNX file (or a training output directory), else a registry reference. */
 export async function resolveExportModel(model: string, registry: string): Promise<ExportModel> {
-  return (await exists(model))
-    ? fromFile(await readModelFile(model, '--model'))
-    : registered(registry, model);
+  const { file, metadata } = await resolveModelArgument(model, registry);
+  if (!metadata || !file.registry) return fromFile(file);
+  return {
+    label: file.label,
+    bytes: file.bytes,
+    sha256: file.sha256,
+    hints: { task: metadata.task, target: metadata.target, classes: metadata.classes },
+    registry: { name: file.registry.name, version: file.registry.version },
+  };
 }

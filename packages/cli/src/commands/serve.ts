@@ -1,5 +1,143 @@
+import { errorMessage } from '@modelgate/core';
+import {
+  createPredictionLog,
+  type PredictionLog,
+  type RunningServer,
+  type ServeOptions,
+  startServer,
+} from '@modelgate/serve';
 import type { Command } from 'commander';
+import type { CliContext } from '../context.js';
+import { parseNumber } from '../flags.js';
+import type { CommandOutcome } from '../outcome.js';
 import type { Wrap } from '../runner.js';
+import { addRegistryOption, type RegistryFlags } from './registry-options.js';
+import { waitForStop } from './serve-signals.js';
 
-// Placeholder until the command lands; registered so program.ts needs no further edits.
-export function registerServe(_program: Command, _wrap: Wrap): void {}
+interface ServeFlags extends RegistryFlags {
+  model: string[];
+  port: string;
+  host: string;
+  workers?: string;
+  maxBatchSize?: string;
+  maxQueueDelayMs?: string;
+  maxQueue?: string;
+  bodyLimit?: string;
+  requestTimeoutMs?: string;
+  pollIntervalMs?: string;
+  predictionLog?: string;
+  sampleRate?: string;
+  accessLog?: boolean;
+}
+
+const HELP = `
+Serves registry models over HTTP: the Open Inference Protocol v2 (/v2/...),
+MLflow's /invocations, and Prometheus /metrics. --model takes name#stage
+(follows the stage: SIGHUP or --poll-interval-ms hot-swaps a promoted version),
+name@v3, name (latest) or a .onnx file; repeat it to serve several.
+SIGTERM/SIGINT drain in-flight requests and exit 0. Logs are JSON lines on stderr.`;
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+function jsonLogger(accessLog: boolean): (line: object) => void {
+  return (line) => {
+    if (!accessLog && (line as { event?: string }).event === 'request') return;
+    process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), ...line })}\n`);
+  };
+}
+
+/** Numeric flags given on the command line, parsed; absent ones are left to the server's defaults. */
+function numericOptions(flags: ServeFlags): Partial<ServeOptions> {
+  const parsed: [keyof ServeOptions, string, string | undefined][] = [
+    ['port', 'port', flags.port],
+    ['workers', 'workers', flags.workers],
+    ['maxBatchSize', 'max-batch-size', flags.maxBatchSize],
+    ['maxQueueDelayMs', 'max-queue-delay-ms', flags.maxQueueDelayMs],
+    ['maxQueue', 'max-queue', flags.maxQueue],
+    ['bodyLimitBytes', 'body-limit', flags.bodyLimit],
+    ['requestTimeoutMs', 'request-timeout-ms', flags.requestTimeoutMs],
+    ['pollIntervalMs', 'poll-interval-ms', flags.pollIntervalMs],
+  ];
+  const out: Record<string, number> = {};
+  for (const [key, flag, value] of parsed) {
+    const n = parseNumber(flag, value, true);
+    if (n !== undefined) out[key] = n;
+  }
+  return out;
+}
+
+async function serve(flags: ServeFlags, ctx: CliContext): Promise<CommandOutcome> {
+  let predictionLog: PredictionLog | undefined;
+  if (flags.predictionLog) {
+    const sampleRate = parseNumber('sample-rate', flags.sampleRate);
+    predictionLog = createPredictionLog({
+      dir: flags.predictionLog,
+      ...(sampleRate !== undefined ? { sampleRate } : {}),
+      onError: (err) => ctx.log(`modelgate serve: prediction log: ${errorMessage(err)}`),
+    });
+  }
+  const options: ServeOptions = {
+    ...numericOptions(flags),
+    registry: flags.registry,
+    models: flags.model,
+    host: flags.host,
+    log: jsonLogger(flags.accessLog === true),
+    ...(predictionLog ? { predictionLog } : {}),
+  };
+  let server: RunningServer;
+  try {
+    server = await startServer(options);
+  } catch (err) {
+    await predictionLog?.close();
+    throw err;
+  }
+  // Long-running: the address is needed now, not with the outcome at exit (--json keeps stdout for that).
+  if (!ctx.json)
+    process.stdout.write(`modelgate serve: listening on ${server.url} (${flags.model.join(', ')})\n`);
+  const signal = await waitForStop(() => {
+    server.reload().catch((err: unknown) => ctx.log(`modelgate serve: reload failed: ${errorMessage(err)}`));
+  });
+  await server.close();
+  return {
+    exitCode: 0,
+    data: { url: server.url, models: flags.model, stoppedBy: signal },
+    text: `modelgate serve: stopped on ${signal} after draining in-flight requests`,
+  };
+}
+
+export function registerServe(program: Command, wrap: Wrap): void {
+  const command = program
+    .command('serve')
+    .description(
+      'serve registry models over HTTP (Open Inference Protocol v2, MLflow /invocations, /metrics)',
+    )
+    .addHelpText('after', HELP)
+    .requiredOption(
+      '-m, --model <ref>',
+      'model to serve: name#stage, name@v3, name, or a .onnx file (repeatable)',
+      collect,
+    )
+    .option('-p, --port <n>', 'port (0 = any free port)', '8080')
+    .option('--host <address>', 'address to listen on (0.0.0.0 in a container)', '127.0.0.1')
+    .option('--workers <n>', 'inference worker threads (default: one per core)')
+    .option('--max-batch-size <rows>', 'rows per dynamic batch (default 64)')
+    .option(
+      '--max-queue-delay-ms <ms>',
+      'wait up to this long for a batch to fill while a worker is free (default 0)',
+    )
+    .option('--max-queue <n>', 'requests admitted at once; more get 429 with Retry-After (default 1024)')
+    .option('--body-limit <bytes>', 'largest request body; larger get 413 (default 8388608)')
+    .option(
+      '--request-timeout-ms <ms>',
+      'time to receive a request and deadline to start inference (default 30000)',
+    )
+    .option(
+      '--poll-interval-ms <ms>',
+      'watch the registry and hot-swap versions a stage points to (default: off)',
+    )
+    .option('--prediction-log <dir>', 'log served rows (sampled JSONL + hourly profiles) for monitoring')
+    .option('--sample-rate <share>', 'share of requests the prediction log keeps, 0..1 (default 1)')
+    .option('--access-log', 'log every request as a JSON line');
+  addRegistryOption(command);
+  command.action(wrap<ServeFlags>(serve));
+}

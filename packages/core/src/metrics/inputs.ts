@@ -94,7 +94,8 @@ export function checkRegression(input: RegressionInput): void {
   }
 }
 
-function gather<T extends Int32Array | Float32Array | Float64Array>(
+/** The rows `rows` (repeats allowed) of row-major values `width` wide. */
+export function gatherRows<T extends Int32Array | Float32Array | Float64Array>(
   values: T,
   rows: Int32Array,
   width = 1,
@@ -109,13 +110,13 @@ function gather<T extends Int32Array | Float32Array | Float64Array>(
 
 /** The rows `rows` (repeats allowed: bootstrap resamples) of a classification input. */
 export function selectClassification(input: ClassificationInput, rows: Int32Array): ClassificationInput {
-  const out: ClassificationInput = { yTrue: gather(input.yTrue, rows), classes: input.classes };
-  if (input.probabilities) out.probabilities = gather(input.probabilities, rows, input.classes);
-  if (input.yPred) out.yPred = gather(input.yPred, rows);
+  const out: ClassificationInput = { yTrue: gatherRows(input.yTrue, rows), classes: input.classes };
+  if (input.probabilities) out.probabilities = gatherRows(input.probabilities, rows, input.classes);
+  if (input.yPred) out.yPred = gatherRows(input.yPred, rows);
   if (input.classNames) out.classNames = input.classNames;
   return out;
 }
 
 export function selectRegression(input: RegressionInput, rows: Int32Array): RegressionInput {
-  return { yTrue: gather(input.yTrue, rows), yPred: gather(input.yPred, rows) };
+  return { yTrue: gatherRows(input.yTrue, rows), yPred: gatherRows(input.yPred, rows) };
 }

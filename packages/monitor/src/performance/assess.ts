@@ -1,6 +1,7 @@
+import { gatherRows } from '@modelgate/core';
 import { type Calibrator, calibrate } from './calibration.js';
 import { estimateClassification } from './cbpe.js';
-import { argmax, gatherRows, labeledRows, realizedMetrics } from './metrics.js';
+import { argmax, labeledRows, realizedMetrics } from './metrics.js';
 import type { MetricValues, ModelOutputs, PerformanceMetric, RowLabels } from './types.js';
 
 /** What performance monitoring gets for the current rows (all arrays in row order). */

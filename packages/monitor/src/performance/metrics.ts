@@ -1,6 +1,7 @@
 import {
   computeMetric,
   confusionMatrix,
+  gatherRows,
   metricValue,
   perClassScores,
   type TaskPredictions,
@@ -12,20 +13,6 @@ export function metricsOf(outputs: ModelOutputs): readonly PerformanceMetric[] {
   if (outputs.task === 'regression') return REGRESSION_PERFORMANCE;
   const names = CLASSIFICATION_PERFORMANCE.filter((m) => outputs.task === 'binary' || m !== 'f1');
   return outputs.probabilities ? names : names.filter((m) => m !== 'roc_auc');
-}
-
-/** The rows `rows` of row-major values `width` wide. */
-export function gatherRows<T extends Int32Array | Float32Array | Float64Array>(
-  values: T,
-  rows: Int32Array,
-  width = 1,
-): T {
-  const out = new (values.constructor as new (n: number) => T)(rows.length * width);
-  for (let i = 0; i < rows.length; i++) {
-    const r = rows[i] as number;
-    for (let k = 0; k < width; k++) out[i * width + k] = values[r * width + k] as number;
-  }
-  return out;
 }
 
 /** The rows (of `rows`) whose label arrived. */

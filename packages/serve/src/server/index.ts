@@ -1,1 +1,2 @@
-export {};
+export type { RunningServer, ServeOptions } from './options.js';
+export { startServer } from './start-server.js';

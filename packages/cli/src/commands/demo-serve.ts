@@ -1,0 +1,143 @@
+import { loadDataset, quoteIdent, withDatabase } from '@modelgate/core';
+import { createPredictionLog, startServer } from '@modelgate/serve';
+
+type Write = (text: string) => void;
+
+interface TensorMetadata {
+  name: string;
+  datatype: string;
+  shape: number[];
+}
+
+interface ModelMetadata {
+  name: string;
+  versions?: string[];
+  inputs: TensorMetadata[];
+  outputs: TensorMetadata[];
+}
+
+interface Exchange {
+  method: 'GET' | 'POST';
+  path: string;
+  body?: unknown;
+}
+
+const ROWS = 3;
+const SHOWN_CHARS = 600;
+const TRAFFIC_BATCH = 8;
+
+/** A few rows of the data the server will score, as plain values by column. */
+async function sampleRows(file: string, columns: readonly string[]): Promise<Record<string, unknown>[]> {
+  return withDatabase(async (db) => {
+    const { table } = await loadDataset(db, { path: file });
+    const list = columns.map(quoteIdent).join(', ');
+    const complete = columns.map((c) => `${quoteIdent(c)} IS NOT NULL`).join(' AND ');
+    return db.jsonRows(
+      `SELECT ${list} FROM ${quoteIdent(table)} WHERE ${complete} AND rowid % 17 = 0 LIMIT ${ROWS}`,
+    );
+  });
+}
+
+function oipInput(meta: TensorMetadata, rows: readonly Record<string, unknown>[]) {
+  const data = rows.map((row) => {
+    const value = row[meta.name];
+    if (meta.datatype === 'BYTES') return value === null || value === undefined ? '' : String(value);
+    return value === null || value === undefined ? Number.NaN : Number(value);
+  });
+  return { name: meta.name, datatype: meta.datatype, shape: [rows.length, 1], data };
+}
+
+function shorten(text: string): string {
+  return text.length > SHOWN_CHARS ? `${text.slice(0, SHOWN_CHARS)} …` : text;
+}
+
+/** Production traffic: every row of `file`, a few rows per request, as MLflow clients send them. */
+async function sendTraffic(url: string, file: string, columns: string[], write: Write): Promise<number> {
+  const rows = await withDatabase(async (db) => {
+    const { table } = await loadDataset(db, { path: file });
+    return db.jsonRows(`SELECT ${columns.map(quoteIdent).join(', ')} FROM ${quoteIdent(table)}`);
+  });
+  let failed = 0;
+  for (let start = 0; start < rows.length; start += TRAFFIC_BATCH) {
+    const response = await fetch(`${url}/invocations`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ dataframe_records: rows.slice(start, start + TRAFFIC_BATCH) }),
+    });
+    await response.arrayBuffer();
+    if (response.status !== 200) failed++;
+  }
+  write(
+    `sent ${rows.length} rows of ${file} in ${Math.ceil(rows.length / TRAFFIC_BATCH)} requests (${failed} failed)\n`,
+  );
+  return failed;
+}
+
+/**
+ * Serves the staged model the way `modelgate serve` does, asks it the questions a client asks with both
+ * protocols (Open Inference Protocol v2 and MLflow's /invocations), and logs what it scored.
+ * Returns 0 when every call answered 200 and both protocols agree on the labels.
+ */
+export async function serveDemo(
+  options: { registry: string; model: string; data: string; traffic: string; predictionLog: string },
+  write: Write,
+): Promise<number> {
+  const log = createPredictionLog({ dir: options.predictionLog });
+  const server = await startServer({
+    registry: options.registry,
+    models: [options.model],
+    port: 0,
+    workers: 1,
+    predictionLog: log,
+  });
+  const name = options.model.split(/[#@]/)[0] ?? options.model;
+  let failures = 0;
+  const call = async ({ method, path, body }: Exchange): Promise<unknown> => {
+    const init: RequestInit = { method };
+    if (body !== undefined) {
+      init.body = JSON.stringify(body);
+      init.headers = { 'content-type': 'application/json' };
+    }
+    const response = await fetch(`${server.url}${path}`, init);
+    const text = await response.text();
+    write(`${method} ${path} -> ${response.status}\n  ${shorten(text.replaceAll('\n', ' '))}\n`);
+    if (response.status !== 200) failures++;
+    return response.headers.get('content-type')?.includes('json') ? JSON.parse(text) : text;
+  };
+  try {
+    write(`serving ${options.model} at ${server.url}\n`);
+    await call({ method: 'GET', path: '/v2/health/ready' });
+    const meta = (await call({ method: 'GET', path: `/v2/models/${name}` })) as ModelMetadata;
+    const rows = await sampleRows(
+      options.data,
+      meta.inputs.map((input) => input.name),
+    );
+    const oip = (await call({
+      method: 'POST',
+      path: `/v2/models/${name}/infer`,
+      body: { id: 'demo-1', inputs: meta.inputs.map((input) => oipInput(input, rows)) },
+    })) as { outputs?: { name: string; data: unknown[] }[] };
+    const columns = meta.inputs.map((input) => input.name);
+    const mlflow = (await call({
+      method: 'POST',
+      path: '/invocations',
+      body: { dataframe_split: { columns, data: rows.map((row) => columns.map((c) => row[c] ?? null)) } },
+    })) as { predictions?: { label?: unknown }[] };
+    const oipLabels = oip.outputs?.find((output) => output.name === 'label')?.data ?? [];
+    const mlflowLabels = (mlflow.predictions ?? []).map((prediction) => prediction.label);
+    const agree = JSON.stringify(oipLabels) === JSON.stringify(mlflowLabels);
+    write(`labels: OIP ${JSON.stringify(oipLabels)}, MLflow ${JSON.stringify(mlflowLabels)}\n`);
+    if (!agree || oipLabels.length !== rows.length) {
+      write('the two protocols disagree\n');
+      failures++;
+    }
+    failures += await sendTraffic(server.url, options.traffic, columns, write);
+    const metrics = String(await call({ method: 'GET', path: '/metrics' }));
+    const requests = metrics.split('\n').filter((line) => /^modelgate_\w*requests_total\{/.test(line));
+    write(`${requests.join('\n')}\n`);
+  } finally {
+    await server.close();
+  }
+  write(`prediction log: ${options.predictionLog}\n`);
+  return failures === 0 ? 0 : 1;
+}

@@ -1,0 +1,57 @@
+import Fastify, { type FastifyRequest } from 'fastify';
+import { notFound } from './http-error.js';
+import type { ServerMetrics } from './metrics.js';
+import type { ModelHost } from './model-host.js';
+import type { ServeSettings } from './options.js';
+import { registerRoutes } from './routes.js';
+import { type Context, sendError } from './server-context.js';
+
+const HEADERS_TIMEOUT_MS = 10_000;
+
+export function buildApp(settings: ServeSettings, host: ModelHost, metrics: ServerMetrics) {
+  const app = Fastify({
+    logger: false,
+    bodyLimit: settings.bodyLimitBytes,
+    requestTimeout: settings.requestTimeoutMs,
+    keepAliveTimeout: 5_000,
+    forceCloseConnections: 'idle',
+    return503OnClosing: true,
+  });
+  app.server.headersTimeout = Math.min(HEADERS_TIMEOUT_MS, settings.requestTimeoutMs);
+  const ctx: Context = { settings, host, metrics, admitted: 0, closing: false };
+  app.addContentTypeParser('text/csv', { parseAs: 'string' }, (_, body, done) => done(null, body));
+  // Binary tensor requests, and JSON sent without saying so (curl -d), arrive as bytes. The pattern
+  // starts with ^ so only the media type is matched, as fastify asks.
+  const asBytes = (_: FastifyRequest, body: Buffer, done: (err: null, body: Buffer) => void) =>
+    done(null, body);
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, asBytes);
+  app.addContentTypeParser(/^[a-z]+\/[^;]*/i, { parseAs: 'buffer' }, asBytes);
+  app.setErrorHandler((err: { statusCode?: number; message?: string }, _request, reply) => {
+    const status = typeof err.statusCode === 'number' && err.statusCode >= 400 ? err.statusCode : 500;
+    if (status >= 500) settings.log({ level: 'error', event: 'request-failed', error: err.message });
+    return reply
+      .code(status)
+      .send({ error: status >= 500 ? 'internal server error' : (err.message ?? 'bad request') });
+  });
+  app.setNotFoundHandler((request, reply) =>
+    sendError(reply, notFound(`no route ${request.method} ${request.url.split('?')[0]}`)),
+  );
+  app.addHook('onResponse', (request, reply, done) => {
+    settings.log({
+      level: 'info',
+      event: 'request',
+      method: request.method,
+      url: request.url,
+      status: reply.statusCode,
+      ms: Math.round(reply.elapsedTime * 100) / 100,
+    });
+    done();
+  });
+  registerRoutes(app, ctx);
+  return {
+    app,
+    startClosing: () => {
+      ctx.closing = true;
+    },
+  };
+}

@@ -1,0 +1,135 @@
+import { createRequire } from 'node:module';
+import { errorMessage } from '@modelgate/core';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { badRequest, type HttpError, unavailable } from './http-error.js';
+import { encodeInvocation, parseInvocation } from './mlflow-request.js';
+import type { ModelVersion } from './models.js';
+import { parseInferRequest } from './oip-request.js';
+import { encodeInferResponse } from './oip-response.js';
+import { requestId, score, scored } from './scoring.js';
+import { type Context, findModel, generationOf, type ModelParams, sendError } from './server-context.js';
+import { type ElementType, OIP_DATATYPE } from './tensor.js';
+
+const SERVER_VERSION = (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
+
+function tensorMetadata(tensors: ModelVersion['signature']['inputs']) {
+  return tensors.map((t) => ({
+    name: t.name,
+    datatype: OIP_DATATYPE[t.type as ElementType],
+    shape: t.shape,
+  }));
+}
+
+function modelMetadata(ctx: Context, model: ModelVersion) {
+  const versions = generationOf(ctx)
+    .models.filter((m) => m.name === model.name)
+    .map((m) => m.version);
+  return {
+    name: model.name,
+    versions,
+    platform: 'onnxruntime_onnx',
+    inputs: tensorMetadata(model.signature.inputs),
+    outputs: tensorMetadata(model.signature.outputs),
+    parameters: { version: model.version, sha256: model.sha256, task: model.task, classes: model.classes },
+  };
+}
+
+function inferRoute(ctx: Context) {
+  return (request: FastifyRequest<{ Params: ModelParams }>, reply: FastifyReply) =>
+    scored(ctx, 'oip', reply, async (setModel) => {
+      const model = findModel(ctx, request.params);
+      setModel(model);
+      const { json, binary } = splitBinaryBody(request);
+      const infer = parseInferRequest(model, json, binary);
+      const id = requestId(request, infer.id);
+      const outputs = await score(ctx, model, infer.inputs, infer.rows, id);
+      const response = encodeInferResponse(model, infer, outputs);
+      return { body: response.body, headers: { ...response.headers, 'x-request-id': id } };
+    });
+}
+
+/** Binary tensor data extension: the first Inference-Header-Content-Length bytes are the JSON request. */
+function splitBinaryBody(request: FastifyRequest): { json: unknown; binary?: Buffer } {
+  const body = request.body;
+  if (!Buffer.isBuffer(body)) return { json: body };
+  const header = request.headers['inference-header-content-length'];
+  const length = header === undefined ? body.length : Number(header);
+  if (!Number.isInteger(length) || length < 0 || length > body.length) {
+    throw badRequest(
+      `Inference-Header-Content-Length '${String(header)}' must be an integer of at most the body size (${body.length})`,
+    );
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(body.toString('utf8', 0, length));
+  } catch (err) {
+    const what = header === undefined ? 'the request body' : 'the JSON part of a binary request';
+    throw badRequest(`${what} is not valid JSON: ${errorMessage(err)}`);
+  }
+  return { json, binary: body.subarray(length) };
+}
+
+function invocationsRoute(ctx: Context) {
+  return (request: FastifyRequest, reply: FastifyReply) =>
+    scored(ctx, 'mlflow', reply, async (setModel) => {
+      const generation = generationOf(ctx);
+      const model = generation.models[0] as ModelVersion;
+      setModel(model);
+      const contentType = String(request.headers['content-type'] ?? 'application/json');
+      const body = Buffer.isBuffer(request.body) ? splitBinaryBody(request).json : request.body;
+      const { inputs, rows } = parseInvocation(model, contentType, body);
+      const id = requestId(request);
+      const outputs = await score(ctx, model, inputs, rows, id);
+      return {
+        body: encodeInvocation(outputs, rows),
+        headers: { 'content-type': 'application/json', 'x-request-id': id },
+      };
+    });
+}
+
+export function registerRoutes(app: FastifyInstance, ctx: Context): void {
+  const ready = () => ctx.host.generation !== undefined && !ctx.closing;
+  const health = (_: FastifyRequest, reply: FastifyReply) =>
+    ready() ? reply.send({ ready: true }) : sendError(reply, unavailable('not ready'));
+  app.get('/v2/health/live', async () => ({ live: true }));
+  app.get('/v2/health/ready', health);
+  app.get('/v2', async () => ({
+    name: 'modelgate',
+    version: SERVER_VERSION,
+    extensions: ['binary_tensor_data'],
+  }));
+  const metadata = (request: FastifyRequest<{ Params: ModelParams }>, reply: FastifyReply) => {
+    try {
+      return reply.send(modelMetadata(ctx, findModel(ctx, request.params)));
+    } catch (err) {
+      return sendError(reply, err as HttpError);
+    }
+  };
+  const modelReady = (request: FastifyRequest<{ Params: ModelParams }>, reply: FastifyReply) => {
+    try {
+      const model = findModel(ctx, request.params);
+      return reply.send({ name: model.name, version: model.version, ready: true });
+    } catch (err) {
+      return sendError(reply, err as HttpError);
+    }
+  };
+  for (const prefix of ['/v2/models/:model', '/v2/models/:model/versions/:version']) {
+    app.get(prefix, metadata);
+    app.get(`${prefix}/ready`, modelReady);
+    app.post(`${prefix}/infer`, inferRoute(ctx));
+  }
+  app.post('/invocations', invocationsRoute(ctx));
+  app.get('/ping', health);
+  app.get('/health', health);
+  app.get('/version', async () => ({
+    version: SERVER_VERSION,
+    models: (ctx.host.generation?.models ?? []).map((m) => ({
+      name: m.name,
+      version: m.version,
+      ref: m.ref,
+    })),
+  }));
+  app.get('/metrics', async (_, reply) =>
+    reply.header('content-type', ctx.metrics.registry.contentType).send(await ctx.metrics.registry.metrics()),
+  );
+}

@@ -1,0 +1,61 @@
+import { errorMessage } from '@modelgate/core';
+import { buildApp } from './app.js';
+import { ServerMetrics } from './metrics.js';
+import { ModelHost } from './model-host.js';
+import { type RunningServer, type ServeOptions, serveSettings } from './options.js';
+
+/**
+ * Loads (sha256-verified) and warms every model in a pool of worker threads,
+ * then listens. Resolves once the server is ready; a bad reference or model
+ * rejects with a UserError before anything listens.
+ */
+export async function startServer(options: ServeOptions): Promise<RunningServer> {
+  const settings = serveSettings(options);
+  const metrics = new ServerMetrics();
+  const host = new ModelHost(settings, metrics);
+  await host.start();
+  const { app, startClosing } = buildApp(settings, host, metrics);
+  try {
+    await app.listen({ host: settings.host, port: settings.port });
+  } catch (err) {
+    await host.close();
+    throw err;
+  }
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : settings.port;
+  const shownHost = settings.host.includes(':') ? `[${settings.host}]` : settings.host;
+  const url = `http://${shownHost}:${port}`;
+  settings.log({ level: 'info', event: 'listening', url });
+
+  let poller: NodeJS.Timeout | undefined;
+  const reload = () => host.reload();
+  if (settings.pollIntervalMs !== undefined && settings.pollIntervalMs > 0) {
+    let polling = false;
+    poller = setInterval(() => {
+      if (polling) return;
+      polling = true;
+      reload()
+        .catch((err: unknown) =>
+          settings.log({ level: 'warn', event: 'poll-failed', error: errorMessage(err) }),
+        )
+        .finally(() => {
+          polling = false;
+        });
+    }, settings.pollIntervalMs);
+    poller.unref();
+  }
+
+  let closed: Promise<void> | undefined;
+  const close = () => {
+    closed ??= (async () => {
+      if (poller) clearInterval(poller);
+      startClosing();
+      await app.close();
+      await host.close();
+      await settings.predictionLog?.close();
+      settings.log({ level: 'info', event: 'closed' });
+    })();
+    return closed;
+  };
+  return { url, close, reload };
+}

@@ -1,0 +1,119 @@
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../../cli/test/run-cli.js';
+import { startServer } from '../src/index.js';
+import { inferBody, json } from './server-fixture.js';
+
+/** The repository's own registry: penguins-species v1 in staging. */
+const REGISTRY = fileURLToPath(new URL('../../../registry', import.meta.url));
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      probe.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+async function waitReady(url: string): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    const ok = await fetch(`${url}/v2/health/ready`).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (ok) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error('the server did not become ready');
+}
+
+describe('modelgate serve', () => {
+  it('serves until SIGTERM, reloads on SIGHUP, then drains and exits 0', async () => {
+    const port = await freePort();
+    const url = `http://127.0.0.1:${port}`;
+    const run = runCli([
+      'serve',
+      '--registry',
+      REGISTRY,
+      '--model',
+      'penguins-species#staging',
+      '--port',
+      String(port),
+      '--workers',
+      '1',
+    ]);
+    await waitReady(url);
+    const response = await fetch(`${url}/invocations`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/csv' },
+      body: 'Island,Beak Length (mm),Beak Depth (mm),Flipper Length (mm),Body Mass (g),Sex\nBiscoe,39.1,18.7,181,3750,MALE\n',
+    });
+    expect(response.status).toBe(200);
+    expect((await json(response)).predictions[0].label).toBe('Adelie');
+    process.emit('SIGHUP');
+    process.emit('SIGTERM');
+    const result = await run;
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('modelgate serve: stopped on SIGTERM after draining in-flight requests');
+    await expect(fetch(`${url}/ping`)).rejects.toThrow();
+  });
+
+  it('exits 2 naming the bad reference or flag', async () => {
+    const missing = await runCli([
+      'serve',
+      '--registry',
+      REGISTRY,
+      '--model',
+      'penguins-species#production',
+      '--port',
+      '0',
+    ]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/penguins-species has no version in production yet/);
+    const badPort = await runCli([
+      'serve',
+      '--registry',
+      REGISTRY,
+      '--model',
+      'penguins-species',
+      '--port',
+      'x',
+    ]);
+    expect(badPort.code).toBe(2);
+    expect(badPort.stderr).toMatch(/--port 'x': expected an integer/);
+  });
+});
+
+describe('serving a plain ONNX file', () => {
+  it('serves it under its file name, version v1, without a registry', async () => {
+    const server = await startServer({
+      models: [`${REGISTRY}/penguins-species/versions/v1/model.onnx`],
+      port: 0,
+      workers: 1,
+    });
+    try {
+      const row = { Island: 'Biscoe', 'Beak Length (mm)': 39.1, 'Beak Depth (mm)': 18.7 };
+      const rows = [{ ...row, 'Flipper Length (mm)': 181, 'Body Mass (g)': 3750, Sex: 'MALE' }];
+      const response = await fetch(`${server.url}/v2/models/model/infer`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(inferBody(rows)),
+      });
+      const body = await json(response);
+      expect(body).toMatchObject({ model_name: 'model', model_version: 'v1' });
+      expect(body.outputs[1].data).toEqual(['Adelie']);
+      expect((await json(await fetch(`${server.url}/v2/models/model`))).parameters.classes).toEqual([
+        'Adelie',
+        'Chinstrap',
+        'Gentoo',
+      ]);
+    } finally {
+      await server.close();
+    }
+  });
+});
