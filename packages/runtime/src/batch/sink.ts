@@ -29,12 +29,14 @@ export class PartSink {
     private readonly db: Database,
     private readonly table: string,
     private readonly partsDir: string,
+    private readonly create: string,
   ) {}
 
   static async open(db: Database, table: string, columns: readonly SinkColumn[], partsDir: string) {
     const list = columns.map((c) => `${quoteIdent(c.name)} ${c.type}`).join(', ');
-    await db.run(`CREATE OR REPLACE TABLE ${quoteIdent(table)} (${list})`);
-    return new PartSink(db, table, partsDir);
+    const create = `CREATE OR REPLACE TABLE ${quoteIdent(table)} (${list})`;
+    await db.run(create);
+    return new PartSink(db, table, partsDir, create);
   }
 
   /** The appender for the next rows; call endRow() after each row's values. */
@@ -55,7 +57,8 @@ export class PartSink {
     if (this.pending === 0) return;
     const part = join(this.partsDir, `${this.table}-${String(this.parts.length).padStart(6, '0')}.parquet`);
     await this.db.run(`COPY ${quoteIdent(this.table)} TO ${quoteLiteral(part)} (FORMAT parquet)`);
-    await this.db.run(`DELETE FROM ${quoteIdent(this.table)}`);
+    // A new table rather than DELETE: DuckDB keeps deleted rows' storage, which would grow with the input.
+    await this.db.run(this.create);
     this.parts.push(part);
     this.pending = 0;
   }
