@@ -40,6 +40,8 @@ async function report(dir: string): Promise<MonitorReport> {
  * prediction log (hourly JSONL, request ids of up to 5 rows) beside hourly
  * profiles, and a log of profiles alone.
  */
+const SLOW_HOUR = '2001-06-02T12';
+
 beforeAll(async () => {
   repo = await sandbox.repo();
   for (const part of ['modelgate.yaml', 'data', 'production'])
@@ -63,7 +65,24 @@ beforeAll(async () => {
       `SELECT strftime(date, '%Y-%m-%dT%H:%M:%SZ') AS t, strftime(date, '%Y-%m-%dT%H') AS log_hour, * EXCLUDE (date) FROM days ORDER BY rowid`,
     );
     const byHour = new Map<string, string[]>();
+    const requestsByHour = new Map<string, string[]>();
     rows.forEach((r, i) => {
+      const hour = String(r.log_hour);
+      if (i % 5 === 0) {
+        // The server's request log: ~5 ms answers, then an hour of slow answers and failures.
+        const k = i / 5;
+        const slow = hour === SLOW_HOUR;
+        const line = {
+          time: r.t,
+          request_id: `req-${k}`,
+          model: 'flights-delay',
+          version: 'v1',
+          status: slow && k % 3 === 0 ? 500 : 200,
+          latency_ms: (slow ? 60 : 4) + ((k * 37) % 10) / 10,
+          rows: 5,
+        };
+        requestsByHour.set(hour, [...(requestsByHour.get(hour) ?? []), JSON.stringify(line)]);
+      }
       const entry = {
         time: r.t,
         request_id: `req-${Math.floor(i / 5)}`,
@@ -84,7 +103,6 @@ beforeAll(async () => {
           probability_yes: outputs.probabilities?.[i * 2 + 1],
         },
       };
-      const hour = String(r.log_hour);
       byHour.set(hour, [...(byHour.get(hour) ?? []), JSON.stringify(entry)]);
     });
     const log = at('log', 'flights-delay');
@@ -93,6 +111,10 @@ beforeAll(async () => {
     await mkdir(profiles, { recursive: true });
     for (const [hour, lines] of byHour) {
       await writeFile(join(log, `predictions-${hour}Z.jsonl`), `${lines.join('\n')}\n`);
+      await writeFile(
+        join(log, `requests-${hour}Z.jsonl`),
+        `${(requestsByHour.get(hour) ?? []).join('\n')}\n`,
+      );
       await db.run(
         `CREATE OR REPLACE TEMP TABLE hour_rows AS SELECT * EXCLUDE (date) FROM days WHERE strftime(date, '%Y-%m-%dT%H') = ${quoteLiteral(hour)} ORDER BY rowid`,
       );
@@ -272,6 +294,17 @@ describe('modelgate monitor: performance', () => {
     expect(window?.labeled).toBe(same?.rows);
     expect(window?.realized.accuracy).toBeCloseTo(same?.realized.accuracy as number, 6);
     expect(window?.estimated.accuracy).toBeCloseTo(same?.estimated.accuracy as number, 6);
+    // The request log's series: the slow, failing hour is an anomaly in both.
+    const slow = fromLog.chunks.findIndex((c) => c.label === '2001-06-02 12:00');
+    for (const name of ['latency p99 (ms)', 'error rate']) {
+      const series = fromLog.series.find((s) => s.name === name);
+      expect(series?.kind).toBe('serving');
+      expect(series?.anomalies).toEqual([slow]);
+    }
+    expect(fromLog.series.find((s) => s.name === 'error rate')?.values[0]).toBe(0);
+    expect(fromLog.chunks[slow]?.anomalies).toEqual(
+      expect.arrayContaining(['latency p99 (ms)', 'error rate']),
+    );
   });
 
   it('falls back to the hourly profiles when the log has no JSONL, and refuses labels there', async () => {

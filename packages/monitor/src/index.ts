@@ -5,4 +5,5 @@ export * from './monitor/index.js';
 export * from './performance/index.js';
 export * from './prediction-log/index.js';
 export * from './report/index.js';
+export * from './serving/index.js';
 export * from './stats/index.js';

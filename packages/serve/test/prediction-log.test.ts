@@ -211,6 +211,48 @@ describe('prediction log', () => {
     expect(errors.length).toBeGreaterThan(0);
   });
 
+  it('logs every answered request, unsampled, with its status and latency, by model and hour', async () => {
+    const dir = temp.path('requests');
+    const log = createPredictionLog({ dir, sampleRate: 0 });
+    log.request?.({
+      time: HOUR,
+      requestId: 'r1',
+      model: 'm',
+      version: 'v1',
+      status: 200,
+      latencyMs: 3.25,
+      rows: 2,
+    });
+    log.request?.({ time: HOUR, model: 'm', version: null, status: 400, latencyMs: 0.5 });
+    log.record(entry('r1', 2));
+    await log.close();
+    log.request?.({ time: HOUR, model: 'm', version: 'v1', status: 200, latencyMs: 1 });
+    const files = await readdir(join(dir, 'm'));
+    expect(files).toEqual(['requests-2026-11-26T07Z.jsonl']);
+    const lines = (await readFile(join(dir, 'm', files[0] as string), 'utf8')).trim().split('\n');
+    expect(lines.map((l) => JSON.parse(l))).toEqual([
+      {
+        time: HOUR.toISOString(),
+        request_id: 'r1',
+        model: 'm',
+        version: 'v1',
+        status: 200,
+        latency_ms: 3.25,
+        rows: 2,
+      },
+      {
+        time: HOUR.toISOString(),
+        request_id: null,
+        model: 'm',
+        version: null,
+        status: 400,
+        latency_ms: 0.5,
+        rows: null,
+      },
+    ]);
+    expect(log.stats()).toMatchObject({ loggedRequests: 2, droppedRequestLines: 1, sampledOut: 1 });
+  });
+
   it('refuses a sample rate outside 0..1 when created', () => {
     expect(() => createPredictionLog({ dir: temp.dir, sampleRate: 1.5 })).toThrow(/sampleRate/);
   });

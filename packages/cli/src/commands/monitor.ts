@@ -27,6 +27,7 @@ import {
   predictionLogOptions,
   readLogProfiles,
   readProfileDir,
+  readRequestLog,
   renderMonitorMarkdown,
   stringifyMonitorReport,
 } from '@modelgate/monitor';
@@ -207,15 +208,22 @@ async function runMonitor(
     if (log && log.predictions.length > 0) {
       return withDatabase(async (db) => {
         const dataset = await loadPredictionLog(db, log);
-        return monitorLoaded(db, dataset, flags, predictionLogOptions(dataset, options), ref, found, ctx);
+        const served = await readRequestLog(db, log);
+        const logOptions = {
+          ...predictionLogOptions(dataset, options),
+          ...(served.length > 0 ? { served } : {}),
+        };
+        return monitorLoaded(db, dataset, flags, logOptions, ref, found, ctx);
       });
     }
     if (log) {
       noRowsForLabels(flags, log.dir);
       const chunk = options.chunk ?? { by: 'time' as const, unit: 'hour' as const };
+      const served = await withDatabase((db) => readRequestLog(db, log));
       return monitorProfiles(ref.profile, await readLogProfiles(log, chunk), {
         ...options,
         chunk: { by: 'file' },
+        ...(served.length > 0 ? { served } : {}),
       });
     }
     noRowsForLabels(flags, flags.current);

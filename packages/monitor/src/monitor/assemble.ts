@@ -16,6 +16,7 @@ import {
   type OutlierSummary,
   type SeriesReport,
 } from '../report/types.js';
+import { type ServedRequest, servingSeries } from '../serving/requests.js';
 import { monitoredColumns } from './columns.js';
 import { baselineSize, type MonitorSettings } from './options.js';
 import {
@@ -43,6 +44,26 @@ export interface WindowInput {
   context: { model: MonitorReport['model']; reference: string; current: string; createdAt?: string };
   /** Model outputs (and labels) per chunk, when the run has them. */
   performance?: { input: PerformanceInput; assessment: PerformanceAssessment };
+  /** Requests the server answered in the window (its request log). */
+  served?: readonly ServedRequest[];
+}
+
+/** Latency and error rate per time chunk, from the server's request log. */
+function servingSeriesInputs(
+  served: readonly ServedRequest[] | undefined,
+  chunks: readonly Chunk[],
+): SeriesInput[] {
+  const serving = served ? servingSeries(served, chunks) : null;
+  if (!serving) return [];
+  const series = (name: string, values: (number | null)[]): SeriesInput => ({
+    name,
+    kind: 'serving',
+    column: null,
+    method: null,
+    direction: 'upper',
+    values,
+  });
+  return [series('latency p99 (ms)', serving.latencyP99), series('error rate', serving.errorRate)];
 }
 
 /** The drift options of the features: the time, id, target and prediction columns are not features. */
@@ -203,6 +224,10 @@ export function assembleReport(
         ]
       : []),
     ...(performance ? performanceSeries(performance) : []),
+    ...servingSeriesInputs(
+      window.served,
+      inputs.map((c) => c.chunk),
+    ),
     ...columnDriftSeries(windowDrift, chunkDrift),
   ];
   const series: SeriesReport[] = seriesInputs.map((s) => scoreSeries(s, roles, settings.sigma));

@@ -6,6 +6,7 @@ import { DRIFT_DEFAULTS, type DriftOptions } from '../drift/options.js';
 import type { PerformanceInput } from '../performance/assess.js';
 import { PERFORMANCE_DEFAULTS, type PerformanceSettings } from '../performance/types.js';
 import type { ModelInfo } from '../report/types.js';
+import type { ServedRequest } from '../serving/requests.js';
 
 export interface MonitorOptions {
   /** Default: by day with a time column; otherwise one chunk (data) or one per file (profiles). */
@@ -32,6 +33,8 @@ export interface MonitorOptions {
   performance?: Partial<PerformanceSettings>;
   /** The model's outputs for the current rows (and late labels): performance per chunk. */
   predictions?: PerformanceInput;
+  /** The server's request log for the window: latency and error rate per time chunk. */
+  served?: readonly ServedRequest[];
   /** Describes the inputs in the report. */
   context?: { model?: ModelInfo | null; reference?: string; current?: string; createdAt?: string };
   onProgress?: (fraction: number) => void;

@@ -163,6 +163,7 @@ export async function monitorDataset(
         ...(options.context?.createdAt !== undefined ? { createdAt: options.context.createdAt } : {}),
       },
       ...(performance ? { performance } : {}),
+      ...(options.served ? { served: options.served } : {}),
     },
     settings,
   );

@@ -53,6 +53,7 @@ export function monitorProfiles(
         current: options.context?.current ?? `${files.length} profiles`,
         ...(options.context?.createdAt !== undefined ? { createdAt: options.context.createdAt } : {}),
       },
+      ...(options.served ? { served: options.served } : {}),
     },
     settings,
   );

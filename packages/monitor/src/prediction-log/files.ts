@@ -4,6 +4,8 @@ import { isDirectory } from '../chunks/profile-dir.js';
 
 /** `predictions-2024-05-01T13Z.jsonl`, `predictions-2024-05-01T13Z-2.jsonl`: one file (or more) per hour. */
 export const PREDICTIONS_FILE = /^predictions-(\d{4}-\d\d-\d\dT\d\d)Z(?:-\d+)?\.jsonl$/;
+/** `requests-2024-05-01T13Z.jsonl`: every request the server answered (status, latency). */
+export const REQUESTS_FILE = /^requests-(\d{4}-\d\d-\d\dT\d\d)Z(?:-\d+)?\.jsonl$/;
 /** `profile-2024-05-01T13Z.json`: the hour's mergeable profile. */
 export const PROFILE_FILE = /^profile-(\d{4}-\d\d-\d\dT\d\d)Z\.json$/;
 
@@ -13,6 +15,8 @@ export interface PredictionLogFiles {
   predictions: string[];
   /** Hourly profiles with their hour (epoch ms), in time order. */
   profiles: { file: string; hour: number }[];
+  /** The server's request log (latency, status), in time order. */
+  requests: string[];
 }
 
 function hourOf(stamp: string): number {
@@ -24,6 +28,7 @@ async function scan(dir: string): Promise<PredictionLogFiles> {
   return {
     dir,
     predictions: names.filter((n) => PREDICTIONS_FILE.test(n)).map((n) => join(dir, n)),
+    requests: names.filter((n) => REQUESTS_FILE.test(n)).map((n) => join(dir, n)),
     profiles: names.flatMap((n) => {
       const m = PROFILE_FILE.exec(n);
       return m ? [{ file: join(dir, n), hour: hourOf(m[1] as string) }] : [];

@@ -81,7 +81,7 @@ function seriesChart(
     yLabel:
       series.kind === 'outlier_rate'
         ? 'share of rows'
-        : series.kind === 'prediction' || series.kind === 'performance'
+        : series.kind === 'prediction' || series.kind === 'performance' || series.kind === 'serving'
           ? 'value'
           : 'score',
     labels: report.chunks.map((c) => c.label),
@@ -105,7 +105,7 @@ function chartsSection(report: MonitorReport, budget: Budget): string | null {
       const expected = s.values.map(() => report.window.outliers?.expected ?? null);
       add(seriesChart(report, s, { name: 'expected', values: expected }));
     }
-    if (s.kind === 'prediction') add(seriesChart(report, s, null));
+    if (s.kind === 'prediction' || s.kind === 'serving') add(seriesChart(report, s, null));
     if (s.kind === 'performance') {
       const metric = s.name.split(' ')[0] as PerformanceMetric;
       const holdout = report.performance?.holdout[metric];

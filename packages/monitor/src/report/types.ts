@@ -67,7 +67,7 @@ export interface ChunkReport extends Chunk {
 
 export interface SeriesReport {
   name: string;
-  kind: 'drift_share' | 'column_drift' | 'outlier_rate' | 'prediction' | 'performance';
+  kind: 'drift_share' | 'column_drift' | 'outlier_rate' | 'prediction' | 'performance' | 'serving';
   column: string | null;
   /** For column_drift: the method whose statistic this is. */
   method: DriftMethod | null;

@@ -7,7 +7,7 @@ import { hourKey, modelDir } from './layout.js';
 import { type PredictionLogOptions, resolveOptions } from './options.js';
 import { type BufferedRequest, bufferRequest, type LoggedValue, requestLines } from './rows.js';
 import { createSampler } from './sampling.js';
-import type { PredictionLogEntry, PredictionSink } from './types.js';
+import type { PredictionLogEntry, PredictionSink, RequestLogEntry } from './types.js';
 
 export interface PredictionLogStats {
   /** Requests offered to record(). */
@@ -23,6 +23,9 @@ export interface PredictionLogStats {
   failedRows: number;
   /** Batches whose hourly profile could not be updated (their rows may still be in the JSONL). */
   failedProfiles: number;
+  /** Answered requests written to the request log, and dropped (buffer full or log closed). */
+  loggedRequests: number;
+  droppedRequestLines: number;
 }
 
 export interface PredictionLog extends PredictionSink {
@@ -93,6 +96,33 @@ function profiledColumns(
   return columns;
 }
 
+/** `{"time", "request_id", "model", "version", "status", "latency_ms", "rows"}` lines, by model and hour. */
+function requestGroups(
+  entries: readonly RequestLogEntry[],
+): { model: string; hour: string; lines: string[] }[] {
+  const groups = new Map<string, { model: string; hour: string; lines: string[] }>();
+  for (const e of entries) {
+    const hour = hourKey(e.time);
+    const key = `${e.model}\n${hour}`;
+    let group = groups.get(key);
+    if (!group) {
+      group = { model: e.model, hour, lines: [] };
+      groups.set(key, group);
+    }
+    const line = {
+      time: e.time.toISOString(),
+      request_id: e.requestId ?? null,
+      model: e.model,
+      version: e.version,
+      status: e.status,
+      latency_ms: Math.round(e.latencyMs * 1000) / 1000,
+      rows: e.rows ?? null,
+    };
+    group.lines.push(`${JSON.stringify(line)}\n`);
+  }
+  return [...groups.values()];
+}
+
 /**
  * A prediction log: sampled, rotated JSONL of every logged row plus a
  * mergeable profile per model and hour (see DEPLOY.md, "Prediction log").
@@ -102,6 +132,7 @@ export function createPredictionLog(options: PredictionLogOptions): PredictionLo
   const settings = resolveOptions(options);
   const sample = createSampler(settings.sampleRate, settings.seed);
   const files = new JsonlFiles(settings.maxFileBytes);
+  const requestFiles = new JsonlFiles(settings.maxFileBytes, 'requests');
   const profiles = new HourlyProfiles();
   const kindsByModel = new Map<string, Map<string, ColumnKind>>();
   const stats: PredictionLogStats = {
@@ -113,8 +144,11 @@ export function createPredictionLog(options: PredictionLogOptions): PredictionLo
     writtenRows: 0,
     failedRows: 0,
     failedProfiles: 0,
+    loggedRequests: 0,
+    droppedRequestLines: 0,
   };
   let buffer: BufferedRequest[] = [];
+  let requestBuffer: RequestLogEntry[] = [];
   let closed = false;
   let queued = false;
   let flushing: Promise<void> = Promise.resolve();
@@ -166,12 +200,29 @@ export function createPredictionLog(options: PredictionLogOptions): PredictionLo
     }
   }
 
+  async function writeRequests(entries: readonly RequestLogEntry[]): Promise<void> {
+    for (const group of requestGroups(entries)) {
+      const dir = modelDir(settings.dir, group.model);
+      if (!dir) continue;
+      try {
+        await requestFiles.append(dir, group.hour, group.lines);
+        stats.loggedRequests += group.lines.length;
+      } catch (err) {
+        stats.droppedRequestLines += group.lines.length;
+        report(err);
+      }
+    }
+  }
+
   async function writeBuffered(): Promise<void> {
     queued = false;
     const batch = buffer;
     buffer = [];
     stats.bufferedRows = 0;
+    const answered = requestBuffer;
+    requestBuffer = [];
     for (const group of groupByModelAndHour(batch)) await writeGroup(group);
+    await writeRequests(answered);
   }
 
   function flush(): Promise<void> {
@@ -212,6 +263,19 @@ export function createPredictionLog(options: PredictionLogOptions): PredictionLo
     }
   }
 
+  function request(entry: RequestLogEntry): void {
+    try {
+      if (closed || requestBuffer.length >= settings.maxBufferedRows) {
+        stats.droppedRequestLines += 1;
+        return;
+      }
+      requestBuffer.push({ ...entry, time: new Date(entry.time.getTime()) });
+    } catch (err) {
+      stats.droppedRequestLines += 1;
+      report(err);
+    }
+  }
+
   async function close(): Promise<void> {
     if (!closed) {
       closed = true;
@@ -223,5 +287,5 @@ export function createPredictionLog(options: PredictionLogOptions): PredictionLo
     if (db) await db.then((d) => d.close(), report);
   }
 
-  return { record, flush, close, stats: () => ({ ...stats }) };
+  return { record, request, flush, close, stats: () => ({ ...stats }) };
 }

@@ -8,4 +8,4 @@ export {
 } from './layout.js';
 export { PREDICTION_LOG_DEFAULTS, type PredictionLogOptions } from './options.js';
 export { listPredictionLog, type PredictionLogHour } from './read.js';
-export type { PredictionLogEntry, PredictionSink } from './types.js';
+export type { PredictionLogEntry, PredictionSink, RequestLogEntry } from './types.js';

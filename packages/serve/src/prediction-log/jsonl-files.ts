@@ -1,6 +1,6 @@
 import { appendFile, mkdir, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parsePredictionsFileName, predictionsFileName } from './layout.js';
+import { type JsonlKind, parsePredictionsFileName, predictionsFileName } from './layout.js';
 
 interface OpenFile {
   index: number;
@@ -11,7 +11,10 @@ interface OpenFile {
 export class JsonlFiles {
   private readonly current = new Map<string, OpenFile>();
 
-  constructor(private readonly maxFileBytes: number) {}
+  constructor(
+    private readonly maxFileBytes: number,
+    private readonly kind: JsonlKind = 'predictions',
+  ) {}
 
   /** The hour's last file and its size, found on disk the first time (so a restart appends). */
   private async open(dir: string, hour: string): Promise<OpenFile> {
@@ -21,10 +24,10 @@ export class JsonlFiles {
     await mkdir(dir, { recursive: true });
     let index = 0;
     for (const name of await readdir(dir)) {
-      const parsed = parsePredictionsFileName(name);
+      const parsed = parsePredictionsFileName(name, this.kind);
       if (parsed?.hour === hour) index = Math.max(index, parsed.index);
     }
-    const bytes = await stat(join(dir, predictionsFileName(hour, index))).then(
+    const bytes = await stat(join(dir, predictionsFileName(hour, index, this.kind))).then(
       (s) => s.size,
       () => 0,
     );
@@ -40,7 +43,7 @@ export class JsonlFiles {
     let chunkBytes = 0;
     const write = async () => {
       if (chunk === '') return;
-      await appendFile(join(dir, predictionsFileName(hour, file.index)), chunk);
+      await appendFile(join(dir, predictionsFileName(hour, file.index, this.kind)), chunk);
       file.bytes += chunkBytes;
       chunk = '';
       chunkBytes = 0;

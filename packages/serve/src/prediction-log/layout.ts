@@ -3,22 +3,28 @@ export function hourKey(time: Date): string {
   return time.toISOString().slice(0, 13);
 }
 
+/** What a JSONL file of the log holds: scored rows, or one line per answered request. */
+export type JsonlKind = 'predictions' | 'requests';
+
 /** `predictions-<hour>Z.jsonl`, then `predictions-<hour>Z-1.jsonl`, `-2`, … as the hour's files fill. */
-export function predictionsFileName(hour: string, index: number): string {
-  return `predictions-${hour}Z${index === 0 ? '' : `-${index}`}.jsonl`;
+export function predictionsFileName(hour: string, index: number, kind: JsonlKind = 'predictions'): string {
+  return `${kind}-${hour}Z${index === 0 ? '' : `-${index}`}.jsonl`;
 }
 
 export function profileFileName(hour: string): string {
   return `profile-${hour}Z.json`;
 }
 
-const PREDICTIONS_FILE = /^predictions-(\d{4}-\d{2}-\d{2}T\d{2})Z(?:-(\d+))?\.jsonl$/;
+const JSONL_FILE = /^(predictions|requests)-(\d{4}-\d{2}-\d{2}T\d{2})Z(?:-(\d+))?\.jsonl$/;
 const PROFILE_FILE = /^profile-(\d{4}-\d{2}-\d{2}T\d{2})Z\.json$/;
 
-export function parsePredictionsFileName(name: string): { hour: string; index: number } | undefined {
-  const match = PREDICTIONS_FILE.exec(name);
-  if (!match?.[1]) return undefined;
-  return { hour: match[1], index: match[2] === undefined ? 0 : Number(match[2]) };
+export function parsePredictionsFileName(
+  name: string,
+  kind: JsonlKind = 'predictions',
+): { hour: string; index: number } | undefined {
+  const match = JSONL_FILE.exec(name);
+  if (!match?.[2] || match[1] !== kind) return undefined;
+  return { hour: match[2], index: match[3] === undefined ? 0 : Number(match[3]) };
 }
 
 export function parseProfileFileName(name: string): { hour: string } | undefined {

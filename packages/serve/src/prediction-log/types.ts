@@ -16,8 +16,23 @@ export interface PredictionLogEntry {
   outputs: Record<string, ArrayLike<unknown>>;
 }
 
+/** One request the server answered for a model, scored or refused: the log's serving series. */
+export interface RequestLogEntry {
+  time: Date;
+  /** Known once the request was read; absent for one refused before that. */
+  requestId?: string;
+  model: string;
+  /** Null when the request failed before a version was chosen. */
+  version: string | null;
+  status: number;
+  latencyMs: number;
+  rows?: number;
+}
+
 /** Recording never blocks or throws into the request path; `close` flushes everything buffered. */
 export interface PredictionSink {
   record(entry: PredictionLogEntry): void;
+  /** Every answered request (not sampled), for latency and error rate per hour. */
+  request?(entry: RequestLogEntry): void;
   close(): Promise<void>;
 }
