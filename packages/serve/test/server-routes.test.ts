@@ -4,6 +4,7 @@ import type { PredictionLogEntry } from '../src/index.js';
 import {
   FEATURES,
   inferBody,
+  type Json,
   json,
   MODEL,
   metricValue,
@@ -253,6 +254,19 @@ describe('MLflow scoring protocol', () => {
 });
 
 describe('batching and metrics', () => {
+  it('answers each request of a merged batch as if it ran alone', async () => {
+    const infer = url(`/v2/models/${MODEL}/infer`);
+    const requests = Array.from({ length: 16 }, (_, i) => registry().rows.slice(i * 3, i * 3 + 1 + (i % 3)));
+    const alone: Json[] = [];
+    for (const rows of requests) alone.push(await json(await post(infer, inferBody(rows))));
+    const together = await Promise.all(
+      requests.map(async (rows) => json(await post(infer, inferBody(rows)))),
+    );
+    together.forEach((body, i) => {
+      expect(body.outputs).toEqual(alone[i].outputs);
+    });
+  });
+
   it('merges concurrent requests into shared batches and counts them', async () => {
     const rows = registry().rows.slice(0, 2);
     const before = await (await fetch(url('/metrics'))).text();

@@ -13,6 +13,12 @@ export interface BatchObserver {
   queued(model: ModelVersion, seconds: number): void;
 }
 
+function freshBuffers(inputs: readonly TensorData[]): ArrayBufferLike[] {
+  const buffers: ArrayBufferLike[] = [];
+  for (const t of inputs) if (!Array.isArray(t.data)) buffers.push(t.data.buffer);
+  return buffers;
+}
+
 interface Pending {
   inputs: TensorData[];
   rows: number;
@@ -111,9 +117,11 @@ export class Batcher {
     const inputs = (batch[0] as Pending).inputs.map((_, i) =>
       concatRows(batch.map((p) => p.inputs[i] as TensorData)),
     );
+    // Concatenated tensors are fresh copies no request holds, so the worker may take their buffers.
+    const transfer = batch.length > 1 ? freshBuffers(inputs) : undefined;
     this.inFlight++;
     this.pool
-      .run({ key: this.model.key, inputs, outputs: this.outputs })
+      .run({ key: this.model.key, inputs, outputs: this.outputs }, transfer)
       .then(
         (outputs) => this.split(batch, outputs),
         (err: unknown) => (batch.length === 1 ? (batch[0] as Pending).reject(err) : this.runAlone(batch)),

@@ -27,6 +27,8 @@ async function loadSessions(): Promise<Map<string, InferenceSession>> {
       executionMode: 'sequential',
       interOpNumThreads: 1,
       intraOpNumThreads: setup.intraOpNumThreads,
+      // Spinning intra-op threads would take the cores the HTTP thread and the other workers need.
+      extra: { session: { intra_op: { allow_spinning: '0' } } },
       logSeverityLevel: 3,
     });
     // The first run allocates and JIT-plans; pay it before the server says ready.

@@ -46,6 +46,11 @@ function describe(value: unknown): string {
 }
 
 function flatten(name: string, data: unknown[]): unknown[] {
+  // The common case, a flat array of numbers, needs no copy.
+  if (!data.some(Array.isArray)) {
+    if (data.length > MAX_ELEMENTS) throw badRequest(`input '${name}': more than ${MAX_ELEMENTS} elements`);
+    return data;
+  }
   const out: unknown[] = [];
   const stack: [unknown[], number, number][] = [[data, 0, 1]];
   while (stack.length > 0) {

@@ -71,8 +71,11 @@ export class InferencePool {
     }
   }
 
-  run(task: InferTask): Promise<TensorData[]> {
-    return this.pool.run(task);
+  /** `transfer`: buffers only this task uses, moved to the worker instead of copied. */
+  run(task: InferTask, transfer?: ArrayBufferLike[]): Promise<TensorData[]> {
+    return transfer && transfer.length > 0
+      ? this.pool.run(task, { transferList: transfer as ArrayBuffer[] })
+      : this.pool.run(task);
   }
 
   async close(): Promise<void> {
