@@ -44,6 +44,12 @@ describe('prediction log behind the server', () => {
         body: JSON.stringify({ id: 'req-7', inputs }),
       });
       expect(response.status, await response.clone().text()).toBe(200);
+      const refused = await fetch(`${server.url}/v2/models/penguins-species/infer`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ inputs: inputs.slice(1) }),
+      });
+      expect(refused.status).toBe(400);
     } finally {
       await server.close();
     }
@@ -58,6 +64,17 @@ describe('prediction log behind the server', () => {
       ['req-7', 'penguins-species', 'v1', 2],
     ]);
     expect(lines[0].inputs.Island).toBe('Biscoe');
+    // A missing category reaches the model as '' and is logged as the null it was.
+    expect(lines[2].inputs.Sex).toBeNull();
+    const requests = (await readFile(join(dir, 'penguins-species', `requests-${hour?.hour}Z.jsonl`), 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(requests.map((r) => [r.request_id, r.version, r.status])).toEqual([
+      ['req-7', 'v1', 200],
+      [null, 'v1', 400],
+    ]);
+    expect(requests[0].latency_ms).toBeGreaterThan(0);
     expect(lines[1].inputs['Beak Length (mm)']).toBeCloseTo(39.5, 5);
     expect(typeof lines[0].outputs.label).toBe('string');
     const profile = await readProfile(hour?.profile ?? '');

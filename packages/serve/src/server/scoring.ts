@@ -55,10 +55,27 @@ export function observe(
   model: ModelVersion | undefined,
   status: number,
   started: number,
+  id?: string,
 ) {
   const labels = { model: model?.name ?? '', version: model?.version ?? '', protocol };
   ctx.metrics.requests.inc({ ...labels, status: String(status) });
-  if (model) ctx.metrics.latency.observe(labels, (performance.now() - started) / 1000);
+  if (!model) return;
+  const latencyMs = performance.now() - started;
+  ctx.metrics.latency.observe(labels, latencyMs / 1000);
+  const sink = ctx.settings.predictionLog;
+  if (!sink?.request) return;
+  try {
+    sink.request({
+      time: new Date(),
+      ...(id !== undefined ? { requestId: id } : {}),
+      model: model.name,
+      version: model.version,
+      status,
+      latencyMs,
+    });
+  } catch (err) {
+    ctx.settings.log({ level: 'warn', event: 'prediction-log-failed', error: errorMessage(err) });
+  }
 }
 
 /** Runs a scoring route, turning every failure into `{"error": ...}` with the right status. */
@@ -76,7 +93,7 @@ export async function scored(
     const { body, headers } = await work((m) => {
       model = m;
     });
-    observe(ctx, protocol, model, 200, started);
+    observe(ctx, protocol, model, 200, started, headers['x-request-id']);
     return reply.code(200).headers(headers).send(body);
   } catch (err) {
     const http =
