@@ -14,7 +14,8 @@
  * batch size (best of a few windows), measured first; the server may batch
  * requests up to the largest size tried. The HTTP ceiling (a trivial GET at
  * c=64, times ROWS) bounds what any model could reach with requests of ROWS
- * rows on this machine. Goal: server ÷ raw >= 0.8 at c=64.
+ * rows on this machine. Goal: server ÷ raw >= 0.8 at c=64. MODELGATE_BENCH_ROWS
+ * sets the rows per request (default 16).
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -39,7 +40,8 @@ import { dataset } from '../packages/core/test/datasets.js';
 import { gbdtTrainer } from '../packages/train/src/gbdt/index.js';
 import { prepareTask } from '../packages/train/test/gbdt-data.js';
 
-const ROWS = 16;
+/** Rows per request; MODELGATE_BENCH_ROWS=256 measures larger client batches. */
+const ROWS = Number(process.env.MODELGATE_BENCH_ROWS ?? 16);
 const CONCURRENCY = [1, 16, 64];
 const SECONDS = 5;
 const RAW_BATCHES = [16, 64, 256, 1024];

@@ -63,7 +63,7 @@ export function registerPredict(program: Command, wrap: Wrap): void {
       .option('--reject <file>', 'with --on-error reject: where rejected rows go')
       .option(
         '--workers <n>',
-        'worker threads scoring chunks (0: the main thread; default: cores - 1 above two cores, else 0)',
+        'worker threads scoring chunks (0: the main thread; default: cores - 1 above two cores, else one per core)',
       )
       .option('--chunk-rows <n>', `rows per scoring chunk (default ${DEFAULT_CHUNK_ROWS})`),
   )
