@@ -238,7 +238,8 @@ function plan(example: string, out: string, flights: string | undefined): Step[]
       expect: 0,
     },
     {
-      title: 'Batch-score the new batch with the staged model (rows it could not score would go to a reject file)',
+      title:
+        'Batch-score the new batch with the staged model (rows it could not score would go to a reject file)',
       argv: [
         'predict',
         '--model',
