@@ -21,7 +21,6 @@ export * from './gate/verdict.js';
 export * from './report/build-report.js';
 export * from './report/charts.js';
 export type * from './report/content.js';
-export * from './report/escape.js';
 export * from './report/html.js';
 export * from './report/markdown.js';
 export * from './report/mermaid.js';

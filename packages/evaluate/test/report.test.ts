@@ -1,4 +1,4 @@
-import type { ColumnData, Task } from '@modelgate/core';
+import { type ColumnData, markdownText, type Task } from '@modelgate/core';
 import { describe, expect, it } from 'vitest';
 import {
   buildEvaluation,
@@ -9,7 +9,6 @@ import {
   type GateRules,
   GITHUB_COMMENT_LIMIT,
   MARKDOWN_BUDGET,
-  markdownText,
   renderEvaluation,
   renderHtml,
   renderMarkdown,

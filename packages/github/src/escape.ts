@@ -6,21 +6,6 @@ export const MAX_BODY_CHARS = 65_536;
 
 const ZERO_WIDTH_JOINER = '\u200d';
 
-/**
- * Free text (a PR title, a branch) as inline Markdown that renders as itself:
- * no emphasis, links, HTML, entities or @-mentions; newlines become spaces.
- */
-export function escapeText(text: string): string {
-  return text
-    .replace(/\p{Cc}/gu, ' ')
-    .replace(/[\\`*_[\]|~#!()>]/g, '\\$&')
-    .replaceAll('&', '&amp;')
-    .replaceAll('<', '&lt;')
-    .replaceAll('@', `@${ZERO_WIDTH_JOINER}`)
-    .replaceAll('://', `:${ZERO_WIDTH_JOINER}//`)
-    .replace(/www\./gi, (m) => `${m.slice(0, 3)}${ZERO_WIDTH_JOINER}.`);
-}
-
 /** A name as an inline code span: nothing inside renders or mentions, nor reads as one of our markers. */
 export function codeSpan(value: string, maxChars = 100): string {
   return markdownCode(value.replaceAll('<!--', `<!${ZERO_WIDTH_JOINER}--`), maxChars);

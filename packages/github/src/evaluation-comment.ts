@@ -1,7 +1,7 @@
-import { ellipsize } from '@modelgate/core';
+import { ellipsize, markdownText } from '@modelgate/core';
 import type { GitHubClient } from './client.js';
 import { type PullRequestContext, type RepoRef, repoRef } from './context.js';
-import { codeSpan, cutToFit, embedDocument, escapeText, MAX_BODY_CHARS, markerValue } from './escape.js';
+import { codeSpan, cutToFit, embedDocument, MAX_BODY_CHARS, markerValue } from './escape.js';
 import type { EvaluationResult } from './evaluation.js';
 import { type UpsertAction, upsertMarkedComment } from './pull-request-comment.js';
 
@@ -69,7 +69,7 @@ function renderBody(
     ...(pr.headRef ? [`of ${codeSpan(pr.headRef)}`] : []),
     ...(context.runUrl ? [`· [workflow run](${encodeURI(context.runUrl)})`] : []),
   ].join(' ');
-  const head = `${evaluationMarker(evaluation.model)}\n### ${ICON[evaluation.verdict]} modelgate: ${codeSpan(evaluation.model)} ${verdict}\n<sub>${where} · ${escapeText(ellipsize(evaluation.summary, 300))}</sub>\n\n`;
+  const head = `${evaluationMarker(evaluation.model)}\n### ${ICON[evaluation.verdict]} modelgate: ${codeSpan(evaluation.model)} ${verdict}\n<sub>${where} · ${markdownText(ellipsize(evaluation.summary, 300))}</sub>\n\n`;
   const fixed = head.length + renderRun({ ...current, report: '' }).length;
   let kept = [...earlier];
   while (kept.length > 0 && fixed + current.report.length + renderEarlier(kept).length > MAX_BODY_CHARS) {

@@ -1,7 +1,7 @@
-import { ellipsize, renderMarkdownTable } from '@modelgate/core';
+import { ellipsize, markdownText, renderMarkdownTable } from '@modelgate/core';
 import type { GitHubClient } from './client.js';
 import { type RepoRef, repoRef } from './context.js';
-import { codeSpan, cutToFit, escapeText } from './escape.js';
+import { codeSpan, cutToFit } from './escape.js';
 import type { EvaluationResult } from './evaluation.js';
 import { statusOf } from './http-errors.js';
 import type { UpsertAction } from './pull-request-comment.js';
@@ -35,11 +35,11 @@ export function renderGateSummary(evaluation: EvaluationResult): string {
       r.rule,
       codeSpan(r.metric),
       STATUS_MARK[r.status],
-      escapeText(r.reason),
+      markdownText(r.reason),
     ]),
   });
   const versus = evaluation.champion ? `against ${codeSpan(evaluation.champion)}` : 'with no champion';
-  const text = `**${escapeText(evaluation.summary)}**\n\nChallenger ${codeSpan(evaluation.challenger)} ${versus}.\n\n${evaluation.rules.length > 0 ? table : '*No gate rules applied.*'}\n`;
+  const text = `**${markdownText(evaluation.summary)}**\n\nChallenger ${codeSpan(evaluation.challenger)} ${versus}.\n\n${evaluation.rules.length > 0 ? table : '*No gate rules applied.*'}\n`;
   return cutToFit(text, MAX_SUMMARY_CHARS, '*Cut to fit; every rule is in evaluation.json.*');
 }
 

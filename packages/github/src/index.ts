@@ -19,7 +19,7 @@ export {
   repoRef,
 } from './context.js';
 export { dispatchRetrain, RETRAIN_EVENT, type RetrainRequest, type RetrainTrigger } from './dispatch.js';
-export { codeSpan, embedDocument, escapeText, MAX_BODY_CHARS } from './escape.js';
+export { codeSpan, embedDocument, MAX_BODY_CHARS } from './escape.js';
 export { EVALUATION_OUTPUTS, type EvaluationResult, type GateRule, readEvaluation } from './evaluation.js';
 export {
   type CommentContext,

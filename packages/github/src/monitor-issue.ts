@@ -1,10 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ellipsize, UserError } from '@modelgate/core';
+import { ellipsize, markdownText, UserError } from '@modelgate/core';
 import type { GitHubClient } from './client.js';
 import { type RepoRef, repoRef } from './context.js';
 import { dispatchRetrain, type RetrainTrigger } from './dispatch.js';
-import { codeSpan, cutToFit, embedDocument, escapeText, MAX_BODY_CHARS, markerValue } from './escape.js';
+import { codeSpan, cutToFit, embedDocument, MAX_BODY_CHARS, markerValue } from './escape.js';
 import { DRIFT_LABEL, ensureLabel } from './labels.js';
 
 /** The files `modelgate monitor --out <dir>` writes. */
@@ -63,11 +63,11 @@ export function renderMonitorIssueBody(
 ): string {
   const alerts = monitor.alerts
     .slice(0, 50)
-    .map((a) => `- ${codeSpan(a.kind, 40)} ${escapeText(ellipsize(a.message, 500))}`);
+    .map((a) => `- ${codeSpan(a.kind, 40)} ${markdownText(ellipsize(a.message, 500))}`);
   const more = monitor.alerts.length - alerts.length;
   const head = [
     monitorMarker(model),
-    `Monitoring of ${codeSpan(model)} raised ${monitor.alerts.length} alert${monitor.alerts.length === 1 ? '' : 's'}: ${escapeText(ellipsize(monitor.headline, 300))}`,
+    `Monitoring of ${codeSpan(model)} raised ${monitor.alerts.length} alert${monitor.alerts.length === 1 ? '' : 's'}: ${markdownText(ellipsize(monitor.headline, 300))}`,
     '',
     ...alerts,
     ...(more > 0 ? [`- … ${more} more in monitor.json`] : []),
@@ -128,7 +128,7 @@ export async function upsertMonitorIssue(
     await client.rest.issues.createComment({
       ...repo,
       issue_number: existing.number,
-      body: `✅ The latest monitoring run of ${codeSpan(model)} found no alerts${monitor.headline ? `: ${escapeText(ellipsize(monitor.headline, 300))}` : ''}. Closing.${options.runUrl ? ` ([workflow run](${encodeURI(options.runUrl)}))` : ''}`,
+      body: `✅ The latest monitoring run of ${codeSpan(model)} found no alerts${monitor.headline ? `: ${markdownText(ellipsize(monitor.headline, 300))}` : ''}. Closing.${options.runUrl ? ` ([workflow run](${encodeURI(options.runUrl)}))` : ''}`,
     });
     await client.rest.issues.update({
       ...repo,

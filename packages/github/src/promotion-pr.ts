@@ -1,7 +1,8 @@
+import { markdownText } from '@modelgate/core';
 import type { GitHubClient } from './client.js';
 import { ownersOf, type Reviewers, reviewersOf } from './codeowners.js';
 import { type RepoRef, repoRef } from './context.js';
-import { codeSpan, cutToFit, embedDocument, escapeText, MAX_BODY_CHARS, markerValue } from './escape.js';
+import { codeSpan, cutToFit, embedDocument, MAX_BODY_CHARS, markerValue } from './escape.js';
 import { statusOf } from './http-errors.js';
 import { ensureLabel, PROMOTION_LABEL } from './labels.js';
 import {
@@ -28,10 +29,10 @@ function evaluationSection(json: string | null): string {
     const rules = Array.isArray(doc.gate?.rules) ? (doc.gate.rules as Record<string, unknown>[]) : [];
     const lines = rules.map(
       (r) =>
-        `- ${escapeText(String(r.status ?? ''))} ${codeSpan(String(r.metric ?? ''))} ${escapeText(String(r.rule ?? ''))}: ${escapeText(String(r.reason ?? ''))}`,
+        `- ${markdownText(String(r.status ?? ''))} ${codeSpan(String(r.metric ?? ''))} ${markdownText(String(r.rule ?? ''))}: ${markdownText(String(r.reason ?? ''))}`,
     );
     const verdict = doc.verdict === 'pass' ? '✅ pass' : doc.verdict === 'fail' ? '❌ fail' : 'unknown';
-    const summary = typeof doc.gate?.summary === 'string' ? ` — ${escapeText(doc.gate.summary)}` : '';
+    const summary = typeof doc.gate?.summary === 'string' ? ` — ${markdownText(doc.gate.summary)}` : '';
     return [`**Gate: ${verdict}**${summary}`, '', ...lines].join('\n');
   } catch {
     return '*The recorded evaluation.json is not JSON.*';

@@ -92,6 +92,15 @@ describe('the evaluation comment', () => {
     expect(kept).toContain('`6666666`');
   });
 
+  it('has a detector that sees what would render: raw tags, mentions, links', () => {
+    expect(renderedProblems('[click me](javascript:alert(1)) @everyone <script>')).toEqual([
+      'raw HTML',
+      'a mention',
+      'a javascript: link',
+    ]);
+    expect(renderedProblems('\\[click me\\](javascript:alert(1)) `@everyone` &lt;script>')).toEqual([]);
+  });
+
   it('renders hostile model names, branches, summaries and reports as text', async () => {
     for (const [i, text] of INJECTION_CORPUS.entries()) {
       const evaluation = await readEvaluation(

@@ -27,7 +27,8 @@ export function renderedProblems(body: string): string[] {
   const problems: string[] = [];
   if (/<script|<img/i.test(outsideCode)) problems.push('raw HTML');
   if (/(^|[^\w\u200d])@(octo-org|everyone)\b/.test(outsideCode)) problems.push('a mention');
-  if (/\]\(javascript:/i.test(outsideCode)) problems.push('a javascript: link');
+  // A link needs an unescaped `[` closed by `](`: `\[x\](javascript:…)` renders as text.
+  if (/(^|[^\\])\[(?:[^\]]*[^\\\]])?\]\(javascript:/im.test(outsideCode)) problems.push('a javascript: link');
   if (body.length >= 65_536) problems.push(`${body.length} characters`);
   return problems;
 }

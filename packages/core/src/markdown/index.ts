@@ -1,2 +1,3 @@
 export { markdownCell, markdownCode } from './cell.js';
+export * from './escape.js';
 export { renderMarkdownTable, type Table, type TableColumn } from './table.js';

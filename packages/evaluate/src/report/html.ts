@@ -1,5 +1,5 @@
+import { escapeHtml } from '@modelgate/core';
 import type { Block, Cell, Inline, ReportContent, ReportSection, ReportTable } from './content.js';
-import { escapeHtml } from './escape.js';
 import { svgChart } from './svg.js';
 
 const STYLE = `

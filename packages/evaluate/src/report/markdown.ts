@@ -1,6 +1,5 @@
-import { markdownCode } from '@modelgate/core';
+import { escapeHtml, markdownCode, markdownLine, markdownText } from '@modelgate/core';
 import type { Block, Cell, Inline, ReportContent, ReportSection, ReportTable } from './content.js';
-import { escapeHtml, markdownLine, markdownText } from './escape.js';
 import { chartLegend, mermaidChart } from './mermaid.js';
 
 /** GitHub refuses issue and pull-request comments longer than this. */

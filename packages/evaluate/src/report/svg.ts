@@ -1,6 +1,6 @@
+import { escapeHtml } from '@modelgate/core';
 import { formatNumber } from '../gate/format.js';
 import type { Chart, ChartSeries } from './charts.js';
-import { escapeHtml } from './escape.js';
 import { ROLE_COLOURS } from './palette.js';
 
 const WIDTH = 440;

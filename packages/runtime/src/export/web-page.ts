@@ -1,8 +1,7 @@
+import { escapeHtml } from '@modelgate/core';
 /** No network beyond the bundle's own origin; 'wasm-unsafe-eval' lets onnxruntime-web compile its WASM. */
 export const CONTENT_SECURITY_POLICY =
   "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; connect-src 'self'; img-src 'self' data:; style-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'";
-
-const escapeHtml = (text: string): string => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /** index.html: a form generated from schema.json and a CSV drop zone; the logic is in app.js. */
 export function indexHtml(title: string): string {
