@@ -1,6 +1,11 @@
-import { stat } from 'node:fs/promises';
 import { dirname, isAbsolute, join } from 'node:path';
-import { type DataSpec, DEFAULT_CONFIG_FILE, loadConfig, type ModelgateConfig } from '@modelgate/core';
+import {
+  type DataSpec,
+  DEFAULT_CONFIG_FILE,
+  isFile,
+  loadConfig,
+  type ModelgateConfig,
+} from '@modelgate/core';
 
 /** A loaded config and the file it came from. */
 export interface FoundConfig {
@@ -11,11 +16,9 @@ export interface FoundConfig {
 /** The config --config names, else modelgate.yaml in the working directory when there is one. */
 export async function findConfig(file: string | undefined): Promise<FoundConfig | undefined> {
   if (file) return { config: await loadConfig(file), file };
-  const present = await stat(DEFAULT_CONFIG_FILE).then(
-    (s) => s.isFile(),
-    () => false,
-  );
-  return present ? { config: await loadConfig(DEFAULT_CONFIG_FILE), file: DEFAULT_CONFIG_FILE } : undefined;
+  return (await isFile(DEFAULT_CONFIG_FILE))
+    ? { config: await loadConfig(DEFAULT_CONFIG_FILE), file: DEFAULT_CONFIG_FILE }
+    : undefined;
 }
 
 /** Paths in a config are relative to the config file. */

@@ -11,6 +11,7 @@ export * from './data/load.js';
 export * from './data/sql.js';
 export * from './errors.js';
 export * from './fs/atomic.js';
+export * from './fs/exists.js';
 export * from './fs/read-json.js';
 export * from './markdown/index.js';
 export * from './metrics/index.js';

@@ -103,51 +103,26 @@ export async function publishGateCheck(
       filter: 'latest',
     });
     const existing = listed.check_runs[0];
-    if (existing) {
-      if (existing.conclusion === conclusion && existing.output.summary === output.summary) {
-        return {
-          kind: 'check-run',
-          action: 'unchanged',
-          id: existing.id,
-          url: existing.html_url ?? existing.url,
-          name,
-          conclusion,
-        };
-      }
-      const { data } = await client.rest.checks.update({
-        ...repo,
-        check_run_id: existing.id,
-        status: 'completed',
-        conclusion,
-        output,
-        ...(options.detailsUrl ? { details_url: options.detailsUrl } : {}),
-      });
-      return {
-        kind: 'check-run',
-        action: 'updated',
-        id: data.id,
-        url: data.html_url ?? data.url,
-        name,
-        conclusion,
-      };
+    const result = (
+      action: GateCheckResult['action'],
+      run: { id: number; html_url: string | null; url: string },
+    ) => ({ kind: 'check-run', action, id: run.id, url: run.html_url ?? run.url, name, conclusion }) as const;
+    if (existing?.conclusion === conclusion && existing.output.summary === output.summary) {
+      return result('unchanged', existing);
     }
-    const { data } = await client.rest.checks.create({
+    const fields = {
       ...repo,
-      name,
-      head_sha: options.sha,
-      status: 'completed',
+      status: 'completed' as const,
       conclusion,
       output,
       ...(options.detailsUrl ? { details_url: options.detailsUrl } : {}),
-    });
-    return {
-      kind: 'check-run',
-      action: 'created',
-      id: data.id,
-      url: data.html_url ?? data.url,
-      name,
-      conclusion,
     };
+    if (existing) {
+      const { data } = await client.rest.checks.update({ ...fields, check_run_id: existing.id });
+      return result('updated', data);
+    }
+    const { data } = await client.rest.checks.create({ ...fields, name, head_sha: options.sha });
+    return result('created', data);
   } catch (err) {
     if (statusOf(err) !== 403) throw err;
     return commitStatus(client, repo, evaluation, options);

@@ -98,6 +98,21 @@ describe('prediction log', () => {
     expect([...other]).not.toEqual([...a]);
   });
 
+  it('answers accepts() as record() would sample, counting the refused requests once', async () => {
+    const dir = temp.path('accepts');
+    const log = createPredictionLog({ dir, sampleRate: 0.25, seed: 1 });
+    // As the server calls it: record() only for the requests accepts() keeps.
+    for (let i = 0; i < 2000; i++) if (log.accepts?.(`r${i}`)) log.record(entry(`r${i}`, 2));
+    await log.close();
+    const ids = await loggedRequestIds(dir);
+    const all = createPredictionLog({ dir: temp.path('accepts-all'), sampleRate: 0.25, seed: 1 });
+    for (let i = 0; i < 2000; i++) all.record(entry(`r${i}`, 2));
+    await all.close();
+    expect(ids).toEqual(await loggedRequestIds(temp.path('accepts-all')));
+    expect(ids.size).toBeGreaterThan(400);
+    expect(log.stats()).toMatchObject({ requests: 2000, sampledOut: 2000 - ids.size });
+  });
+
   it('rotates by hour and by size, and a restart appends to the hour it left', async () => {
     const dir = temp.path('rotate');
     const maxFileBytes = 2000;

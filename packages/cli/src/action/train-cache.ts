@@ -4,6 +4,7 @@ import { join, relative } from 'node:path';
 import {
   type DatasetFingerprint,
   fingerprintFiles,
+  isFile,
   parseJson,
   resolveFiles,
   withDatabase,
@@ -78,11 +79,7 @@ async function sha256File(path: string): Promise<string> {
  */
 export async function verifyTrainOutputs(dir: string): Promise<string | undefined> {
   for (const file of OUTPUT_FILES) {
-    const present = await stat(join(dir, file)).then(
-      (s) => s.isFile(),
-      () => false,
-    );
-    if (!present) return `${file} is missing`;
+    if (!(await isFile(join(dir, file)))) return `${file} is missing`;
   }
   let recorded: { sha256?: unknown; bytes?: unknown } | undefined;
   try {

@@ -5,6 +5,7 @@ import {
   COST_METRICS,
   DEFAULT_CONFIG_FILE,
   type MetricName,
+  pathExists,
   predictionMetrics,
   type Table,
   UserError,
@@ -32,7 +33,7 @@ import { configData, type FoundConfig, findConfig } from '../project.js';
 import type { Wrap } from '../runner.js';
 import { renderTextTable } from '../table.js';
 import { withProgress } from '../with-progress.js';
-import { pathExists, registryModelFile } from './model-argument.js';
+import { registryModelFile } from './model-argument.js';
 import { addRegistryOption, type RegistryFlags } from './registry-options.js';
 
 interface EvaluateFlags extends RegistryFlags {

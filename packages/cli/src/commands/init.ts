@@ -1,6 +1,6 @@
 import { readFile, stat } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
-import { UserError, writeFileAtomic } from '@modelgate/core';
+import { pathExists, UserError, writeFileAtomic } from '@modelgate/core';
 import type { Command } from 'commander';
 import type { CommandOutcome, Finding } from '../outcome.js';
 import type { Wrap } from '../runner.js';
@@ -45,13 +45,6 @@ register,deploy,monitor}.yml, registry/registry.yaml and a CODEOWNERS rule for r
 existing CODEOWNERS without one, else .github/CODEOWNERS). Nothing that exists is overwritten: running it
 again writes nothing. The workflows run the toolkit at --toolkit-ref: pin it to a full commit SHA.`;
 
-async function exists(path: string): Promise<boolean> {
-  return stat(path).then(
-    () => true,
-    () => false,
-  );
-}
-
 function modelNameFor(dir: string): string {
   const name = basename(resolve(dir))
     .toLowerCase()
@@ -84,7 +77,7 @@ export async function initProject(flags: InitFlags): Promise<InitResult> {
   const files = plannedFiles(answers);
   for (const file of files) {
     const path = join(flags.dir, file.path);
-    if (await exists(path)) {
+    if (await pathExists(path)) {
       result.skipped.push(file.path);
       continue;
     }

@@ -1,13 +1,6 @@
-import { stat } from 'node:fs/promises';
-import { UserError } from '@modelgate/core';
+import { pathExists, UserError } from '@modelgate/core';
 import { type ModelFile, readModelFile } from '@modelgate/evaluate';
 import { loadVerifiedModel, parseModelRef, type VersionMetadata } from '@modelgate/registry';
-
-export const pathExists = (path: string) =>
-  stat(path).then(
-    () => true,
-    () => false,
-  );
 
 /** A registered version's model, read only after its sha256 matches the registry's record. */
 export async function registryModelFile(

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { pathExists } from './exists.js';
 
 function tempSibling(path: string): string {
   return `${path}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
@@ -43,13 +44,7 @@ export async function stageOutputs(outDir: string): Promise<Staging> {
       const replaced: string[] = [];
       for (const name of await readdir(dir)) {
         const target = join(outDir, name);
-        if (
-          await stat(target).then(
-            () => true,
-            () => false,
-          )
-        )
-          replaced.push(name);
+        if (await pathExists(target)) replaced.push(name);
         await rename(join(dir, name), target);
       }
       await discard();

@@ -18,7 +18,7 @@ import {
 } from '../report/types.js';
 import { type ServedRequest, servingSeries } from '../serving/requests.js';
 import { monitoredColumns } from './columns.js';
-import { baselineSize, type MonitorSettings } from './options.js';
+import { baselineSize, type MonitorOptions, type MonitorSettings } from './options.js';
 import {
   performanceAlerts,
   performanceHeadline,
@@ -46,6 +46,23 @@ export interface WindowInput {
   performance?: { input: PerformanceInput; assessment: PerformanceAssessment };
   /** Requests the server answered in the window (its request log). */
   served?: readonly ServedRequest[];
+}
+
+/** What the options say of the window for the report: its description and the server's request log. */
+export function windowContext(
+  options: MonitorOptions,
+  current: string,
+): Pick<WindowInput, 'context' | 'served'> {
+  const given = options.context;
+  return {
+    context: {
+      model: given?.model ?? null,
+      reference: given?.reference ?? 'reference profile',
+      current: given?.current ?? current,
+      ...(given?.createdAt !== undefined ? { createdAt: given.createdAt } : {}),
+    },
+    ...(options.served ? { served: options.served } : {}),
+  };
 }
 
 /** Latency and error rate per time chunk, from the server's request log. */

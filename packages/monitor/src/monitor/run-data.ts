@@ -18,7 +18,7 @@ import { resolveDriftOptions } from '../drift/options.js';
 import { assessPerformance } from '../performance/assess.js';
 import { OUTPUT_COLUMNS } from '../performance/columns.js';
 import type { MonitorReport, Note } from '../report/types.js';
-import { assembleReport, type ChunkInput, featureOptions } from './assemble.js';
+import { assembleReport, type ChunkInput, featureOptions, windowContext } from './assemble.js';
 import { type MonitorOptions, resolveMonitorOptions } from './options.js';
 
 function findColumn(dataset: Dataset, name: string, flag: string): ColumnInfo {
@@ -156,14 +156,8 @@ export async function monitorDataset(
       excluded: plan.excluded,
       notes,
       rules,
-      context: {
-        model: options.context?.model ?? null,
-        reference: options.context?.reference ?? 'reference profile',
-        current: options.context?.current ?? describeFiles(dataset.files),
-        ...(options.context?.createdAt !== undefined ? { createdAt: options.context.createdAt } : {}),
-      },
+      ...windowContext(options, describeFiles(dataset.files)),
       ...(performance ? { performance } : {}),
-      ...(options.served ? { served: options.served } : {}),
     },
     settings,
   );

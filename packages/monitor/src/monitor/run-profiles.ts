@@ -4,7 +4,7 @@ import { outlierRules } from '../anomaly/outlier-rules.js';
 import { chunkProfileFiles, type ProfileFile } from '../chunks/profile-dir.js';
 import { resolveDriftOptions } from '../drift/options.js';
 import type { MonitorReport, Note } from '../report/types.js';
-import { assembleReport, featureOptions } from './assemble.js';
+import { assembleReport, featureOptions, windowContext } from './assemble.js';
 import { type MonitorOptions, resolveMonitorOptions } from './options.js';
 
 /**
@@ -47,13 +47,7 @@ export function monitorProfiles(
       excluded: excluded.length,
       notes,
       rules,
-      context: {
-        model: options.context?.model ?? null,
-        reference: options.context?.reference ?? 'reference profile',
-        current: options.context?.current ?? `${files.length} profiles`,
-        ...(options.context?.createdAt !== undefined ? { createdAt: options.context.createdAt } : {}),
-      },
-      ...(options.served ? { served: options.served } : {}),
+      ...windowContext(options, `${files.length} profiles`),
     },
     settings,
   );

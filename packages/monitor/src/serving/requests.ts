@@ -29,13 +29,14 @@ export function servingSeries(
   requests: readonly ServedRequest[],
   chunks: readonly Chunk[],
 ): ServingSeries | null {
-  const periods = chunks.map((c) => (c.start && c.end ? [Date.parse(c.start), Date.parse(c.end)] : null));
-  if (requests.length === 0 || periods.some((p) => p === null)) return null;
+  if (requests.length === 0 || chunks.some((c) => !c.start || !c.end)) return null;
+  const starts = chunks.map((c) => Date.parse(c.start as string));
+  const ends = chunks.map((c) => Date.parse(c.end as string));
   const latencies = chunks.map((): number[] => []);
   const errors = chunks.map(() => 0);
   for (const r of requests) {
-    const i = periods.findIndex((p) => p !== null && r.time >= (p[0] as number) && r.time < (p[1] as number));
-    if (i < 0) continue;
+    const i = chunkAt(starts, r.time);
+    if (i < 0 || r.time >= (ends[i] as number)) continue;
     latencies[i]?.push(r.latencyMs);
     if (r.status >= 500) errors[i] = (errors[i] ?? 0) + 1;
   }
@@ -44,4 +45,19 @@ export function servingSeries(
     errorRate: latencies.map((l, i) => (l.length === 0 ? null : (errors[i] ?? 0) / l.length)),
     requests: latencies.map((l) => l.length),
   };
+}
+
+/** The last chunk starting at or before `time` (chunks are in time order), or -1. */
+function chunkAt(starts: readonly number[], time: number): number {
+  let lo = 0;
+  let hi = starts.length - 1;
+  let found = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if ((starts[mid] as number) <= time) {
+      found = mid;
+      lo = mid + 1;
+    } else hi = mid - 1;
+  }
+  return found;
 }

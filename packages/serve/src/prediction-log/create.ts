@@ -263,6 +263,18 @@ export function createPredictionLog(options: PredictionLogOptions): PredictionLo
     }
   }
 
+  function accepts(requestId: string): boolean {
+    try {
+      if (closed || sample(String(requestId))) return true;
+      stats.requests += 1;
+      stats.sampledOut += 1;
+      return false;
+    } catch (err) {
+      report(err);
+      return false;
+    }
+  }
+
   function request(entry: RequestLogEntry): void {
     try {
       if (closed || requestBuffer.length >= settings.maxBufferedRows) {
@@ -287,5 +299,5 @@ export function createPredictionLog(options: PredictionLogOptions): PredictionLo
     if (db) await db.then((d) => d.close(), report);
   }
 
-  return { record, request, flush, close, stats: () => ({ ...stats }) };
+  return { record, accepts, request, flush, close, stats: () => ({ ...stats }) };
 }

@@ -32,6 +32,11 @@ export interface RequestLogEntry {
 /** Recording never blocks or throws into the request path; `close` flushes everything buffered. */
 export interface PredictionSink {
   record(entry: PredictionLogEntry): void;
+  /**
+   * Whether record() would keep this request. A false answer counts it as sampled out, so the
+   * server skips building an entry the sampling would drop.
+   */
+  accepts?(requestId: string): boolean;
   /** Every answered request (not sampled), for latency and error rate per hour. */
   request?(entry: RequestLogEntry): void;
   close(): Promise<void>;

@@ -35,7 +35,7 @@ export async function score(
       .batcher(model)
       .submit(inputs, rows, Date.now() + ctx.settings.requestTimeoutMs);
     const sink = ctx.settings.predictionLog;
-    if (sink) {
+    if (sink && (sink.accepts?.(id) ?? true)) {
       try {
         sink.record(predictionEntry(model, id, inputs, outputs, rows));
       } catch (err) {
