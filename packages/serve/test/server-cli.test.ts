@@ -117,3 +117,30 @@ describe('serving a plain ONNX file', () => {
     }
   });
 });
+
+describe('the access log', () => {
+  it('logs a line per request only when asked to', async () => {
+    const lines = async (accessLog: boolean) => {
+      const logged: { event?: string; url?: string; status?: number }[] = [];
+      const server = await startServer({
+        models: [`${REGISTRY}/penguins-species/versions/v1/model.onnx`],
+        port: 0,
+        workers: 1,
+        accessLog,
+        log: (line) => logged.push(line),
+      });
+      try {
+        expect((await fetch(`${server.url}/v2/models/model`)).status).toBe(200);
+        expect((await fetch(`${server.url}/v2/models/nope`)).status).toBe(404);
+      } finally {
+        await server.close();
+      }
+      return logged.filter((l) => l.event === 'request').map(({ url, status }) => ({ url, status }));
+    };
+    expect(await lines(true)).toEqual([
+      { url: '/v2/models/model', status: 200 },
+      { url: '/v2/models/nope', status: 404 },
+    ]);
+    expect(await lines(false)).toEqual([]);
+  });
+});

@@ -195,6 +195,12 @@ describe('Open Inference Protocol', () => {
     const response = await post(url(`/v2/models/${MODEL}/infer`), `{"pad": "${'x'.repeat(300 * 1024)}"}`);
     expect(response.status).toBe(413);
     expect(await json(response)).toHaveProperty('error');
+    const binary = await post(url(`/v2/models/${MODEL}/infer`), Buffer.alloc(300 * 1024), {
+      'content-type': 'application/octet-stream',
+      'inference-header-content-length': '2',
+    });
+    expect(binary.status).toBe(413);
+    expect((await json(binary)).error).toMatch(/larger than the server's limit of 262144 bytes/);
   });
 });
 

@@ -39,12 +39,8 @@ SIGTERM/SIGINT drain in-flight requests and exit 0. Logs are JSON lines on stder
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
-function jsonLogger(accessLog: boolean): (line: object) => void {
-  return (line) => {
-    if (!accessLog && (line as { event?: string }).event === 'request') return;
-    process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), ...line })}\n`);
-  };
-}
+const jsonLog = (line: object) =>
+  process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), ...line })}\n`);
 
 /** Numeric flags given on the command line, parsed; absent ones are left to the server's defaults. */
 function numericOptions(flags: ServeFlags): Partial<ServeOptions> {
@@ -81,7 +77,8 @@ async function serve(flags: ServeFlags, ctx: CliContext): Promise<CommandOutcome
     registry: flags.registry,
     models: flags.model,
     host: flags.host,
-    log: jsonLogger(flags.accessLog === true),
+    log: jsonLog,
+    accessLog: flags.accessLog === true,
     ...(predictionLog ? { predictionLog } : {}),
   };
   let server: RunningServer;

@@ -1,5 +1,7 @@
+import type { IncomingMessage } from 'node:http';
 import { errorMessage } from '@modelgate/core';
 import Fastify, { type FastifyRequest } from 'fastify';
+import { BinaryBodies } from './binary-body.js';
 import { badRequest, notFound } from './http-error.js';
 import type { ServerMetrics } from './metrics.js';
 import type { ModelHost } from './model-host.js';
@@ -19,7 +21,14 @@ export function buildApp(settings: ServeSettings, host: ModelHost, metrics: Serv
     return503OnClosing: true,
   });
   app.server.headersTimeout = Math.min(HEADERS_TIMEOUT_MS, settings.requestTimeoutMs);
-  const ctx: Context = { settings, host, metrics, admitted: 0, closing: false };
+  const ctx: Context = {
+    settings,
+    host,
+    metrics,
+    bodies: new BinaryBodies(settings.bodyLimitBytes),
+    admitted: 0,
+    closing: false,
+  };
   // Plain JSON.parse: fastify's default also scans every body for __proto__/constructor keys, a cost per
   // request that buys nothing here, as the routes only read named fields and never merge request objects.
   app.removeContentTypeParser('application/json');
@@ -37,10 +46,18 @@ export function buildApp(settings: ServeSettings, host: ModelHost, metrics: Serv
   app.addContentTypeParser('text/csv', { parseAs: 'string' }, (_, body, done) => done(null, body));
   // Binary tensor requests, and JSON sent without saying so (curl -d), arrive as bytes. The pattern
   // starts with ^ so only the media type is matched, as fastify asks.
-  const asBytes = (_: FastifyRequest, body: Buffer, done: (err: null, body: Buffer) => void) =>
-    done(null, body);
-  app.addContentTypeParser('*', { parseAs: 'buffer' }, asBytes);
-  app.addContentTypeParser(/^[a-z]+\/[^;]*/i, { parseAs: 'buffer' }, asBytes);
+  const asBytes = (
+    request: FastifyRequest,
+    payload: IncomingMessage,
+    done: (err: Error | null, body?: Buffer) => void,
+  ) => {
+    ctx.bodies.read(payload, request.headers).then(
+      (body) => done(null, body),
+      (err: Error) => done(err, undefined),
+    );
+  };
+  app.addContentTypeParser('*', asBytes);
+  app.addContentTypeParser(/^[a-z]+\/[^;]*/i, asBytes);
   app.setErrorHandler((err: { statusCode?: number; message?: string }, _request, reply) => {
     const status = typeof err.statusCode === 'number' && err.statusCode >= 400 ? err.statusCode : 500;
     if (status >= 500) settings.log({ level: 'error', event: 'request-failed', error: err.message });
@@ -51,17 +68,19 @@ export function buildApp(settings: ServeSettings, host: ModelHost, metrics: Serv
   app.setNotFoundHandler((request, reply) =>
     sendError(reply, notFound(`no route ${request.method} ${request.url.split('?')[0]}`)),
   );
-  app.addHook('onResponse', (request, reply, done) => {
-    settings.log({
-      level: 'info',
-      event: 'request',
-      method: request.method,
-      url: request.url,
-      status: reply.statusCode,
-      ms: Math.round(reply.elapsedTime * 100) / 100,
+  if (settings.accessLog) {
+    app.addHook('onResponse', (request, reply, done) => {
+      settings.log({
+        level: 'info',
+        event: 'request',
+        method: request.method,
+        url: request.url,
+        status: reply.statusCode,
+        ms: Math.round(reply.elapsedTime * 100) / 100,
+      });
+      done();
     });
-    done();
-  });
+  }
   registerRoutes(app, ctx);
   return {
     app,

@@ -13,12 +13,6 @@ export interface BatchObserver {
   queued(model: ModelVersion, seconds: number): void;
 }
 
-function freshBuffers(inputs: readonly TensorData[]): ArrayBufferLike[] {
-  const buffers: ArrayBufferLike[] = [];
-  for (const t of inputs) if (!Array.isArray(t.data)) buffers.push(t.data.buffer);
-  return buffers;
-}
-
 interface Pending {
   inputs: TensorData[];
   rows: number;
@@ -66,7 +60,7 @@ export class Batcher {
   }
 
   private schedule(): void {
-    while (this.queue.length > 0 && this.inFlight < this.pool.workers) {
+    while (this.queue.length > 0 && this.inFlight < this.pool.capacity) {
       const waited = performance.now() - (this.queue[0] as Pending).enqueued;
       const full = this.queuedRows >= this.settings.maxBatchSize || !this.model.batchable;
       if (!full && waited < this.settings.maxQueueDelayMs) {
@@ -114,14 +108,18 @@ export class Batcher {
       rows += p.rows;
     }
     this.observer.batch(this.model, rows);
+    // Even a batch of one is copied into pooled buffers: the request keeps its own inputs (the
+    // prediction log reads them), and the copy is cheaper than the allocation it replaces.
+    const take = (bytes: number) => this.pool.buffers.take(bytes);
     const inputs = (batch[0] as Pending).inputs.map((_, i) =>
-      concatRows(batch.map((p) => p.inputs[i] as TensorData)),
+      concatRows(
+        batch.map((p) => p.inputs[i] as TensorData),
+        take,
+      ),
     );
-    // Concatenated tensors are fresh copies no request holds, so the worker may take their buffers.
-    const transfer = batch.length > 1 ? freshBuffers(inputs) : undefined;
     this.inFlight++;
     this.pool
-      .run({ key: this.model.key, inputs, outputs: this.outputs }, transfer)
+      .runPooled({ key: this.model.key, inputs, outputs: this.outputs })
       .then(
         (outputs) => this.split(batch, outputs),
         (err: unknown) => (batch.length === 1 ? (batch[0] as Pending).reject(err) : this.runAlone(batch)),

@@ -1,5 +1,6 @@
 import { workerData } from 'node:worker_threads';
 import { InferenceSession, Tensor } from 'onnxruntime-node';
+import { move, transferableSymbol, valueSymbol } from 'piscina';
 import type { ElementType, TensorData, TensorValues } from './tensor.js';
 
 /** What each worker of a pool gets: every model of the generation, loaded once per worker. */
@@ -14,6 +15,14 @@ export interface InferTask {
   key: string;
   inputs: TensorData[];
   outputs: string[];
+  /** The inputs' buffers were moved here from the owner's pool: move them back with the outputs. */
+  returnInputs?: boolean;
+}
+
+export interface InferResult {
+  outputs: TensorData[];
+  /** The moved-in input buffers, going home. */
+  inputs: ArrayBuffer[];
 }
 
 const setup = workerData as WorkerSetup;
@@ -66,12 +75,26 @@ function toTensorData(name: string, tensor: Tensor): TensorData {
   };
 }
 
-export default async function infer(task: InferTask): Promise<TensorData[]> {
+const numericBuffers = (tensors: readonly TensorData[]) =>
+  tensors.flatMap((t) => (Array.isArray(t.data) ? [] : [t.data.buffer as ArrayBuffer]));
+
+/** Buffers are moved to the HTTP thread rather than copied: nothing here uses them again. */
+function moved(result: InferResult): InferResult {
+  const buffers = new Set([...numericBuffers(result.outputs), ...result.inputs]);
+  if (buffers.size === 0) return result;
+  return move({
+    [transferableSymbol]: [...buffers],
+    [valueSymbol]: result,
+  } as never) as unknown as InferResult;
+}
+
+export default async function infer(task: InferTask): Promise<InferResult> {
   const sessions = await ready;
   // A ping: the owner's way to make every worker load and warm up before it is ready.
-  if (task.key === '') return [];
+  if (task.key === '') return { outputs: [], inputs: [] };
   const session = sessions.get(task.key);
   if (!session) throw new Error(`model ${task.key} is not loaded in this worker`);
   const results = await session.run(feeds(task.inputs), task.outputs);
-  return task.outputs.map((name) => toTensorData(name, results[name] as Tensor));
+  const outputs = task.outputs.map((name) => toTensorData(name, results[name] as Tensor));
+  return moved({ outputs, inputs: task.returnInputs ? numericBuffers(task.inputs) : [] });
 }

@@ -1,13 +1,14 @@
 import { badRequest } from './http-error.js';
 import type { ModelVersion } from './models.js';
 import {
-  allocate,
+  allocateUnfilled,
   ELEMENT_BYTES,
   type ElementType,
   elementCount,
   OIP_DATATYPE,
   type TensorData,
   type TensorValues,
+  typedView,
 } from './tensor.js';
 
 /** A validated Open Inference Protocol request: inputs in the model's input order. */
@@ -76,7 +77,7 @@ function flatten(name: string, data: unknown[]): unknown[] {
 
 /** Typed values from JSON elements, naming the input and the first bad element. */
 export function fromJsonValues(name: string, type: ElementType, values: readonly unknown[]): TensorValues {
-  const out = allocate(type, values.length);
+  const out = allocateUnfilled(type, values.length);
   const bad = (i: number, expected: string) =>
     badRequest(`input '${name}': element ${i} is ${describe(values[i])}, expected ${expected}`);
   if (type === 'string') {
@@ -144,7 +145,10 @@ export function fromBinary(name: string, type: ElementType, bytes: Buffer, count
       `input '${name}': binary_data_size is ${bytes.length} bytes, expected ${count * size} (${count} × ${OIP_DATATYPE[type]})`,
     );
   }
-  const out = allocate(type, count) as Exclude<TensorValues, string[]>;
+  // Read in place when aligned (the server's body reader aligns the tensors); copied otherwise.
+  if (bytes.byteOffset % size === 0)
+    return typedView(type, bytes.buffer as ArrayBuffer, bytes.byteOffset, count);
+  const out = allocateUnfilled(type, count) as Exclude<TensorValues, string[]>;
   new Uint8Array(out.buffer).set(bytes);
   return out;
 }

@@ -27,6 +27,8 @@ export interface ServeOptions {
   pollIntervalMs?: number;
   /** Structured log lines (JSON objects). */
   log?: (line: object) => void;
+  /** Also log every request (method, url, status, ms) to `log` (default off: a line per request costs). */
+  accessLog?: boolean;
 }
 
 export interface RunningServer {
@@ -65,6 +67,7 @@ export function serveSettings(options: ServeOptions): ServeSettings {
     bodyLimitBytes: positiveInteger('--body-limit', options.bodyLimitBytes, 8 * 1024 * 1024),
     requestTimeoutMs: positiveInteger('--request-timeout-ms', options.requestTimeoutMs, 30_000),
     log: options.log ?? (() => {}),
+    accessLog: options.accessLog ?? false,
   };
   if (options.registry !== undefined) settings.registry = options.registry;
   if (options.predictionLog !== undefined) settings.predictionLog = options.predictionLog;

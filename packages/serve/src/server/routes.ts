@@ -34,8 +34,17 @@ function modelMetadata(ctx: Context, model: ModelVersion) {
   };
 }
 
+/** A byte body's memory goes back to the pool once the route has answered (its tensors are views on it). */
+const releasing =
+  <R extends FastifyRequest>(
+    ctx: Context,
+    route: (request: R, reply: FastifyReply) => Promise<FastifyReply>,
+  ) =>
+  (request: R, reply: FastifyReply) =>
+    route(request, reply).finally(() => ctx.bodies.release(request.body));
+
 function inferRoute(ctx: Context) {
-  return (request: FastifyRequest<{ Params: ModelParams }>, reply: FastifyReply) =>
+  return releasing(ctx, (request: FastifyRequest<{ Params: ModelParams }>, reply: FastifyReply) =>
     scored(ctx, 'oip', reply, async (setModel) => {
       const model = findModel(ctx, request.params);
       setModel(model);
@@ -45,7 +54,8 @@ function inferRoute(ctx: Context) {
       const outputs = await score(ctx, model, infer.inputs, infer.rows, id);
       const response = encodeInferResponse(model, infer, outputs);
       return { body: response.body, headers: { ...response.headers, 'x-request-id': id } };
-    });
+    }),
+  );
 }
 
 /** Binary tensor data extension: the first Inference-Header-Content-Length bytes are the JSON request. */
@@ -70,7 +80,7 @@ function splitBinaryBody(request: FastifyRequest): { json: unknown; binary?: Buf
 }
 
 function invocationsRoute(ctx: Context) {
-  return (request: FastifyRequest, reply: FastifyReply) =>
+  return releasing(ctx, (request: FastifyRequest, reply: FastifyReply) =>
     scored(ctx, 'mlflow', reply, async (setModel) => {
       const generation = generationOf(ctx);
       const model = generation.models[0] as ModelVersion;
@@ -84,7 +94,8 @@ function invocationsRoute(ctx: Context) {
         body: encodeInvocation(outputs, rows),
         headers: { 'content-type': 'application/json', 'x-request-id': id },
       };
-    });
+    }),
+  );
 }
 
 export function registerRoutes(app: FastifyInstance, ctx: Context): void {

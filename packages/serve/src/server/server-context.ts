@@ -1,4 +1,5 @@
 import type { FastifyReply } from 'fastify';
+import type { BinaryBodies } from './binary-body.js';
 import { type HttpError, notFound, unavailable } from './http-error.js';
 import type { ServerMetrics } from './metrics.js';
 import type { ModelHost } from './model-host.js';
@@ -17,6 +18,8 @@ export interface Context {
   settings: ServeSettings;
   host: ModelHost;
   metrics: ServerMetrics;
+  /** Reads byte bodies; a route gives a body back with `release` once it has answered. */
+  bodies: BinaryBodies;
   admitted: number;
   closing: boolean;
 }

@@ -79,45 +79,75 @@ export function elementCount(dims: readonly number[]): number {
   return n;
 }
 
-export function allocate(type: ElementType, length: number): TensorValues {
-  switch (type) {
-    case 'float32':
-      return new Float32Array(length);
-    case 'float64':
-      return new Float64Array(length);
-    case 'int8':
-      return new Int8Array(length);
-    case 'int16':
-      return new Int16Array(length);
-    case 'int32':
-      return new Int32Array(length);
-    case 'int64':
-      return new BigInt64Array(length);
-    case 'uint8':
-    case 'bool':
-      return new Uint8Array(length);
-    case 'uint16':
-      return new Uint16Array(length);
-    case 'uint32':
-      return new Uint32Array(length);
-    case 'uint64':
-      return new BigUint64Array(length);
-    case 'string':
-      return new Array<string>(length).fill('');
-  }
+type NumericValues = Exclude<TensorValues, string[]>;
+
+const ARRAY_TYPES: Record<
+  Exclude<ElementType, 'string'>,
+  new (
+    buffer: ArrayBuffer,
+    offset: number,
+    length: number,
+  ) => NumericValues
+> = {
+  float32: Float32Array,
+  float64: Float64Array,
+  int8: Int8Array,
+  int16: Int16Array,
+  int32: Int32Array,
+  int64: BigInt64Array,
+  uint8: Uint8Array,
+  uint16: Uint16Array,
+  uint32: Uint32Array,
+  uint64: BigUint64Array,
+  bool: Uint8Array,
+};
+
+/** `length` elements of `type` over existing memory (byteOffset a multiple of the element size). */
+export function typedView(
+  type: Exclude<ElementType, 'string'>,
+  buffer: ArrayBuffer,
+  byteOffset: number,
+  length: number,
+): TensorValues {
+  return new ARRAY_TYPES[type](buffer, byteOffset, length);
 }
 
-/** Joins same-named tensors along the first (batch) dimension. */
-export function concatRows(parts: readonly TensorData[]): TensorData {
+/** Zero-filled values (empty strings for BYTES). */
+export function allocate(type: ElementType, length: number): TensorValues {
+  if (type === 'string') return new Array<string>(length).fill('');
+  const bytes = ELEMENT_BYTES[type] * length;
+  return new ARRAY_TYPES[type](new ArrayBuffer(bytes), 0, length);
+}
+
+/**
+ * Values for a caller that writes every element: the memory is not zeroed first
+ * (a measurable share of a busy server's time), and the array owns its buffer
+ * from offset 0, so it can be transferred to a worker.
+ */
+export function allocateUnfilled(type: ElementType, length: number): TensorValues {
+  if (type === 'string') return new Array<string>(length);
+  const { buffer } = Buffer.allocUnsafeSlow(ELEMENT_BYTES[type] * length);
+  return new ARRAY_TYPES[type](buffer as ArrayBuffer, 0, length);
+}
+
+/**
+ * Joins same-named tensors along the first (batch) dimension into fresh
+ * values (never one of the parts), in a buffer from `take` when given.
+ */
+export function concatRows(
+  parts: readonly TensorData[],
+  take?: (byteLength: number) => ArrayBuffer,
+): TensorData {
   const first = parts[0] as TensorData;
-  if (parts.length === 1) return first;
   const rows = parts.reduce((sum, p) => sum + (p.dims[0] ?? 0), 0);
   const dims = [rows, ...first.dims.slice(1)];
   if (first.type === 'string') {
     return { ...first, dims, data: parts.flatMap((p) => p.data as string[]) };
   }
   const total = parts.reduce((sum, p) => sum + p.data.length, 0);
-  const data = allocate(first.type, total) as Exclude<TensorValues, string[]>;
+  const data = take
+    ? (typedView(first.type, take(ELEMENT_BYTES[first.type] * total), 0, total) as NumericValues)
+    : (allocateUnfilled(first.type, total) as NumericValues);
   let offset = 0;
   for (const p of parts) {
     (data as Float64Array).set(p.data as Float64Array, offset);
@@ -131,10 +161,13 @@ export function sliceRows(tensor: TensorData, start: number, count: number): Ten
   const perRow = elementCount(tensor.dims.slice(1));
   const from = start * perRow;
   const to = from + count * perRow;
-  const data =
-    tensor.data.length === elementCount(tensor.dims) && from === 0 && to === tensor.data.length
-      ? tensor.data
-      : tensor.data.slice(from, to);
+  const whole = tensor.data.length === elementCount(tensor.dims) && from === 0 && to === tensor.data.length;
+  // A view on the batch's output, not a copy: requests only read their rows.
+  const data = whole
+    ? tensor.data
+    : Array.isArray(tensor.data)
+      ? tensor.data.slice(from, to)
+      : tensor.data.subarray(from, to);
   return { name: tensor.name, type: tensor.type, dims: [count, ...tensor.dims.slice(1)], data };
 }
 

@@ -3,12 +3,16 @@ import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
-import type { InferTask, WorkerSetup } from './infer-worker.js';
+import { BufferPool } from './buffer-pool.js';
+import type { InferResult, InferTask, WorkerSetup } from './infer-worker.js';
 import { type ModelVersion, warmupInputs } from './models.js';
 import type { TensorData } from './tensor.js';
 
 const READY_TIMEOUT_MS = 120_000;
 const PING: InferTask = { key: '', inputs: [], outputs: [] };
+const TASKS_PER_WORKER = 2;
+/** Idle batch buffers kept for reuse, per pool. */
+const POOLED_BYTES = 256 * 1024 * 1024;
 
 /** From the TypeScript sources (tests, tsx) the worker needs tsx's require hook; from dist it is plain JS. */
 function workerEntry(): { filename: string; execArgv: string[] } {
@@ -30,9 +34,17 @@ export function defaultWorkers(cores = availableParallelism()): number {
 /** A pool of worker threads, each holding a warmed session of every model of one generation. */
 export class InferencePool {
   private constructor(
-    private readonly pool: Piscina<InferTask, TensorData[]>,
+    private readonly pool: Piscina<InferTask, InferResult>,
     readonly workers: number,
   ) {}
+
+  /** Where batch inputs are built, so their memory is reused rather than allocated per batch. */
+  readonly buffers = new BufferPool(POOLED_BYTES);
+
+  /** Batches the pool takes at once: one running and one waiting per worker. */
+  get capacity(): number {
+    return this.workers * TASKS_PER_WORKER;
+  }
 
   static async start(models: readonly ModelVersion[], workers: number): Promise<InferencePool> {
     const status = new Int32Array(new SharedArrayBuffer(8));
@@ -42,14 +54,16 @@ export class InferencePool {
       status,
     };
     const entry = workerEntry();
-    const pool = new Piscina<InferTask, TensorData[]>({
+    const pool = new Piscina<InferTask, InferResult>({
       filename: entry.filename,
       execArgv: entry.execArgv,
       workerData: setup,
       minThreads: workers,
       maxThreads: workers,
       idleTimeout: Number.POSITIVE_INFINITY,
-      concurrentTasksPerWorker: 1,
+      // A second batch waits inside each worker, so it starts the moment the first ends instead of
+      // waiting for the HTTP thread to notice the result and post the next one.
+      concurrentTasksPerWorker: TASKS_PER_WORKER,
     });
     const inference = new InferencePool(pool, workers);
     try {
@@ -71,11 +85,21 @@ export class InferencePool {
     }
   }
 
-  /** `transfer`: buffers only this task uses, moved to the worker instead of copied. */
-  run(task: InferTask, transfer?: ArrayBufferLike[]): Promise<TensorData[]> {
-    return transfer && transfer.length > 0
-      ? this.pool.run(task, { transferList: transfer as ArrayBuffer[] })
-      : this.pool.run(task);
+  /** Runs a task whose inputs the caller keeps using: they are copied to the worker. */
+  async run(task: InferTask): Promise<TensorData[]> {
+    return (await this.pool.run(task)).outputs;
+  }
+
+  /**
+   * Runs a batch whose numeric inputs live in buffers from `buffers`: they are moved to the
+   * worker, not copied, and come back to the pool with the outputs.
+   */
+  async runPooled(task: InferTask): Promise<TensorData[]> {
+    const transferList: ArrayBuffer[] = [];
+    for (const t of task.inputs) if (!Array.isArray(t.data)) transferList.push(t.data.buffer as ArrayBuffer);
+    const result = await this.pool.run({ ...task, returnInputs: true }, { transferList });
+    for (const buffer of result.inputs) this.buffers.give(buffer);
+    return result.outputs;
   }
 
   async close(): Promise<void> {
