@@ -54,6 +54,20 @@ describe('BufferPool', () => {
     pool.give(new ArrayBuffer(60));
     expect(pool.idleBytes).toBe(60);
   });
+
+  it('lets go of its buffers once nothing has been taken for a while', async () => {
+    const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+    const pool = new BufferPool(1000, 400);
+    pool.give(pool.take(100));
+    await sleep(200);
+    pool.give(pool.take(100));
+    await sleep(250);
+    // 450 ms after the first take but 250 after the last: still held.
+    expect(pool.idleBytes).toBe(100);
+    const deadline = Date.now() + 5000;
+    while (pool.idleBytes > 0 && Date.now() < deadline) await sleep(50);
+    expect(pool.idleBytes).toBe(0);
+  });
 });
 
 describe('BinaryBodies', () => {

@@ -5,7 +5,7 @@ import { HttpError } from './http-error.js';
 
 /** Bodies smaller than this are ordinary allocations; larger ones come from the pool. */
 const POOLED_FROM_BYTES = 64 * 1024;
-const POOLED_BYTES = 128 * 1024 * 1024;
+const POOLED_BYTES = 64 * 1024 * 1024;
 /** Binary tensors start on this boundary, so they can be read in place as typed arrays. */
 const ALIGN = 8;
 

@@ -12,7 +12,7 @@ const READY_TIMEOUT_MS = 120_000;
 const PING: InferTask = { key: '', inputs: [], outputs: [] };
 const TASKS_PER_WORKER = 2;
 /** Idle batch buffers kept for reuse, per pool. */
-const POOLED_BYTES = 256 * 1024 * 1024;
+const POOLED_BYTES = 64 * 1024 * 1024;
 
 /** From the TypeScript sources (tests, tsx) the worker needs tsx's require hook; from dist it is plain JS. */
 function workerEntry(): { filename: string; execArgv: string[] } {
