@@ -361,6 +361,7 @@ async function startServerProcess(
     process.execPath,
     [
       ...process.execArgv,
+      ...(process.env.PERF_SERVER ? ['--perf-basic-prof'] : []),
       fileURLToPath(import.meta.url),
       '--serve-child',
       registry,

@@ -146,7 +146,7 @@ describe('seattle-weather: 2012 as the reference', () => {
       await tmp.write(`profiles/2015-${String(m).padStart(2, '0')}.json`, stringifyProfile(month.profile));
     }
     const files = await readProfileDir(tmp.path('profiles'));
-    const perFile = monitorProfiles(y2012.profile, files, { time: 'date' });
+    const perFile = await monitorProfiles(y2012.profile, files, { time: 'date' });
     expect(perFile.settings.chunk).toBe('file');
     expect(perFile.chunks.map((c) => c.label)).toEqual(report.chunks.map((c) => c.label));
     const statistics = (r: MonitorReport) =>
@@ -156,7 +156,7 @@ describe('seattle-weather: 2012 as the reference', () => {
     expect(Math.abs((perFile.window.outliers?.rate ?? 0) - (report.window.outliers?.rate ?? 0))).toBeLessThan(
       0.02,
     );
-    const quarterly = monitorProfiles(y2012.profile, files, byMonth);
+    const quarterly = await monitorProfiles(y2012.profile, files, byMonth);
     expect(quarterly.chunks.map((c) => c.start)).toEqual(report.chunks.map((c) => c.start));
     await expectUserError(
       () => monitorProfiles(y2012.profile, files, { chunk: parseChunkSpec('rows:10') }),

@@ -13,6 +13,7 @@ import {
   writeFileAtomic,
 } from '@modelgate/core';
 import {
+  type Chunk,
   columnsTable,
   findPredictionLog,
   isDirectory,
@@ -23,12 +24,13 @@ import {
   monitorDataset,
   monitorOptionsFromConfig,
   monitorProfiles,
+  type PredictionLogFiles,
   parseChunkSpec,
   predictionLogOptions,
   readLogProfiles,
   readProfileDir,
-  readRequestLog,
   renderMonitorMarkdown,
+  servingSeries,
   stringifyMonitorReport,
 } from '@modelgate/monitor';
 import { digestBytes, REGISTRY_FILES, showVersion } from '@modelgate/registry';
@@ -195,6 +197,10 @@ function noRowsForLabels(flags: MonitorFlags, what: string): void {
   }
 }
 
+/** The server's latency and error rate per chunk, read from the log's request files in DuckDB. */
+const servingOf = (db: Database, log: PredictionLogFiles) => (chunks: readonly Chunk[]) =>
+  servingSeries(db, log.requests, chunks);
+
 async function runMonitor(
   flags: MonitorFlags,
   options: MonitorOptions,
@@ -208,23 +214,21 @@ async function runMonitor(
     if (log && log.predictions.length > 0) {
       return withDatabase(async (db) => {
         const dataset = await loadPredictionLog(db, log);
-        const served = await readRequestLog(db, log);
-        const logOptions = {
-          ...predictionLogOptions(dataset, options),
-          ...(served.length > 0 ? { served } : {}),
-        };
+        const logOptions = { ...predictionLogOptions(dataset, options), serving: servingOf(db, log) };
         return monitorLoaded(db, dataset, flags, logOptions, ref, found, ctx);
       });
     }
     if (log) {
       noRowsForLabels(flags, log.dir);
       const chunk = options.chunk ?? { by: 'time' as const, unit: 'hour' as const };
-      const served = await withDatabase((db) => readRequestLog(db, log));
-      return monitorProfiles(ref.profile, await readLogProfiles(log, chunk), {
-        ...options,
-        chunk: { by: 'file' },
-        ...(served.length > 0 ? { served } : {}),
-      });
+      const profiles = await readLogProfiles(log, chunk);
+      return withDatabase((db) =>
+        monitorProfiles(ref.profile, profiles, {
+          ...options,
+          chunk: { by: 'file' },
+          serving: servingOf(db, log),
+        }),
+      );
     }
     noRowsForLabels(flags, flags.current);
     return monitorProfiles(ref.profile, await readProfileDir(flags.current), options);

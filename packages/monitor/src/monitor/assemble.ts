@@ -16,7 +16,7 @@ import {
   type OutlierSummary,
   type SeriesReport,
 } from '../report/types.js';
-import { type ServedRequest, servingSeries } from '../serving/requests.js';
+import type { ServingSeries } from '../serving/requests.js';
 import { monitoredColumns } from './columns.js';
 import { baselineSize, type MonitorOptions, type MonitorSettings } from './options.js';
 import {
@@ -44,16 +44,21 @@ export interface WindowInput {
   context: { model: MonitorReport['model']; reference: string; current: string; createdAt?: string };
   /** Model outputs (and labels) per chunk, when the run has them. */
   performance?: { input: PerformanceInput; assessment: PerformanceAssessment };
-  /** Requests the server answered in the window (its request log). */
-  served?: readonly ServedRequest[];
+  /** Latency and error rate per chunk from the server's request log. */
+  serving?: ServingSeries | null;
 }
 
-/** What the options say of the window for the report: its description and the server's request log. */
-export function windowContext(
+/**
+ * What the options say of the window for the report: its description, and the
+ * server's latency and error rate for the chunks (read from its request log).
+ */
+export async function windowContext(
   options: MonitorOptions,
   current: string,
-): Pick<WindowInput, 'context' | 'served'> {
+  chunks: readonly Chunk[],
+): Promise<Pick<WindowInput, 'context' | 'serving'>> {
   const given = options.context;
+  const serving = options.serving ? await options.serving(chunks) : null;
   return {
     context: {
       model: given?.model ?? null,
@@ -61,16 +66,12 @@ export function windowContext(
       current: given?.current ?? current,
       ...(given?.createdAt !== undefined ? { createdAt: given.createdAt } : {}),
     },
-    ...(options.served ? { served: options.served } : {}),
+    ...(serving ? { serving } : {}),
   };
 }
 
 /** Latency and error rate per time chunk, from the server's request log. */
-function servingSeriesInputs(
-  served: readonly ServedRequest[] | undefined,
-  chunks: readonly Chunk[],
-): SeriesInput[] {
-  const serving = served ? servingSeries(served, chunks) : null;
+function servingSeriesInputs(serving: ServingSeries | null | undefined): SeriesInput[] {
   if (!serving) return [];
   const series = (name: string, values: (number | null)[]): SeriesInput => ({
     name,
@@ -241,10 +242,7 @@ export function assembleReport(
         ]
       : []),
     ...(performance ? performanceSeries(performance) : []),
-    ...servingSeriesInputs(
-      window.served,
-      inputs.map((c) => c.chunk),
-    ),
+    ...servingSeriesInputs(window.serving),
     ...columnDriftSeries(windowDrift, chunkDrift),
   ];
   const series: SeriesReport[] = seriesInputs.map((s) => scoreSeries(s, roles, settings.sigma));

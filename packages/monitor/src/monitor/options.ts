@@ -1,12 +1,13 @@
 import { UserError } from '@modelgate/core';
 import { DEFAULT_SIGMA } from '../anomaly/band.js';
 import { DEFAULT_OUTLIER_THRESHOLD } from '../anomaly/outlier-rules.js';
+import type { Chunk } from '../chunks/chunk.js';
 import type { ChunkSpec } from '../chunks/spec.js';
 import { DRIFT_DEFAULTS, type DriftOptions } from '../drift/options.js';
 import type { PerformanceInput } from '../performance/assess.js';
 import { PERFORMANCE_DEFAULTS, type PerformanceSettings } from '../performance/types.js';
 import type { ModelInfo } from '../report/types.js';
-import type { ServedRequest } from '../serving/requests.js';
+import type { ServingSeries } from '../serving/requests.js';
 
 export interface MonitorOptions {
   /** Default: by day with a time column; otherwise one chunk (data) or one per file (profiles). */
@@ -33,8 +34,8 @@ export interface MonitorOptions {
   performance?: Partial<PerformanceSettings>;
   /** The model's outputs for the current rows (and late labels): performance per chunk. */
   predictions?: PerformanceInput;
-  /** The server's request log for the window: latency and error rate per time chunk. */
-  served?: readonly ServedRequest[];
+  /** Latency and error rate per time chunk from the server's request log, once the chunks are known. */
+  serving?: (chunks: readonly Chunk[]) => Promise<ServingSeries | null>;
   /** Describes the inputs in the report. */
   context?: { model?: ModelInfo | null; reference?: string; current?: string; createdAt?: string };
   onProgress?: (fraction: number) => void;

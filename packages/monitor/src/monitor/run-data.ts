@@ -156,7 +156,11 @@ export async function monitorDataset(
       excluded: plan.excluded,
       notes,
       rules,
-      ...windowContext(options, describeFiles(dataset.files)),
+      ...(await windowContext(
+        options,
+        describeFiles(dataset.files),
+        inputs.map((c) => c.chunk),
+      )),
       ...(performance ? { performance } : {}),
     },
     settings,

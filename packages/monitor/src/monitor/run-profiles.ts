@@ -12,11 +12,11 @@ import { type MonitorOptions, resolveMonitorOptions } from './options.js';
  * chunk per file, or the files of each calendar period merged. Outliers come
  * from the sketches, so per-row rates are estimates.
  */
-export function monitorProfiles(
+export async function monitorProfiles(
   reference: DataProfile,
   files: readonly ProfileFile[],
   options: MonitorOptions = {},
-): MonitorReport {
+): Promise<MonitorReport> {
   const base = resolveMonitorOptions(options);
   const settings = { ...base, chunk: base.chunk ?? { by: 'file' as const } };
   const { prediction } = settings;
@@ -47,7 +47,7 @@ export function monitorProfiles(
       excluded: excluded.length,
       notes,
       rules,
-      ...windowContext(options, `${files.length} profiles`),
+      ...(await windowContext(options, `${files.length} profiles`, chunks)),
     },
     settings,
   );

@@ -2,4 +2,3 @@ export * from './files.js';
 export * from './load.js';
 export * from './options.js';
 export * from './profiles.js';
-export * from './requests.js';

@@ -1,12 +1,5 @@
+import { type Database, listLiteral, toNumber, UserError } from '@modelgate/core';
 import type { Chunk } from '../chunks/chunk.js';
-
-/** One request the server answered, from its request log (`requests-<hour>Z.jsonl`). */
-export interface ServedRequest {
-  /** Epoch milliseconds. */
-  time: number;
-  status: number;
-  latencyMs: number;
-}
 
 /** Per time chunk: the 99th percentile latency and the share of requests the server failed (5xx). */
 export interface ServingSeries {
@@ -15,49 +8,62 @@ export interface ServingSeries {
   requests: number[];
 }
 
-/** The nearest-rank percentile, as Prometheus-style dashboards read a p99 off raw samples. */
-function percentile(sorted: Float64Array, q: number): number {
-  const rank = Math.max(1, Math.ceil(q * sorted.length));
-  return sorted[rank - 1] as number;
+/** Time chunks as SQL rows (index, start and end in epoch ms). */
+function chunkRows(chunks: readonly Chunk[]): string {
+  return chunks
+    .map((c, i) => `(${i}, ${Date.parse(c.start as string)}, ${Date.parse(c.end as string)})`)
+    .join(', ');
 }
 
 /**
- * The serving series of time chunks (chunks without a period, e.g. by row count, get none: a
- * request cannot be placed in them). A chunk without requests has null values.
+ * The serving series of time chunks from the server's request log files
+ * (`requests-<hour>Z.jsonl`, a line per answered request), aggregated in
+ * DuckDB so a window of millions of requests never reaches JavaScript. A
+ * request belongs to the last chunk starting at or before it, if it ends
+ * after it; p99 is the nearest-rank percentile, as dashboards read it off raw
+ * samples. Null for chunks without a period (by row count, say) or no
+ * requests at all; a chunk without requests has null values.
  */
-export function servingSeries(
-  requests: readonly ServedRequest[],
+export async function servingSeries(
+  db: Database,
+  files: readonly string[],
   chunks: readonly Chunk[],
-): ServingSeries | null {
-  if (requests.length === 0 || chunks.some((c) => !c.start || !c.end)) return null;
-  const starts = chunks.map((c) => Date.parse(c.start as string));
-  const ends = chunks.map((c) => Date.parse(c.end as string));
-  const latencies = chunks.map((): number[] => []);
-  const errors = chunks.map(() => 0);
-  for (const r of requests) {
-    const i = chunkAt(starts, r.time);
-    if (i < 0 || r.time >= (ends[i] as number)) continue;
-    latencies[i]?.push(r.latencyMs);
-    if (r.status >= 500) errors[i] = (errors[i] ?? 0) + 1;
+): Promise<ServingSeries | null> {
+  if (files.length === 0 || chunks.length === 0 || chunks.some((c) => !c.start || !c.end)) return null;
+  const source = `read_json(${listLiteral([...files])}, format = 'newline_delimited', union_by_name = true,
+    columns = {time: 'TIMESTAMPTZ', status: 'INTEGER', latency_ms: 'DOUBLE'})`;
+  const rows = await db
+    .rows<{ i: unknown; n: unknown; errors: unknown; p99: unknown }>(
+      `WITH chunks AS (SELECT * FROM (VALUES ${chunkRows(chunks)}) AS c(i, s, e)),
+       served AS (
+         SELECT epoch_ms(time) AS t, status, latency_ms AS latency FROM ${source}
+         WHERE time IS NOT NULL AND status IS NOT NULL AND latency_ms IS NOT NULL),
+       placed AS (SELECT c.i, served.status, served.latency FROM served ASOF JOIN chunks c ON served.t >= c.s
+         WHERE served.t < c.e),
+       ranked AS (
+         SELECT i, status, latency, row_number() OVER (PARTITION BY i ORDER BY latency) AS rank,
+           count(*) OVER (PARTITION BY i) AS n
+         FROM placed)
+       SELECT i, any_value(n) AS n, count(*) FILTER (WHERE status >= 500) AS errors,
+         max(latency) FILTER (WHERE rank = ceil(0.99 * n)) AS p99
+       FROM ranked GROUP BY i`,
+    )
+    .catch((err: unknown) => {
+      throw new UserError(
+        `${files[0]}: cannot read the server's request log: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}.`,
+      );
+    });
+  if (rows.length === 0) return null;
+  const requests = chunks.map(() => 0);
+  const latencyP99: (number | null)[] = chunks.map(() => null);
+  const errorRate: (number | null)[] = chunks.map(() => null);
+  for (const row of rows) {
+    const i = toNumber(row.i) ?? -1;
+    const n = toNumber(row.n) ?? 0;
+    if (i < 0 || i >= chunks.length || n === 0) continue;
+    requests[i] = n;
+    latencyP99[i] = toNumber(row.p99);
+    errorRate[i] = (toNumber(row.errors) ?? 0) / n;
   }
-  return {
-    latencyP99: latencies.map((l) => (l.length === 0 ? null : percentile(Float64Array.from(l).sort(), 0.99))),
-    errorRate: latencies.map((l, i) => (l.length === 0 ? null : (errors[i] ?? 0) / l.length)),
-    requests: latencies.map((l) => l.length),
-  };
-}
-
-/** The last chunk starting at or before `time` (chunks are in time order), or -1. */
-function chunkAt(starts: readonly number[], time: number): number {
-  let lo = 0;
-  let hi = starts.length - 1;
-  let found = -1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    if ((starts[mid] as number) <= time) {
-      found = mid;
-      lo = mid + 1;
-    } else hi = mid - 1;
-  }
-  return found;
+  return { latencyP99, errorRate, requests };
 }
