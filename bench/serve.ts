@@ -20,7 +20,8 @@
  * The HTTP ceiling (a trivial GET at c=64) bounds the requests per second any
  * model could reach here. Goal: server ÷ raw >= 0.8 at c=64.
  * MODELGATE_BENCH_ROWS=64 measures one request size; MODELGATE_BENCH_MODELS=
- * mlp-mnist only the models named.
+ * mlp-mnist only the models named; MODELGATE_BENCH_PERF=1 starts the server
+ * with --perf-basic-prof, so `perf record -p <server pid>` names JS frames.
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -361,7 +362,7 @@ async function startServerProcess(
     process.execPath,
     [
       ...process.execArgv,
-      ...(process.env.PERF_SERVER ? ['--perf-basic-prof'] : []),
+      ...(process.env.MODELGATE_BENCH_PERF ? ['--perf-basic-prof'] : []),
       fileURLToPath(import.meta.url),
       '--serve-child',
       registry,
