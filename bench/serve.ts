@@ -369,7 +369,8 @@ async function startServerProcess(
       String(maxBatchSize),
       ...models,
     ],
-    { stdio: ['pipe', 'pipe', 'inherit'] },
+    // With --perf-basic-prof V8 also writes isolate-*-v8.log files into the working directory.
+    { stdio: ['pipe', 'pipe', 'inherit'], ...(process.env.MODELGATE_BENCH_PERF ? { cwd: tmpdir() } : {}) },
   );
   const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
   for await (const line of lines) {
