@@ -54,9 +54,10 @@ describe('predictBatch memory', () => {
       expect(result.scored).toBe(800_000);
     });
     const MB = 1024 * 1024;
-    // Garbage collected late makes the peak creep a little; holding the extra 600,000 rows of input
-    // or output would add over 100 MB (over 200 bytes a row in JS, a DuckDB table growing by the row).
-    expect(largeGrowth).toBeLessThan(smallGrowth + 48 * MB);
+    // Garbage collected late makes the peak creep (up to ~50 MB seen on CI); holding the extra 600,000
+    // rows of input or output would add over 120 MB (over 200 bytes a row in JS, a DuckDB table growing
+    // by the row).
+    expect(largeGrowth).toBeLessThan(smallGrowth + 72 * MB);
     expect(largeGrowth).toBeLessThan(200 * MB);
   });
 });
