@@ -147,13 +147,10 @@ function wrkInstalled(): boolean {
 }
 
 export function loadGenerator(): LoadGenerator {
-  const wanted = process.env.MODELGATE_BENCH_CLIENT;
+  const hasWrk = wrkInstalled();
+  const wanted = process.env.MODELGATE_BENCH_CLIENT ?? (hasWrk ? 'wrk' : 'autocannon');
   if (wanted === 'autocannon') return autocannonGenerator;
-  if (wanted === 'wrk' || (wanted === undefined && wrkInstalled())) {
-    if (!wrkInstalled())
-      throw new Error('MODELGATE_BENCH_CLIENT=wrk but wrk is not installed (apt-get install wrk)');
-    return wrkGenerator;
-  }
-  if (wanted !== undefined) throw new Error(`MODELGATE_BENCH_CLIENT=${wanted}: expected wrk or autocannon`);
-  return autocannonGenerator;
+  if (wanted !== 'wrk') throw new Error(`MODELGATE_BENCH_CLIENT=${wanted}: expected wrk or autocannon`);
+  if (!hasWrk) throw new Error('MODELGATE_BENCH_CLIENT=wrk but wrk is not installed (apt-get install wrk)');
+  return wrkGenerator;
 }

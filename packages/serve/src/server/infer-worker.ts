@@ -1,7 +1,7 @@
 import { workerData } from 'node:worker_threads';
 import { InferenceSession, Tensor } from 'onnxruntime-node';
 import { move, transferableSymbol, valueSymbol } from 'piscina';
-import type { ElementType, TensorData, TensorValues } from './tensor.js';
+import { type ElementType, numericBuffers, type TensorData, type TensorValues } from './tensor.js';
 
 /** What each worker of a pool gets: every model of the generation, loaded once per worker. */
 export interface WorkerSetup {
@@ -74,9 +74,6 @@ function toTensorData(name: string, tensor: Tensor): TensorData {
     data: tensor.data as TensorValues,
   };
 }
-
-const numericBuffers = (tensors: readonly TensorData[]) =>
-  tensors.flatMap((t) => (Array.isArray(t.data) ? [] : [t.data.buffer as ArrayBuffer]));
 
 /** Buffers are moved to the HTTP thread rather than copied: nothing here uses them again. */
 function moved(result: InferResult): InferResult {

@@ -148,9 +148,7 @@ export function fromBinary(name: string, type: ElementType, bytes: Buffer, count
   // Read in place when aligned (the server's body reader aligns the tensors); copied otherwise.
   if (bytes.byteOffset % size === 0)
     return typedView(type, bytes.buffer as ArrayBuffer, bytes.byteOffset, count);
-  const out = allocateUnfilled(type, count) as Exclude<TensorValues, string[]>;
-  new Uint8Array(out.buffer).set(bytes);
-  return out;
+  return typedView(type, new Uint8Array(bytes).buffer, 0, count);
 }
 
 function parseShape(name: string, raw: unknown, expected: readonly number[]): number[] {

@@ -79,7 +79,7 @@ export function elementCount(dims: readonly number[]): number {
   return n;
 }
 
-type NumericValues = Exclude<TensorValues, string[]>;
+export type NumericValues = Exclude<TensorValues, string[]>;
 
 const ARRAY_TYPES: Record<
   Exclude<ElementType, 'string'>,
@@ -108,15 +108,14 @@ export function typedView(
   buffer: ArrayBuffer,
   byteOffset: number,
   length: number,
-): TensorValues {
+): NumericValues {
   return new ARRAY_TYPES[type](buffer, byteOffset, length);
 }
 
 /** Zero-filled values (empty strings for BYTES). */
 export function allocate(type: ElementType, length: number): TensorValues {
   if (type === 'string') return new Array<string>(length).fill('');
-  const bytes = ELEMENT_BYTES[type] * length;
-  return new ARRAY_TYPES[type](new ArrayBuffer(bytes), 0, length);
+  return typedView(type, new ArrayBuffer(ELEMENT_BYTES[type] * length), 0, length);
 }
 
 /**
@@ -126,17 +125,21 @@ export function allocate(type: ElementType, length: number): TensorValues {
  */
 export function allocateUnfilled(type: ElementType, length: number): TensorValues {
   if (type === 'string') return new Array<string>(length);
-  const { buffer } = Buffer.allocUnsafeSlow(ELEMENT_BYTES[type] * length);
-  return new ARRAY_TYPES[type](buffer as ArrayBuffer, 0, length);
+  return typedView(
+    type,
+    Buffer.allocUnsafeSlow(ELEMENT_BYTES[type] * length).buffer as ArrayBuffer,
+    0,
+    length,
+  );
 }
 
 /**
  * Joins same-named tensors along the first (batch) dimension into fresh
- * values (never one of the parts), in a buffer from `take` when given.
+ * values (never one of the parts), numbers in a buffer from `take`.
  */
 export function concatRows(
   parts: readonly TensorData[],
-  take?: (byteLength: number) => ArrayBuffer,
+  take: (byteLength: number) => ArrayBuffer,
 ): TensorData {
   const first = parts[0] as TensorData;
   const rows = parts.reduce((sum, p) => sum + (p.dims[0] ?? 0), 0);
@@ -145,15 +148,18 @@ export function concatRows(
     return { ...first, dims, data: parts.flatMap((p) => p.data as string[]) };
   }
   const total = parts.reduce((sum, p) => sum + p.data.length, 0);
-  const data = take
-    ? (typedView(first.type, take(ELEMENT_BYTES[first.type] * total), 0, total) as NumericValues)
-    : (allocateUnfilled(first.type, total) as NumericValues);
+  const data = typedView(first.type, take(ELEMENT_BYTES[first.type] * total), 0, total);
   let offset = 0;
   for (const p of parts) {
     (data as Float64Array).set(p.data as Float64Array, offset);
     offset += p.data.length;
   }
   return { ...first, dims, data };
+}
+
+/** The buffers behind the numeric tensors (strings have none): what a worker message can move. */
+export function numericBuffers(tensors: readonly TensorData[]): ArrayBuffer[] {
+  return tensors.flatMap((t) => (Array.isArray(t.data) ? [] : [t.data.buffer as ArrayBuffer]));
 }
 
 /** Rows [start, start + count) of a batched tensor. */

@@ -6,7 +6,7 @@ import { Piscina } from 'piscina';
 import { BufferPool } from './buffer-pool.js';
 import type { InferResult, InferTask, WorkerSetup } from './infer-worker.js';
 import { type ModelVersion, warmupInputs } from './models.js';
-import type { TensorData } from './tensor.js';
+import { numericBuffers, type TensorData } from './tensor.js';
 
 const READY_TIMEOUT_MS = 120_000;
 const PING: InferTask = { key: '', inputs: [], outputs: [] };
@@ -95,9 +95,10 @@ export class InferencePool {
    * worker, not copied, and come back to the pool with the outputs.
    */
   async runPooled(task: InferTask): Promise<TensorData[]> {
-    const transferList: ArrayBuffer[] = [];
-    for (const t of task.inputs) if (!Array.isArray(t.data)) transferList.push(t.data.buffer as ArrayBuffer);
-    const result = await this.pool.run({ ...task, returnInputs: true }, { transferList });
+    const result = await this.pool.run(
+      { ...task, returnInputs: true },
+      { transferList: numericBuffers(task.inputs) },
+    );
     for (const buffer of result.inputs) this.buffers.give(buffer);
     return result.outputs;
   }
