@@ -24,6 +24,10 @@ beforeAll(async () => {
   linearHoldout = await temp.write('linear.csv', linearCsv());
 });
 
+/** `modelgate export -m <model> -t web -o <out> [flags]`. */
+const exportWeb = (model: string, out: string, ...flags: string[]) =>
+  runCli(['export', '-m', model, '-t', 'web', '-o', out, ...flags]);
+
 const exists = (path: string) =>
   readdir(path).then(
     () => true,
@@ -79,19 +83,14 @@ describe('modelgate export --target web', () => {
     expect(data.quantize.quantizedBytes).toBeLessThan(data.quantize.originalBytes);
     expect(data.quality).toMatchObject({ metric: 'accuracy', passed: true });
     expect(data.files.find((f) => f.name === 'model.onnx')?.bytes).toBe(data.quantize.quantizedBytes);
-    const text = await runCli([
-      'export',
-      '-m',
+    const text = await exportWeb(
       logistic,
-      '-t',
-      'web',
-      '-o',
       temp.path('fp16-text'),
       '--quantize',
       'fp16',
       '--holdout',
       penguins.holdout,
-    ]);
+    );
     expect(text.stdout).toMatch(
       /\nquantize fp16: \d+ tensors? \(\d+ values\), model [\d.]+ kB -> [\d.]+ kB \(\d+ B, [\d.]+% smaller\)\n/,
     );
@@ -102,19 +101,7 @@ describe('modelgate export --target web', () => {
 
   it('says a tree ensemble has nothing to quantize and bundles the original', async () => {
     const out = temp.path('gbdt-int8');
-    const run = await runCli([
-      'export',
-      '-m',
-      gbdt,
-      '-t',
-      'web',
-      '-o',
-      out,
-      '--quantize',
-      'int8',
-      '--holdout',
-      penguins.holdout,
-    ]);
+    const run = await exportWeb(gbdt, out, '--quantize', 'int8', '--holdout', penguins.holdout);
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(
       /\nwarning: quantize int8: nothing to quantize: the model is a tree ensemble: .*; the bundle has the original model\n$/,
@@ -126,13 +113,8 @@ describe('modelgate export --target web', () => {
 
   it('refuses a quantization that loses more than --tolerance and writes nothing; --allow-quality-drop warns', async () => {
     const out = temp.path('refused');
-    const refused = await runCli([
-      'export',
-      '-m',
+    const refused = await exportWeb(
       linear,
-      '-t',
-      'web',
-      '-o',
       out,
       '--quantize',
       'int8',
@@ -140,7 +122,7 @@ describe('modelgate export --target web', () => {
       linearHoldout,
       '--tolerance',
       '0.000001',
-    ]);
+    );
     expect(refused.code).toBe(1);
     expect(refused.stdout).toMatch(
       /\nholdout .*linear\.csv \(120 rows\): rmse [\d.]+ -> [\d.]+ \([\d.]+% worse\) exceeds tolerance 0\.000001; max prediction delta/,
@@ -149,13 +131,8 @@ describe('modelgate export --target web', () => {
       /\nrefused: the quantized model is worse than --tolerance allows; nothing written/,
     );
     expect(await exists(out)).toBe(false);
-    const allowed = await runCli([
-      'export',
-      '-m',
+    const allowed = await exportWeb(
       linear,
-      '-t',
-      'web',
-      '-o',
       out,
       '--quantize',
       'int8',
@@ -164,7 +141,7 @@ describe('modelgate export --target web', () => {
       '--tolerance',
       '0.000001',
       '--allow-quality-drop',
-    ]);
+    );
     expect(allowed.code).toBe(0);
     expect(allowed.stdout).toMatch(
       /\nwarning: holdout .* exceeds tolerance 0\.000001.*\(--allow-quality-drop\)\n$/,
@@ -174,14 +151,14 @@ describe('modelgate export --target web', () => {
 
   it('refuses to overwrite a non-empty --out without --force', async () => {
     const out = temp.path('taken');
-    await runCli(['export', '-m', gbdt, '-t', 'web', '-o', out]);
+    await exportWeb(gbdt, out);
     await writeFile(`${out}/keep.txt`, 'x');
-    const again = await runCli(['export', '-m', logistic, '-t', 'web', '-o', out]);
+    const again = await exportWeb(logistic, out);
     expect(again.code).toBe(2);
     expect(again.stderr).toMatch(
       /the directory is not empty \(10 entries\); choose an empty one, or pass --force/,
     );
-    const forced = await runCli(['export', '-m', logistic, '-t', 'web', '-o', out, '--force']);
+    const forced = await exportWeb(logistic, out, '--force');
     expect(forced.code).toBe(0);
     expect(forced.stdout).toMatch(/\nreplaced 9 existing files \(--force\)\n/);
   });

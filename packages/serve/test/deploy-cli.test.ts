@@ -10,40 +10,20 @@ import { useTempDir } from '../../core/test/fixtures.js';
 const here = dirname(fileURLToPath(import.meta.url));
 const REGISTRY = join(here, '../../../registry');
 const temp = useTempDir('deploy-cli');
+/** `modelgate deploy --target k8s --registry <the repository's registry> [flags]`. */
+const k8s = (...flags: string[]) => ['deploy', '--target', 'k8s', '--registry', REGISTRY, ...flags];
 
 describe('modelgate deploy (CLI)', () => {
   it('--target k8s writes the directory and says how to apply and build it', async () => {
     const out = temp.path('deploy');
-    const run = await runCli([
-      'deploy',
-      '--target',
-      'k8s',
-      '--registry',
-      REGISTRY,
-      '--model',
-      'penguins-species#staging',
-      '--out',
-      out,
-      '--replicas',
-      '3',
-    ]);
+    const run = await runCli(k8s('--model', 'penguins-species#staging', '--out', out, '--replicas', '3'));
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toContain(`wrote ${out}/ for penguins-species@v1 (image penguins-species:v1)`);
     expect(run.stdout).toContain(`kubectl apply -k ${out}`);
     expect(await readdir(out)).toContain('deployment.yaml');
     const json = await runCli([
       '--json',
-      'deploy',
-      '--target',
-      'k8s',
-      '--registry',
-      REGISTRY,
-      '--model',
-      'penguins-species@v1',
-      '--out',
-      out,
-      '--replicas',
-      '3',
+      ...k8s('--model', 'penguins-species@v1', '--out', out, '--replicas', '3'),
     ]);
     expect(json.code, json.stderr).toBe(0);
     expect(JSON.parse(json.stdout)).toMatchObject({
@@ -65,19 +45,9 @@ describe('modelgate deploy (CLI)', () => {
     ]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain("--target 'helm': unknown target. Expected one of k8s, local.");
-    const replicas = await runCli([
-      'deploy',
-      '--target',
-      'k8s',
-      '--registry',
-      REGISTRY,
-      '--model',
-      'penguins-species',
-      '--out',
-      temp.path('x'),
-      '--replicas',
-      'many',
-    ]);
+    const replicas = await runCli(
+      k8s('--model', 'penguins-species', '--out', temp.path('x'), '--replicas', 'many'),
+    );
     expect(replicas.code).toBe(2);
     expect(replicas.stderr).toContain("--replicas 'many'");
   });
