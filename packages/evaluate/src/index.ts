@@ -27,7 +27,6 @@ export * from './report/mermaid.js';
 export * from './run/costs.js';
 export * from './run/encode.js';
 export * from './run/holdout.js';
-export * from './run/model-file.js';
 export * from './run/model-spec.js';
 export * from './run/predict.js';
 export * from './slices/define.js';

@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { computeMetrics, type ModelgateConfig, quoteLiteral } from '@modelgate/core';
-import { createSession } from '@modelgate/runtime';
+import { createSession, type ModelFile, readModelPath } from '@modelgate/runtime';
 import type { PreparedProblem } from '@modelgate/train';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { expectUserError, useDatabase, useTempDir } from '../../core/test/fixtures.js';
@@ -11,10 +11,8 @@ import {
   encodeHoldout,
   evaluateModels,
   loadHoldout,
-  type ModelFile,
   metricJson,
   predictHoldout,
-  readModelFile,
 } from '../src/index.js';
 import {
   PENGUINS_DATA,
@@ -59,11 +57,11 @@ describe('evaluating penguins models on the holdout', () => {
     config = penguinsConfig(GATE);
     problem = await penguinsProblem(db(), config, tmp.dir);
     splits = tmp.path('splits');
-    challenger = await readModelFile(
+    challenger = await readModelPath(
       await writeModel(tmp.dir, 'logistic', await trainModel(problem, 'logistic')),
       '--model',
     );
-    champion = await readModelFile(
+    champion = await readModelPath(
       await writeModel(tmp.dir, 'gbdt', await trainModel(problem, 'gbdt', { rounds: 20 })),
       '--baseline',
     );
@@ -171,16 +169,16 @@ describe('evaluating penguins models on the holdout', () => {
     expect(doc.metrics.accuracy).toBe(withChampion.metrics.accuracy);
   });
 
-  it('takes the spec of a bring-your-own model from model.json, else from the training data', async () => {
+  it('takes the spec of a bring-your-own model from metadata.json, else from the training data', async () => {
     const stripped = withoutMetadata(challenger.bytes);
-    const fromSummary = await readModelFile(
+    const fromSummary = await readModelPath(
       await writeModel(tmp.dir, 'byo-summary', stripped, problem.spec),
       '--model',
     );
-    const fromData = await readModelFile(await writeModel(tmp.dir, 'byo', stripped), '--model');
+    const fromData = await readModelPath(await writeModel(tmp.dir, 'byo', stripped), '--model');
     const a = await evaluateModels(db(), request({ challenger: fromSummary }));
     const b = await evaluateModels(db(), request({ challenger: fromData }));
-    expect(a.challenger.spec).toBe('model.json');
+    expect(a.challenger.spec).toBe('metadata.json');
     expect(b.challenger.spec).toBe('training-data');
     expect(a.metrics.accuracy).toBe(withChampion.metrics.accuracy);
     expect(b.metrics.log_loss).toBe(withChampion.metrics.log_loss);
@@ -191,7 +189,7 @@ describe('evaluating penguins models on the holdout', () => {
         holdout: { path: join(splits, 'test.parquet') },
         workDir: tmp.path('work-none'),
       }),
-      /carries no modelgate metadata .* Pass --config with data, or --splits <dir>\.$/,
+      /records no spec .* Pass --config with data, --splits <dir>, or describe the model with --spec <file> \(or --features and --classes\)\.$/,
     );
   });
 
@@ -230,8 +228,8 @@ describe('binary and regression models', () => {
       data,
     );
     const problem = await penguinsProblem(db(), config, dir);
-    const a = await readModelFile(await writeModel(dir, 'a', await trainModel(problem, algorithm)), '-m');
-    const b = await readModelFile(
+    const a = await readModelPath(await writeModel(dir, 'a', await trainModel(problem, algorithm)), '-m');
+    const b = await readModelPath(
       await writeModel(dir, 'b', await trainModel(problem, 'gbdt', { rounds: 10 })),
       '-m',
     );
@@ -274,7 +272,7 @@ describe('bad input: one clear error naming what is wrong', () => {
   beforeAll(async () => {
     config = penguinsConfig();
     const problem = await penguinsProblem(db(), config, tmp.path('bad-input'));
-    model = await readModelFile(
+    model = await readModelPath(
       await writeModel(tmp.dir, 'bad-logistic', await trainModel(problem, 'logistic')),
       '-m',
     );
@@ -300,7 +298,7 @@ describe('bad input: one clear error naming what is wrong', () => {
   });
 
   it('a model expecting another number of features', async () => {
-    const narrow = await readModelFile(
+    const narrow = await readModelPath(
       await writeModel(tmp.dir, 'narrow', packedClassifier(3, ['Adelie', 'Chinstrap', 'Gentoo'])),
       '-m',
     );
@@ -341,7 +339,7 @@ describe('bad input: one clear error naming what is wrong', () => {
     const empty = join(tmp.dir, 'empty.onnx');
     await writeFile(empty, '');
     for (const path of [text, truncated]) {
-      const broken = await readModelFile(path, '--model');
+      const broken = await readModelPath(path, '--model');
       await expectUserError(
         evaluateModels(db(), {
           config,
@@ -353,10 +351,10 @@ describe('bad input: one clear error naming what is wrong', () => {
       );
     }
     await expectUserError(
-      readModelFile(tmp.path('nothing.onnx'), '--model'),
+      readModelPath(tmp.path('nothing.onnx'), '--model'),
       /--model .*nothing\.onnx: no such file/,
     );
-    await expectUserError(readModelFile(empty, '--model'), /empty\.onnx: the model file is empty/);
+    await expectUserError(readModelPath(empty, '--model'), /empty\.onnx: the model file is empty/);
   });
 
   it('a model for another task or target than the config', async () => {

@@ -79,6 +79,6 @@ export async function writeModel(
   const folder = join(dir, name);
   await mkdir(folder, { recursive: true });
   await writeFile(join(folder, 'model.onnx'), bytes);
-  if (spec) await writeFile(join(folder, 'model.json'), JSON.stringify({ spec }));
+  if (spec) await writeFile(join(folder, 'metadata.json'), JSON.stringify({ spec }));
   return join(folder, 'model.onnx');
 }

@@ -12,7 +12,6 @@ import {
   intervalMetrics,
   MEGABYTE,
   measureCosts,
-  parseSpec,
 } from '../src/index.js';
 import { penguinsConfig, penguinsProblem, trainModel } from './penguin-models.js';
 
@@ -42,26 +41,6 @@ describe('alignClasses', () => {
       () => alignClasses(champion, ['b', 'c', 'a'], ['a', 'b', 'd'], 'penguins@v2'),
       /^penguins@v2 predicts the classes b, c, a; the challenger a, b, d: they cannot be compared on one holdout\.$/,
     );
-  });
-});
-
-describe('parseSpec', () => {
-  it('reads a spec and says what is wrong with one that is not', () => {
-    const spec = {
-      task: 'binary',
-      target: 'y',
-      features: [
-        { name: 'x', kind: 'numeric' },
-        { name: 'c', kind: 'categorical', categories: ['a'] },
-      ],
-      classes: ['no', 'yes'],
-    };
-    expect(parseSpec(spec)).toEqual(spec);
-    expect(parseSpec({ ...spec, classes: undefined })).toBe('a classifier without its classes');
-    expect(parseSpec({ ...spec, features: [{ name: 'c', kind: 'categorical' }] })).toMatch(
-      /^feature 0 is not/,
-    );
-    expect(parseSpec({ ...spec, task: 'ranking' })).toBe('task is "ranking"');
   });
 });
 

@@ -13,3 +13,4 @@ export {
   readSignature,
   type TensorSignature,
 } from './signature.js';
+export * from './model/index.js';

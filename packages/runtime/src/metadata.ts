@@ -1,13 +1,14 @@
 import { UserError } from '@modelgate/core';
 
 // Field numbers in onnx.proto: ModelProto.metadata_props = 14; StringStringEntryProto key = 1, value = 2.
-const METADATA_PROPS = 14;
+export const METADATA_PROPS = 14;
 const KEY = 1;
 const VALUE = 2;
 
 const decoder = new TextDecoder('utf-8', { fatal: false });
 
-class Reader {
+/** A protobuf wire-format reader, just enough to walk ModelProto's top-level fields. */
+export class Reader {
   pos = 0;
   constructor(
     readonly bytes: Uint8Array,
@@ -51,7 +52,7 @@ class Reader {
   }
 }
 
-function readEntry(bytes: Uint8Array): [string, string] {
+export function readEntry(bytes: Uint8Array): [string, string] {
   const reader = new Reader(bytes);
   let key = '';
   let value = '';

@@ -33,9 +33,13 @@ export function planOutputs(signature: ModelSignature, spec: ColumnsSpec): Outpu
   const named = new Map(signature.outputs.map((o) => [o.name, o]));
   if (spec.task === 'regression') {
     const output =
-      named.get('prediction') ?? (signature.outputs.length === 1 ? signature.outputs[0] : undefined);
+      named.get('prediction') ??
+      named.get('variable') ??
+      (signature.outputs.length === 1 ? signature.outputs[0] : undefined);
     if (!output) {
-      throw new UserError(`the model has no 'prediction' output (outputs: ${outputList(signature)})`);
+      throw new UserError(
+        `the model has no 'prediction' (or 'variable') output (outputs: ${outputList(signature)}); expected [N] or [N, 1] predictions`,
+      );
     }
     checkTensor(output);
     if (!NUMERIC_TYPES.has(output.type)) {
@@ -45,7 +49,8 @@ export function planOutputs(signature: ModelSignature, spec: ColumnsSpec): Outpu
   }
   const tensors = signature.outputs.filter((o) => o.type !== 'non-tensor');
   const probabilities =
-    named.get('probabilities') ?? tensors.find((o) => o.type === 'float32' && o.shape.length === 2);
+    named.get('probabilities') ??
+    tensors.find((o) => (o.type === 'float32' || o.type === 'float64') && o.shape.length === 2);
   const label =
     named.get('label') ??
     tensors.find(
@@ -96,6 +101,7 @@ export function collectOutputs(
   if (plan.probabilities) {
     const tensor = results[plan.probabilities] as Tensor;
     const values = toFloat32(tensor);
+    checkFinite(plan.probabilities, values);
     if (values.length === n * c) into.probabilities.set(values, start * c);
     else if (c === 2 && values.length === n) {
       // A binary model giving only P(second class).
@@ -117,6 +123,20 @@ export function collectOutputs(
   }
 }
 
+function checkFinite(name: string, values: Float32Array): void {
+  for (let i = 0; i < values.length; i++) {
+    if (!Number.isFinite(values[i] as number)) {
+      throw new UserError(
+        `model output '${name}' gave ${values[i]} at element ${i}, expected finite probabilities`,
+      );
+    }
+  }
+}
+
+/**
+ * Class indices from a label output: strings are class names; integers are
+ * indices into the classes (what torch's argmax gives), never class values.
+ */
 function labelIndices(
   name: string,
   tensor: Tensor,
@@ -131,6 +151,18 @@ function labelIndices(
     throw new UserError(
       `model output '${name}' has shape ${formatShape(tensor.dims as number[])}, expected [N] with N = ${n}`,
     );
+  }
+  if (!Array.isArray(data)) {
+    for (let i = 0; i < n; i++) {
+      const k = Number(data[i]);
+      if (!Number.isInteger(k) || k < 0 || k >= classes.length) {
+        throw new UserError(
+          `model output '${name}' gave ${String(data[i])}, expected a class index from 0 to ${classes.length - 1} (classes: ${classes.join(', ')})`,
+        );
+      }
+      into[start + i] = k;
+    }
+    return;
   }
   for (let i = 0; i < n; i++) {
     const value = String(data[i]);

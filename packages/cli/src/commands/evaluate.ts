@@ -18,13 +18,12 @@ import {
   evaluateModels,
   formatNumber,
   formatSigned,
-  type ModelFile,
   metricDifference,
   metricNumber,
-  readModelFile,
   writeEvaluation,
 } from '@modelgate/evaluate';
-import { loadSettings, parseModelRef, readStages } from '@modelgate/registry';
+import { loadSettings, readStages } from '@modelgate/registry';
+import { type ModelFile, openModel, registryModel, type SpecFlags } from '@modelgate/runtime';
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { parseFormat } from '../flags.js';
@@ -33,10 +32,10 @@ import { configData, type FoundConfig, findConfig } from '../project.js';
 import type { Wrap } from '../runner.js';
 import { renderTextTable } from '../table.js';
 import { withProgress } from '../with-progress.js';
-import { registryModelFile } from './model-argument.js';
 import { addRegistryOption, type RegistryFlags } from './registry-options.js';
+import { addSpecOptions, specFlagsOf } from './spec-options.js';
 
-interface EvaluateFlags extends RegistryFlags {
+interface EvaluateFlags extends RegistryFlags, SpecFlags {
   model: string;
   data?: string;
   format?: string;
@@ -56,17 +55,20 @@ penguins-species#production or penguins-species@v3), else the model in the regis
 last stage (evaluate.champion_stage overrides); without one the gate uses the absolute
 thresholds (min, max) alone and says so. Registered models are loaded only after their
 sha256 matches the registry's record.
+A model's features and classes come from the spec it records (ONNX metadata, or the
+metadata.json beside it); for an ONNX file trained elsewhere, from --spec or --features/--classes,
+else from the training split of the config's data.
 Writes evaluation.json, report.md (for a PR comment) and report.html into --out, also
 when the gate fails. Exit codes: 0 pass, 1 the gate fails, 2 bad input.`;
 
 export function registerEvaluate(program: Command, wrap: Wrap): void {
-  addRegistryOption(
+  const command = addRegistryOption(
     program
       .command('evaluate')
       .description('evaluate a model on the holdout and gate it against the champion')
       .requiredOption(
-        '-m, --model <model.onnx|dir>',
-        'the challenger: an ONNX model, or a training output directory',
+        '-m, --model <model.onnx|dir|ref>',
+        'the challenger: an ONNX model, a training output directory, or a registry reference',
       )
       .option(
         '-d, --data <file|glob>',
@@ -81,7 +83,8 @@ export function registerEvaluate(program: Command, wrap: Wrap): void {
       )
       .option('--no-baseline', 'no champion: judge the absolute thresholds alone')
       .option('-o, --out <dir>', 'directory for evaluation.json, report.md and report.html (required)'),
-  )
+  );
+  addSpecOptions(command)
     .addHelpText('after', NOTES)
     .action(wrap<EvaluateFlags>((flags, ctx) => runEvaluate(flags, ctx)));
 }
@@ -100,33 +103,15 @@ interface Champion {
   note?: string;
 }
 
-async function registryModel(registry: string, ref: string, stage: string | null): Promise<ModelFile> {
-  return (await registryModelFile(registry, ref, stage)).file;
-}
-
 /** `#production` and `@v3` name a version of the configured model. */
 function fullRef(ref: string, model: string): string {
   return ref.startsWith('#') || ref.startsWith('@') ? `${model}${ref}` : ref;
 }
 
-async function explicitChampion(baseline: string, registry: string, model: string): Promise<ModelFile> {
-  if (await pathExists(baseline)) return readModelFile(baseline, '--baseline');
-  const ref = fullRef(baseline, model);
-  let parsed: ReturnType<typeof parseModelRef>;
-  try {
-    parsed = parseModelRef(ref);
-  } catch {
-    throw new UserError(
-      `--baseline ${baseline}: no such file, and not a registry reference (name#stage, name@v3).`,
-    );
-  }
-  if (/\.onnx$/i.test(baseline) || baseline.includes('/')) {
-    throw new UserError(`--baseline ${baseline}: no such file.`);
-  }
-  if (!(await pathExists(registry))) {
-    throw new UserError(`--baseline ${baseline}: no registry at ${registry} (pass --registry <dir>).`);
-  }
-  return registryModel(registry, ref, parsed.kind === 'stage' ? parsed.stage : null);
+function explicitChampion(baseline: string, registry: string, model: string): Promise<ModelFile> {
+  // A bare `#production` or `@v3` names a version of the configured model; a path that exists is a file.
+  const arg = baseline.startsWith('#') || baseline.startsWith('@') ? fullRef(baseline, model) : baseline;
+  return openModel(arg, { registry, flag: '--baseline' });
 }
 
 /** The registry's champion: the configured model's version in the champion stage, if there is one. */
@@ -162,7 +147,7 @@ async function runEvaluate(flags: EvaluateFlags, ctx: CliContext): Promise<Comma
   const found = await requireConfig(flags.config);
   const format = parseFormat(flags.format);
   if (format && !flags.data) throw new UserError('--format applies to --data, which is not given.');
-  const challenger = await readModelFile(flags.model, '--model');
+  const challenger = await openModel(flags.model, { registry: flags.registry });
   const champion = await findChampion(flags, found);
   const document = await withProgress(ctx, 'evaluate', (progress) =>
     withWorkDir((workDir) =>
@@ -170,6 +155,7 @@ async function runEvaluate(flags: EvaluateFlags, ctx: CliContext): Promise<Comma
         evaluateModels(db, {
           config: found.config,
           challenger,
+          challengerSpec: specFlagsOf(flags),
           ...(champion.file ? { champion: champion.file } : {}),
           ...(champion.note ? { championNote: champion.note } : {}),
           ...(flags.data ? { holdout: format ? { path: flags.data, format } : { path: flags.data } } : {}),

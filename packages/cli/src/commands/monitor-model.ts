@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   type CategoricalColumn,
@@ -11,10 +10,9 @@ import {
   type Task,
   UserError,
 } from '@modelgate/core';
-import { recordedSpec, sha256Hex } from '@modelgate/evaluate';
 import type { ModelOutputs, PerformanceMetric } from '@modelgate/monitor';
 import { REGISTRY_FILES, type VersionMetadata } from '@modelgate/registry';
-import { createSession, runOnColumns } from '@modelgate/runtime';
+import { createSession, modelSpecOf, readModelPath, runOnColumns } from '@modelgate/runtime';
 import { categoricalFeature, numericFeature, type ProblemSpec } from '@modelgate/train';
 
 /** A registered model as monitoring uses it: its spec to score data, its holdout metrics to compare with. */
@@ -48,7 +46,6 @@ export function monitoredModel(
   if (task !== 'binary' && task !== 'multiclass' && task !== 'regression') return null;
   const holdout: Partial<Record<PerformanceMetric, number>> = {};
   for (const m of HOLDOUT_METRICS) if (metadata.metrics[m] !== undefined) holdout[m] = metadata.metrics[m];
-  const file = join(path, REGISTRY_FILES.model);
   return {
     label,
     task,
@@ -57,24 +54,10 @@ export function monitoredModel(
     holdout,
     holdoutSource: join(path, REGISTRY_FILES.metadata),
     load: async () => {
-      const bytes = new Uint8Array(
-        await readFile(file).catch((err: NodeJS.ErrnoException) => {
-          throw new UserError(`${file}: ${err.code === 'ENOENT' ? 'missing' : err.message}.`);
-        }),
-      );
-      const recorded = metadata.files[REGISTRY_FILES.model]?.sha256;
-      const sha256 = sha256Hex(bytes);
-      if (recorded && recorded !== sha256) {
-        throw new UserError(
-          `${file}: refusing to run it: sha256 ${sha256} does not match metadata.json's ${recorded}.`,
-        );
-      }
-      const found = recordedSpec({ label, path: file, bytes, sha256, registry: null, summary: undefined });
-      if (!found)
-        throw new UserError(
-          `${file}: the model carries no feature spec (modelgate.* metadata), so monitor cannot score data with it.`,
-        );
-      return { bytes, spec: found.spec };
+      // The resolver checks the version's sha256 against its metadata.json before anything runs.
+      const file = await readModelPath(path, label);
+      const { spec } = await modelSpecOf(file);
+      return { bytes: file.bytes, spec: { ...spec, target: spec.target ?? metadata.target ?? '' } };
     },
   };
 }

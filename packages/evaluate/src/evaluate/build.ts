@@ -12,6 +12,7 @@ import {
   type Task,
   type TaskPredictions,
 } from '@modelgate/core';
+import type { ModelFile, SpecSource } from '@modelgate/runtime';
 import { classificationCurves } from '../curves/classification.js';
 import { downsampleCurve } from '../curves/downsample.js';
 import { residualSummary } from '../curves/residuals.js';
@@ -20,8 +21,6 @@ import { collectGateEvidence } from '../gate/evidence.js';
 import type { GateRules } from '../gate/rules.js';
 import { evaluateGate, type MetricValues } from '../gate/verdict.js';
 import type { CostMeasurement } from '../run/costs.js';
-import type { ModelFile } from '../run/model-file.js';
-import type { SpecSource } from '../run/model-spec.js';
 import { defineSlices } from '../slices/define.js';
 import { type SliceResult, sliceMetrics } from '../slices/metrics.js';
 import {

@@ -1,10 +1,9 @@
 import type { MetricName, MetricResult, Task } from '@modelgate/core';
+import type { RegistryOrigin, SpecSource } from '@modelgate/runtime';
 import type { CalibrationCurve } from '../curves/calibration.js';
 import type { ResidualSummary } from '../curves/residuals.js';
 import type { RuleOutcome } from '../gate/rules.js';
 import type { CostMeasurement } from '../run/costs.js';
-import type { RegistryOrigin } from '../run/model-file.js';
-import type { SpecSource } from '../run/model-spec.js';
 import type { McNemarResult } from '../stats/mcnemar.js';
 
 /** evaluation.json's format; bumped on a breaking change. */

@@ -6,7 +6,15 @@ import {
   type ModelgateConfig,
   UserError,
 } from '@modelgate/core';
-import { createSession } from '@modelgate/runtime';
+import {
+  createSession,
+  type ModelFile,
+  type ModelSpec,
+  modelSpecOf,
+  recordedSpec,
+  type SpecFlags,
+  type SpecSource,
+} from '@modelgate/runtime';
 import {
   type ProblemSpec,
   prepareProblem,
@@ -18,8 +26,7 @@ import type { Clock } from '../run/costs.js';
 import { measureCosts } from '../run/costs.js';
 import { encodeHoldout } from '../run/encode.js';
 import { type Holdout, loadHoldout, readHoldoutColumns } from '../run/holdout.js';
-import type { ModelFile } from '../run/model-file.js';
-import { checkSpec, type ModelSpec, recordedSpec } from '../run/model-spec.js';
+import { checkSpec } from '../run/model-spec.js';
 import { alignClasses, predictHoldout } from '../run/predict.js';
 import { buildEvaluation, type ScoredModel } from './build.js';
 import { checkEvaluationRules } from './check.js';
@@ -29,6 +36,8 @@ import { type EvaluationSettings, evaluationSettings } from './settings.js';
 export interface EvaluateRequest {
   config: ModelgateConfig;
   challenger: ModelFile;
+  /** How the user describes a challenger that records no spec (a bare ONNX file). */
+  challengerSpec?: SpecFlags;
   /** The current champion; absent: the gate uses the absolute thresholds alone. */
   champion?: ModelFile;
   /** Why there is no champion, for the report. */
@@ -74,10 +83,15 @@ async function holdoutSource(db: Database, request: EvaluateRequest): Promise<Ho
   };
 }
 
+interface SpecOf {
+  spec: ModelSpec;
+  source: SpecSource;
+}
+
 /** The spec of a model that carries none comes from the training split, as `modelgate train` made it. */
 function trainingSpecs(db: Database, request: EvaluateRequest, source: HoldoutSource) {
-  let spec: Promise<ModelSpec> | undefined;
-  return (label: string): Promise<ModelSpec> => {
+  let spec: Promise<SpecOf> | undefined;
+  return (label: string): Promise<SpecOf> => {
     const split: SplitSource | undefined = source.splits
       ? { splits: source.splits }
       : request.data
@@ -86,7 +100,7 @@ function trainingSpecs(db: Database, request: EvaluateRequest, source: HoldoutSo
     if (!split) {
       return Promise.reject(
         new UserError(
-          `${label}: the model carries no modelgate metadata (a bring-your-own model), so its features, categories and classes come from the training data; there is none. Pass --config with data, or --splits <dir>.`,
+          `${label}: the model records no spec (no modelgate.* metadata, no metadata.json with a spec beside it), so its features, categories and classes come from the training data; there is none. Pass --config with data, --splits <dir>, or describe the model with --spec <file> (or --features and --classes).`,
         ),
       );
     }
@@ -103,17 +117,27 @@ interface RunModelContext {
   holdout: Holdout;
   config: ModelgateConfig;
   settings: EvaluationSettings;
-  trainingSpec: (label: string) => Promise<ModelSpec>;
+  trainingSpec: (label: string) => Promise<SpecOf>;
   now?: Clock;
   warnings: string[];
+}
+
+/** The recorded spec, else the user's flags (challenger only), else the training data's. */
+async function specOf(model: ModelFile, ctx: RunModelContext, flags: SpecFlags | undefined): Promise<SpecOf> {
+  const recorded = recordedSpec(model);
+  if (recorded) return recorded;
+  if (flags && Object.values(flags).some((v) => v !== undefined)) return modelSpecOf(model, flags);
+  return ctx.trainingSpec(model.label);
 }
 
 async function runModel(
   model: ModelFile,
   ctx: RunModelContext,
+  flags?: SpecFlags,
 ): Promise<ScoredModel & { problem: ProblemSpec }> {
-  const { spec, source } = recordedSpec(model) ?? (await ctx.trainingSpec(model.label));
-  checkSpec(spec, ctx.config, model.label, source);
+  const found = await specOf(model, ctx, flags);
+  const source = found.source;
+  const spec = checkSpec(found.spec, ctx.config, model.label, source);
   const { set, warnings } = await encodeHoldout(ctx.db, ctx.holdout, spec, model.label);
   ctx.warnings.push(...warnings);
   const session = await createSession(model.bytes, { label: model.label });
@@ -164,7 +188,7 @@ export async function evaluateModels(db: Database, request: EvaluateRequest): Pr
     ...(request.now ? { now: request.now } : {}),
   };
   progress(0.1, 'challenger');
-  const challenger = await runModel(request.challenger, ctx);
+  const challenger = await runModel(request.challenger, ctx, request.challengerSpec);
   let champion: ScoredModel | undefined;
   if (request.champion) {
     progress(0.4, 'champion');

@@ -4,7 +4,8 @@ import { plural, shortSha } from './format.js';
 
 const SPEC_SOURCES = {
   'onnx-metadata': 'features from its ONNX metadata',
-  'model.json': 'features from model.json beside it',
+  'metadata.json': 'features from metadata.json beside it',
+  flags: 'features from the command line',
   'training-data': 'features from the training split',
 } as const;
 
