@@ -1,6 +1,7 @@
 import { appendFile, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { withoutMetadata } from '../../evaluate/test/penguin-models.js';
 import { useGitSandbox } from '../../registry/test/git-fixture.js';
 import { PENGUINS_CONFIG, writeProject } from './project-fixture.js';
 import { runCli } from './run-cli.js';
@@ -140,6 +141,28 @@ describe('modelgate evaluate', () => {
       /^modelgate: error: .*model\.onnx: refusing to load penguins-species v1: sha256 [0-9a-f]{64} does not match/,
     );
     await expect(readdir(join(root, 'tampered'))).rejects.toThrow();
+  });
+
+  it('evaluates a bare ONNX file described by --classes like the model it was stripped from', async () => {
+    const bytes = new Uint8Array(await readFile(join(root, 'logistic', 'model.onnx')));
+    await writeFile(join(root, 'bare.onnx'), withoutMetadata(bytes));
+    const run = (argv: string[], out: string) =>
+      runCli(['evaluate', '--splits', 'splits', '--no-baseline', '--out', out, ...argv], { cwd: root });
+    const original = await run(['--model', 'logistic'], 'eval-original');
+    const bare = await run(['--model', 'bare.onnx', '--classes', 'Adelie,Chinstrap,Gentoo'], 'eval-bare');
+    expect(bare.stderr).toBe('');
+    expect([original.code, bare.code]).toEqual([0, 0]);
+    const doc = async (out: string) => JSON.parse(await readFile(join(root, out, 'evaluation.json'), 'utf8'));
+    const [a, b] = [await doc('eval-original'), await doc('eval-bare')];
+    expect(b.challenger.spec).toBe('flags');
+    expect(a.challenger.spec).toBe('onnx-metadata');
+    expect(b.metrics.accuracy).toEqual(a.metrics.accuracy);
+    expect(b.metrics.log_loss).toEqual(a.metrics.log_loss);
+    const wrong = await run(['--model', 'bare.onnx', '--classes', 'Adelie,Gentoo'], 'eval-wrong');
+    expect(wrong.code).toBe(2);
+    expect(wrong.stderr).toMatch(
+      /^modelgate: error: .*bare\.onnx: a binary model \(the flags say\), but the config's task is multiclass\.\n$/,
+    );
   });
 
   it('refuses bad input with exit code 2 and one line naming it', async () => {

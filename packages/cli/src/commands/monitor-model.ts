@@ -84,7 +84,11 @@ export async function scoreDataset(
   const features = spec.features.map((f, i): ColumnData => {
     const column = raw[i] as ColumnData;
     if (f.kind === 'categorical')
-      return categoricalFeature(column as CategoricalColumn, keep, f.categories ?? []);
+      return categoricalFeature(
+        column as CategoricalColumn,
+        keep,
+        f.categories ?? (column as CategoricalColumn).dictionary,
+      );
     if ('codes' in column) {
       throw new UserError(
         `${describeFiles(dataset.files)}: column '${f.name}' holds text, but ${model.label} takes it as a number.`,

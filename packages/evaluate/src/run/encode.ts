@@ -124,7 +124,9 @@ export async function encodeHoldout(
       );
     }
     if (!('codes' in column)) return numericFeature(column as NumericColumn, holdout.keep);
-    const coded = categoricalFeature(column as CategoricalColumn, holdout.keep, f.categories ?? []);
+    // A spec without categories (a bare model described by flags): the model maps the strings itself.
+    const categories = f.categories ?? (column as CategoricalColumn).dictionary;
+    const coded = categoricalFeature(column as CategoricalColumn, holdout.keep, categories);
     const unseen = unseenCategories(column as CategoricalColumn, coded, holdout.keep);
     if (unseen.rows > 0) {
       warnings.push(
