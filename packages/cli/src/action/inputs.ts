@@ -24,6 +24,7 @@ export const INPUTS = {
   model: 'model',
   baseline: 'baseline',
   registry: 'registry',
+  spec: 'spec',
   comment: 'comment',
   check: 'check',
   githubToken: 'github-token',
