@@ -84,6 +84,7 @@ export function collectOutputs(
   into: Required<ColumnPredictions>,
   start: number,
   n: number,
+  keepNonFinite = false,
 ): void {
   if (plan.prediction) {
     const tensor = results[plan.prediction] as Tensor;
@@ -101,7 +102,7 @@ export function collectOutputs(
   if (plan.probabilities) {
     const tensor = results[plan.probabilities] as Tensor;
     const values = toFloat32(tensor);
-    checkFinite(plan.probabilities, values);
+    if (!keepNonFinite) checkFinite(plan.probabilities, values);
     if (values.length === n * c) into.probabilities.set(values, start * c);
     else if (c === 2 && values.length === n) {
       // A binary model giving only P(second class).

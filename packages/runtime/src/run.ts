@@ -8,6 +8,11 @@ import { readSignature } from './signature.js';
 export interface RunOptions {
   /** Rows per session.run call: bounds memory on big sets (default 65536). */
   batchRows?: number;
+  /**
+   * Leave non-finite probabilities in the result, for the caller to reject
+   * row by row (batch predict), instead of refusing the model's output.
+   */
+  keepNonFinite?: boolean;
 }
 
 /**
@@ -43,7 +48,7 @@ export async function runOnColumns(
     const end = Math.min(set.rows, start + batch);
     const feeds = buildFeeds(inputs, spec, columns, start, end);
     const results = await session.run(feeds, fetches);
-    collectOutputs(outputs, spec, results, all, start, end - start);
+    collectOutputs(outputs, spec, results, all, start, end - start, options.keepNonFinite);
   }
   if (!classification) return { prediction: all.prediction };
   return outputs.probabilities

@@ -1,13 +1,17 @@
 import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useDatabase, useTempDir } from '../../core/test/fixtures.js';
 import { type ColumnPredictions, quantizeModel, writeWebBundle } from '../src/index.js';
+import { BYO_EXPECTED, BYO_MODELS, type ByoName, byoFixture, expectTorchOutputs } from './byo-fixtures.js';
 import { linearCsv, linearRegressor } from './web/linear-fixture.js';
+import { recordedSpecOf } from './web/model-spec.js';
 import { nodePredictions, type Penguins, trainPenguins } from './web/penguin-fixture.js';
 import { type StaticServer, serveStatic } from './web/static-server.js';
 
 const CHROMIUM = '/usr/bin/chromium';
+const linearSpec = recordedSpecOf(linearRegressor());
 const haveChromium = existsSync(CHROMIUM);
 if (!haveChromium)
   console.warn(`export-browser: skipped, no Chromium at ${CHROMIUM} (apt-get install chromium)`);
@@ -15,6 +19,7 @@ if (!haveChromium)
 interface BrowserPrediction {
   label: string;
   probabilities?: Record<string, number>;
+  prediction?: number;
 }
 
 /** Imports the bundle's module inside the page and predicts, as a user's own script would. */
@@ -61,13 +66,23 @@ describe.skipIf(!haveChromium)('a web bundle in headless Chromium', () => {
 
   beforeAll(async () => {
     penguins = await trainPenguins(db(), temp.path('train'));
-    await writeWebBundle({ model: penguins.models.gbdt, out: temp.path('gbdt'), label: 'penguins gbdt' });
-    await writeWebBundle({ model: penguins.models.logistic, out: temp.path('logistic') });
+    const { spec } = penguins;
+    await writeWebBundle({
+      model: penguins.models.gbdt,
+      spec,
+      out: temp.path('gbdt'),
+      label: 'penguins gbdt',
+    });
+    await writeWebBundle({ model: penguins.models.logistic, spec, out: temp.path('logistic') });
     const fp16 = quantizeModel(penguins.models.logistic, 'fp16');
     expect(fp16.tensors.length).toBeGreaterThan(0);
-    await writeWebBundle({ model: fp16.bytes, out: temp.path('logistic-fp16') });
+    await writeWebBundle({ model: fp16.bytes, spec, out: temp.path('logistic-fp16') });
     linearInt8 = quantizeModel(linearRegressor(), 'int8').bytes;
-    await writeWebBundle({ model: linearInt8, out: temp.path('linear-int8') });
+    await writeWebBundle({ model: linearInt8, spec: linearSpec, out: temp.path('linear-int8') });
+    for (const name of BYO_MODELS) {
+      const fixture = byoFixture(name);
+      await writeWebBundle({ model: await readFile(fixture.path), spec: fixture.spec, out: temp.path(name) });
+    }
     server = await serveStatic(temp.dir);
     const { chromium } = await import('playwright-core');
     browser = await chromium.launch({
@@ -117,7 +132,7 @@ describe.skipIf(!haveChromium)('a web bundle in headless Chromium', () => {
     async (algorithm) => {
       const page = await open(algorithm);
       const inBrowser = await predictInPage(page, penguins.rows);
-      const inNode = await nodePredictions(db(), penguins.models[algorithm], penguins.holdout);
+      const inNode = await nodePredictions(db(), penguins.models[algorithm], penguins.spec, penguins.holdout);
       expectSamePredictions(inBrowser, inNode, penguins.classes, 1e-5);
     },
   );
@@ -128,11 +143,11 @@ describe.skipIf(!haveChromium)('a web bundle in headless Chromium', () => {
     const quantized = quantizeModel(penguins.models.logistic, 'fp16').bytes;
     expectSamePredictions(
       inBrowser,
-      await nodePredictions(db(), quantized, penguins.holdout),
+      await nodePredictions(db(), quantized, penguins.spec, penguins.holdout),
       penguins.classes,
       1e-5,
     );
-    const original = await nodePredictions(db(), penguins.models.logistic, penguins.holdout);
+    const original = await nodePredictions(db(), penguins.models.logistic, penguins.spec, penguins.holdout);
     expectSamePredictions(inBrowser, original, penguins.classes, 0.01);
   });
 
@@ -143,8 +158,8 @@ describe.skipIf(!haveChromium)('a web bundle in headless Chromium', () => {
     const rows = lines.map((line) => Object.fromEntries(line.split(',').map((v, j) => [names[j], v])));
     const inBrowser = (await predictInPage(page, rows)) as unknown as { prediction: number }[];
     const csv = await temp.write('linear.csv', linearCsv());
-    const quantized = (await nodePredictions(db(), linearInt8, csv)).prediction ?? [];
-    const original = (await nodePredictions(db(), linearRegressor(), csv)).prediction ?? [];
+    const quantized = (await nodePredictions(db(), linearInt8, linearSpec, csv)).prediction ?? [];
+    const original = (await nodePredictions(db(), linearRegressor(), linearSpec, csv)).prediction ?? [];
     expect(inBrowser).toHaveLength(rows.length);
     inBrowser.forEach(({ prediction }, i) => {
       const expected = quantized[i] as number;
@@ -191,10 +206,33 @@ describe.skipIf(!haveChromium)('a web bundle in headless Chromium', () => {
     await page.setInputFiles('#csv', csv);
     await page.waitForSelector('#predictions tbody tr:nth-child(3)');
     const labels = (await tableRows(page)).map((cells) => cells[6]);
-    const inNode = await nodePredictions(db(), penguins.models.logistic, csv);
+    const inNode = await nodePredictions(db(), penguins.models.logistic, penguins.spec, csv);
     expect(labels).toEqual(Array.from(inNode.label ?? [], (k) => penguins.classes[k]));
     expect(labels.slice(0, 2)).toEqual(['Adelie', 'Gentoo']);
   });
+
+  it.each(BYO_MODELS)(
+    'predicts like torch with a bring-your-own model: packed or per-column inputs, integer or derived labels (%s)',
+    async (name: ByoName) => {
+      const { expected } = byoFixture(name);
+      const page = await open(name);
+      const inBrowser = await predictInPage(page, BYO_EXPECTED.rows);
+      const classes = expected.classes ?? [];
+      expectTorchOutputs(
+        inBrowser.map((p) =>
+          p.prediction === undefined
+            ? {
+                label: p.label,
+                ...(p.probabilities
+                  ? { probabilities: classes.map((c) => p.probabilities?.[c] ?? Number.NaN) }
+                  : {}),
+              }
+            : { prediction: p.prediction },
+        ),
+        expected,
+      );
+    },
+  );
 
   it('fetched nothing outside the bundle and logged no errors', () => {
     expect(offsite).toEqual([]);

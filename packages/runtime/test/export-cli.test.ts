@@ -1,9 +1,11 @@
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../cli/test/run-cli.js';
 import { useDatabase, useTempDir } from '../../core/test/fixtures.js';
 import type { WebSchema } from '../src/index.js';
+import { BYO_EXPECTED, byoFixture } from './byo-fixtures.js';
 import { linearCsv, linearRegressor } from './web/linear-fixture.js';
 import { type Penguins, trainPenguins } from './web/penguin-fixture.js';
 
@@ -187,6 +189,100 @@ describe('modelgate export --target web', () => {
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(message);
     expect(run.stderr.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('bundles a bare torch model described by --features/--classes: packed input, integer labels', async () => {
+    const fixture = byoFixture('packed-label-int');
+    const out = temp.path('byo-flags');
+    const run = await runCli([
+      '--json',
+      'export',
+      '-m',
+      fixture.path,
+      '-t',
+      'web',
+      '-o',
+      out,
+      ...fixture.flags,
+    ]);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout).model).toMatchObject({ label: fixture.path, specSource: 'flags' });
+    const schema = JSON.parse(await readFile(`${out}/schema.json`, 'utf8')) as WebSchema;
+    expect(schema).toMatchObject({
+      task: 'multiclass',
+      target: null,
+      classes: ['Adelie', 'Chinstrap', 'Gentoo'],
+      inputs: { mode: 'packed', name: 'input', type: 'float32' },
+      outputs: { probabilities: 'probabilities', label: 'label' },
+    });
+    expect(schema.features.map((f) => f.name)).toEqual(fixture.expected.features);
+  });
+
+  it('bundles a training output directory (the spec from its metadata.json), and checks fp16 on a holdout with --spec', async () => {
+    const fixture = byoFixture('regression-variable');
+    const dir = temp.path('byo-train-out');
+    await mkdir(dir, { recursive: true });
+    await copyFile(fixture.path, join(dir, 'model.onnx'));
+    await writeFile(join(dir, 'metadata.json'), JSON.stringify({ spec: fixture.spec }));
+    const out = temp.path('byo-dir');
+    const run = await exportWeb(dir, out);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const schema = JSON.parse(await readFile(`${out}/schema.json`, 'utf8')) as WebSchema;
+    expect(schema).toMatchObject({
+      task: 'regression',
+      target: 'Body Mass (g)',
+      outputs: { prediction: 'variable' },
+    });
+
+    const binary = byoFixture('binary-positive');
+    const spec = await temp.write('binary-spec.json', JSON.stringify(binary.spec));
+    const holdout = await temp.write('byo-holdout.json', JSON.stringify(BYO_EXPECTED.rows));
+    const checked = await exportWeb(
+      binary.path,
+      temp.path('byo-fp16'),
+      '--spec',
+      spec,
+      '--quantize',
+      'fp16',
+      '--holdout',
+      holdout,
+    );
+    expect(checked.stderr).toBe('');
+    expect(checked.code).toBe(0);
+    expect(checked.stdout).toMatch(
+      /\nholdout .*byo-holdout\.json \(18 rows\): accuracy [\d.]+ -> [\d.]+ \(drop -?[\d.]+\) <= tolerance 0\.01/,
+    );
+  });
+
+  it('refuses a bare model without a spec, with the wrong feature count, or a holdout check without a target: one line, nothing written', async () => {
+    const fixture = byoFixture('packed-probabilities');
+    const out = temp.path('byo-never');
+    const bare = await exportWeb(fixture.path, out);
+    expect(bare.code).toBe(2);
+    expect(bare.stderr).toMatch(
+      /^modelgate: error: .*packed-probabilities\.onnx: the model records no spec .*Describe it with --spec <file> .*, or --features a,b,c with --classes x,y/,
+    );
+    const narrow = await exportWeb(fixture.path, out, '--features', 'a,b,c', '--classes', 'x,y,z');
+    expect(narrow.code).toBe(2);
+    expect(narrow.stderr).toMatch(/packed-probabilities\.onnx: model input 'input' has width 4, expected 3 /);
+    const holdout = await temp.write('no-target.json', JSON.stringify(BYO_EXPECTED.rows));
+    const untargeted = await exportWeb(
+      fixture.path,
+      out,
+      ...fixture.flags,
+      '--quantize',
+      'fp16',
+      '--holdout',
+      holdout,
+    );
+    expect(untargeted.code).toBe(2);
+    expect(untargeted.stderr).toMatch(
+      /packed-probabilities\.onnx: the model's spec names no target, so --holdout cannot score it; describe the model with --spec <file> holding "target"/,
+    );
+    for (const run of [bare, narrow, untargeted]) expect(run.stderr.trim().split('\n')).toHaveLength(1);
+    expect(await exists(out)).toBe(false);
   });
 
   it('names a model that is neither a file nor a registry reference', async () => {

@@ -15,9 +15,11 @@ import {
   writeWebBundle,
 } from '../src/index.js';
 import { linearCsv, linearRegressor } from './web/linear-fixture.js';
+import { recordedSpecOf } from './web/model-spec.js';
 import { nodePredictions, type Penguins, trainPenguins } from './web/penguin-fixture.js';
 
 const db = useDatabase();
+const linearSpec = recordedSpecOf(linearRegressor());
 const temp = useTempDir('export');
 let penguins: Penguins;
 const sameBytes = (a: Uint8Array, b: Uint8Array) => Buffer.from(a).equals(Buffer.from(b));
@@ -86,8 +88,8 @@ describe('quantizeModel', () => {
     const q = quantizeModel(penguins.models.logistic, 'fp16');
     expect(q.tensors.length).toBeGreaterThan(0);
     expect(q.quantizedBytes).toBeLessThan(q.originalBytes);
-    const before = await nodePredictions(db(), penguins.models.logistic, penguins.holdout);
-    const after = await nodePredictions(db(), q.bytes, penguins.holdout);
+    const before = await nodePredictions(db(), penguins.models.logistic, penguins.spec, penguins.holdout);
+    const after = await nodePredictions(db(), q.bytes, penguins.spec, penguins.holdout);
     let delta = 0;
     before.probabilities?.forEach((p, i) => {
       delta = Math.max(delta, Math.abs(p - (after.probabilities?.[i] ?? Number.NaN)));
@@ -133,6 +135,7 @@ describe('checkQuantizedQuality', () => {
     const q = quantizeModel(penguins.models.logistic, 'fp16');
     const check = await checkQuantizedQuality(db(), penguins.models.logistic, q.bytes, {
       holdout: penguins.holdout,
+      spec: penguins.spec,
     });
     expect(check).toMatchObject({ metric: 'accuracy', tolerance: 0.01, passed: true });
     expect(check.rows).toBe(penguins.rows.filter((r) => r.Species !== null).length);
@@ -144,20 +147,28 @@ describe('checkQuantizedQuality', () => {
     const model = linearRegressor();
     const q = quantizeModel(model, 'int8');
     expect(q.tensors).toHaveLength(1);
-    const strict = await checkQuantizedQuality(db(), model, q.bytes, { holdout, tolerance: 1e-6 });
+    const strict = await checkQuantizedQuality(db(), model, q.bytes, {
+      holdout,
+      spec: linearSpec,
+      tolerance: 1e-6,
+    });
     expect(strict.metric).toBe('rmse');
     expect(strict.original).toBeLessThan(0.02);
     expect(strict.quantized).toBeGreaterThan(strict.original);
     expect(strict.maxDelta).toBeGreaterThan(0);
     expect(strict.passed).toBe(false);
-    const loose = await checkQuantizedQuality(db(), model, q.bytes, { holdout, tolerance: strict.drop * 2 });
+    const loose = await checkQuantizedQuality(db(), model, q.bytes, {
+      holdout,
+      spec: linearSpec,
+      tolerance: strict.drop * 2,
+    });
     expect(loose.passed).toBe(true);
   });
 
   it('names a holdout without the model columns', async () => {
     const bad = await temp.write('bad.csv', 'a,b\n1,2\n');
     await expectUserError(
-      checkQuantizedQuality(db(), linearRegressor(), linearRegressor(), { holdout: bad }),
+      checkQuantizedQuality(db(), linearRegressor(), linearRegressor(), { holdout: bad, spec: linearSpec }),
       /^--holdout .*bad\.csv: no column 'x0', 'x1'/,
     );
   });
@@ -166,7 +177,12 @@ describe('checkQuantizedQuality', () => {
 describe('writeWebBundle', () => {
   it('writes the model, schema, module, page and only the WASM runtime files it needs', async () => {
     const out = temp.path('bundle');
-    const bundle = await writeWebBundle({ model: penguins.models.logistic, out, label: 'penguins' });
+    const bundle = await writeWebBundle({
+      model: penguins.models.logistic,
+      spec: penguins.spec,
+      out,
+      label: 'penguins',
+    });
     const names = Object.values(BUNDLE_FILES);
     expect((await readdir(out)).sort()).toEqual([...names, ...ORT_WEB_FILES].sort());
     expect(bundle.files.map((f) => f.name).sort()).toEqual([...names, ...ORT_WEB_FILES].sort());
@@ -204,14 +220,19 @@ describe('writeWebBundle', () => {
 
   it('refuses a non-empty directory unless forced, and leaves it as it was', async () => {
     const out = temp.path('busy');
-    await writeWebBundle({ model: penguins.models.gbdt, out });
+    await writeWebBundle({ model: penguins.models.gbdt, spec: penguins.spec, out });
     await temp.write('busy/notes.txt', 'mine');
     await expectUserError(
-      writeWebBundle({ model: penguins.models.logistic, out }),
+      writeWebBundle({ model: penguins.models.logistic, spec: penguins.spec, out }),
       /^--out .*busy: the directory is not empty \(10 entries\); choose an empty one, or pass --force/,
     );
     expect(sameBytes(await readFile(temp.path('busy', 'model.onnx')), penguins.models.gbdt)).toBe(true);
-    const forced = await writeWebBundle({ model: penguins.models.logistic, out, force: true });
+    const forced = await writeWebBundle({
+      model: penguins.models.logistic,
+      spec: penguins.spec,
+      out,
+      force: true,
+    });
     expect(forced.replaced).toContain('model.onnx');
     expect(sameBytes(await readFile(temp.path('busy', 'model.onnx')), penguins.models.logistic)).toBe(true);
     expect(await readFile(temp.path('busy', 'notes.txt'), 'utf8')).toBe('mine');
@@ -220,7 +241,12 @@ describe('writeWebBundle', () => {
   it('refuses a model that is not ONNX and writes nothing', async () => {
     const out = temp.path('never');
     await expectUserError(
-      writeWebBundle({ model: new TextEncoder().encode('nope'), out, label: 'nope.onnx' }),
+      writeWebBundle({
+        model: new TextEncoder().encode('nope'),
+        spec: penguins.spec,
+        out,
+        label: 'nope.onnx',
+      }),
       /^nope\.onnx: not a valid ONNX model/,
     );
     await expect(readdir(out)).rejects.toThrow();

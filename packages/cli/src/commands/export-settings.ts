@@ -1,12 +1,18 @@
 import { UserError } from '@modelgate/core';
-import { DEFAULT_QUALITY_TOLERANCE, QUANTIZE_MODES, type QuantizeMode } from '@modelgate/runtime';
+import {
+  DEFAULT_QUALITY_TOLERANCE,
+  QUANTIZE_MODES,
+  type QuantizeMode,
+  type SpecFlags,
+} from '@modelgate/runtime';
 import { parseNumber } from '../flags.js';
+import { specFlagsOf } from './spec-options.js';
 
 export const EXPORT_TARGETS = ['web'] as const;
 export type ExportTarget = (typeof EXPORT_TARGETS)[number];
 
 /** The flags as commander gives them. */
-export interface ExportFlags {
+export interface ExportFlags extends SpecFlags {
   model: string;
   registry: string;
   target: string;
@@ -21,6 +27,8 @@ export interface ExportFlags {
 export interface ExportSettings {
   model: string;
   registry: string;
+  /** How a model that records no spec is described. */
+  specFlags: SpecFlags;
   target: ExportTarget;
   out: string;
   quantize: QuantizeMode | null;
@@ -68,6 +76,7 @@ export function parseExportSettings(flags: ExportFlags): ExportSettings {
   return {
     model: flags.model,
     registry: flags.registry,
+    specFlags: specFlagsOf(flags),
     target: flags.target,
     out: flags.out,
     quantize,

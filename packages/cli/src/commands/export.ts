@@ -20,8 +20,12 @@ import {
   parseExportSettings,
 } from './export-settings.js';
 import { addRegistryOption } from './registry-options.js';
+import { addSpecOptions } from './spec-options.js';
 
 const NOTES = `
+--model is an ONNX file, a training output directory or a registry reference.
+A model that records no spec (a bare ONNX file) is described with --spec <file>,
+or --features a,b,c (input order) with --classes x,y and --task.
 The bundle is a static site: model.onnx, schema.json, modelgate-model.js (an ES
 module exporting predict(rows) and schema()), index.html (a form and a CSV drop
 zone), and onnxruntime-web's single-threaded WASM runtime. It fetches nothing
@@ -33,13 +37,13 @@ on --holdout (accuracy, or RMSE for regressors); a drop above --tolerance
 Exit codes: 0 written, 1 refused (quality drop), 2 bad input.`;
 
 export function registerExport(program: Command, wrap: Wrap): void {
-  addRegistryOption(
+  const command = addRegistryOption(
     program
       .command('export')
       .description('write a static web bundle that predicts in the browser (onnxruntime-web)')
       .requiredOption(
         '-m, --model <model.onnx|ref>',
-        'an ONNX model, or a registry reference (name#stage, name@v3)',
+        'an ONNX model, a training output directory, or a registry reference (name#stage, name@v3)',
       )
       .requiredOption('-t, --target <target>', `what to build: ${EXPORT_TARGETS.join(', ')}`)
       .requiredOption('-o, --out <dir>', 'the bundle directory (new or empty)')
@@ -54,7 +58,8 @@ export function registerExport(program: Command, wrap: Wrap): void {
       )
       .option('--allow-quality-drop', 'warn instead of refusing when quality drops more than --tolerance')
       .option('--force', 'replace the files of a non-empty --out'),
-  )
+  );
+  addSpecOptions(command)
     .addHelpText('after', NOTES)
     .action(wrap<ExportFlags>((flags) => runExport(flags)));
 }
@@ -99,7 +104,7 @@ async function quantizeStep(
     checkQuantizedQuality(db, model.bytes, result.bytes, {
       holdout,
       tolerance,
-      hints: model.hints,
+      spec: model.spec,
       label: model.label,
     }),
   );
@@ -116,7 +121,7 @@ function quantizeData(q: QuantizeResult | undefined) {
 
 async function runExport(flags: ExportFlags): Promise<CommandOutcome> {
   const settings = parseExportSettings(flags);
-  const model = await resolveExportModel(settings.model, settings.registry);
+  const model = await resolveExportModel(settings.model, settings.registry, settings.specFlags);
   const report = new Report();
   const quantized = await quantizeStep(settings, model, report);
   const quality = quantized?.quality ?? null;
@@ -135,8 +140,8 @@ async function runExport(flags: ExportFlags): Promise<CommandOutcome> {
   const bundle = await writeWebBundle({
     model: quantized?.result.bytes ?? model.bytes,
     out: settings.out,
+    spec: model.spec,
     label: model.label,
-    hints: model.hints,
     force: settings.force,
   });
   const lines = [...bundleLines(bundle, model.label), ...report.lines];
@@ -144,7 +149,12 @@ async function runExport(flags: ExportFlags): Promise<CommandOutcome> {
     exitCode: 0,
     data: {
       out: bundle.out,
-      model: { label: model.label, sha256: model.sha256, registry: model.registry },
+      model: {
+        label: model.label,
+        sha256: model.sha256,
+        registry: model.registry,
+        specSource: model.specSource,
+      },
       target: settings.target,
       files: bundle.files,
       replaced: bundle.replaced,

@@ -17,7 +17,10 @@ function rejectLines(result: BatchResult): string[] {
 }
 
 export function predictOutcome(result: BatchResult, model: PredictModel): CommandOutcome {
-  const data = { model: { label: model.label, version: model.version, sha256: model.sha256 }, ...result };
+  const data = {
+    model: { label: model.label, version: model.version, sha256: model.sha256, specSource: model.specSource },
+    ...result,
+  };
   if (result.failed) {
     const text = [
       `predict: rows that cannot be scored (--on-error fail); nothing written to ${result.output}:`,

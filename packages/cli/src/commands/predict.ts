@@ -7,6 +7,7 @@ import {
   OUTPUT_FORMATS,
   type OutputFormat,
   predictBatch,
+  type SpecFlags,
 } from '@modelgate/runtime';
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
@@ -18,8 +19,9 @@ import { withProgress } from '../with-progress.js';
 import { resolvePredictModel } from './predict-model.js';
 import { predictOutcome } from './predict-report.js';
 import { addRegistryOption, type RegistryFlags } from './registry-options.js';
+import { addSpecOptions, specFlagsOf } from './spec-options.js';
 
-interface PredictFlags extends RegistryFlags {
+interface PredictFlags extends RegistryFlags, SpecFlags {
   model: string;
   input: string;
   format?: string;
@@ -33,8 +35,14 @@ interface PredictFlags extends RegistryFlags {
 }
 
 const NOTES = `
+--model is an ONNX file, a training output directory or a registry reference.
+A model that records no spec (a bare ONNX file) is described with --spec <file>,
+or --features a,b,c (input order) with --classes x,y (probability and integer
+label order) and --task.
 The output holds a 'row' column (the 1-based input row), the --id columns, then
 'label' and 'probability_<class>' (classifiers) or 'prediction' (regressors).
+'label' is a class name: an integer label output indexes the classes, and a
+model with only probabilities gets its most probable class.
 Rows the model cannot score (text in a number column, a missing value the model
 cannot take) are never dropped silently: --on-error fail (default) stops with
 their row numbers and writes nothing; --on-error reject scores the rest and
@@ -43,13 +51,13 @@ Output is written to a temporary file and renamed when the run succeeds.
 Exit codes: 0 done, 1 rows could not be scored (--on-error fail), 2 bad input.`;
 
 export function registerPredict(program: Command, wrap: Wrap): void {
-  addRegistryOption(
+  const command = addRegistryOption(
     program
       .command('predict')
       .description('score a data file (any size) with a model, in parallel and in bounded memory')
       .requiredOption(
         '-m, --model <model.onnx|ref>',
-        'an ONNX model, or a registry reference (name#stage, name@v3)',
+        'an ONNX model, a training output directory, or a registry reference (name#stage, name@v3)',
       )
       .requiredOption('-i, --input <file|glob>', 'the rows to score: CSV, TSV, Parquet, JSON or JSONL')
       .option('-f, --format <format>', 'format of --input (default: from the extension)')
@@ -66,7 +74,8 @@ export function registerPredict(program: Command, wrap: Wrap): void {
         'worker threads scoring chunks (0: the main thread; default: cores - 1 above two cores, else one per core)',
       )
       .option('--chunk-rows <n>', `rows per scoring chunk (default ${DEFAULT_CHUNK_ROWS})`),
-  )
+  );
+  addSpecOptions(command)
     .addHelpText('after', NOTES)
     .action(wrap<PredictFlags>((flags, ctx) => runPredict(flags, ctx)));
 }
@@ -109,7 +118,7 @@ async function runPredict(flags: PredictFlags, ctx: CliContext): Promise<Command
   const outputFormat = parseOutputFormat(flags.outputFormat);
   const workers = parseNumber('workers', flags.workers, true);
   const chunkRows = parseNumber('chunk-rows', flags.chunkRows, true);
-  const model = await resolvePredictModel(flags.model, flags.registry);
+  const model = await resolvePredictModel(flags.model, flags.registry, specFlagsOf(flags));
   const result = await withProgress(ctx, 'predict', (progress) =>
     withDatabase((db) =>
       predictBatch(db, {

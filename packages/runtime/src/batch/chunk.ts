@@ -19,6 +19,8 @@ export interface ScoringChunk {
  */
 export class ChunkBuilder {
   private columns: ColumnData[] = [];
+  /** Per feature: the chunk's own dictionary of a categorical feature whose spec lists no categories. */
+  private openDictionaries: (Map<string, number> | undefined)[] = [];
   private ids: DuckValue[][] = [];
   private reasons = new Map<number, string>();
   private rows = 0;
@@ -51,6 +53,13 @@ export class ChunkBuilder {
     this.spec.features.forEach((_, f) => {
       const vector = chunk.getColumnVector(this.idCount + f);
       const column = this.columns[f] as ColumnData;
+      const dictionary = this.openDictionaries[f];
+      if (dictionary && 'codes' in column) {
+        for (let i = 0; i < n; i++) {
+          column.codes[this.rows + i] = codeOf(dictionary, column, vector.getItem(from + i) as string | null);
+        }
+        return;
+      }
       if ('codes' in column) {
         for (let i = 0; i < n; i++) column.codes[this.rows + i] = vector.getItem(from + i) as number;
         return;
@@ -91,6 +100,9 @@ export class ChunkBuilder {
     this.rows = 0;
     this.ids = Array.from({ length: this.idCount }, () => []);
     this.reasons = new Map();
+    this.openDictionaries = this.spec.features.map((f) =>
+      f.kind === 'categorical' && f.categories === undefined ? new Map() : undefined,
+    );
     this.columns = this.spec.features.map((f): ColumnData => {
       if (f.kind === 'categorical') {
         const dictionary = [...(f.categories ?? [])];
@@ -99,6 +111,22 @@ export class ChunkBuilder {
       return { kind: 'numeric', name: f.name, values: new Float64Array(n), valid: new Uint8Array(n) };
     });
   }
+}
+
+/** The code of a string in the chunk's own dictionary, added on first sight; -1 for null. */
+function codeOf(
+  dictionary: Map<string, number>,
+  column: { dictionary: string[] },
+  value: string | null,
+): number {
+  if (value === null) return -1;
+  let code = dictionary.get(value);
+  if (code === undefined) {
+    code = column.dictionary.length;
+    dictionary.set(value, code);
+    column.dictionary.push(value);
+  }
+  return code;
 }
 
 function trim(column: ColumnData, rows: number): ColumnData {

@@ -47,7 +47,9 @@ function readerWithTextFeatures(files: string[], format: DataFormat, numeric: re
 function featureSql(feature: Feature, column: ColumnInfo): string {
   const id = quoteIdent(column.name);
   if (feature.kind === 'categorical') {
-    const categories = feature.categories ?? [];
+    // A bare model described by flags lists no categories: its strings go to it as they are.
+    if (feature.categories === undefined) return `CAST(${id} AS VARCHAR)`;
+    const categories = feature.categories;
     if (categories.length === 0) return 'CAST(-1 AS INTEGER)';
     // Unseen and null categories become -1, which the model gets as '' (unknown).
     return `coalesce(CAST(enum_code(TRY_CAST(CAST(${id} AS VARCHAR) AS ENUM(${listLiteral(categories).slice(1, -1)}))) AS INTEGER), -1)`;

@@ -1,4 +1,5 @@
 import { Database, duckdbMessage, isUserError, UserError } from '@modelgate/core';
+import type { InferenceSession } from 'onnxruntime-node';
 import type { ColumnPredictions } from '../columns.js';
 import { planInputs } from '../feeds.js';
 import { planOutputs } from '../outputs.js';
@@ -13,7 +14,7 @@ import {
   defaultWorkers,
   outputFormatOf,
 } from './options.js';
-import { checkIds, predictionColumns, predictionNames } from './output-columns.js';
+import { checkIds, type PredictionColumns, predictionColumns, predictionNames } from './output-columns.js';
 import { RowWriter, UnscorableRows } from './row-writer.js';
 import { inlineScorer, poolScorer, type Scorer } from './scorer.js';
 import { PartSink } from './sink.js';
@@ -44,9 +45,7 @@ export async function predictBatch(db: Database, options: BatchOptions): Promise
   const ids = options.ids ?? [];
 
   const session = await createSession(model.bytes, { label: model.label });
-  const signature = readSignature(session);
-  planInputs(signature, model.spec);
-  const columns = predictionColumns(model.spec, planOutputs(signature, model.spec));
+  const columns = planModel(session, model);
   const outputNames = predictionNames(columns);
   checkIds(ids, [ROW_COLUMN, REASON_COLUMN, ...outputNames]);
   const input = await planInput(db, options.input, model.spec, ids);
@@ -142,6 +141,17 @@ export async function predictBatch(db: Database, options: BatchOptions): Promise
   } finally {
     await scorer.close();
     writer.close();
+  }
+}
+
+/** The output columns; a model whose inputs or outputs do not fit its spec is a UserError naming it. */
+function planModel(session: InferenceSession, model: BatchOptions['model']): PredictionColumns {
+  try {
+    const signature = readSignature(session);
+    planInputs(signature, model.spec);
+    return predictionColumns(model.spec, planOutputs(signature, model.spec));
+  } catch (err) {
+    throw isUserError(err) ? new UserError(`${model.label}: ${err.message}`) : err;
   }
 }
 

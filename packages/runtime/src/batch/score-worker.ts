@@ -3,6 +3,7 @@ import { workerData } from 'piscina';
 import type { ColumnPredictions, ColumnSet } from '../columns.js';
 import { runOnColumns } from '../run.js';
 import { createSession } from '../session.js';
+import { scoreOptions } from './scorer.js';
 import type { BatchModel } from './types.js';
 
 export interface WorkerData {
@@ -17,5 +18,5 @@ let session: Promise<InferenceSession> | undefined;
 export default async function score(set: ColumnSet): Promise<ColumnPredictions> {
   const { model, threads } = workerData as WorkerData;
   session ??= createSession(model.bytes, { intraOpNumThreads: threads, label: model.label });
-  return runOnColumns(await session, model.spec, set, { batchRows: Math.max(1, set.rows) });
+  return runOnColumns(await session, model.spec, set, scoreOptions(set));
 }

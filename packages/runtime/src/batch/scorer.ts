@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import type { InferenceSession } from 'onnxruntime-node';
 import { Piscina } from 'piscina';
 import type { ColumnPredictions, ColumnSet } from '../columns.js';
-import { runOnColumns } from '../run.js';
+import { type RunOptions, runOnColumns } from '../run.js';
 import type { BatchModel } from './types.js';
 
 export interface Scorer {
@@ -11,10 +11,16 @@ export interface Scorer {
   close(): Promise<void>;
 }
 
+/** One session.run per chunk; rows with no finite score are the row writer's to reject. */
+export const scoreOptions = (set: ColumnSet): RunOptions => ({
+  batchRows: Math.max(1, set.rows),
+  keepNonFinite: true,
+});
+
 /** Scores on the calling thread with the session already made. */
 export function inlineScorer(session: InferenceSession, model: BatchModel): Scorer {
   return {
-    score: (set) => runOnColumns(session, model.spec, set, { batchRows: Math.max(1, set.rows) }),
+    score: (set) => runOnColumns(session, model.spec, set, scoreOptions(set)),
     close: async () => {},
   };
 }

@@ -1,10 +1,10 @@
 export { float16Bits, float16Value } from './float16.js';
-export { type ExportSpec, exportSpec, rawColumnsSpec, type SpecHints } from './model-spec.js';
 export {
   checkQuantizedQuality,
   DEFAULT_QUALITY_TOLERANCE,
   type QualityCheck,
   type QualityOptions,
+  rawColumnsSpec,
 } from './quality.js';
 export {
   QUANTIZE_MODES,

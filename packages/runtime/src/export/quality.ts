@@ -3,16 +3,16 @@ import {
   type ColumnInfo,
   type Database,
   describeFiles,
+  isUserError,
   loadDataset,
   readColumns,
   UserError,
 } from '@modelgate/core';
 import type { InferenceSession } from 'onnxruntime-node';
-import type { ColumnPredictions } from '../columns.js';
+import type { ColumnPredictions, ColumnsSpec } from '../columns.js';
+import type { ModelSpec } from '../model/index.js';
 import { runOnColumns } from '../run.js';
 import { createSession } from '../session.js';
-import { readSignature } from '../signature.js';
-import { exportSpec, rawColumnsSpec, type SpecHints } from './model-spec.js';
 
 export const DEFAULT_QUALITY_TOLERANCE = 0.01;
 
@@ -34,9 +34,15 @@ export interface QualityCheck {
 
 export interface QualityOptions {
   holdout: string;
+  /** The model's spec, as the one resolver gives it (resolveModel); it must name the target. */
+  spec: ModelSpec;
   tolerance?: number;
-  hints?: SpecHints;
   label?: string;
+}
+
+/** The spec without categories: raw columns read from a file are coded by their own dictionaries. */
+export function rawColumnsSpec(spec: ColumnsSpec): ColumnsSpec {
+  return { ...spec, features: spec.features.map(({ name, kind }) => ({ name, kind })) };
 }
 
 async function withSession<T>(
@@ -47,6 +53,9 @@ async function withSession<T>(
   const session = await createSession(model, { label });
   try {
     return await work(session);
+  } catch (err) {
+    // A model that does not fit its spec: the message names which one.
+    throw isUserError(err) ? new UserError(`${label}: ${err.message}`) : err;
   } finally {
     await session.release();
   }
@@ -75,12 +84,10 @@ export async function checkQuantizedQuality(
 ): Promise<QualityCheck> {
   const label = options.label ?? 'model';
   const tolerance = options.tolerance ?? DEFAULT_QUALITY_TOLERANCE;
-  const spec = await withSession(original, label, (s) =>
-    exportSpec(original, readSignature(s), options.hints, label),
-  );
+  const { spec } = options;
   if (!spec.target) {
     throw new UserError(
-      `${label}: the model does not name its target (modelgate.target), so --holdout cannot score it`,
+      `${label}: the model's spec names no target, so --holdout cannot score it; describe the model with --spec <file> holding "target"`,
     );
   }
   const dataset = await loadDataset(db, { path: options.holdout }, { table: 'export_holdout' });

@@ -1,12 +1,12 @@
 import { copyFile, readdir, stat, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { UserError, withStagedOutputs } from '@modelgate/core';
+import { isUserError, UserError, withStagedOutputs } from '@modelgate/core';
 import { type InputPlan, planInputs } from '../feeds.js';
+import type { ModelSpec } from '../model/index.js';
 import { type OutputPlan, planOutputs } from '../outputs.js';
 import { createSession } from '../session.js';
 import { readSignature } from '../signature.js';
-import { type ExportSpec, exportSpec, type SpecHints } from './model-spec.js';
 import { MODEL_MODULE } from './web-module.js';
 import { APP_JS, indexHtml, STYLE_CSS } from './web-page.js';
 
@@ -40,7 +40,7 @@ export interface WebFeature {
 export interface WebSchema {
   format: typeof WEB_SCHEMA_FORMAT;
   title: string;
-  task: ExportSpec['task'];
+  task: ModelSpec['task'];
   target: string | null;
   classes: string[];
   features: WebFeature[];
@@ -52,10 +52,10 @@ export interface WebBundleOptions {
   /** The model's bytes (already quantized, if wanted). */
   model: Uint8Array;
   out: string;
+  /** The model's spec, as the one resolver gives it (resolveModel). */
+  spec: ModelSpec;
   /** How messages and the page name the model, e.g. 'penguins-species@v3'. */
   label?: string;
-  /** Task, target and classes from the registry when the ONNX metadata does not say. */
-  hints?: SpecHints;
   /** Replace the files of an existing non-empty `out`. */
   force?: boolean;
 }
@@ -90,13 +90,23 @@ async function checkOut(out: string, force: boolean): Promise<void> {
   }
 }
 
-/** The schema the bundle's module runs on, planned with the same code onnxruntime-node runs. */
-export async function webSchema(model: Uint8Array, label: string, hints: SpecHints = {}): Promise<WebSchema> {
+/**
+ * The schema the bundle's module runs on, planned with the same code
+ * onnxruntime-node runs; a model whose inputs or outputs do not fit the spec
+ * is a UserError naming it.
+ */
+export async function webSchema(model: Uint8Array, spec: ModelSpec, label: string): Promise<WebSchema> {
   const session = await createSession(model, { label });
   try {
     const signature = readSignature(session);
-    const spec = exportSpec(model, signature, hints, label);
-    const inputs = planInputs(signature, spec);
+    let inputs: InputPlan;
+    let outputs: OutputPlan;
+    try {
+      inputs = planInputs(signature, spec);
+      outputs = planOutputs(signature, spec);
+    } catch (err) {
+      throw isUserError(err) ? new UserError(`${label}: ${err.message}`) : err;
+    }
     const types = new Map(signature.inputs.map((i) => [i.name, i.type]));
     const features = spec.features.map(({ name, kind, categories }): WebFeature => {
       const type = inputs.mode === 'packed' ? inputs.type : (types.get(name) ?? 'float32');
@@ -110,7 +120,7 @@ export async function webSchema(model: Uint8Array, label: string, hints: SpecHin
       classes: [...(spec.classes ?? [])],
       features,
       inputs,
-      outputs: planOutputs(signature, spec),
+      outputs,
     };
   } finally {
     await session.release();
@@ -125,7 +135,7 @@ export async function webSchema(model: Uint8Array, label: string, hints: SpecHin
 export async function writeWebBundle(options: WebBundleOptions): Promise<WebBundle> {
   const label = options.label ?? 'model';
   await checkOut(options.out, options.force === true);
-  const schema = await webSchema(options.model, label, options.hints);
+  const schema = await webSchema(options.model, options.spec, label);
   const dist = ortWebDist();
   const { result, replaced } = await withStagedOutputs(options.out, async (dir) => {
     const texts: [string, string][] = [

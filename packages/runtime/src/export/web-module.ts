@@ -55,6 +55,16 @@ function stringOf(value) {
   return value === null || value === undefined ? '' : String(value);
 }
 
+/** A packed input holds numbers, and a category's index in the feature's categories (NaN when unknown). */
+function packedValue(feature) {
+  if (feature.kind !== 'categorical') return numberOf;
+  const categories = feature.categories ?? [];
+  return (v) => {
+    const k = v === null || v === undefined ? -1 : categories.indexOf(String(v));
+    return k < 0 ? Number.NaN : k;
+  };
+}
+
 function floatArray(type, length) {
   return type === 'float64' ? new Float64Array(length) : new Float32Array(length);
 }
@@ -75,7 +85,10 @@ function feeds(schema, rows) {
   if (plan.mode === 'packed') {
     const width = values.length;
     const data = floatArray(plan.type, n * width);
-    values.forEach((col, j) => col.forEach((v, i) => (data[i * width + j] = numberOf(v))));
+    values.forEach((col, j) => {
+      const value = packedValue(schema.features[j]);
+      col.forEach((v, i) => (data[i * width + j] = value(v)));
+    });
     return { [plan.name]: new ort.Tensor(plan.type, data, [n, width]) };
   }
   const out = {};
@@ -94,26 +107,46 @@ function numbers(tensor) {
   return Array.from(tensor.data, Number);
 }
 
+function finite(name, values) {
+  values.forEach((v, i) => {
+    if (!Number.isFinite(v)) throw new Error("output '" + name + "' gave " + v + ' at element ' + i + ', expected finite probabilities');
+  });
+  return values;
+}
+
+/** Class indices: string labels are class names; integer labels are indices into the classes (torch's argmax). */
+function labelIndices(name, tensor, classes, n) {
+  if (tensor.data.length !== n) throw new Error("output '" + name + "' has " + tensor.data.length + ' labels for ' + n + ' rows');
+  if (tensor.type === 'string') {
+    return Array.from(tensor.data, (v) => {
+      const k = classes.indexOf(String(v));
+      if (k < 0) throw new Error("output '" + name + "' gave '" + v + "', which is not one of the classes (" + classes.join(', ') + ')');
+      return k;
+    });
+  }
+  return Array.from(tensor.data, (v) => {
+    const k = Number(v);
+    if (!Number.isInteger(k) || k < 0 || k >= classes.length) {
+      throw new Error("output '" + name + "' gave " + v + ', expected a class index from 0 to ' + (classes.length - 1) + ' (classes: ' + classes.join(', ') + ')');
+    }
+    return k;
+  });
+}
+
 function classify(schema, results, n) {
   const { outputs, classes } = schema;
   const c = classes.length;
   let probabilities;
   if (outputs.probabilities) {
-    const p = numbers(results[outputs.probabilities]);
+    const p = finite(outputs.probabilities, numbers(results[outputs.probabilities]));
     if (p.length === n * c) probabilities = Array.from({ length: n }, (_, i) => p.slice(i * c, i * c + c));
-    else if (c === 2 && p.length === n) probabilities = p.map((q) => [1 - q, q]);
-    else throw new Error("output '" + outputs.probabilities + "' has " + p.length + ' values for ' + n + ' rows');
+    else if (c === 2 && p.length === n) probabilities = p.map((q) => [1 - q, q]); // [N]: P(second class)
+    else throw new Error("output '" + outputs.probabilities + "' has " + p.length + ' values for ' + n + ' rows and ' + c + ' classes');
   }
-  let labels;
-  if (outputs.label) {
-    labels = Array.from(results[outputs.label].data, (v) => {
-      const k = classes.indexOf(String(v));
-      if (k < 0) throw new Error("output '" + outputs.label + "' gave '" + v + "', not a class");
-      return k;
-    });
-  } else {
-    labels = probabilities.map((p) => p.reduce((best, q, j) => (q > p[best] ? j : best), 0));
-  }
+  // Without a label output, the label is the most probable class (the first on a tie).
+  const labels = outputs.label
+    ? labelIndices(outputs.label, results[outputs.label], classes, n)
+    : probabilities.map((p) => p.reduce((best, q, j) => (q > p[best] ? j : best), 0));
   return labels.map((k, i) => {
     const row = { label: classes[k] };
     if (probabilities) row.probabilities = Object.fromEntries(classes.map((cls, j) => [cls, probabilities[i][j]]));
@@ -133,7 +166,10 @@ export async function predict(rows) {
   const fetches = [schema.outputs.prediction, schema.outputs.probabilities, schema.outputs.label].filter(Boolean);
   const results = await session.run(feeds(schema, rows), fetches);
   if (schema.task === 'regression') {
-    return numbers(results[schema.outputs.prediction]).map((prediction) => ({ prediction }));
+    const name = schema.outputs.prediction;
+    const values = numbers(results[name]);
+    if (values.length !== rows.length) throw new Error("output '" + name + "' has " + values.length + ' values for ' + rows.length + ' rows, expected [N] or [N, 1]');
+    return values.map((prediction) => ({ prediction }));
   }
   return classify(schema, results, rows.length);
 }

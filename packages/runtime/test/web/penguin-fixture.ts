@@ -4,14 +4,15 @@ import { penguinsConfig, penguinsProblem, trainModel } from '../../../evaluate/t
 import {
   type ColumnPredictions,
   createSession,
-  exportSpec,
+  type ModelSpec,
   rawColumnsSpec,
-  readSignature,
   runOnColumns,
 } from '../../src/index.js';
 
 export interface Penguins {
   models: Record<'gbdt' | 'logistic', Uint8Array>;
+  /** The models' spec, as training recorded it. */
+  spec: ModelSpec;
   classes: string[];
   /** The test split, the holdout for quality checks. */
   holdout: string;
@@ -34,18 +35,24 @@ export async function trainPenguins(db: Database, dir: string): Promise<Penguins
   const holdout = problem.splits.files.test;
   const dataset = await loadDataset(db, { path: holdout }, { table: 'penguins_holdout' });
   const rows = await db.rows<Record<string, unknown>>(`SELECT * FROM ${dataset.table} ORDER BY rowid`);
-  return { models, classes: [...(problem.spec.classes ?? [])], holdout, rows: rows.map(plainRow) };
+  return {
+    models,
+    spec: problem.spec,
+    classes: [...(problem.spec.classes ?? [])],
+    holdout,
+    rows: rows.map(plainRow),
+  };
 }
 
 /** What onnxruntime-node predicts for a data file, fed the way `predict` and `evaluate` feed it. */
 export async function nodePredictions(
   db: Database,
   model: Uint8Array,
+  spec: ModelSpec,
   file: string,
 ): Promise<ColumnPredictions> {
   const session = await createSession(model);
   try {
-    const spec = exportSpec(model, readSignature(session));
     const dataset = await loadDataset(db, { path: file }, { table: 'node_reference' });
     const infos = spec.features.map((f) => {
       const info = dataset.columns.find((c) => c.name === f.name);
