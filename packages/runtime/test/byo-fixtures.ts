@@ -15,7 +15,7 @@ export const BYO_MODELS = [
 ] as const;
 export type ByoName = (typeof BYO_MODELS)[number];
 
-interface ExpectedModel {
+export interface ExpectedModel {
   file: string;
   inputs: 'packed' | 'columns';
   outputs: string[];
@@ -25,11 +25,12 @@ interface ExpectedModel {
   classes?: string[];
   /** [N][C], or [N] = P(second class) for the binary model. */
   probabilities?: number[][] | number[];
+  labelIndices?: number[];
   labels?: string[];
   predictions?: number[];
 }
 
-interface Expected {
+export interface Expected {
   rowIndices: number[];
   /** penguins.json records, nulls kept. */
   rows: Record<string, string | number | null>[];

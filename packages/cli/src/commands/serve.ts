@@ -1,4 +1,5 @@
 import { errorMessage } from '@modelgate/core';
+import { hasSpecFlags, type SpecFlags } from '@modelgate/runtime';
 import {
   createPredictionLog,
   type PredictionLog,
@@ -13,8 +14,9 @@ import type { CommandOutcome } from '../outcome.js';
 import type { Wrap } from '../runner.js';
 import { addRegistryOption, type RegistryFlags } from './registry-options.js';
 import { waitForStop } from './serve-signals.js';
+import { addSpecOptions, specFlagsOf } from './spec-options.js';
 
-interface ServeFlags extends RegistryFlags {
+interface ServeFlags extends RegistryFlags, SpecFlags {
   model: string[];
   port: string;
   host: string;
@@ -34,7 +36,11 @@ const HELP = `
 Serves registry models over HTTP: the Open Inference Protocol v2 (/v2/...),
 MLflow's /invocations, and Prometheus /metrics. --model takes name#stage
 (follows the stage: SIGHUP or --poll-interval-ms hot-swaps a promoted version),
-name@v3, name (latest) or a .onnx file; repeat it to serve several.
+name@v3, name (latest), a .onnx file or a training output directory; repeat it
+to serve several. A model's spec (features, classes) is read from the model or
+the metadata.json beside it; for a bare ONNX file give --spec or --features and
+--classes, else it is served as raw tensors only (named feature columns for a
+packed input and class labels need a spec).
 SIGTERM/SIGINT drain in-flight requests and exit 0. Logs are JSON lines on stderr.`;
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -72,8 +78,10 @@ async function serve(flags: ServeFlags, ctx: CliContext): Promise<CommandOutcome
       onError: (err) => ctx.log(`modelgate serve: prediction log: ${errorMessage(err)}`),
     });
   }
+  const specFlags = specFlagsOf(flags);
   const options: ServeOptions = {
     ...numericOptions(flags),
+    ...(hasSpecFlags(specFlags) ? { specFlags } : {}),
     registry: flags.registry,
     models: flags.model,
     host: flags.host,
@@ -111,7 +119,7 @@ export function registerServe(program: Command, wrap: Wrap): void {
     .addHelpText('after', HELP)
     .requiredOption(
       '-m, --model <ref>',
-      'model to serve: name#stage, name@v3, name, or a .onnx file (repeatable)',
+      'model to serve: name#stage, name@v3, name, a .onnx file or a training output (repeatable)',
       collect,
     )
     .option('-p, --port <n>', 'port (0 = any free port)', '8080')
@@ -135,6 +143,7 @@ export function registerServe(program: Command, wrap: Wrap): void {
     .option('--prediction-log <dir>', 'log served rows (sampled JSONL + hourly profiles) for monitoring')
     .option('--sample-rate <share>', 'share of requests the prediction log keeps, 0..1 (default 1)')
     .option('--access-log', 'log every request as a JSON line');
+  addSpecOptions(command);
   addRegistryOption(command);
   command.action(wrap<ServeFlags>(serve));
 }

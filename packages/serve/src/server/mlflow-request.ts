@@ -1,7 +1,9 @@
 import { parseCsv } from './csv.js';
 import { badRequest } from './http-error.js';
+import type { PackedFeature } from './model-io.js';
 import type { ModelVersion } from './models.js';
 import { fromJsonValues } from './oip-request.js';
+import { checkFeatureNames, listNames, packColumns, packedForms } from './packed-input.js';
 import { type ElementType, elementCount, jsonValues, type TensorData } from './tensor.js';
 
 const isObject = (v: unknown): v is Record<string, unknown> =>
@@ -93,7 +95,9 @@ function coerce(type: ElementType, value: unknown): unknown {
 function toTensor(model: ModelVersion, index: number, values: unknown[]): TensorData {
   const input = model.signature.inputs[index] as ModelVersion['signature']['inputs'][number];
   const type = input.type as ElementType;
-  const trailing = input.shape.slice(1);
+  // The accepted shape: a packed input's dynamic width is the spec's feature count.
+  const shape = model.io.inputs.get(input.name)?.shape ?? input.shape;
+  const trailing = shape.slice(1);
   const fixedWidth = trailing.every((d) => d >= 0) ? elementCount(trailing) : undefined;
   const rowValues = values.map((v) => (Array.isArray(v) ? v.flat(8) : [v]));
   const width = fixedWidth ?? rowValues[0]?.length ?? 1;
@@ -104,28 +108,53 @@ function toTensor(model: ModelVersion, index: number, values: unknown[]): Tensor
   });
   const flat = rowValues.flat().map((v) => coerce(type, v));
   const dims =
-    input.shape.length <= 1 ? [values.length] : [values.length, ...trailing.map((d) => (d < 0 ? width : d))];
+    shape.length <= 1 ? [values.length] : [values.length, ...trailing.map((d) => (d < 0 ? width : d))];
   return { name: input.name, type, dims, data: fromJsonValues(input.name, type, flat) };
 }
 
-/** MLflow scoring-server payloads (JSON formats or text/csv) as model inputs, one column per input. */
+/** A packed model's column: numbers (null or '' missing), or category names for a categorical feature. */
+function featureTensor(feature: PackedFeature, values: unknown[]): TensorData {
+  const type: ElementType = feature.codes ? 'string' : 'float64';
+  const data = fromJsonValues(
+    feature.name,
+    type,
+    values.map((v) => coerce(type, v)),
+  );
+  return { name: feature.name, type, dims: [values.length], data };
+}
+
+/**
+ * MLflow scoring-server payloads (JSON formats or text/csv) as model inputs:
+ * one column per input, or for a packed model also one column per feature.
+ */
 export function parseInvocation(
   model: ModelVersion,
   contentType: string,
   body: unknown,
 ): { inputs: TensorData[]; rows: number } {
   const columns = contentType.startsWith('text/csv') ? fromCsv(String(body)) : fromJsonBody(body);
+  const { packed } = model.io;
   const names = model.signature.inputs.map((i) => i.name);
   const unknown = [...columns.keys()].filter((name) => !names.includes(name));
-  if (unknown.length > 0) {
-    throw badRequest(
-      `unknown column '${unknown[0]}'; the model's inputs are ${names.map((n) => `'${n}'`).join(', ')}`,
-    );
+  if (unknown.length > 0 && !packed) {
+    throw badRequest(`unknown column '${unknown[0]}'; the model's inputs are ${listNames(names)}`);
   }
   const lengths = new Set([...columns.values()].map((c) => c.length));
   if (lengths.size > 1) throw badRequest('every column needs the same number of rows');
   const rows = [...lengths][0] ?? 0;
   if (rows === 0) throw badRequest('expected at least one row');
+  if (packed && !columns.has(packed.name)) {
+    checkFeatureNames(packed, columns.keys(), 'column');
+    const tensors = new Map(
+      packed.features.map((f) => [f.name, featureTensor(f, columns.get(f.name) as unknown[])]),
+    );
+    return { inputs: [packColumns(packed, tensors, 'column')], rows };
+  }
+  if (packed && unknown.length > 0) {
+    throw badRequest(
+      `column ${listNames(unknown)} given with the packed input '${packed.name}'; send ${packedForms(packed)}, not both`,
+    );
+  }
   const inputs = names.map((name, i) => {
     const values = columns.get(name);
     if (!values) throw badRequest(`missing column '${name}' (a model input)`);

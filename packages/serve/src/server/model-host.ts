@@ -1,7 +1,13 @@
 import { errorMessage } from '@modelgate/core';
 import { Generation } from './generation.js';
 import type { ServerMetrics } from './metrics.js';
-import { loadModelVersion, type ModelVersion, type ResolvedRef, resolveModelRef } from './models.js';
+import {
+  loadModelVersion,
+  type ModelVersion,
+  noSpecWarning,
+  type ResolvedRef,
+  resolveModelRef,
+} from './models.js';
 import type { ServeSettings } from './options.js';
 
 /**
@@ -34,10 +40,20 @@ export class ModelHost {
       const key = `${at.name}@${at.version}`;
       if (models.has(key)) continue;
       const known = reuse.get(key);
-      models.set(
-        key,
-        known && !at.file ? { ...known, ref: at.ref } : await loadModelVersion(this.settings.registry, at),
-      );
+      if (known && !at.file) {
+        models.set(key, { ...known, ref: at.ref });
+        continue;
+      }
+      const model = await loadModelVersion(this.settings.registry, at, this.settings.specFlags);
+      if (!model.spec) {
+        this.settings.log({
+          level: 'warn',
+          event: 'no-spec',
+          model: model.key,
+          message: noSpecWarning(model),
+        });
+      }
+      models.set(key, model);
     }
     return [...models.values()];
   }

@@ -1,13 +1,21 @@
-import { basename, extname } from 'node:path';
-import { errorMessage, UserError } from '@modelgate/core';
-import { digestBytes, loadVerifiedModel, resolveRef } from '@modelgate/registry';
+import { basename, extname, join } from 'node:path';
+import { errorMessage, pathExists, UserError } from '@modelgate/core';
+import { resolveRef } from '@modelgate/registry';
 import {
   createSession,
+  hasSpecFlags,
+  MODEL_FILE,
   type ModelSignature,
-  readModelFile,
-  readOnnxMetadata,
+  type ModelSpec,
+  modelSpecOf,
+  openModel,
   readSignature,
+  recordedSpec,
+  SPEC_FLAGS_HELP,
+  type SpecFlags,
+  type SpecSource,
 } from '@modelgate/runtime';
+import { type ModelIO, planModelIO } from './model-io.js';
 import { allocate, type ElementType, isElementType, type TensorData } from './tensor.js';
 
 /** One loaded model version, ready to hand to a worker pool. */
@@ -21,8 +29,11 @@ export interface ModelVersion {
   bytes: Uint8Array;
   sha256: string;
   signature: ModelSignature;
-  task: string | null;
-  classes: string[] | null;
+  /** What the model takes and gives, as the one resolver reads it; null for a bare file without flags. */
+  spec: ModelSpec | null;
+  specSource: SpecSource | null;
+  /** The inputs requests may send and the outputs the server answers. */
+  io: ModelIO;
   /** Every input and output has a variable first dimension, so requests can be concatenated. */
   batchable: boolean;
   loadSeconds: number;
@@ -38,14 +49,18 @@ export interface ResolvedRef {
 
 const FILE_VERSION = 'v1';
 
-function isFileRef(ref: string): boolean {
-  return extname(ref).toLowerCase() === '.onnx';
-}
-
 export async function resolveModelRef(registry: string | undefined, ref: string): Promise<ResolvedRef> {
-  if (isFileRef(ref)) return { ref, name: basename(ref, extname(ref)), version: FILE_VERSION, file: true };
+  if (extname(ref).toLowerCase() === '.onnx') {
+    return { ref, name: basename(ref, extname(ref)), version: FILE_VERSION, file: true };
+  }
+  // A training output (or any directory holding model.onnx) is served under the directory's name.
+  if (await pathExists(join(ref, MODEL_FILE))) {
+    return { ref, name: basename(ref), version: FILE_VERSION, file: true };
+  }
   if (registry === undefined) {
-    throw new UserError(`--model ${ref}: a registry reference needs --registry <dir> (or give a .onnx file)`);
+    throw new UserError(
+      `--model ${ref}: a registry reference needs --registry <dir> (or give a .onnx file or a training output directory)`,
+    );
   }
   const { name, version } = await resolveRef(registry, ref);
   return { ref, name, version, file: false };
@@ -61,62 +76,60 @@ function checkSignature(label: string, signature: ModelSignature): void {
   }
 }
 
-function parseClasses(value: string | undefined): string[] | null {
-  if (!value) return null;
-  try {
-    const parsed: unknown = JSON.parse(value);
-    return Array.isArray(parsed) && parsed.length > 0 ? parsed.map(String) : null;
-  } catch {
-    return null;
-  }
+/** Why a model without a spec is served as raw tensors only: the warning `modelgate serve` logs. */
+export function noSpecWarning(model: Pick<ModelVersion, 'ref'>): string {
+  return `${model.ref}: the model records no spec, so it is served with its raw input and output tensors only; named feature columns (for a packed [N, F] input) and class labels need one: ${SPEC_FLAGS_HELP}`;
 }
 
-/** Loads (sha256-verified for registry models) and inspects one version; the session is only a probe. */
-export async function loadModelVersion(registry: string | undefined, at: ResolvedRef): Promise<ModelVersion> {
+/**
+ * Loads a version through the one resolver (registry versions sha256-verified),
+ * with its spec (recorded, else from the flags, else none), and plans how it is
+ * served; the session is only a probe.
+ */
+export async function loadModelVersion(
+  registry: string | undefined,
+  at: ResolvedRef,
+  specFlags?: SpecFlags,
+): Promise<ModelVersion> {
   const started = performance.now();
-  const label = at.file ? at.ref : `${at.name} ${at.version}`;
-  let bytes: Uint8Array;
-  let task: string | null = null;
-  let classes: string[] | null = null;
-  if (at.file) {
-    bytes = await readModelFile(at.ref);
-  } else {
-    const verified = await loadVerifiedModel(registry as string, `${at.name}@${at.version}`);
-    bytes = verified.bytes;
-    task = verified.metadata.task;
-    classes = verified.metadata.classes;
-  }
-  const props = readOnnxMetadata(bytes, label);
-  task ??= props['modelgate.task'] ?? null;
-  classes ??= parseClasses(props['modelgate.classes']);
-  const session = await createSession(bytes, { intraOpNumThreads: 1, label });
+  const file = await openModel(at.file ? at.ref : `${at.name}@${at.version}`, {
+    registry: registry ?? '',
+    flag: '--model',
+  });
+  const resolved = hasSpecFlags(specFlags) ? await modelSpecOf(file, specFlags) : recordedSpec(file);
+  const session = await createSession(file.bytes, { intraOpNumThreads: 1, label: file.label });
   let signature: ModelSignature;
   try {
     signature = readSignature(session);
   } finally {
     await session.release().catch(() => {});
   }
-  checkSignature(label, signature);
+  checkSignature(file.label, signature);
+  const spec = resolved?.spec ?? null;
+  const io = planModelIO(file.label, signature, spec);
   const batchable = [...signature.inputs, ...signature.outputs].every((t) => t.shape[0] === -1);
   return {
     key: `${at.name}@${at.version}`,
     name: at.name,
     version: at.version,
     ref: at.ref,
-    bytes,
-    sha256: digestBytes(bytes).sha256,
+    bytes: file.bytes,
+    sha256: file.sha256,
     signature,
-    task,
-    classes,
+    spec,
+    specSource: resolved?.source ?? null,
+    io,
     batchable,
     loadSeconds: (performance.now() - started) / 1000,
   };
 }
 
 /** One row of zeros (or empty strings) per input: the warm-up request. */
-export function warmupInputs(model: Pick<ModelVersion, 'signature'>): TensorData[] {
+export function warmupInputs(model: Pick<ModelVersion, 'signature' | 'io'>): TensorData[] {
   return model.signature.inputs.map((input) => {
-    const dims = input.shape.length === 0 ? [1] : input.shape.map((d) => (d < 0 ? 1 : d));
+    // The accepted shape: a packed input's dynamic width is the spec's feature count.
+    const shape = model.io.inputs.get(input.name)?.shape ?? input.shape;
+    const dims = shape.length === 0 ? [1] : shape.map((d) => (d < 0 ? 1 : d));
     const type = input.type as ElementType;
     const length = dims.reduce((a, b) => a * b, 1);
     return { name: input.name, type, dims, data: allocate(type, length) };

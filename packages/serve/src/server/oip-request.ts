@@ -1,8 +1,10 @@
 import { badRequest } from './http-error.js';
 import type { ModelVersion } from './models.js';
+import { listNames, packColumns, packedForms } from './packed-input.js';
 import {
   allocateUnfilled,
   ELEMENT_BYTES,
+  ELEMENT_TYPE,
   type ElementType,
   elementCount,
   OIP_DATATYPE,
@@ -193,8 +195,72 @@ function binarySize(name: string, parameters: unknown): number | undefined {
   return size;
 }
 
+function datatypes(types: readonly ElementType[]): string {
+  return types.map((t) => OIP_DATATYPE[t]).join(' or ');
+}
+
+/** One request input, checked against what the model accepts under that name. */
+function parseInput(
+  model: ModelVersion,
+  raw: Record<string, unknown>,
+  binary: Buffer | undefined,
+  offset: { at: number },
+): TensorData {
+  const name = raw.name as string;
+  const accepted = model.io.inputs.get(name);
+  if (!accepted) {
+    const forms = model.io.packed ? `; it takes ${packedForms(model.io.packed)}` : '';
+    throw badRequest(
+      `unknown input '${name}'; the model's inputs are ${listNames(model.signature.inputs.map((t) => t.name))}${forms}`,
+    );
+  }
+  const type = typeof raw.datatype === 'string' ? ELEMENT_TYPE[raw.datatype] : undefined;
+  if (type === undefined || !accepted.types.includes(type)) {
+    const given = typeof raw.datatype === 'string' ? raw.datatype.slice(0, 20) : describe(raw.datatype);
+    throw badRequest(`input '${name}': datatype ${given}, expected ${datatypes(accepted.types)}`);
+  }
+  const dims = parseShape(name, raw.shape, accepted.shape);
+  const count = elementCount(dims);
+  const size = binarySize(name, raw.parameters);
+  let data: TensorValues;
+  if (size !== undefined) {
+    if (!binary || offset.at + size > binary.length) {
+      throw badRequest(`input '${name}': binary_data_size ${size} runs past the end of the binary data`);
+    }
+    data = fromBinary(name, type, binary.subarray(offset.at, offset.at + size), count);
+    offset.at += size;
+  } else {
+    if (!Array.isArray(raw.data)) throw badRequest(`input '${name}': "data" must be an array`);
+    const values = flatten(name, raw.data);
+    if (values.length !== count) {
+      throw badRequest(
+        `input '${name}': data has ${values.length} elements, shape ${JSON.stringify(raw.shape)} needs ${count}`,
+      );
+    }
+    data = fromJsonValues(name, type, values);
+  }
+  return { name, type, dims, data };
+}
+
+/** The model's inputs in its order: as given, or (a packed model) packed from one input per feature. */
+function modelInputs(model: ModelVersion, given: ReadonlyMap<string, TensorData>): TensorData[] {
+  const { packed } = model.io;
+  if (packed && !given.has(packed.name)) return [packColumns(packed, given, 'input')];
+  if (packed && given.size > 1) {
+    const extra = [...given.keys()].filter((n) => n !== packed.name);
+    throw badRequest(
+      `input ${listNames(extra)} given with the packed input '${packed.name}'; send ${packedForms(packed)}, not both`,
+    );
+  }
+  return model.signature.inputs.map((t) => {
+    const tensor = given.get(t.name);
+    if (!tensor) throw badRequest(`missing input '${t.name}' (${OIP_DATATYPE[t.type as ElementType]})`);
+    return tensor;
+  });
+}
+
 /**
- * Checks an infer request against the model's signature: every input once,
+ * Checks an infer request against what the model accepts: every input once,
  * datatype, shape, element count and element types, one batch size.
  */
 export function parseInferRequest(model: ModelVersion, body: unknown, binary?: Buffer): InferRequest {
@@ -204,52 +270,15 @@ export function parseInferRequest(model: ModelVersion, body: unknown, binary?: B
   if (!Array.isArray(inputs) || inputs.length === 0) {
     throw badRequest('"inputs" must be a non-empty array of {name, shape, datatype, data}');
   }
-  const expected = new Map(model.signature.inputs.map((t) => [t.name, t]));
   const given = new Map<string, TensorData>();
-  let offset = 0;
+  const offset = { at: 0 };
   for (const raw of inputs) {
     if (!isObject(raw) || typeof raw.name !== 'string')
       throw badRequest('each input must be an object with a "name"');
-    const { name } = raw;
-    const signature = expected.get(name);
-    if (!signature) {
-      throw badRequest(
-        `unknown input '${name}'; the model's inputs are ${[...expected.keys()].map((n) => `'${n}'`).join(', ')}`,
-      );
-    }
-    if (given.has(name)) throw badRequest(`input '${name}' is given more than once`);
-    const type = signature.type as ElementType;
-    if (raw.datatype !== OIP_DATATYPE[type]) {
-      const given = typeof raw.datatype === 'string' ? raw.datatype.slice(0, 20) : describe(raw.datatype);
-      throw badRequest(`input '${name}': datatype ${given}, expected ${OIP_DATATYPE[type]}`);
-    }
-    const dims = parseShape(name, raw.shape, signature.shape);
-    const count = elementCount(dims);
-    const size = binarySize(name, raw.parameters);
-    let data: TensorValues;
-    if (size !== undefined) {
-      if (!binary || offset + size > binary.length) {
-        throw badRequest(`input '${name}': binary_data_size ${size} runs past the end of the binary data`);
-      }
-      data = fromBinary(name, type, binary.subarray(offset, offset + size), count);
-      offset += size;
-    } else {
-      if (!Array.isArray(raw.data)) throw badRequest(`input '${name}': "data" must be an array`);
-      const values = flatten(name, raw.data);
-      if (values.length !== count) {
-        throw badRequest(
-          `input '${name}': data has ${values.length} elements, shape ${JSON.stringify(raw.shape)} needs ${count}`,
-        );
-      }
-      data = fromJsonValues(name, type, values);
-    }
-    given.set(name, { name, type, dims, data });
+    if (given.has(raw.name)) throw badRequest(`input '${raw.name}' is given more than once`);
+    given.set(raw.name, parseInput(model, raw, binary, offset));
   }
-  const ordered = model.signature.inputs.map((t) => {
-    const tensor = given.get(t.name);
-    if (!tensor) throw badRequest(`missing input '${t.name}' (${OIP_DATATYPE[t.type as ElementType]})`);
-    return tensor;
-  });
+  const ordered = modelInputs(model, given);
   const rows = (ordered[0] as TensorData).dims[0] as number;
   const mismatch = ordered.find((t) => t.dims[0] !== rows);
   if (mismatch) {
@@ -262,7 +291,7 @@ export function parseInferRequest(model: ModelVersion, body: unknown, binary?: B
 }
 
 function parseOutputs(model: ModelVersion, raw: unknown, binaryAll: boolean): InferRequest['outputs'] {
-  const known = model.signature.outputs.map((o) => o.name);
+  const known = model.io.outputs.map((o) => o.name);
   if (raw === undefined) return known.map((name) => ({ name, binary: binaryAll }));
   if (!Array.isArray(raw)) throw badRequest('"outputs" must be an array of {name}');
   return raw.map((o) => {

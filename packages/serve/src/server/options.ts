@@ -1,12 +1,18 @@
 import { UserError } from '@modelgate/core';
+import type { SpecFlags } from '@modelgate/runtime';
 import type { PredictionSink } from '../prediction-log/types.js';
 import { defaultWorkers } from './worker-pool.js';
 
 export interface ServeOptions {
   /** The registry directory; needed unless every model is a .onnx file. */
   registry?: string;
-  /** `name#stage`, `name@v3`, `name` (latest), or a path to a .onnx file. */
+  /** `name#stage`, `name@v3`, `name` (latest), a .onnx file or a directory holding model.onnx. */
   models: string[];
+  /**
+   * How to describe a model that records no spec (a bare ONNX file): a spec file, or features,
+   * classes and task. A model that records its spec keeps it.
+   */
+  specFlags?: SpecFlags;
   host?: string;
   /** 0 picks a free port. Default 8080. */
   port?: number;
@@ -39,8 +45,10 @@ export interface RunningServer {
   reload(): Promise<void>;
 }
 
-export type ServeSettings = Required<Omit<ServeOptions, 'registry' | 'predictionLog' | 'pollIntervalMs'>> &
-  Pick<ServeOptions, 'registry' | 'predictionLog' | 'pollIntervalMs'>;
+type OptionalSettings = 'registry' | 'predictionLog' | 'pollIntervalMs' | 'specFlags';
+
+export type ServeSettings = Required<Omit<ServeOptions, OptionalSettings>> &
+  Pick<ServeOptions, OptionalSettings>;
 
 function positiveInteger(name: string, value: number | undefined, fallback: number, min = 1): number {
   if (value === undefined) return fallback;
@@ -71,6 +79,7 @@ export function serveSettings(options: ServeOptions): ServeSettings {
   };
   if (options.registry !== undefined) settings.registry = options.registry;
   if (options.predictionLog !== undefined) settings.predictionLog = options.predictionLog;
+  if (options.specFlags !== undefined) settings.specFlags = options.specFlags;
   if (options.pollIntervalMs !== undefined) {
     settings.pollIntervalMs = positiveInteger('--poll-interval-ms', options.pollIntervalMs, 0);
   }

@@ -12,14 +12,24 @@ import { type ElementType, OIP_DATATYPE } from './tensor.js';
 
 const SERVER_VERSION = (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
 
-function tensorMetadata(tensors: ModelVersion['signature']['inputs']) {
-  return tensors.map((t) => ({
-    name: t.name,
-    datatype: OIP_DATATYPE[t.type as ElementType],
-    shape: t.shape,
-  }));
+function tensorMetadata(tensors: readonly { name: string; type: ElementType; shape: readonly number[] }[]) {
+  return tensors.map((t) => ({ name: t.name, datatype: OIP_DATATYPE[t.type], shape: t.shape }));
 }
 
+/** The spec as metadata parameters; a packed model also says which input takes the packed tensor. */
+function specParameters(model: ModelVersion) {
+  const { spec } = model;
+  return {
+    task: spec?.task ?? null,
+    target: spec?.target ?? null,
+    classes: spec?.classes ?? null,
+    features: spec?.features ?? null,
+    spec_source: model.specSource,
+    ...(model.io.packed ? { packed_input: model.io.packed.name } : {}),
+  };
+}
+
+/** Every input a client may send (a packed model's per-feature columns too) and the outputs as served. */
 function modelMetadata(ctx: Context, model: ModelVersion) {
   const versions = generationOf(ctx)
     .models.filter((m) => m.name === model.name)
@@ -28,9 +38,11 @@ function modelMetadata(ctx: Context, model: ModelVersion) {
     name: model.name,
     versions,
     platform: 'onnxruntime_onnx',
-    inputs: tensorMetadata(model.signature.inputs),
-    outputs: tensorMetadata(model.signature.outputs),
-    parameters: { version: model.version, sha256: model.sha256, task: model.task, classes: model.classes },
+    inputs: tensorMetadata(
+      [...model.io.inputs.values()].map((i) => ({ ...i, type: i.types[0] as ElementType })),
+    ),
+    outputs: tensorMetadata(model.io.outputs),
+    parameters: { version: model.version, sha256: model.sha256, ...specParameters(model) },
   };
 }
 

@@ -4,6 +4,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { HttpError, tooManyRequests } from './http-error.js';
 import type { ModelVersion } from './models.js';
 import { predictionEntry } from './prediction-entry.js';
+import { servedOutputs } from './served-outputs.js';
 import { type Context, generationOf, type Protocol, sendError } from './server-context.js';
 import type { TensorData } from './tensor.js';
 
@@ -14,7 +15,7 @@ export function requestId(request: FastifyRequest, given?: string): string {
   );
 }
 
-/** Admission, batching, metrics and the prediction log around one scoring call. */
+/** Admission, batching, metrics and the prediction log around one scoring call; the outputs as served. */
 export async function score(
   ctx: Context,
   model: ModelVersion,
@@ -31,9 +32,10 @@ export async function score(
   ctx.admitted++;
   ctx.metrics.inFlight.inc();
   try {
-    const outputs = await generation
+    const raw = await generation
       .batcher(model)
       .submit(inputs, rows, Date.now() + ctx.settings.requestTimeoutMs);
+    const outputs = servedOutputs(model, raw, rows);
     const sink = ctx.settings.predictionLog;
     if (sink && (sink.accepts?.(id) ?? true)) {
       try {

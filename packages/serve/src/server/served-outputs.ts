@@ -1,0 +1,85 @@
+import { HttpError } from './http-error.js';
+import { DERIVED_LABEL } from './model-io.js';
+import type { ModelVersion } from './models.js';
+import { elementCount, type TensorData } from './tensor.js';
+
+const modelFailed = (model: ModelVersion, message: string) =>
+  new HttpError(500, `model ${model.name} ${model.version}: ${message}`);
+
+function shapeOf(tensor: TensorData): string {
+  return `[${tensor.dims.join(', ')}]`;
+}
+
+/** Integer labels are indices into the classes: the names, or a 500 naming the output when one is not. */
+function indexLabels(model: ModelVersion, tensor: TensorData): TensorData {
+  const classes = model.io.classes;
+  const { data } = tensor;
+  const names = new Array<string>(data.length);
+  for (let i = 0; i < data.length; i++) {
+    const k = Number(data[i]);
+    const name = Number.isInteger(k) ? classes[k] : undefined;
+    if (name === undefined) {
+      throw modelFailed(
+        model,
+        `output '${tensor.name}' gave ${String(data[i])} in row ${i}, expected a class index from 0 to ${classes.length - 1} (classes: ${classes.join(', ')})`,
+      );
+    }
+    names[i] = name;
+  }
+  return { name: tensor.name, type: 'string', dims: tensor.dims, data: names };
+}
+
+/**
+ * The label a probabilities-only classifier does not give: the class of the
+ * first largest probability, as built-in models' ArgMax picks it; an [N]
+ * output is P(second class), so the second class wins above 0.5.
+ */
+function argmaxLabels(model: ModelVersion, tensor: TensorData, rows: number): TensorData {
+  const classes = model.io.classes;
+  const c = classes.length;
+  const width = tensor.dims.length <= 1 ? 1 : elementCount(tensor.dims.slice(1));
+  const positive = c === 2 && width === 1;
+  if (width !== c && !positive) {
+    throw modelFailed(
+      model,
+      `output '${tensor.name}' has shape ${shapeOf(tensor)}, expected [${rows}, ${c}] (one column per class: ${classes.join(', ')})`,
+    );
+  }
+  const values = tensor.data as Float32Array | Float64Array;
+  const names = new Array<string>(rows);
+  for (let r = 0; r < rows; r++) {
+    const offset = r * width;
+    let best = 0;
+    for (let j = 0; j < width; j++) {
+      const p = values[offset + j] as number;
+      if (!Number.isFinite(p)) {
+        throw modelFailed(
+          model,
+          `output '${tensor.name}' gave ${p} in row ${r}, expected finite probabilities (the label is their argmax)`,
+        );
+      }
+      if (j > 0 && p > (values[offset + best] as number)) best = j;
+    }
+    if (positive) {
+      const p = values[offset] as number;
+      best = p > Math.fround(1 - p) ? 1 : 0;
+    }
+    names[r] = classes[best] as string;
+  }
+  return { name: DERIVED_LABEL, type: 'string', dims: [rows], data: names };
+}
+
+/**
+ * The model's outputs as the server answers them: a classifier's label as
+ * class names. Runs on the HTTP thread after the worker, and costs nothing for
+ * a model that already gives names (or has no spec).
+ */
+export function servedOutputs(model: ModelVersion, outputs: TensorData[], rows: number): TensorData[] {
+  const source = model.io.label;
+  if (!source) return outputs;
+  if (source.from === 'index') {
+    return outputs.map((o) => (o.name === source.output ? indexLabels(model, o) : o));
+  }
+  const probabilities = outputs.find((o) => o.name === source.probabilities) as TensorData;
+  return [...outputs, argmaxLabels(model, probabilities, rows)];
+}

@@ -1,0 +1,129 @@
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { runCli } from '../../cli/test/run-cli.js';
+import { BYO_DIR, byoFixtures } from './byo-fixtures.js';
+import { json } from './server-fixture.js';
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      probe.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+async function waitReady(url: string): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    const ok = await fetch(`${url}/v2/health/ready`).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (ok) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error('the server did not become ready');
+}
+
+/** The server's JSON log lines go straight to stderr, outside what runCli captures. */
+function captureStderr(): string[] {
+  const lines: string[] = [];
+  vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
+    lines.push(String(chunk));
+    return true;
+  });
+  return lines;
+}
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+describe('modelgate serve with a bare ONNX file', () => {
+  it('takes --features and --classes: named columns in, class names out', async () => {
+    const { rows, models } = await byoFixtures();
+    const expected = models['packed-label-int'];
+    const port = await freePort();
+    const url = `http://127.0.0.1:${port}`;
+    const run = runCli([
+      'serve',
+      '--model',
+      join(BYO_DIR, 'packed-label-int.onnx'),
+      '--features',
+      expected.features.join(','),
+      '--classes',
+      (expected.classes ?? []).join(','),
+      '--port',
+      String(port),
+      '--workers',
+      '1',
+    ]);
+    try {
+      await waitReady(url);
+      const records = rows.map((r) => Object.fromEntries(expected.features.map((f) => [f, r[f] ?? null])));
+      const response = await fetch(`${url}/invocations`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ dataframe_records: records }),
+      });
+      expect(response.status).toBe(200);
+      const { predictions } = await json(response);
+      expect(predictions.map((p: { label: string }) => p.label)).toEqual(expected.labels);
+      const meta = await json(await fetch(`${url}/v2/models/packed-label-int`));
+      expect(meta.parameters).toMatchObject({
+        task: 'multiclass',
+        classes: expected.classes,
+        spec_source: 'flags',
+      });
+    } finally {
+      process.emit('SIGTERM');
+    }
+    expect((await run).code).toBe(0);
+  });
+
+  it('without a spec serves raw tensors and warns on stderr what a spec adds', async () => {
+    const stderr = captureStderr();
+    const port = await freePort();
+    const url = `http://127.0.0.1:${port}`;
+    const run = runCli([
+      'serve',
+      '--model',
+      join(BYO_DIR, 'packed-probabilities.onnx'),
+      '--port',
+      String(port),
+      '--workers',
+      '1',
+    ]);
+    try {
+      await waitReady(url);
+      const meta = await json(await fetch(`${url}/v2/models/packed-probabilities`));
+      expect(meta.outputs.map((o: { name: string }) => o.name)).toEqual(['probabilities']);
+    } finally {
+      process.emit('SIGTERM');
+    }
+    expect((await run).code).toBe(0);
+    const warning = stderr.map((l) => JSON.parse(l)).find((l) => l.event === 'no-spec');
+    expect(warning).toMatchObject({ level: 'warn', model: 'packed-probabilities@v1' });
+    expect(warning.message).toMatch(/--features a,b,c with --classes x,y/);
+  });
+
+  it('exits 2 naming the model when the flags do not fit it', async () => {
+    const run = await runCli([
+      'serve',
+      '--model',
+      join(BYO_DIR, 'packed-probabilities.onnx'),
+      '--features',
+      'a,b',
+      '--classes',
+      'x,y,z',
+      '--port',
+      '0',
+    ]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/packed-probabilities\.onnx: model input 'input' has width 4, expected 2/);
+  });
+});
