@@ -1,10 +1,11 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { loadConfig, withDatabase } from '@modelgate/core';
-import { createSession, runOnColumns } from '@modelgate/runtime';
+import { createSession, openModel, readOnnxMetadata, recordedSpec, runOnColumns } from '@modelgate/runtime';
 import { prepareProblem } from '@modelgate/train';
 import { describe, expect, it } from 'vitest';
 import { useTempDir } from '../../core/test/fixtures.js';
+import { ruleClass, ruleModel } from '../../train/test/byo-models.js';
 import { PENGUINS_CONFIG, writeProject } from './project-fixture.js';
 import { runCli } from './run-cli.js';
 
@@ -132,5 +133,133 @@ describe('modelgate train', () => {
     expect(none.code).toBe(2);
     expect(none.stderr).toMatch(/train needs a config: no modelgate\.yaml here/);
     await expect(readdir(join(root, 'model'))).rejects.toThrow();
+  });
+});
+
+// A user's trainer in node: logs, writes a checkpoint and ships a prebuilt model (or fails, as asked).
+const BYO_TRAINER = `
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+const out = process.env.MODELGATE_OUTPUT_DIR;
+const model = process.env.MODELGATE_PARAM_MODEL;
+const header = readFileSync(process.env.MODELGATE_TRAIN_CSV, 'utf8').split('\\n')[0];
+console.log('training ' + model + ' on ' + header);
+mkdirSync(out + '/ckpt', { recursive: true });
+writeFileSync(out + '/ckpt/last.bin', 'weights');
+if (model.startsWith('fail')) { console.error('ValueError: ' + model); process.exit(1); }
+copyFileSync('models/' + model + '.onnx', out + '/model.onnx');
+`;
+
+async function writeByoProject(root: string, candidates: string): Promise<string> {
+  await mkdir(join(root, 'data'), { recursive: true });
+  await mkdir(join(root, 'models'), { recursive: true });
+  const xs = Array.from({ length: 60 }, (_, i) => i / 2);
+  const csv = xs.map((x) => `${x},${(x * 7) % 5},${ruleClass(x, 10, 20)}`).join('\n');
+  await writeFile(join(root, 'data', 'bands.csv'), `x,z,y\n${csv}\n`);
+  await writeFile(
+    join(root, 'models', 'int-label.onnx'),
+    ruleModel({ t1: 10, t2: 20, input: 'packed', outputs: 'label' }),
+  );
+  await writeFile(
+    join(root, 'models', 'probs.onnx'),
+    ruleModel({ t1: 12, t2: 20, input: 'columns', outputs: 'probabilities' }),
+  );
+  await writeFile(join(root, 'trainer.mjs'), BYO_TRAINER);
+  await writeFile(
+    join(root, 'modelgate.yaml'),
+    `model: bands\ntask: multiclass\ntarget: y\ndata: data/bands.csv\nfeatures: [x, z]\nsplit: {validation: 0.25, test: 0.25, seed: 3}\ntrain:\n  metric: accuracy\n  search: {strategy: grid}\n  candidates:\n${candidates}`,
+  );
+  return root;
+}
+
+describe('modelgate train with your own trainer (command)', () => {
+  it('trains, names the candidate, stamps the spec and keeps the trials’ output', async () => {
+    const root = await writeByoProject(
+      tmp.path('byo'),
+      '    - command: node trainer.mjs\n      name: torch-mlp\n      params: {model: {choice: [int-label, probs]}}\n',
+    );
+    const { code, stdout, stderr } = await runCli(['--json', 'train', '--out', 'model'], { cwd: root });
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    const data = JSON.parse(stdout);
+    expect(data.best).toMatchObject({ trial: 0, candidate: 'torch-mlp', params: { model: 'int-label' } });
+    expect(data.outputs).toEqual(
+      expect.arrayContaining([join('model', 'trials/'), join('model', 'trainer/')]),
+    );
+    const out = join(root, 'model');
+    expect((await readdir(out)).sort()).toEqual([...OUTPUTS, 'trainer', 'trials'].sort());
+    expect(await readFile(join(out, 'trials', '1', 'output.log'), 'utf8')).toBe('training probs on x,z,y\n');
+    expect((await readdir(join(out, 'trainer'))).sort()).toEqual([
+      'ckpt',
+      'model.onnx',
+      'output.log',
+      'params.json',
+    ]);
+    const model = await openModel(join(out, 'model.onnx'), { registry: join(root, 'registry') });
+    const spec = recordedSpec(model);
+    expect(spec?.source).toBe('onnx-metadata');
+    expect(spec?.spec).toEqual({
+      task: 'multiclass',
+      target: 'y',
+      features: [
+        { name: 'x', kind: 'numeric' },
+        { name: 'z', kind: 'numeric' },
+      ],
+      classes: ['hi', 'lo', 'mid'],
+    });
+    expect(readOnnxMetadata(model.bytes)['modelgate.trainer']).toBe('torch-mlp');
+    expect(JSON.parse(await readFile(join(out, 'metadata.json'), 'utf8')).trainer).toBe('torch-mlp');
+  });
+
+  it('when every trial fails: exit 2, each reason on its line, trials.json and the logs written', async () => {
+    const root = await writeByoProject(
+      tmp.path('byo-failing'),
+      '    - command: node trainer.mjs\n      params: {model: {choice: [fail-a, fail-b]}}\n',
+    );
+    const { code, stderr } = await runCli(['train', '--out', 'model'], { cwd: root });
+    expect(code).toBe(2);
+    expect(stderr).toBe(
+      [
+        `modelgate: error: all 2 trials failed. No model was written; the trials are in ${join('model', 'trials.json')} and trials.md, each command trial's output under ${join('model', 'trials')}/<id>/.`,
+        "  trial 0 (node trainer.mjs): command 'node trainer.mjs' failed (exit code 1). Last output: ValueError: fail-a",
+        "  trial 1 (node trainer.mjs): command 'node trainer.mjs' failed (exit code 1). Last output: ValueError: fail-b",
+        '',
+      ].join('\n'),
+    );
+    const out = join(root, 'model');
+    expect((await readdir(out)).sort()).toEqual(['trials', 'trials.json', 'trials.md']);
+    expect(JSON.parse(await readFile(join(out, 'trials.json'), 'utf8')).best).toBeNull();
+    expect(await readFile(join(out, 'trials', '1', 'output.log'), 'utf8')).toContain('ValueError: fail-b');
+  });
+
+  it('a plan’s jobs keep their output, and collect gathers it', async () => {
+    const root = await writeByoProject(
+      tmp.path('byo-plan'),
+      '    - command: node trainer.mjs\n      params: {model: {choice: [probs, int-label]}}\n',
+    );
+    expect((await runCli(['train', 'plan', '--out', 'plan'], { cwd: root })).code).toBe(0);
+    for (const id of ['0', '1', '1']) {
+      const trial = await runCli(['train', 'trial', '--plan', 'plan', '--id', id], { cwd: root });
+      expect(trial.code).toBe(0);
+      expect(trial.stdout).toContain(`Its output: ${join('plan', 'trials', id, 'output')}/.`);
+    }
+    const collect = await runCli(['train', 'collect', '--plan', 'plan', '--out', 'model'], { cwd: root });
+    expect(collect.code).toBe(0);
+    expect(collect.stdout).toMatch(/Best: trial 1 \(node trainer\.mjs\)/);
+    expect(await readFile(join(root, 'model', 'trainer', 'output.log'), 'utf8')).toBe(
+      'training int-label on x,z,y\n',
+    );
+  });
+
+  it('documents the contract in --help', async () => {
+    const { stdout } = await runCli(['train', '--help']);
+    for (const text of [
+      '$MODELGATE_TRAIN_CSV',
+      '$MODELGATE_SPEC',
+      'trials/<id>/',
+      'train.artifacts.max_mb',
+      "'name:'",
+    ]) {
+      expect(stdout).toContain(text);
+    }
   });
 });

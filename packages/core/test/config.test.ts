@@ -104,8 +104,10 @@ describe('the train section', () => {
         loss: {choice: [l2, huber]}
         rounds: 200
     - command: python train.py
+      name: torch-mlp
       params: {depth: {choice: [2, 4]}}
       timeout_minutes: 30
+  artifacts: {keep: true, max_mb: 100}
 `,
       'm.yaml',
     );
@@ -125,9 +127,11 @@ describe('the train section', () => {
     });
     expect(config.train.candidates?.[1]).toEqual({
       command: 'python train.py',
+      name: 'torch-mlp',
       params: { depth: { choice: [2, 4] } },
       timeout_minutes: 30,
     });
+    expect(config.train.artifacts).toEqual({ keep: true, max_mb: 100 });
   });
 
   const candidate = (yaml: string) => `${minimal}train:\n  candidates:\n    - ${yaml}\n`;
@@ -177,6 +181,17 @@ describe('the train section', () => {
       'a timeout on a built-in trainer',
       candidate('{algorithm: gbdt, timeout_minutes: 5}'),
       /train\.candidates\[0\]\.timeout_minutes: applies to a command candidate only/,
+    ],
+    [
+      'a name on a built-in trainer',
+      candidate('{algorithm: gbdt, name: boosted}'),
+      /train\.candidates\[0\]\.name: applies to a command candidate only/,
+    ],
+    ['an empty name', candidate('{command: x, name: " "}'), /train\.candidates\[0\]\.name: expected a name/],
+    [
+      'a cap of no megabytes',
+      `${minimal}train:\n  artifacts: {max_mb: 0}\n`,
+      /train\.artifacts\.max_mb: expected a positive number of megabytes/,
     ],
     [
       'an unknown strategy',

@@ -1,27 +1,23 @@
 import type { CategoricalColumn, NumericColumn } from '@modelgate/core';
+import type { ModelSpec } from '@modelgate/runtime';
 
-export type Task = 'binary' | 'multiclass' | 'regression';
+/**
+ * A feature as the model sees it: the runtime's. Numeric covers numbers,
+ * booleans (0/1) and datetimes (epoch ms); categorical values are strings,
+ * coded by their index in the training split's sorted categories.
+ */
+export type { FeatureSpec } from '@modelgate/runtime';
+
+export type Task = ModelSpec['task'];
 export type Algorithm = 'linear' | 'logistic' | 'gbdt' | 'mlp';
 
 /**
- * A feature as the model sees it. Numeric covers numbers, booleans (0/1) and
- * datetimes (epoch ms); categorical values are strings.
+ * What the model is for: the runtime's ModelSpec with the target always
+ * known, so every ProblemSpec is a ModelSpec. Shared by every trainer, the
+ * ONNX export, the metadata and the command contract ($MODELGATE_SPEC).
  */
-export interface FeatureSpec {
-  name: string;
-  kind: 'numeric' | 'categorical';
-  /** Categorical: the training split's categories, sorted; their index is the code used everywhere. */
-  categories?: string[];
-}
-
-/** What the model is for: shared by every trainer, the ONNX export and the metadata. */
-export interface ProblemSpec {
-  task: Task;
+export interface ProblemSpec extends ModelSpec {
   target: string;
-  /** In the configured feature order: the order of a packed [N,F] input too. */
-  features: FeatureSpec[];
-  /** Classification: class labels in the order of the `probabilities` columns. */
-  classes?: string[];
 }
 
 /**

@@ -17,7 +17,7 @@ import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 const out = process.env.MODELGATE_OUTPUT_DIR;
 const params = JSON.parse(readFileSync(process.env.MODELGATE_PARAMS_FILE, 'utf8'));
 console.log('training with ' + JSON.stringify(params));
-const seen = Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith('MODELGATE') || k === 'CUDA_VISIBLE_DEVICES'));
+const seen = Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith('MODELGATE') || k.endsWith('_VISIBLE_DEVICES')));
 writeFileSync(out + '/env.json', JSON.stringify(seen));
 const mode = process.env.MODELGATE_PARAM_MODE;
 if (mode === 'fail') { console.error('boom: the data is cursed'); process.exit(3); }
@@ -54,7 +54,8 @@ beforeAll(async () => {
     rows: {
       train: `(1, 'a', 'p'), (2, 'b', 'q'), (3, 'a', 'p'), (4, 'b', 'q'), (5, 'a', 'p')`,
       validation: `(5, 'a', 'p'), (6, 'b', 'q'), (7, 'a', 'p')`,
-      test: '',
+      // What CSV must carry intact: a null, an empty string, a comma, a quote and a line break.
+      test: `(NULL, '', 'p'), (8.25, 'a,"b"' || chr(10) || 'c', NULL), (-0.5, NULL, 'q')`,
     },
   });
   const config = configFor('binary', CONFIG);
@@ -68,6 +69,7 @@ beforeAll(async () => {
   await temp.write('trainer.mjs', TRAINER);
   process.env.TEST_MODELS = temp.dir;
   process.env.CUDA_VISIBLE_DEVICES = '1';
+  process.env.NVIDIA_VISIBLE_DEVICES = 'all';
   run = await runTraining(db(), {
     config,
     configFile: temp.path('modelgate.yaml'),
@@ -103,10 +105,48 @@ describe('bring-your-own trainer (command)', () => {
     expect(env.MODELGATE_TASK).toBe('binary');
     expect(JSON.parse(env.MODELGATE_CLASSES)).toEqual(['p', 'q']);
     expect(env.CUDA_VISIBLE_DEVICES).toBe('1');
+    expect(env.NVIDIA_VISIBLE_DEVICES).toBe('all');
+    expect(JSON.parse(env.MODELGATE_SPEC)).toEqual({
+      task: 'binary',
+      target: 'y',
+      features: [
+        { name: 'x', kind: 'numeric' },
+        { name: 'c', kind: 'categorical', categories: ['a', 'b'] },
+      ],
+      classes: ['p', 'q'],
+    });
+    expect(JSON.parse(env.MODELGATE_SPEC)).toEqual(run.problem.spec);
+    expect(JSON.parse(env.MODELGATE_FEATURES)).toEqual(['x', 'c']);
+    expect(env.MODELGATE_TARGET).toBe('y');
+    expect(env.MODELGATE_SEED).toBe(String(run.settings.seed));
     expect(JSON.parse(await readFile(join(dir, 'params.json'), 'utf8'))).toEqual({ mode: 'good', depth: 3 });
     expect(await readFile(join(dir, 'output.log'), 'utf8')).toContain(
       'training with {"mode":"good","depth":3}',
     );
+  });
+
+  it('hands the splits as CSV too, written once for the run, reading back equal to the Parquet rows', async () => {
+    const envs = await Promise.all(
+      run.result.trials
+        .filter((t) => !['fail', 'sleep'].includes(String(t.point.params.mode)))
+        .map(async (t) =>
+          JSON.parse(await readFile(join(temp.path('work'), `trial-${t.id}`, 'env.json'), 'utf8')),
+        ),
+    );
+    for (const split of ['TRAIN', 'VALIDATION', 'TEST']) {
+      const csv = envs[0][`MODELGATE_${split}_CSV`];
+      expect(csv).toBe(temp.path('work', 'splits-csv', `${split.toLowerCase()}.csv`));
+      // One file for every trial of the run.
+      expect(new Set(envs.map((e) => e[`MODELGATE_${split}_CSV`]))).toEqual(new Set([csv]));
+      const parquet = envs[0][`MODELGATE_${split}`];
+      const fromParquet = await db().rows(`SELECT * FROM read_parquet('${parquet}')`);
+      const fromCsv = await db().rows(
+        `SELECT * FROM read_csv('${csv}', header = true, allow_quoted_nulls = false, columns = {'x': 'DOUBLE', 'c': 'VARCHAR', 'y': 'VARCHAR'})`,
+      );
+      expect(fromCsv).toEqual(fromParquet);
+    }
+    const test = await readFile(envs[0].MODELGATE_TEST_CSV, 'utf8');
+    expect(test).toBe('x,c,y\n,"",p\n8.25,"a,""b""\nc",\n-0.5,,q\n');
   });
 
   it('a failing command: its exit code and the tail of its output', () => {

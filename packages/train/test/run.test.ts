@@ -1,4 +1,4 @@
-import { chmod, readFile, writeFile } from 'node:fs/promises';
+import { chmod, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { withStagedOutputs } from '@modelgate/core';
@@ -13,6 +13,7 @@ import {
   runTraining,
   type TrainOptions,
   writeTrainingOutputs,
+  writeTrainingResult,
 } from '../src/run/index.js';
 import type { TrialsFile } from '../src/run/report.js';
 import { configFor } from './train-fixtures.js';
@@ -68,14 +69,29 @@ describe('runTraining with fixture trainers', () => {
     ).toBe(2);
   });
 
-  it('fails with one clear error when every trial fails', async () => {
-    await expectUserError(
-      runTraining(
-        db(),
-        options(regression('{strategy: grid}', '{fail: true}'), 'regression', 'Body Mass (g)'),
+  it('when every trial fails, writes trials.json and trials.md (no model) and lists each reason', async () => {
+    const run = await runTraining(
+      db(),
+      options(
+        regression('{strategy: grid}', '{fail: true, shift: {choice: [0, 1]}}'),
+        'regression',
+        'Body Mass (g)',
       ),
-      /^all 1 trials failed\. Trial 0: this trial was asked to fail$/,
     );
+    expect(run.result.best).toBeUndefined();
+    const out = temp.path('all-failed');
+    await expectUserError(
+      writeTrainingResult(db(), out, run),
+      /^all 2 trials failed\. No model was written; the trials are in .*all-failed\/trials\.json and trials\.md\.\n {2}trial 0 \(linear\): this trial was asked to fail\n {2}trial 1 \(linear\): this trial was asked to fail$/,
+    );
+    expect((await readdir(out)).sort()).toEqual(['trials.json', 'trials.md']);
+    const trials = JSON.parse(await readFile(join(out, 'trials.json'), 'utf8')) as TrialsFile;
+    expect(trials.best).toBeNull();
+    expect(trials.trials.map((t) => [t.id, t.status, t.error])).toEqual([
+      [0, 'failed', 'this trial was asked to fail'],
+      [1, 'failed', 'this trial was asked to fail'],
+    ]);
+    expect(await readFile(join(out, 'trials.md'), 'utf8')).toContain('No trial succeeded.');
   });
 
   it('refuses, before any trial, an algorithm that cannot do the task or an unknown parameter', async () => {

@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import {
   type Database,
   DEFAULT_CONFIG_FILE,
+  pathExists,
   UserError,
   withDatabase,
   withStagedOutputs,
@@ -23,12 +24,16 @@ import {
   runPlannedTrial,
   runTraining,
   type SplitSource,
+  TRAINER_DIR,
+  TRIAL_OUTPUT_DIR,
+  TRIALS_DIR,
   type TrainingRun,
   type TrialsFile,
   trialsTable,
   type WrittenOutputs,
+  withStagedDirectories,
   writePlan,
-  writeTrainingOutputs,
+  writeTrainingResult,
 } from '@modelgate/train';
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
@@ -70,13 +75,26 @@ const TABLE_ROWS = 15;
 
 const NOTES = `
 Reads train.* from modelgate.yaml: candidates (algorithms or your own command), search
-(strategy grid|random|tpe, trials, parallel, seed, grid_points, halving) and metric.
+(strategy grid|random|tpe, trials, parallel, seed, grid_points, halving), metric and artifacts.
 Without --splits the configured data is split first (split.* in the config).
 Writes model.onnx (the best trial's model as trained, not re-fitted), metadata.json, params.json,
 trials.json, trials.md, lineage.json and reference-profile.json into --out.
 Rows with a null target are left out (counted in trials.json); NaN and null features are
 missing values the trainers handle; ±inf in a feature is refused.
-Results do not depend on --parallel. For a GitHub Actions matrix see 'train plan --help'.`;
+Results do not depend on --parallel. For a GitHub Actions matrix see 'train plan --help'.
+
+Your own trainer (a 'command:' candidate, named by its optional 'name:'; BYO.md has the contract):
+  it runs in the config's directory with the splits as Parquet ($MODELGATE_TRAIN, _VALIDATION,
+  _TEST) and as CSV ($MODELGATE_TRAIN_CSV, _VALIDATION_CSV, _TEST_CSV: header row, empty cell =
+  null), the spec ($MODELGATE_SPEC: task, target, features with kinds and categories, classes),
+  $MODELGATE_PARAMS_JSON / $MODELGATE_PARAM_<NAME>, $MODELGATE_SEED, and writes model.onnx (and
+  metrics.json) into $MODELGATE_OUTPUT_DIR. The best command model gets the spec stamped into its
+  ONNX metadata. Each command trial's output directory (output.log with its stdout and stderr,
+  params.json, checkpoints, any files) is kept in --out as ${TRIALS_DIR}/<id>/, the best's also as
+  ${TRAINER_DIR}/; train.artifacts.max_mb caps the ${TRIALS_DIR}/ tree (default 512: files past it are
+  left out and listed in trials.json), train.artifacts.keep: false keeps none.
+When every trial fails, trials.json, trials.md and the kept trial directories are still written
+(no model), and the error lists each trial's reason; the exit code is 2.`;
 
 export function registerTrain(program: Command, wrap: Wrap): void {
   const train = addDataOptions(
@@ -121,7 +139,10 @@ successive halving choose trials from earlier results, so a plan refuses them.`,
     .description('run one trial of a plan (one matrix job) and write its result')
     .requiredOption('--plan <dir>', 'plan directory from `modelgate train plan`')
     .requiredOption('--id <n>', 'the trial to run (matrix.json lists them)')
-    .option('-o, --out <dir>', `where ${RESULT_FILE} and model.onnx go (default: <plan>/trials/<id>)`)
+    .option(
+      '-o, --out <dir>',
+      `where ${RESULT_FILE}, model.onnx and a command's ${TRIAL_OUTPUT_DIR}/ go (default: <plan>/trials/<id>)`,
+    )
     .action(wrap<TrialFlags>((flags, ctx) => runTrial(withShared(flags), ctx)));
 
   train
@@ -164,10 +185,7 @@ async function withWorkDir<T>(work: (dir: string) => Promise<T>): Promise<T> {
 
 async function writeOutputs(db: Database, run: TrainingRun, out: string): Promise<WrittenOutputs> {
   const [code, gpu] = await Promise.all([codeVersion(dirname(run.configFile)), detectGpus()]);
-  const { result } = await withStagedOutputs(out, (dir) =>
-    writeTrainingOutputs(db, dir, run, { ...(code ? { code } : {}), ...(gpu ? { gpu } : {}) }),
-  );
-  return result;
+  return writeTrainingResult(db, out, run, { ...(code ? { code } : {}), ...(gpu ? { gpu } : {}) });
 }
 
 async function runTrain(flags: TrainFlags, ctx: CliContext): Promise<CommandOutcome> {
@@ -202,7 +220,10 @@ function trainOutcome(
   missing: number[] = [],
 ): CommandOutcome {
   const { trials, model } = written;
-  const findings: Finding[] = trials.data.warnings.map((message) => ({ level: 'warning', message }));
+  const findings: Finding[] = [...trials.data.warnings, ...written.warnings].map((message) => ({
+    level: 'warning',
+    message,
+  }));
   if (missing.length > 0) {
     findings.push({
       level: 'warning',
@@ -217,7 +238,12 @@ function trainOutcome(
     stopped: trials.trials.filter((t) => t.status === 'stopped').length,
     failed: trials.trials.filter((t) => t.status === 'failed').length,
   };
-  const outputs = OUTPUT_FILES.map((f) => join(out, f));
+  // Command trials' kept output directories (see 'train --help').
+  const kept = [
+    ...(trials.trials.some((t) => t.output) ? [`${TRIALS_DIR}/`] : []),
+    ...(best?.output ? [`${TRAINER_DIR}/`] : []),
+  ];
+  const outputs = [...OUTPUT_FILES, ...kept].map((f) => join(out, f));
   const data = {
     model: trials.model,
     task: trials.task,
@@ -226,7 +252,7 @@ function trainOutcome(
     trials: counts,
     search: trials.search,
     outputs,
-    warnings: trials.data.warnings,
+    warnings: [...trials.data.warnings, ...written.warnings],
   };
   return {
     exitCode: 0,
@@ -297,12 +323,16 @@ async function runTrial(
   const id = parseNumber('id', flags.id, true) as number;
   const out = flags.out ?? plannedTrialDir(flags.plan, id);
   const plan = await readPlan(flags.plan);
-  const { result } = await withProgress(ctx, `trial ${id}`, () =>
-    withDatabase((db) => withStagedOutputs(out, (dir) => runPlannedTrial(db, plan, flags.plan, id, dir))),
+  const result = await withProgress(ctx, `trial ${id}`, () =>
+    withDatabase((db) =>
+      withStagedDirectories(out, [TRIAL_OUTPUT_DIR], (dir) => runPlannedTrial(db, plan, flags.plan, id, dir)),
+    ),
   );
   const { outcome } = result;
   const trial = plan.trials[id];
   const what = `Trial ${id} (${trial?.label ?? '?'})`;
+  const output = join(out, TRIAL_OUTPUT_DIR);
+  const kept = (await pathExists(output)) ? ` Its output: ${output}/.` : '';
   const findings: Finding[] =
     outcome.status === 'failed'
       ? [{ level: 'warning', message: `${what} failed: ${outcome.error ?? ''}` }]
@@ -312,8 +342,8 @@ async function runTrial(
     data: result,
     text:
       outcome.status === 'ok'
-        ? `${what}: ${plan.metric} ${formatValue(outcome.value)} on the validation split in ${formatDuration(outcome.durationMs)}. Wrote ${join(out, RESULT_FILE)} and ${join(out, 'model.onnx')}.\n`
-        : `${what} failed (recorded in ${join(out, RESULT_FILE)}; collect counts it as failed):\n${outcome.error ?? ''}\n`,
+        ? `${what}: ${plan.metric} ${formatValue(outcome.value)} on the validation split in ${formatDuration(outcome.durationMs)}. Wrote ${join(out, RESULT_FILE)} and ${join(out, 'model.onnx')}.${kept}\n`
+        : `${what} failed (recorded in ${join(out, RESULT_FILE)}; collect counts it as failed):${kept}\n${outcome.error ?? ''}\n`,
     findings,
   };
 }

@@ -138,7 +138,15 @@ export const candidateSchema = z
       .min(1, 'expected a shell command')
       .optional()
       .describe(
-        'Your own trainer, run in the config directory: reads $MODELGATE_TRAIN/VALIDATION/TEST (Parquet) and $MODELGATE_PARAMS_JSON, writes model.onnx (and optionally metrics.json) into $MODELGATE_OUTPUT_DIR.',
+        'Your own trainer, run in the config directory: reads the splits ($MODELGATE_TRAIN/VALIDATION/TEST as Parquet, $MODELGATE_TRAIN_CSV/VALIDATION_CSV/TEST_CSV as CSV), $MODELGATE_SPEC and $MODELGATE_PARAMS_JSON, writes model.onnx (and optionally metrics.json) into $MODELGATE_OUTPUT_DIR. See BYO.md.',
+      ),
+    name: z
+      .string()
+      .trim()
+      .min(1, 'expected a name')
+      .optional()
+      .describe(
+        'What tables, trials.json and the registry call a command candidate. Default: the command as written.',
       ),
     params: paramSpace.optional().describe('Hyperparameters: a distribution to search over, or a constant.'),
     timeout_minutes: z
@@ -155,12 +163,10 @@ export const candidateSchema = z
         message: 'expected exactly one of algorithm (a built-in trainer) or command (your own)',
       });
     }
-    if (c.timeout_minutes !== undefined && c.command === undefined) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['timeout_minutes'],
-        message: 'applies to a command candidate only',
-      });
+    for (const key of ['timeout_minutes', 'name'] as const) {
+      if (c[key] !== undefined && c.command === undefined) {
+        ctx.addIssue({ code: 'custom', path: [key], message: 'applies to a command candidate only' });
+      }
     }
   });
 
@@ -212,6 +218,22 @@ export const searchSchema = z.strictObject({
     .describe('Successive halving: trials start on a small budget and only the best continue.'),
 });
 
+export const artifactsSchema = z.strictObject({
+  keep: z
+    .boolean()
+    .optional()
+    .describe(
+      "Keep each command trial's output directory (its output.log, checkpoints, any files) under the training output as trials/<id>/, the best one's as trainer/. Default true.",
+    ),
+  max_mb: z
+    .number()
+    .positive('expected a positive number of megabytes')
+    .optional()
+    .describe(
+      'Cap on the kept trials/ tree in MB (default 512): files that would pass it are left out and listed in trials.json.',
+    ),
+});
+
 export const trainSchema = z.strictObject({
   metric: metricName
     .optional()
@@ -226,6 +248,9 @@ export const trainSchema = z.strictObject({
     .describe(
       'Algorithms (model selection) and their search spaces. Default: every built-in trainer for the task with its default parameters.',
     ),
+  artifacts: artifactsSchema
+    .optional()
+    .describe("What is kept of command trials' output directories, and how much."),
 });
 
 const positiveInt = (what: string) =>
@@ -488,6 +513,7 @@ export type SplitPolicy = z.output<typeof splitPolicy>;
 export type TrainConfig = z.output<typeof trainSchema>;
 export type SearchConfig = z.output<typeof searchSchema>;
 export type CandidateConfig = z.output<typeof candidateSchema>;
+export type ArtifactsConfig = z.output<typeof artifactsSchema>;
 export type MonitorConfig = z.output<typeof monitorSchema>;
 export type ParamSpecConfig = z.output<typeof paramSpec>;
 export type EvaluateConfig = z.output<typeof evaluateSchema>;

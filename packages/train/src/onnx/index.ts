@@ -16,7 +16,7 @@ export {
   OUTPUT_PROBABILITIES,
   regressionOutput,
 } from './heads.js';
-export { METADATA_KEYS, modelMetadata } from './metadata.js';
+export { METADATA_KEYS, modelMetadata, TRAINER_METADATA_KEY } from './metadata.js';
 export { finishModel, type ModelGraph, startModelGraph } from './model.js';
 export {
   addRawInputs,

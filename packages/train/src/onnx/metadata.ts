@@ -1,28 +1,17 @@
+import { SPEC_METADATA_KEYS, specMetadataProps } from '@modelgate/runtime';
 import type { Algorithm, ProblemSpec } from '../types.js';
 
-export const METADATA_KEYS = {
-  task: 'modelgate.task',
-  target: 'modelgate.target',
-  classes: 'modelgate.classes',
-  features: 'modelgate.features',
-  algorithm: 'modelgate.algorithm',
-} as const;
+/** The modelgate.* metadata_props keys: the runtime's, under the name train always exported. */
+export const METADATA_KEYS = SPEC_METADATA_KEYS;
 
-/** The modelgate.* metadata_props every built-in model carries. */
+/** The modelgate.* metadata_props every built-in model carries: the spec and the algorithm. */
 export function modelMetadata(
   spec: ProblemSpec,
   algorithm: Algorithm,
   extra: Readonly<Record<string, string>> = {},
 ): Record<string, string> {
-  const features = spec.features.map((f) =>
-    f.categories ? { name: f.name, kind: f.kind, categories: f.categories } : { name: f.name, kind: f.kind },
-  );
-  return {
-    [METADATA_KEYS.task]: spec.task,
-    [METADATA_KEYS.target]: spec.target,
-    [METADATA_KEYS.classes]: JSON.stringify(spec.classes ?? []),
-    [METADATA_KEYS.features]: JSON.stringify(features),
-    [METADATA_KEYS.algorithm]: algorithm,
-    ...extra,
-  };
+  return specMetadataProps(spec, { [METADATA_KEYS.algorithm]: algorithm, ...extra });
 }
+
+/** Stamped into a command's model: the candidate's name, as the built-in models carry their algorithm. */
+export const TRAINER_METADATA_KEY = 'modelgate.trainer';

@@ -14,7 +14,10 @@ export interface CommandTrial {
   cwd: string;
   /** $MODELGATE_OUTPUT_DIR: params.json goes in, model.onnx (and metrics.json) come out. */
   outDir: string;
+  /** The Parquet splits. */
   splits: Record<SplitName, string>;
+  /** The same splits as CSV, written once per training run (or plan). */
+  csv: Record<SplitName, string>;
   params: Params;
   spec: ProblemSpec;
   seed: number;
@@ -40,19 +43,37 @@ function paramEnv(params: Params): Record<string, string> {
   );
 }
 
+/** The runner's GPUs: inherited anyway; named so the contract is visible. */
+const GPU_VARIABLES = ['CUDA_VISIBLE_DEVICES', 'NVIDIA_VISIBLE_DEVICES'] as const;
+
+function gpuEnv(): Record<string, string> {
+  return Object.fromEntries(
+    GPU_VARIABLES.flatMap((name) => {
+      const value = process.env[name];
+      return value === undefined ? [] : [[name, value]];
+    }),
+  );
+}
+
+/**
+ * The command's environment: the contract BYO.md documents. MODELGATE_SPEC
+ * is the whole spec (features with kinds and categories, classes); the names
+ * alone are in MODELGATE_FEATURES and MODELGATE_CLASSES.
+ */
 export function commandEnv(trial: CommandTrial, paramsFile: string): NodeJS.ProcessEnv {
   return {
     ...process.env,
-    // Inherited anyway; named so the contract is visible: the command sees the runner's GPUs.
-    ...(process.env.CUDA_VISIBLE_DEVICES === undefined
-      ? {}
-      : { CUDA_VISIBLE_DEVICES: process.env.CUDA_VISIBLE_DEVICES }),
+    ...gpuEnv(),
     MODELGATE_TRAIN: resolve(trial.splits.train),
     MODELGATE_VALIDATION: resolve(trial.splits.validation),
     MODELGATE_TEST: resolve(trial.splits.test),
+    MODELGATE_TRAIN_CSV: resolve(trial.csv.train),
+    MODELGATE_VALIDATION_CSV: resolve(trial.csv.validation),
+    MODELGATE_TEST_CSV: resolve(trial.csv.test),
     MODELGATE_OUTPUT_DIR: resolve(trial.outDir),
     MODELGATE_PARAMS_FILE: paramsFile,
     MODELGATE_PARAMS_JSON: JSON.stringify(trial.params),
+    MODELGATE_SPEC: JSON.stringify(trial.spec),
     MODELGATE_TASK: trial.spec.task,
     MODELGATE_TARGET: trial.spec.target,
     MODELGATE_FEATURES: JSON.stringify(trial.spec.features.map((f) => f.name)),

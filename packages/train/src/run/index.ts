@@ -1,7 +1,16 @@
+export {
+  type ArtifactsRecord,
+  DEFAULT_ARTIFACTS_MAX_MB,
+  type KeptArtifacts,
+  keepTrialArtifacts,
+  TRAINER_DIR,
+  TRIALS_DIR,
+} from './artifacts.js';
 export { candidateConfigs, searchSpaceOf } from './candidates.js';
 export {
   type CommandResult,
   type CommandTrial,
+  commandEnv,
   DEFAULT_COMMAND_TIMEOUT_MINUTES,
   runCommandTrial,
 } from './command.js';
@@ -13,6 +22,7 @@ export {
   configHash,
   type Lineage,
   TOOLKIT_VERSION,
+  type TrainerRecord,
 } from './lineage.js';
 export * from './metrics.js';
 export {
@@ -22,6 +32,8 @@ export {
   trialsFile,
   type WrittenOutputs,
   writeTrainingOutputs,
+  writeTrainingResult,
+  writeTrialRecords,
 } from './outputs.js';
 export {
   collectPlan,
@@ -33,12 +45,14 @@ export {
   RESULT_FILE,
   readPlan,
   runPlannedTrial,
+  TRIAL_OUTPUT_DIR,
   type TrainPlan,
   type TrialResultFile,
   writePlan,
 } from './plan.js';
 export { createTrialRunner, type RunnerOptions, type TrialRunner } from './pool.js';
 export {
+  failureLine,
   formatDuration,
   formatValue,
   renderTrialsMarkdown,
@@ -47,8 +61,11 @@ export {
   trialReports,
   trialsTable,
 } from './report.js';
+export { existingSplitCsv, hasCommandCandidate, splitCsvPaths, writeSplitCsv } from './split-csv.js';
+export { withStagedDirectories } from './staged.js';
 export { loadTrainers } from './trainer-module.js';
 export {
+  allFailedMessage,
   requireSuccess,
   runTraining,
   type TrainingRun,

@@ -49,10 +49,13 @@ export async function codeVersion(cwd: string): Promise<CodeVersion | undefined>
   return { commit, dirty: (status ?? '').length > 0 };
 }
 
+/** Which trainer made the model: a built-in algorithm, or a command and the name tables give it. */
+export type TrainerRecord = { algorithm: string } | { command: string; name: string };
+
 export interface Lineage {
   toolkit: { name: 'modelgate'; version: string };
   model: string;
-  trainer: { algorithm: string } | { command: string };
+  trainer: TrainerRecord;
   trial: number;
   params: Record<string, unknown>;
   seed: number;

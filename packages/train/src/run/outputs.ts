@@ -6,15 +6,34 @@ import {
   fingerprintFiles,
   profileDataset,
   stringifyProfile,
+  UserError,
   writeFileAtomic,
 } from '@modelgate/core';
-import { createSession, type ModelSignature, readSignature, runOnColumns } from '@modelgate/runtime';
+import {
+  createSession,
+  type ModelSignature,
+  readSignature,
+  runOnColumns,
+  specMetadataProps,
+  stampMetadata,
+} from '@modelgate/runtime';
+import { TRAINER_METADATA_KEY } from '../onnx/metadata.js';
 import type { Params, ParamValue, ProblemSpec } from '../types.js';
+import { keepTrialArtifacts, TRAINER_DIR, TRIALS_DIR } from './artifacts.js';
 import type { GpuInfo } from './gpu.js';
-import { type CodeVersion, configHash, type Lineage, splitLineage, TOOLKIT_VERSION } from './lineage.js';
+import {
+  type CodeVersion,
+  configHash,
+  type Lineage,
+  splitLineage,
+  TOOLKIT_VERSION,
+  type TrainerRecord,
+} from './lineage.js';
 import { computeMetric } from './metrics.js';
 import { renderTrialsMarkdown, type TrialReport, type TrialsFile, trialReports } from './report.js';
-import { requireSuccess, type TrainingRun } from './training.js';
+import { hasCommandCandidate } from './split-csv.js';
+import { withStagedDirectories } from './staged.js';
+import { allFailedMessage, requireSuccess, type TrainingRun } from './training.js';
 
 export const OUTPUT_FILES = [
   'model.onnx',
@@ -25,13 +44,14 @@ export const OUTPUT_FILES = [
   'lineage.json',
   'reference-profile.json',
 ] as const;
+// A run with command candidates also keeps trials/<id>/ and trainer/ (see artifacts.ts).
 
 /** The model's description; metadata.json holds it in the shape `modelgate register` reads. */
 export interface ModelSummary {
   model: string;
   task: ProblemSpec['task'];
   target: string;
-  trainer: { algorithm: string } | { command: string };
+  trainer: TrainerRecord;
   trial: number;
   /** Features in input order (with training categories) and class order: the model's contract. */
   spec: ProblemSpec;
@@ -54,7 +74,7 @@ function registryMetadata(model: ModelSummary, lineage: Lineage) {
   const { trainer, metrics, ...rest } = model;
   return {
     ...rest,
-    trainer: 'algorithm' in trainer ? trainer.algorithm : trainer.command,
+    trainer: 'algorithm' in trainer ? trainer.algorithm : trainer.name,
     metrics: { validation: metrics },
     data: lineage.data,
     code: lineage.code,
@@ -73,6 +93,8 @@ export interface WrittenOutputs {
   markdown: string;
   model: ModelSummary;
   lineage: Lineage;
+  /** E.g. trial files the artifacts cap left out. */
+  warnings: string[];
 }
 
 export function trialsFile(run: TrainingRun): TrialsFile {
@@ -141,10 +163,58 @@ async function checkModel(run: TrainingRun, bytes: Uint8Array, best: TrialReport
 const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
 
 /**
+ * A command's model as shipped: the spec stamped into its metadata_props, so
+ * the file describes itself wherever it goes (everything else kept as written).
+ */
+function stampedModel(bytes: Uint8Array, spec: ProblemSpec, best: TrialReport): Uint8Array {
+  if (best.command === undefined) return bytes;
+  return stampMetadata(
+    bytes,
+    specMetadataProps(spec, { [TRAINER_METADATA_KEY]: best.candidate }),
+    'model.onnx',
+  );
+}
+
+/**
+ * Keeps the command trials' output directories under `dir` (trials/<id>/, the
+ * best's also as trainer/) and records them in `trials`; returns the warning
+ * when the cap left files out.
+ */
+async function keepArtifacts(dir: string, run: TrainingRun, trials: TrialsFile): Promise<string[]> {
+  if (!hasCommandCandidate(run.space)) return [];
+  const kept = await keepTrialArtifacts(
+    dir,
+    trials.trials.map((t) => ({ id: t.id, dir: run.trialOutput(t.id) })),
+    run.result.best,
+    run.config.train.artifacts,
+  );
+  trials.artifacts = kept.record;
+  for (const t of trials.trials) {
+    const output = kept.dirs.get(t.id);
+    if (output !== undefined) t.output = output;
+  }
+  return kept.warning ? [kept.warning] : [];
+}
+
+/** trials.json and trials.md, with the kept trial directories: what is written even when every trial failed. */
+export async function writeTrialRecords(
+  dir: string,
+  run: TrainingRun,
+): Promise<{ trials: TrialsFile; markdown: string; warnings: string[] }> {
+  const trials = trialsFile(run);
+  const warnings = await keepArtifacts(dir, run, trials);
+  const markdown = renderTrialsMarkdown(trials);
+  await writeFileAtomic(join(dir, 'trials.json'), json(trials));
+  await writeFileAtomic(join(dir, 'trials.md'), markdown);
+  return { trials, markdown, warnings };
+}
+
+/**
  * Writes the outputs of a finished search into `dir` (a staging directory of
- * withStagedOutputs): the best trial's model as trained (not re-fitted), the
- * trials, the chosen parameters, lineage, and the training split's profile,
- * the drift baseline.
+ * withStagedOutputs): the best trial's model as trained (not re-fitted; a
+ * command's with the spec stamped in), the trials, the chosen parameters,
+ * lineage, the training split's profile (the drift baseline) and the command
+ * trials' kept output directories.
  */
 export async function writeTrainingOutputs(
   db: Database,
@@ -152,13 +222,14 @@ export async function writeTrainingOutputs(
   run: TrainingRun,
   context: OutputContext = {},
 ): Promise<WrittenOutputs> {
-  const bestId = requireSuccess(run.result);
-  const trials = trialsFile(run);
-  const best = trials.trials.find((t) => t.id === bestId) as TrialReport;
-  const bytes = new Uint8Array(await readFile(run.modelPath(bestId)));
-  const { signature, metrics } = await checkModel(run, bytes, best);
+  const bestId = requireSuccess(run.result, run.space);
   const { spec, splits, datasets } = run.problem;
-  const trainer = best.algorithm ? { algorithm: best.algorithm } : { command: best.command ?? '' };
+  const best = trialsFile(run).trials.find((t) => t.id === bestId) as TrialReport;
+  const bytes = stampedModel(new Uint8Array(await readFile(run.modelPath(bestId))), spec, best);
+  const { signature, metrics } = await checkModel(run, bytes, best);
+  const trainer: TrainerRecord = best.algorithm
+    ? { algorithm: best.algorithm }
+    : { command: best.command ?? '', name: best.candidate };
   const params = chosenParams(run, best);
   const model: ModelSummary = {
     model: run.config.model,
@@ -210,10 +281,35 @@ export async function writeTrainingOutputs(
     join(dir, 'params.json'),
     json({ trial: bestId, ...trainer, params, seed: run.settings.seed }),
   );
-  await writeFileAtomic(join(dir, 'trials.json'), json(trials));
-  const markdown = renderTrialsMarkdown(trials);
-  await writeFileAtomic(join(dir, 'trials.md'), markdown);
+  const { trials, markdown, warnings } = await writeTrialRecords(dir, run);
   await writeFileAtomic(join(dir, 'lineage.json'), json(lineage));
   await writeFileAtomic(join(dir, 'reference-profile.json'), stringifyProfile(profile));
-  return { trials, markdown, model, lineage };
+  return { trials, markdown, model, lineage, warnings };
+}
+
+/**
+ * Writes a finished search into `out`, all or nothing: the outputs when a
+ * trial succeeded; when every trial failed, only trials.json, trials.md and
+ * the kept trial directories (no model; a previous run's outputs there are
+ * removed), then the UserError listing every trial's reason. A previous run's
+ * trials/ and trainer/ in `out` are replaced.
+ */
+export async function writeTrainingResult(
+  db: Database,
+  out: string,
+  run: TrainingRun,
+  context: OutputContext = {},
+): Promise<WrittenOutputs> {
+  const failed = run.result.best === undefined;
+  // A previous run's model must not sit beside records saying no trial succeeded (register would take it).
+  const replaced = failed ? [TRIALS_DIR, TRAINER_DIR, ...OUTPUT_FILES] : [TRIALS_DIR, TRAINER_DIR];
+  const written = await withStagedDirectories(out, replaced, async (dir) => {
+    if (!failed) return writeTrainingOutputs(db, dir, run, context);
+    await writeTrialRecords(dir, run);
+    return undefined;
+  });
+  if (written) return written;
+  const kept = hasCommandCandidate(run.space) && (run.config.train.artifacts?.keep ?? true);
+  const records = `the trials are in ${join(out, 'trials.json')} and trials.md${kept ? `, each command trial's output under ${join(out, TRIALS_DIR)}/<id>/` : ''}`;
+  throw new UserError(allFailedMessage(run.result, run.space, records));
 }

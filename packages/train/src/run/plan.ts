@@ -5,6 +5,7 @@ import {
   type DataSpec,
   type ModelgateConfig,
   parseJson,
+  pathExists,
   readJsonFile,
   UserError,
   writeFileAtomic,
@@ -19,11 +20,13 @@ import {
 } from '../search/driver.js';
 import { resolveSearch, type SearchSettings } from '../search/settings.js';
 import type { SearchSpace, TrialPoint } from '../search/space.js';
+import { linkOrCopy } from './artifacts.js';
 import { searchSpaceOf } from './candidates.js';
 import { metricLowerIsBetter, resolveMetric, type SearchMetric } from './metrics.js';
+import { existingSplitCsv, hasCommandCandidate, writeSplitCsv } from './split-csv.js';
 import { loadTrainers } from './trainer-module.js';
-import { requireSuccess, type TrainingRun } from './training.js';
-import { evaluateTrial } from './trial.js';
+import type { TrainingRun } from './training.js';
+import { evaluateTrial, trialDir } from './trial.js';
 
 export const PLAN_FILE = 'plan.json';
 export const MATRIX_FILE = 'matrix.json';
@@ -31,6 +34,8 @@ export const RESULT_FILE = 'result.json';
 /** Inside the plan directory: the splits every matrix job trains on. */
 const SPLITS_DIR = 'splits';
 const TRIALS_DIR = 'trials';
+/** Inside a trial's result directory: a command trial's $MODELGATE_OUTPUT_DIR, kept for collect. */
+export const TRIAL_OUTPUT_DIR = 'output';
 
 /** plan.json: a search fixed ahead of time, so its trials can run as separate jobs. */
 export interface TrainPlan {
@@ -77,10 +82,6 @@ export function planTrials(
   return { settings, points: fixedTrialPoints(space, settings) };
 }
 
-/**
- * Writes a plan into `dir` (a staging directory): the splits, plan.json and
- * matrix.json (`{"include":[{"id":0},…]}` for a GitHub Actions matrix).
- */
 export interface PlanOptions {
   config: ModelgateConfig;
   configFile: string;
@@ -89,6 +90,11 @@ export interface PlanOptions {
   trainerModule?: string;
 }
 
+/**
+ * Writes a plan into `dir` (a staging directory): the splits (also as CSV
+ * when a candidate is a command), plan.json and matrix.json
+ * (`{"include":[{"id":0},…]}` for a GitHub Actions matrix).
+ */
 export async function writePlan(db: Database, dir: string, options: PlanOptions): Promise<TrainPlan> {
   const { config } = options;
   const metric = resolveMetric(config.train.metric, config.task);
@@ -100,7 +106,9 @@ export async function writePlan(db: Database, dir: string, options: PlanOptions)
     'splits' in options.source
       ? await copySplits(options.source.splits, splitsDir)
       : { data: options.source.data, out: splitsDir };
-  await prepareProblem(db, config, source);
+  const problem = await prepareProblem(db, config, source);
+  // Beside the Parquet, once for every matrix job: command trainers may read CSV.
+  if (hasCommandCandidate(space)) await writeSplitCsv(db, problem.splits.files, splitsDir);
   const plan: TrainPlan = {
     version: 1,
     model: config.model,
@@ -165,8 +173,10 @@ export function plannedTrialDir(planDir: string, id: number): string {
 
 /**
  * Runs trial `id` of a plan (one matrix job) and writes result.json and
- * model.onnx into `outDir` (a staging directory). The trial's failure is
- * recorded, not thrown: collect decides what a failed trial means.
+ * model.onnx into `outDir` (a staging directory); a command trial's output
+ * directory (its log, checkpoints, files) goes beside them as output/, unless
+ * train.artifacts.keep is false. The trial's failure is recorded, not thrown:
+ * collect decides what a failed trial means.
  */
 export async function runPlannedTrial(
   db: Database,
@@ -187,14 +197,21 @@ export async function runPlannedTrial(
     throw new UserError(
       `${join(planDir, PLAN_FILE)}: trial ${id} names candidate ${trial.candidate}, which the plan lacks.`,
     );
-  // The trial writes into <outDir>/trial-<id>/; the result keeps model.onnx beside result.json.
+  // The trial writes into <outDir>/.work/trial-<id>/; the result keeps model.onnx beside result.json.
   const work = join(outDir, '.work');
+  const command = candidate.command !== undefined;
+  // A plan made before CSV splits existed has none: this job writes its own.
+  const splitCsv = command
+    ? ((await existingSplitCsv(join(planDir, SPLITS_DIR))) ??
+      (await writeSplitCsv(db, problem.splits.files, join(work, 'splits-csv'))))
+    : undefined;
   const outcome = await evaluateTrial(
     {
       spec: problem.spec,
       train: problem.sets.train,
       validation: problem.sets.validation,
       splitFiles: problem.splits.files,
+      ...(splitCsv ? { splitCsv } : {}),
       metric: plan.metric,
       seed: plan.search.seed,
       workDir: work,
@@ -203,8 +220,11 @@ export async function runPlannedTrial(
     { id, rung: 0, fraction: 1, candidate, params: trial.params },
     trainers,
   );
-  if (outcome.status === 'ok')
-    await rename(join(work, `trial-${id}`, 'model.onnx'), join(outDir, 'model.onnx'));
+  const trialOutput = trialDir(work, id);
+  if (outcome.status === 'ok') await linkOrCopy(join(trialOutput, 'model.onnx'), join(outDir, 'model.onnx'));
+  if (command && (plan.config.train.artifacts?.keep ?? true) && (await pathExists(trialOutput))) {
+    await rename(trialOutput, join(outDir, TRIAL_OUTPUT_DIR));
+  }
   await rm(work, { recursive: true, force: true });
   const result: TrialResultFile = { version: 1, id, outcome };
   await writeFileAtomic(join(outDir, RESULT_FILE), `${JSON.stringify(result, null, 2)}\n`);
@@ -267,11 +287,18 @@ export async function collectPlan(
       return (lowerIsBetter ? x - y : y - x) || a.id - b.id;
     });
   const result: SearchResult = ranked[0] ? { trials, best: ranked[0].id } : { trials };
-  requireSuccess(result);
-  const bestDir = results.get(result.best as number)?.dir ?? '';
-  await stat(join(bestDir, 'model.onnx')).catch(() => {
-    throw new UserError(`${bestDir}: the best trial's model.onnx is missing beside its ${RESULT_FILE}.`);
-  });
+  // Every trial failing is not thrown here: the caller writes their records first (writeTrainingResult).
+  if (result.best !== undefined) {
+    const bestDir = results.get(result.best)?.dir ?? '';
+    await stat(join(bestDir, 'model.onnx')).catch(() => {
+      throw new UserError(`${bestDir}: the best trial's model.onnx is missing beside its ${RESULT_FILE}.`);
+    });
+  }
+  const outputs = new Map<number, string>();
+  for (const [id, found] of results) {
+    const output = join(found.dir, TRIAL_OUTPUT_DIR);
+    if ((await stat(output).catch(() => undefined))?.isDirectory()) outputs.set(id, output);
+  }
   return {
     config: plan.config,
     configFile: plan.configFile,
@@ -283,6 +310,7 @@ export async function collectPlan(
     result,
     trainers: await loadTrainers(options.trainerModule),
     modelPath: (id) => join(results.get(id)?.dir ?? '', 'model.onnx'),
+    trialOutput: (id) => outputs.get(id),
     missing,
   };
 }

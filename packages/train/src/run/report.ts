@@ -3,6 +3,7 @@ import type { SearchResult, TrialRecord } from '../search/driver.js';
 import type { SearchSettings } from '../search/settings.js';
 import type { SearchSpace } from '../search/space.js';
 import type { Params, ParamValue, Task } from '../types.js';
+import { type ArtifactsRecord, formatMb, TRIALS_DIR } from './artifacts.js';
 import type { SearchMetric } from './metrics.js';
 
 /** A trial as trials.json records it. */
@@ -31,6 +32,8 @@ export interface TrialReport {
   }[];
   durationMs: number;
   error?: string;
+  /** A command trial's kept output directory, relative to the training output (trials/<id>). */
+  output?: string;
 }
 
 export interface TrialsFile {
@@ -49,6 +52,8 @@ export interface TrialsFile {
   best: number | null;
   /** Best first: finished trials by the metric, then those halving stopped, then failures. */
   trials: TrialReport[];
+  /** What was kept of command trials' output directories; absent without command trials. */
+  artifacts?: ArtifactsRecord;
 }
 
 function orderKey(record: TrialRecord, lowerIsBetter: boolean): [number, number, number] {
@@ -116,8 +121,17 @@ function formatParams(params: Params): string {
   return entries.map(([k, v]) => `${k}=${typeof v === 'number' ? formatValue(v) : String(v)}`).join(', ');
 }
 
+/** A trial's error on one line: its first, with the last line of the command's output when it printed one. */
+export function failureLine(error: string): string {
+  const [first = '', ...rest] = error.split('\n');
+  const marker = rest.indexOf('Last lines of its output:');
+  const output = marker < 0 ? [] : rest.slice(marker + 1).filter((line) => line.trim() !== '');
+  const last = output[output.length - 1];
+  return last === undefined ? first : `${first} Last output: ${last.trim()}`;
+}
+
 function statusText(trial: TrialReport): string {
-  if (trial.status === 'failed') return `failed: ${(trial.error ?? '').split('\n')[0] ?? ''}`;
+  if (trial.status === 'failed') return `failed: ${failureLine(trial.error ?? '')}`;
   if (trial.status === 'stopped')
     return `stopped at ${formatValue(trial.rungs[trial.rungs.length - 1]?.fraction)} budget`;
   return trial.best ? 'best' : 'ok';
@@ -189,6 +203,24 @@ export function renderTrialsMarkdown(file: TrialsFile): string {
         ]
       : []),
     ...(file.data.warnings.length > 0 ? ['', ...file.data.warnings.map((w) => `> ${w}`)] : []),
+    ...artifactLines(file),
     '',
   ].join('\n');
+}
+
+function artifactLines(file: TrialsFile): string[] {
+  const kept = file.trials.filter((t) => t.output !== undefined);
+  if (!file.artifacts?.keep || kept.length === 0) return [];
+  const best = file.trials.find((t) => t.best && t.output !== undefined);
+  const lines = [
+    '',
+    `Each command trial's output (output.log, its files) is kept under \`${TRIALS_DIR}/<id>/\`${best ? `; the best trial's also under \`trainer/\` beside model.onnx` : ''}.`,
+  ];
+  const { leftOut, maxMb } = file.artifacts;
+  for (const f of leftOut.slice(0, 10)) {
+    lines.push(`> Left out (train.artifacts.max_mb ${maxMb}): \`${f.path}\` (${formatMb(f.bytes)})`);
+  }
+  if (leftOut.length > 10)
+    lines.push(`> … and ${leftOut.length - 10} more files left out (trials.json lists them)`);
+  return lines;
 }

@@ -1,4 +1,4 @@
-import { dirname, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { type Database, type ModelgateConfig, UserError } from '@modelgate/core';
 import { type PreparedProblem, prepareProblem } from '../data/prepare.js';
 import type { SplitSource } from '../data/split-source.js';
@@ -10,9 +10,10 @@ import type { TrainerLookup } from '../trainers.js';
 import { searchSpaceOf } from './candidates.js';
 import { metricLowerIsBetter, resolveMetric, type SearchMetric } from './metrics.js';
 import { createTrialRunner } from './pool.js';
-import { formatValue } from './report.js';
+import { failureLine, formatValue } from './report.js';
+import { hasCommandCandidate, writeSplitCsv } from './split-csv.js';
 import { loadTrainers } from './trainer-module.js';
-import { type TrialEnvironment, type TrialTask, trialModelPath } from './trial.js';
+import { type TrialEnvironment, type TrialTask, trialDir, trialModelPath } from './trial.js';
 
 export interface TrainProgress {
   done: number;
@@ -48,19 +49,31 @@ export interface TrainingRun {
   trainers: TrainerLookup;
   /** Where each trial's (last) model is. */
   modelPath: (id: number) => string;
+  /** A command trial's output directory (its log, checkpoints, files), to keep; undefined for others. */
+  trialOutput: (id: number) => string | undefined;
 }
 
-/** One UserError when nothing succeeded, carrying the first failure (often the same for all). */
-export function requireSuccess(result: SearchResult): number {
+/** Every failed trial, one line each: its id, its candidate's name and why. */
+export function allFailedMessage(result: SearchResult, space: SearchSpace, records?: string): string {
+  const lines = result.trials.map((t) => {
+    const error = t.rungs[t.rungs.length - 1]?.error ?? 'no result';
+    return `  trial ${t.id} (${space[t.point.candidate]?.label ?? '?'}): ${failureLine(error)}`;
+  });
+  const where = records ? ` No model was written; ${records}.` : '';
+  return `all ${result.trials.length} trials failed.${where}\n${lines.join('\n')}`;
+}
+
+/** The best trial's id; when nothing succeeded, one UserError listing every trial's reason. */
+export function requireSuccess(result: SearchResult, space: SearchSpace): number {
   if (result.best !== undefined) return result.best;
-  const first = result.trials.find((t) => t.status === 'failed');
-  const error = first?.rungs[first.rungs.length - 1]?.error ?? 'no trial ran';
-  throw new UserError(`all ${result.trials.length} trials failed. Trial ${first?.id ?? 0}: ${error}`);
+  if (result.trials.length === 0) throw new UserError('no trial ran.');
+  throw new UserError(allFailedMessage(result, space));
 }
 
 /**
  * Prepares the splits, then searches: proposes trials, fits each on the
  * training split (in `parallel` worker processes) and scores it on validation.
+ * With a command candidate the splits are written once as CSV first.
  */
 export async function runTraining(db: Database, options: TrainOptions): Promise<TrainingRun> {
   const { config } = options;
@@ -70,11 +83,15 @@ export async function runTraining(db: Database, options: TrainOptions): Promise<
   const space = searchSpaceOf(config, trainers);
   const settings = resolveSearch(config.train.search, space, config.split.seed);
   const problem = await prepareProblem(db, config, options.source);
+  const commands = hasCommandCandidate(space);
   const env: TrialEnvironment = {
     spec: problem.spec,
     train: problem.sets.train,
     validation: problem.sets.validation,
     splitFiles: problem.splits.files,
+    ...(commands
+      ? { splitCsv: await writeSplitCsv(db, problem.splits.files, join(options.workDir, 'splits-csv')) }
+      : {}),
     metric,
     seed: settings.seed,
     workDir: options.workDir,
@@ -113,8 +130,8 @@ export async function runTraining(db: Database, options: TrainOptions): Promise<
         })),
         hear,
       );
+    // Every trial failing is not thrown here: the caller writes their records first (writeTrainingResult).
     const result = await runSearch(space, settings, { lowerIsBetter, hasBudget }, evaluate);
-    requireSuccess(result);
     return {
       config,
       configFile: options.configFile,
@@ -126,6 +143,11 @@ export async function runTraining(db: Database, options: TrainOptions): Promise<
       result,
       trainers,
       modelPath: (id) => trialModelPath(options.workDir, id),
+      trialOutput: (id) => {
+        const trial = result.trials.find((t) => t.id === id);
+        const candidate = trial ? space[trial.point.candidate] : undefined;
+        return candidate?.command === undefined ? undefined : trialDir(options.workDir, id);
+      },
     };
   } finally {
     await runner.close();

@@ -19,6 +19,8 @@ export interface TrialEnvironment {
   validation: TrainingSet;
   /** The split Parquet files, for command trainers. */
   splitFiles: Record<SplitName, string>;
+  /** The same splits as CSV, for command trainers; written once when the space has a command. */
+  splitCsv?: Record<SplitName, string>;
   metric: SearchMetric;
   seed: number;
   /** Each trial writes into `<workDir>/trial-<id>/` (model.onnx, and a command's files). */
@@ -71,11 +73,13 @@ async function fitBuiltIn(env: TrialEnvironment, task: TrialTask, trainer: Train
 }
 
 async function fitCommand(env: TrialEnvironment, task: TrialTask, command: string): Promise<Fitted> {
+  if (!env.splitCsv) throw new Error('the CSV splits were not written before a command trial');
   const result = await runCommandTrial({
     command,
     cwd: env.cwd,
     outDir: trialDir(env.workDir, task.id),
     splits: env.splitFiles,
+    csv: env.splitCsv,
     params: task.params,
     spec: env.spec,
     seed: env.seed,

@@ -11,7 +11,10 @@ export type Dimension =
 
 /** A candidate of model selection: a built-in algorithm or a command, with its own dimensions. */
 export interface CandidateSpace {
-  /** What tables show: the algorithm, or the command line. */
+  /**
+   * What tables, trials.json and the registry call it: the algorithm, or a
+   * command's `name:`, else the command exactly as the config writes it.
+   */
   label: string;
   algorithm?: Algorithm;
   command?: string;
@@ -44,7 +47,7 @@ export function candidateSpace(config: CandidateConfig): CandidateSpace {
   if (config.algorithm) return { label: config.algorithm, algorithm: config.algorithm, dimensions };
   const command = config.command ?? '';
   return {
-    label: command,
+    label: config.name ?? command,
     command,
     ...(config.timeout_minutes === undefined ? {} : { timeoutMinutes: config.timeout_minutes }),
     dimensions,
