@@ -4,6 +4,7 @@ export type { ColumnPredictions, ColumnSet, ColumnsSpec } from './columns.js';
 export * from './export/index.js';
 export { alignColumns, type InputPlan, planInputs } from './feeds.js';
 export { readOnnxMetadata } from './metadata.js';
+export * from './model/index.js';
 export { type OutputPlan, planOutputs } from './outputs.js';
 export { type RunOptions, runOnColumns } from './run.js';
 export { createSession, readModelFile, type SessionOptions } from './session.js';
@@ -13,4 +14,3 @@ export {
   readSignature,
   type TensorSignature,
 } from './signature.js';
-export * from './model/index.js';
