@@ -1,7 +1,6 @@
 import { execFile, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { cp, mkdir, readdir, readFile, symlink } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { delimiter, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -9,7 +8,9 @@ import { Database, quoteLiteral } from '@modelgate/core';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useGitSandbox } from '../../registry/test/git-fixture.js';
+import { CHROMIUM, launchChromium } from '../../runtime/test/web/chromium.js';
 import { type StaticServer, serveStatic } from '../../runtime/test/web/static-server.js';
+import { freePort, waitReady } from '../../serve/test/cli-server.js';
 import { type CliRun, runCli } from './run-cli.js';
 
 /**
@@ -20,7 +21,6 @@ import { type CliRun, runCli } from './run-cli.js';
 
 const PYTHON = '/usr/bin/python3';
 const EXAMPLE = fileURLToPath(new URL('../../../examples/pytorch', import.meta.url));
-const CHROMIUM = '/usr/bin/chromium';
 const haveTorch = spawnSync(PYTHON, ['-c', 'import torch, onnx'], { stdio: 'ignore' }).status === 0;
 if (!haveTorch) {
   console.warn(
@@ -111,39 +111,6 @@ async function predictScores(project: string, model: string, input: string, outp
     labels: records.map((r) => String(r.label)),
     probabilities: records.map((r) => CLASSES.map((c) => Number(r[`probability_${c}`]))),
   };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
-
-/** Until the server answers ready; a server that exits first fails with what it printed. */
-async function waitReady(url: string, serving: Promise<CliRun>): Promise<void> {
-  let exited: CliRun | undefined;
-  void serving.then((result) => {
-    exited = result;
-  });
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    if (exited) {
-      ok('serve', exited);
-      throw new Error(`serve exited before it was ready:\n${exited.stdout}`);
-    }
-    const ready = await fetch(`${url}/v2/health/ready`).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (ready) return;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error('the server did not become ready');
 }
 
 async function postJson(url: string, body: unknown): Promise<unknown> {
@@ -323,17 +290,7 @@ describe.skipIf(!haveTorch)('examples/pytorch end to end, against torch', () => 
         return;
       }
       server = await serveStatic(join(project, 'web'));
-      const { chromium } = await import('playwright-core');
-      browser = await chromium.launch({
-        executablePath: CHROMIUM,
-        args: [
-          '--no-sandbox',
-          '--headless',
-          '--disable-gpu',
-          '--no-first-run',
-          '--disable-background-networking',
-        ],
-      });
+      browser = await launchChromium();
       const page = await browser.newPage();
       await page.goto(`${server.url}/index.html`);
       await page.waitForSelector('body[data-ready="true"]');

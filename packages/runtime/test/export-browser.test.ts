@@ -5,12 +5,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useDatabase, useTempDir } from '../../core/test/fixtures.js';
 import { type ColumnPredictions, quantizeModel, writeWebBundle } from '../src/index.js';
 import { BYO_EXPECTED, BYO_MODELS, type ByoName, byoFixture, expectTorchOutputs } from './byo-fixtures.js';
+import { CHROMIUM, launchChromium } from './web/chromium.js';
 import { linearCsv, linearRegressor } from './web/linear-fixture.js';
 import { recordedSpecOf } from './web/model-spec.js';
 import { nodePredictions, type Penguins, trainPenguins } from './web/penguin-fixture.js';
 import { type StaticServer, serveStatic } from './web/static-server.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const linearSpec = recordedSpecOf(linearRegressor());
 const haveChromium = existsSync(CHROMIUM);
 if (!haveChromium)
@@ -84,20 +84,7 @@ describe.skipIf(!haveChromium)('a web bundle in headless Chromium', () => {
       await writeWebBundle({ model: await readFile(fixture.path), spec: fixture.spec, out: temp.path(name) });
     }
     server = await serveStatic(temp.dir);
-    const { chromium } = await import('playwright-core');
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--no-sandbox',
-        '--headless',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {

@@ -1,33 +1,9 @@
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { runCli } from '../../cli/test/run-cli.js';
 import { BYO_DIR, byoFixtures } from './byo-fixtures.js';
+import { freePort, waitReady } from './cli-server.js';
 import { json } from './server-fixture.js';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
-
-async function waitReady(url: string): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    const ok = await fetch(`${url}/v2/health/ready`).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (ok) return;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error('the server did not become ready');
-}
 
 /** The server's JSON log lines go straight to stderr, outside what runCli captures. */
 function captureStderr(): string[] {
@@ -43,24 +19,23 @@ afterEach(() => {
   vi.restoreAllMocks();
 });
 
+/** `modelgate serve` of one fixture on a free port with one worker, until SIGTERM. */
+async function serveFixture(file: string, flags: string[] = []) {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const args = ['serve', '--model', join(BYO_DIR, file), ...flags, '--port', String(port), '--workers', '1'];
+  return { url, run: runCli(args) };
+}
+
 describe('modelgate serve with a bare ONNX file', () => {
   it('takes --features and --classes: named columns in, class names out', async () => {
     const { rows, models } = await byoFixtures();
     const expected = models['packed-label-int'];
-    const port = await freePort();
-    const url = `http://127.0.0.1:${port}`;
-    const run = runCli([
-      'serve',
-      '--model',
-      join(BYO_DIR, 'packed-label-int.onnx'),
+    const { url, run } = await serveFixture('packed-label-int.onnx', [
       '--features',
       expected.features.join(','),
       '--classes',
       (expected.classes ?? []).join(','),
-      '--port',
-      String(port),
-      '--workers',
-      '1',
     ]);
     try {
       await waitReady(url);
@@ -87,17 +62,7 @@ describe('modelgate serve with a bare ONNX file', () => {
 
   it('without a spec serves raw tensors and warns on stderr what a spec adds', async () => {
     const stderr = captureStderr();
-    const port = await freePort();
-    const url = `http://127.0.0.1:${port}`;
-    const run = runCli([
-      'serve',
-      '--model',
-      join(BYO_DIR, 'packed-probabilities.onnx'),
-      '--port',
-      String(port),
-      '--workers',
-      '1',
-    ]);
+    const { url, run } = await serveFixture('packed-probabilities.onnx');
     try {
       await waitReady(url);
       const meta = await json(await fetch(`${url}/v2/models/packed-probabilities`));

@@ -1,36 +1,12 @@
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../cli/test/run-cli.js';
 import { startServer } from '../src/index.js';
+import { freePort, waitReady } from './cli-server.js';
 import { inferBody, json } from './server-fixture.js';
 
 /** The repository's own registry: penguins-species v1 in staging. */
 const REGISTRY = fileURLToPath(new URL('../../../registry', import.meta.url));
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
-
-async function waitReady(url: string): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    const ok = await fetch(`${url}/v2/health/ready`).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (ok) return;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error('the server did not become ready');
-}
 
 describe('modelgate serve', () => {
   it('serves until SIGTERM, reloads on SIGHUP, then drains and exits 0', async () => {
