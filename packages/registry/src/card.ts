@@ -24,6 +24,18 @@ export function formatMetric(value: number): string {
 
 const code = (value: string) => markdownCode(value, 80);
 
+/** The feature names of the spec the training step recorded (the order of a packed input). */
+function specFeatures(spec: unknown): string[] {
+  if (typeof spec !== 'object' || spec === null) return [];
+  const { features } = spec as { features?: unknown };
+  if (!Array.isArray(features)) return [];
+  return features.flatMap((f: unknown) =>
+    typeof f === 'object' && f !== null && typeof (f as { name?: unknown }).name === 'string'
+      ? [(f as { name: string }).name]
+      : [],
+  );
+}
+
 function overview(m: VersionMetadata): string {
   const rows: [string, string][] = [
     [
@@ -103,6 +115,10 @@ export function renderCard(m: VersionMetadata): string {
   const sections = [`# ${markdownCell(m.name)} ${m.version}`, overview(m)];
   if (m.signature) {
     sections.push('## Signature', signatureTable(m.signature.inputs, m.signature.outputs));
+  }
+  const features = specFeatures(m.training.spec);
+  if (features.length > 0) {
+    sections.push('## Features', `In input order: ${features.map(code).join(', ')}`);
   }
   if (m.classes) sections.push('## Classes', m.classes.map(code).join(', '));
   const metrics = Object.entries(m.metrics);

@@ -18,6 +18,12 @@ const TRAINING_METADATA = {
   data: { train: { sha256: 'a'.repeat(64), rows: 241, columns: 7, files: [] } },
   configHash: 'c'.repeat(64),
   seed: 42,
+  spec: {
+    task: 'multiclass',
+    target: 'species',
+    features: ['bill', 'flipper', 'mass', 'year'].map((name) => ({ name, kind: 'numeric' })),
+    classes: ['Adelie', 'Chinstrap', 'Gentoo'],
+  },
 };
 
 const FIXED_NOW = () => new Date('2024-05-01T12:00:00.000Z');
@@ -86,7 +92,7 @@ describe('registerVersion', () => {
       configHash: 'c'.repeat(64),
       parent: null,
       ciRun: 'https://github.com/acme/models/actions/runs/77',
-      training: { seed: 42 },
+      training: { seed: 42, spec: TRAINING_METADATA.spec },
     });
     expect(Object.keys(metadata.files).sort()).toEqual([
       'card.md',
@@ -98,6 +104,7 @@ describe('registerVersion', () => {
     expect(card).toContain('| registered | 2024-05-01T12:00:00.000Z |');
     expect(card).toMatch(/\| input \| `x` \| `float32` \| `\[N, 4\]` \|/);
     expect(card).toContain('`Adelie`, `Chinstrap`, `Gentoo`');
+    expect(card).toContain('## Features\n\nIn input order: `bill`, `flipper`, `mass`, `year`');
     expect(card).toMatch(/\| accuracy \| 0\.97 \|/);
     // One commit of its own, by the default identity (the sandbox has none), leaving nothing behind.
     expect(await log(repo)).toEqual(['registry: register penguins v1', 'initial']);

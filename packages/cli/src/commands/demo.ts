@@ -392,6 +392,8 @@ async function demo(flags: DemoFlags, ctx: CliContext): Promise<CommandOutcome> 
     '',
     'In a repository, `modelgate init` writes the GitHub workflows that run these steps on pull requests,',
     'merges and a schedule (see ACTIONS.md).',
+    'Your own model goes through the same steps: examples/pytorch trains a PyTorch MLP as a `command`',
+    'candidate and runs it through every stage above (needs python3 with torch and onnx; see BYO.md).',
   ].join('\n');
   return { exitCode: 0, data: { example, out, steps: results }, text };
 }
