@@ -1,4 +1,4 @@
-import { errorMessage, isUserError } from '@modelgate/core';
+import { errorMessage, isUserError, oneLine } from '@modelgate/core';
 import { CommanderError } from 'commander';
 import type { CliContext } from './context.js';
 import { reportToGitHub, underGitHubActions } from './github.js';
@@ -18,6 +18,11 @@ const processIO: MainIO = {
   stderr: (text) => process.stderr.write(text),
 };
 
+/** An error as exactly one line, whatever the message holds: a name with a newline cannot add a line. */
+function errorLine(message: string): string {
+  return `${oneLine(message.replace(/\n$/, ''))}\n`;
+}
+
 /** Runs the CLI and returns the exit code; nothing here calls process.exit, so tests can call it. */
 export async function main(argv: readonly string[], io: MainIO = processIO): Promise<number> {
   let result: { outcome: CommandOutcome; ctx: CliContext } | undefined;
@@ -25,7 +30,7 @@ export async function main(argv: readonly string[], io: MainIO = processIO): Pro
     createWrap((outcome, ctx) => {
       result = { outcome, ctx };
     }),
-    { writeOut: io.stdout, writeErr: io.stderr },
+    { writeOut: io.stdout, writeErr: io.stderr, outputError: (text, write) => write(errorLine(text)) },
   );
   const json = argv.includes('--json');
   try {
@@ -36,18 +41,18 @@ export async function main(argv: readonly string[], io: MainIO = processIO): Pro
     }
     if (isUserError(err)) {
       if (json) io.stdout(`${JSON.stringify({ error: err.message })}\n`);
-      io.stderr(`modelgate: error: ${err.message}\n`);
+      io.stderr(`modelgate: error: ${errorLine(err.message)}`);
       if (underGitHubActions())
         await reportToGitHub({
           exitCode: 1,
           data: null,
           text: '',
-          findings: [{ level: 'error', message: err.message }],
+          findings: [{ level: 'error', message: oneLine(err.message) }],
         });
       return EXIT.usage;
     }
     io.stderr(
-      `modelgate: internal error (please report it): ${errorMessage(err)}\n${(err as Error)?.stack ?? ''}\n`,
+      `modelgate: internal error (please report it): ${errorLine(errorMessage(err))}${(err as Error)?.stack ?? ''}\n`,
     );
     return EXIT.internal;
   }

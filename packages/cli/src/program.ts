@@ -22,6 +22,8 @@ import { VERSION } from './version.js';
 export interface ProgramOutput {
   writeOut: (text: string) => void;
   writeErr: (text: string) => void;
+  /** How commander's own errors (unknown option, missing argument) are written. */
+  outputError?: (text: string, write: (text: string) => void) => void;
 }
 
 /** Settings made here, before subcommands exist, are inherited by every subcommand. */

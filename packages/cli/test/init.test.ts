@@ -1,10 +1,13 @@
+import { execFileSync } from 'node:child_process';
 import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { loadConfig } from '@modelgate/core';
 import { DEFAULT_SETTINGS_YAML } from '@modelgate/registry';
-import { describe, expect, it } from 'vitest';
-import { useTempDir } from '../../core/test/fixtures.js';
+import { describe, expect, it, vi } from 'vitest';
+import { expectUserError, useTempDir } from '../../core/test/fixtures.js';
+import { initProject } from '../src/commands/init.js';
 import { WORKFLOW_TEMPLATES } from '../src/commands/init-templates.js';
+import { HOSTILE_NAMES } from './hostile-names.js';
 import { runCli } from './run-cli.js';
 import { lintWorkflow } from './workflow-lint.js';
 
@@ -63,7 +66,7 @@ describe('modelgate init', () => {
         .map((f) => `  wrote    ${f}`)
         .join(
           '\n',
-        )}\n\nNext: put your data where modelgate.yaml says, run \`modelgate validate\` and \`modelgate train --out model\`,\nthen commit. Self-hosted runners need the labels the workflows ask for (see ACTIONS.md).\n`,
+        )}\n\nThe workflows run example/modelgate@${SHA}.\nNext: put your data where modelgate.yaml says, run \`modelgate validate\` and \`modelgate train --out model\`,\nthen commit. Self-hosted runners need the labels the workflows ask for (see ACTIONS.md).\n`,
     );
     const config = await loadConfig(join(dir, 'modelgate.yaml'));
     expect(config).toMatchObject({ model: 'penguins', task: 'multiclass', target: 'Species' });
@@ -127,30 +130,121 @@ describe('modelgate init', () => {
   it('refuses values that would break the files it writes, before writing any', async () => {
     const dir = await repo('bad');
     const cases: [string[], RegExp][] = [
-      [['--task', 'ranking'], /--task 'ranking': expected one of binary, multiclass, regression\./],
-      [['--data', '../outside.csv'], /--data '\.\.\/outside\.csv': expected a path inside the repository\./],
-      [['--toolkit-ref', 'main\n  evil: x'], /--toolkit-ref 'main\n {2}evil: x': expected letters/],
+      [['--task', 'ranking'], /--task "ranking": expected one of binary, multiclass, regression\./],
+      [['--data', '../outside.csv'], /--data "\.\.\/outside\.csv": expected a path inside the repository\./],
+      [['--toolkit-ref', 'main\n  evil: x'], /--toolkit-ref "main\\n {2}evil: x": not a full commit SHA/],
+      [
+        ['--toolkit-ref', 'main\n  evil: x', '--allow-unpinned'],
+        /--toolkit-ref "main\\n {2}evil: x": expected letters/,
+      ],
       [
         ['--owners', 'not an owner'],
-        /--owners 'not an owner': expected @user, @org\/team or an e-mail address\./,
+        /--owners "not an owner": expected @user, @org\/team or an e-mail address\./,
       ],
-      [['--model', '../x'], /model/],
+      [['--model', '../x'], /^modelgate: error: Invalid --model "\.\.\/x": has characters other than/],
     ];
     for (const [flags, message] of cases) {
       const run = await runCli(['init', '--dir', dir, ...flags]);
       expect(run.code, flags.join(' ')).toBe(2);
       expect(run.stderr).toMatch(message);
+      expect(run.stderr.split('\n'), 'one line').toHaveLength(2);
     }
     expect(await tree(dir)).toEqual({});
     const missing = await runCli(['init', '--dir', tmp.path('nope')]);
     expect(missing.stderr).toBe(`modelgate: error: --dir ${tmp.path('nope')}: no such directory.\n`);
   });
 
-  it('warns when the toolkit is pinned by a tag rather than a commit SHA', async () => {
-    const dir = await repo('tag');
+  it('refuses every model name the registry refuses, in one line, before writing anything', async () => {
+    const dir = await repo('hostile');
+    for (const model of HOSTILE_NAMES) {
+      const run = await runCli(['init', '--dir', dir, '--model', model]);
+      expect(run.code, model).toBe(2);
+      expect(run.stderr, model).toMatch(/^modelgate: error: Invalid --model "[^\n]*": [^\n]*\.\n$/);
+    }
+    const long = await runCli(['init', '--dir', dir, '--model', 'm'.repeat(300)]);
+    expect(long.stderr).toContain('is longer than 100 characters');
+    expect(await tree(dir)).toEqual({});
+    expect((await runCli(['init', '--dir', dir, '--model', 'm'.repeat(100)])).code).toBe(0);
+  });
+});
+
+describe('modelgate init pins the toolkit', () => {
+  const toolkitUses = (files: Record<string, string>) =>
+    Object.entries(files)
+      .filter(([path]) => path.startsWith('.github/workflows/'))
+      .flatMap(([, text]) => [...text.matchAll(/uses: (.+)$/gm)].map((m) => m[1] ?? ''));
+
+  it('without flags, to the commit of the toolkit it runs from, in every uses: it writes', async () => {
+    const dir = await repo('default-pin');
+    const head = execFileSync('git', ['rev-parse', 'HEAD'], { encoding: 'utf8' }).trim();
     const run = await runCli(['init', '--dir', dir]);
-    expect(run.code).toBe(0);
-    expect(run.stdout).toContain("warning: the workflows run modelgate at 'v0.1.0', a tag or branch");
-    expect(run.stdout).toContain('notice: no --owners');
+    expect(run.code, run.stderr).toBe(0);
+    const files = await tree(dir);
+    const uses = toolkitUses(files);
+    expect(uses).toHaveLength(5);
+    for (const ref of uses)
+      expect(ref).toMatch(new RegExp(`^modelgate/modelgate/\\.github/workflows/[a-z-]+\\.yml@${head}$`));
+    expect(files['.github/workflows/modelgate-register.yml']).toContain(`toolkit-ref: ${head}`);
+    expect(files['modelgate.yaml']).toContain(`raw.githubusercontent.com/modelgate/modelgate/${head}/`);
+    expect(run.stdout).toContain(`The workflows run modelgate/modelgate@${head}.`);
+    expect(run.stdout).not.toMatch(/warning|notice/);
+  });
+
+  it('refuses a tag or branch for --toolkit-ref unless --allow-unpinned, then warns on stderr', async () => {
+    const dir = await repo('tag');
+    const refused = await runCli(['init', '--dir', dir, '--toolkit-ref', 'v0.1.0']);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toBe(
+      'modelgate: error: --toolkit-ref "v0.1.0": not a full commit SHA (40 hex digits). A tag or branch can be moved to other code, which then runs with your workflows\' secrets: pass the commit\'s SHA, or --allow-unpinned to use it anyway.\n',
+    );
+    expect(await tree(dir)).toEqual({});
+
+    const stderr: string[] = [];
+    const spy = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
+      stderr.push(String(chunk));
+      return true;
+    });
+    const allowed = await runCli([
+      'init',
+      '--dir',
+      dir,
+      '--toolkit-ref',
+      'v0.1.0',
+      '--allow-unpinned',
+    ]).finally(() => spy.mockRestore());
+    expect(allowed.code).toBe(0);
+    expect(stderr.join('')).toContain(
+      'warning: the workflows run modelgate/modelgate at "v0.1.0", a tag or branch that can move (--allow-unpinned)',
+    );
+    expect(allowed.stdout).not.toContain('warning');
+    expect(allowed.stdout).toContain('The workflows run modelgate/modelgate@v0.1.0 (not pinned).');
+    expect(toolkitUses(await tree(dir)).every((ref) => ref.endsWith('@v0.1.0'))).toBe(true);
+  });
+
+  it('takes an upper-case SHA as the commit it names, and reports the choice under --json', async () => {
+    const dir = await repo('json');
+    const run = await runCli(['--json', 'init', '--dir', dir, '--toolkit-ref', SHA.toUpperCase()]);
+    expect(JSON.parse(run.stdout).toolkit).toEqual({
+      repository: 'modelgate/modelgate',
+      ref: SHA,
+      pinned: true,
+    });
+  });
+
+  it('asks for --toolkit-ref when the build recorded no commit (built outside git)', async () => {
+    const dir = await repo('no-pin');
+    const flags = { dir, task: 'binary', target: 'y', data: 'data/train.csv', branch: 'main' };
+    const unpinned = { repository: 'modelgate/modelgate', commit: null };
+    await expectUserError(
+      initProject(flags, unpinned),
+      /^--toolkit-ref: required: this modelgate was built outside a git checkout/,
+    );
+    await expectUserError(
+      initProject(flags, { repository: null, commit: SHA }),
+      /^--toolkit-repository: required/,
+    );
+    expect(await tree(dir)).toEqual({});
+    const given = await initProject({ ...flags, toolkitRef: SHA }, unpinned);
+    expect(given.toolkit).toEqual({ repository: 'modelgate/modelgate', ref: SHA, pinned: true });
   });
 });

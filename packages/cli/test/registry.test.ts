@@ -63,7 +63,7 @@ describe('modelgate register, promote and registry', () => {
     expect(unknown.stderr).toBe('modelgate: error: penguins has no version v9.\n');
     const badName = await runCli(['register', '--model', v1, '--name', '../up'], { cwd: repo });
     expect(badName.code).toBe(2);
-    expect(badName.stderr).toMatch(/Invalid model name '\.\.\/up'/);
+    expect(badName.stderr).toMatch(/Invalid model name "\.\.\/up"/);
   });
 
   it('lists models and versions as tables', async () => {

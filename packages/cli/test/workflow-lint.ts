@@ -8,13 +8,15 @@ export interface LintFinding {
     | 'missing-permissions'
     | 'pull-request-target-checkout'
     | 'unpinned-uses'
-    | 'missing-fork-guard';
+    | 'missing-fork-guard'
+    | 'persisted-credentials';
   where: string;
 }
 
 interface Step {
   run?: string;
   uses?: string;
+  if?: unknown;
   with?: Record<string, unknown>;
 }
 
@@ -50,6 +52,47 @@ function guarded(condition: string): boolean {
   return condition.includes(NOT_A_PR) && !condition.includes('||');
 }
 const PR_HEAD_REF = /github\.event\.pull_request\.head|github\.head_ref|refs\/pull\//;
+
+/** A run step that writes a credential into the repository's git config, where later steps read it. */
+const WRITES_GIT_CREDENTIAL = /git\s+config\b(?![^\n]*--unset)[^\n]*(extraheader|credential\.helper)/;
+const REMOVES_GIT_CREDENTIAL = /git\s+config\b[^\n]*--unset[^\n]*(extraheader|credential\.helper)/;
+
+function isCheckout(step: Step): boolean {
+  return step.uses?.startsWith('actions/checkout@') === true;
+}
+
+/**
+ * The job token left in .git/config for the steps after the one that needs it (zizmor's artipacked):
+ * a checkout that persists credentials (the default), or a credential a run step writes that no later
+ * `if: always()` step removes, or an action from outside the repository running while it is there.
+ */
+function credentialFindings(file: string, where: string, steps: Step[]): LintFinding[] {
+  const found: LintFinding[] = [];
+  const at = (i: number, why: string) => `${where}.steps[${i}] ${why}`;
+  steps.forEach((step, i) => {
+    const persist = step.with?.['persist-credentials'];
+    if (isCheckout(step) && persist !== false && persist !== 'false')
+      found.push({
+        file,
+        rule: 'persisted-credentials',
+        where: at(i, 'checkout keeps the token in .git/config'),
+      });
+    if (!step.run || !WRITES_GIT_CREDENTIAL.test(step.run)) return;
+    const end = steps.findIndex(
+      (later, j) =>
+        j > i && String(later.if ?? '').includes('always()') && REMOVES_GIT_CREDENTIAL.test(later.run ?? ''),
+    );
+    if (end < 0) {
+      found.push({ file, rule: 'persisted-credentials', where: at(i, 'no later always() step removes it') });
+      return;
+    }
+    steps.slice(i + 1, end).forEach((inside, k) => {
+      if (inside.uses && !inside.uses.startsWith('./'))
+        found.push({ file, rule: 'persisted-credentials', where: at(i + 1 + k, `${inside.uses} sees it`) });
+    });
+  });
+  return found;
+}
 
 function triggers(on: unknown): string[] {
   if (typeof on === 'string') return [on];
@@ -95,7 +138,10 @@ export function lintWorkflow(
   options: { action?: boolean } = {},
 ): LintFinding[] {
   const doc = (parse(content) ?? {}) as WorkflowYaml;
-  if (options.action) return stepFindings(file, 'runs', doc.runs?.steps ?? [], false);
+  if (options.action) {
+    const steps = doc.runs?.steps ?? [];
+    return [...stepFindings(file, 'runs', steps, false), ...credentialFindings(file, 'runs', steps)];
+  }
   const found: LintFinding[] = [];
   const on = triggers(doc.on);
   if (doc.permissions === undefined) found.push({ file, rule: 'missing-permissions', where: 'top level' });
@@ -106,6 +152,7 @@ export function lintWorkflow(
   for (const [id, job] of Object.entries(doc.jobs ?? {})) {
     const where = `jobs.${id}`;
     found.push(...stepFindings(file, where, job.steps ?? [], prTarget));
+    found.push(...credentialFindings(file, where, job.steps ?? []));
     if (job.uses && !job.uses.startsWith('./') && !PINNED.test(job.uses))
       found.push({ file, rule: 'unpinned-uses', where: `${where} ${job.uses}` });
     if (fromPullRequests && maySelfHost(job) && !guarded(String(job.if ?? '')))

@@ -109,6 +109,7 @@ jobs:
       - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683
         with:
           ref: \${{ github.event.pull_request.head.sha }}
+          persist-credentials: false
 `;
     expect(rules(bad)).toEqual(['pull-request-target-checkout']);
   });
@@ -121,6 +122,7 @@ jobs:
     runs-on: ubuntu-latest
     steps:
       - uses: actions/checkout@v4
+        with: { persist-credentials: false }
       - uses: ./local-action
       - uses: actions/cache@5a3ec84eff668545956fd18022155c47e93e2684
   b:
@@ -141,6 +143,69 @@ jobs:
     steps: [{run: "true"}]
 `;
     expect(rules(bad)).toEqual(['missing-fork-guard']);
+  });
+});
+
+describe('the credentials rule', () => {
+  const rules = (content: string) => lintWorkflow('sample.yml', content).map((f) => `${f.rule} ${f.where}`);
+  const job = (steps: string) => `on: push
+permissions: {}
+jobs:
+  publish:
+    runs-on: ubuntu-latest
+    permissions: { contents: write }
+    steps:
+${steps}`;
+  const CHECKOUT = 'actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683';
+  const GIVE = `      - run: 'git config --local "http.$GITHUB_SERVER_URL/.extraheader" "AUTHORIZATION: basic $B"'\n`;
+  const TAKE_BACK = `      - if: always()\n        run: git config --local --unset-all "http.$GITHUB_SERVER_URL/.extraheader"\n`;
+  const PUSH = '      - run: git push\n';
+
+  it('fails on a job that pushes with the token checkout leaves in .git/config', () => {
+    expect(rules(job(`      - uses: ${CHECKOUT}\n${PUSH}`))).toEqual([
+      'persisted-credentials jobs.publish.steps[0] checkout keeps the token in .git/config',
+    ]);
+    expect(
+      rules(job(`      - uses: ${CHECKOUT}\n        with: { persist-credentials: true }\n${PUSH}`)),
+    ).toHaveLength(1);
+    expect(
+      rules(job(`      - uses: ${CHECKOUT}\n        with: { persist-credentials: false }\n${PUSH}`)),
+    ).toEqual([]);
+  });
+
+  it('fails on a credential written to git config and never taken back, or lent to another action', () => {
+    const checkout = `      - uses: ${CHECKOUT}\n        with: { persist-credentials: false }\n`;
+    expect(rules(job(`${checkout}${GIVE}${PUSH}`))).toEqual([
+      'persisted-credentials jobs.publish.steps[1] no later always() step removes it',
+    ]);
+    const notAlways = TAKE_BACK.replace('if: always()', 'if: success()');
+    expect(rules(job(`${checkout}${GIVE}${PUSH}${notAlways}`))).toHaveLength(1);
+    const lent = `      - uses: someone/uploader@0123456789abcdef0123456789abcdef01234567\n`;
+    expect(rules(job(`${checkout}${GIVE}${lent}${PUSH}${TAKE_BACK}`))).toEqual([
+      'persisted-credentials jobs.publish.steps[2] someone/uploader@0123456789abcdef0123456789abcdef01234567 sees it',
+    ]);
+    expect(rules(job(`${checkout}${GIVE}${PUSH}${TAKE_BACK}`))).toEqual([]);
+  });
+
+  it('holds for the jobs that push: the registry and promotion steps alone see the token', async () => {
+    const register = parse(await readFile('.github/workflows/modelgate-register.yml', 'utf8'));
+    const steps: { uses?: string; run?: string; if?: string; with?: Record<string, unknown> }[] =
+      register.jobs.register.steps;
+    const checkouts = steps.filter((step) => step.uses?.startsWith('actions/checkout@'));
+    expect(checkouts.map((step) => step.with?.['persist-credentials'])).toEqual([false, false]);
+    const given = steps.findIndex((step) => step.run?.includes('.extraheader'));
+    const takenBack = steps.findIndex((step) => step.if === 'always()');
+    expect(steps.slice(given + 1, takenBack).map((step) => step.uses)).toEqual([
+      './.modelgate/actions/register',
+      './.modelgate/actions/promote',
+    ]);
+    expect(steps.findIndex((step) => step.uses === './.modelgate/actions/train')).toBeLessThan(given);
+    expect(takenBack).toBe(steps.length - 1);
+    const deploy = parse(await readFile('.github/workflows/modelgate-deploy.yml', 'utf8'));
+    const publish: { uses?: string; run?: string; with?: Record<string, unknown> }[] =
+      deploy.jobs.publish.steps;
+    expect(publish[0]?.with?.['persist-credentials']).toBe(false);
+    expect(publish.at(-1)?.run).toMatch(/GIT_CONFIG_VALUE_0="AUTHORIZATION: basic \$basic" git push$/m);
   });
 });
 

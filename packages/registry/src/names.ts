@@ -1,8 +1,6 @@
-import { UserError } from '@modelgate/core';
+import { MODEL_NAME_EXPECTED, modelNameProblem, quote, UserError } from '@modelgate/core';
 
-const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
-const MAX_NAME_CHARS = 100;
-const RESERVED = new Set(['registry.yaml', 'registry.yml']);
+const MAX_STAGE_CHARS = 100;
 /** GTO's artifact and stage names; tags for other names would be unreadable by GTO. */
 const GTO_NAME = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/;
 const STAGE = /^[a-z][a-z0-9-]*$/;
@@ -10,36 +8,19 @@ const VERSION = /^v([1-9][0-9]{0,8})$/;
 const SEMVER_VERSION = /^v([1-9][0-9]{0,8})\.0\.0$/;
 
 /**
- * A model name becomes a directory and part of git refs (`<name>@v1.0.0`):
- * no path separators, no `..`, nothing git refuses in a ref.
+ * The one rule for a model name (core's modelNameProblem), as every command applies it: a name
+ * becomes a directory and part of git refs (`<name>@v1.0.0`).
  */
 export function checkModelName(name: string, what = 'model name'): string {
-  const problem =
-    name.length === 0
-      ? 'is empty'
-      : name.length > MAX_NAME_CHARS
-        ? `is longer than ${MAX_NAME_CHARS} characters`
-        : !NAME.test(name)
-          ? 'has characters other than letters, digits, . - _ or does not start with a letter or digit'
-          : name.includes('..')
-            ? "contains '..'"
-            : name.endsWith('.') || name.toLowerCase().endsWith('.lock')
-              ? "ends with '.' or '.lock'"
-              : RESERVED.has(name.toLowerCase())
-                ? 'is a file name the registry uses'
-                : undefined;
-  if (problem) {
-    throw new UserError(
-      `Invalid ${what} '${name}': ${problem}. Expected letters, digits, '.', '-' or '_', starting with a letter or digit.`,
-    );
-  }
+  const problem = modelNameProblem(name);
+  if (problem) throw new UserError(`Invalid ${what} ${quote(name)}: ${problem}. ${MODEL_NAME_EXPECTED}`);
   return name;
 }
 
 export function checkStageName(stage: string): string {
-  if (!STAGE.test(stage) || stage.length > MAX_NAME_CHARS) {
+  if (!STAGE.test(stage) || stage.length > MAX_STAGE_CHARS) {
     throw new UserError(
-      `Invalid stage name '${stage}'. Expected lowercase letters, digits or '-', starting with a letter (e.g. staging).`,
+      `Invalid stage name ${quote(stage)}. Expected lowercase letters, digits or '-', starting with a letter (e.g. staging).`,
     );
   }
   return stage;
@@ -57,7 +38,7 @@ export function isVersion(text: string): boolean {
 export function versionNumber(version: string): number {
   const match = VERSION.exec(version) ?? SEMVER_VERSION.exec(version);
   if (!match?.[1]) {
-    throw new UserError(`Invalid version '${version}'. Expected v1, v2, ... (or GTO's v1.0.0).`);
+    throw new UserError(`Invalid version ${quote(version)}. Expected v1, v2, ... (or GTO's v1.0.0).`);
   }
   return Number(match[1]);
 }

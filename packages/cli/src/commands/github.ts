@@ -1,4 +1,4 @@
-import { UserError } from '@modelgate/core';
+import { quote, UserError } from '@modelgate/core';
 import {
   publishGateCheck,
   RETRAIN_EVENT,
@@ -10,6 +10,7 @@ import {
   upsertMonitorIssue,
   upsertPromotionPullRequest,
 } from '@modelgate/github';
+import { checkModelName } from '@modelgate/registry';
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 import type { CommandOutcome } from '../outcome.js';
@@ -44,6 +45,11 @@ function required(value: string | undefined, flag: string, what: string): string
   return value;
 }
 
+/** A --model goes into issue titles, PR branches and comment markers: the registry's name rule first. */
+function modelFlag(value: string | undefined, what: string): string {
+  return checkModelName(required(value, '--model <name>', what), '--model');
+}
+
 function notInPullRequest(what: string): CommandOutcome {
   return {
     exitCode: 0,
@@ -56,8 +62,10 @@ async function evaluationInput(flags: EvaluationFlags) {
   const evaluation = await readEvaluation(
     required(flags.evaluation, '--evaluation <dir>', "the --out directory of 'modelgate evaluate'"),
   );
-  if (flags.model && flags.model !== evaluation.model) {
-    throw new UserError(`--model ${flags.model}: ${flags.evaluation} evaluated ${evaluation.model}.`);
+  if (flags.model !== undefined && checkModelName(flags.model, '--model') !== evaluation.model) {
+    throw new UserError(
+      `--model ${quote(flags.model)}: ${flags.evaluation} evaluated ${quote(evaluation.model)}.`,
+    );
   }
   return evaluation;
 }
@@ -106,7 +114,7 @@ async function runCheck(flags: EvaluationFlags, ctx: CliContext): Promise<Comman
 }
 
 async function runPromotion(flags: PromotionFlags, ctx: CliContext): Promise<CommandOutcome> {
-  const model = required(flags.model, '--model <name>', 'the model to promote');
+  const model = modelFlag(flags.model, 'the model to promote');
   const stage = required(flags.stage, '--stage <stage>', 'the stage to move (e.g. production)');
   const { client, context } = openGitHub(flags, ctx);
   const result = await withGitHubErrors(async () => {
@@ -142,7 +150,7 @@ function retrainTrigger(flags: MonitorFlags): RetrainTrigger | undefined {
 }
 
 async function runMonitorIssue(flags: MonitorFlags, ctx: CliContext): Promise<CommandOutcome> {
-  const model = required(flags.model, '--model <name>', 'the monitored model');
+  const model = modelFlag(flags.model, 'the monitored model');
   const monitor = await readMonitor(
     required(flags.monitor, '--monitor <dir>', "the --out directory of 'modelgate monitor'"),
   );

@@ -1,5 +1,5 @@
 import { isAbsolute } from 'node:path';
-import { DEFAULT_CONFIG_FILE, parseConfig, UserError } from '@modelgate/core';
+import { DEFAULT_CONFIG_FILE, parseConfig, quote, UserError } from '@modelgate/core';
 import { DEFAULT_SETTINGS_YAML } from '@modelgate/registry';
 import { WORKFLOW_TEMPLATES } from './init-templates.js';
 
@@ -35,7 +35,7 @@ const METRICS: Record<Task, string> = { binary: 'roc_auc', multiclass: 'log_loss
 
 /** modelgate.yaml for a new project; a random search, so the PR workflow can fan trials out as a matrix. */
 export function configYaml(a: InitAnswers): string {
-  const text = `# yaml-language-server: $schema=https://raw.githubusercontent.com/${a.toolkitRepository}/main/modelgate.schema.json
+  const text = `# yaml-language-server: $schema=https://raw.githubusercontent.com/${a.toolkitRepository}/${a.toolkitRef}/modelgate.schema.json
 # Written by modelgate init. Every key: modelgate config schema, or the JSON Schema above.
 model: ${a.model}
 task: ${a.task}
@@ -73,17 +73,17 @@ const SAFE_VALUE = /^[A-Za-z0-9._\-/*]+$/;
 /** Values land in YAML and workflow files: refuse anything that could change their structure. */
 export function checkAnswers(a: InitAnswers): void {
   if (!REPOSITORY.test(a.toolkitRepository))
-    throw new UserError(`--toolkit-repository '${a.toolkitRepository}': expected owner/name.`);
+    throw new UserError(`--toolkit-repository ${quote(a.toolkitRepository)}: expected owner/name.`);
   for (const [flag, value] of [
     ['--toolkit-ref', a.toolkitRef],
     ['--branch', a.defaultBranch],
     ['--data', a.data],
   ] as const) {
     if (!SAFE_VALUE.test(value))
-      throw new UserError(`${flag} '${value}': expected letters, digits, '.', '-', '_', '/' or '*'.`);
+      throw new UserError(`${flag} ${quote(value)}: expected letters, digits, '.', '-', '_', '/' or '*'.`);
   }
   if (isAbsolute(a.data) || a.data.split('/').includes('..'))
-    throw new UserError(`--data '${a.data}': expected a path inside the repository.`);
+    throw new UserError(`--data ${quote(a.data)}: expected a path inside the repository.`);
 }
 
 export const WORKFLOWS_DIR = '.github/workflows';
@@ -133,7 +133,7 @@ export function parseOwners(list: string | undefined): string[] {
     .filter(Boolean);
   for (const owner of owners) {
     if (!OWNER.test(owner))
-      throw new UserError(`--owners '${owner}': expected @user, @org/team or an e-mail address.`);
+      throw new UserError(`--owners ${quote(owner)}: expected @user, @org/team or an e-mail address.`);
   }
   return owners;
 }
