@@ -1,4 +1,7 @@
 import { z } from 'zod';
+import { quote } from '../errors.js';
+import { MAX_MODEL_NAME_CHARS, modelNameProblem } from '../model-name.js';
+import { gateProblems, gateSchema } from './gate.js';
 import { METRICS } from './metrics.js';
 
 export const TASKS = ['binary', 'multiclass', 'regression'] as const;
@@ -43,19 +46,6 @@ export const dataSource = z.strictObject({
 });
 
 const metricName = z.enum(METRICS);
-
-const gateRule = z.strictObject({
-  min: z.number().optional().describe('Absolute floor for the challenger.'),
-  max: z.number().optional().describe('Absolute ceiling for the challenger.'),
-  min_improvement: z.number().optional().describe('Minimum absolute improvement over the champion.'),
-  min_relative_improvement: z.number().optional().describe('Minimum improvement relative to |champion|.'),
-  non_inferiority: z
-    .number()
-    .nonnegative()
-    .optional()
-    .describe('Not worse than the champion by more than this margin, with 95% confidence.'),
-  per_slice: z.boolean().optional().describe('Also require no regression beyond the margin in every slice.'),
-});
 
 export const ALGORITHMS = ['linear', 'logistic', 'gbdt', 'mlp'] as const;
 export const SEARCH_STRATEGIES = ['grid', 'random', 'tpe'] as const;
@@ -127,6 +117,28 @@ const paramSpace = z.record(z.string(), paramSpec).superRefine((params, ctx) => 
   }
 });
 
+/** How a command candidate gets its data: as the splits are, or encoded by modelgate's own preprocessing. */
+export const preprocessSchema = z.union(
+  [
+    z.enum(['raw', 'encoded']),
+    z.strictObject({
+      categorical: z
+        .enum(['onehot', 'ordinal'])
+        .optional()
+        .describe(
+          'onehot (default): one column per training category and one for a missing or unseen value. ordinal: one column holding the category index, the number of categories for missing or unseen (for an embedding).',
+        ),
+      numeric: z
+        .enum(['standardize', 'impute'])
+        .optional()
+        .describe(
+          'standardize (default): a missing value becomes the training mean, then (x - mean) / std. impute: only the missing values are filled.',
+        ),
+    }),
+  ],
+  { error: () => 'expected raw, encoded, or {categorical: onehot | ordinal, numeric: standardize | impute}' },
+);
+
 export const candidateSchema = z
   .strictObject({
     algorithm: z
@@ -154,6 +166,11 @@ export const candidateSchema = z
       .positive('expected a positive number of minutes')
       .optional()
       .describe('A command trial running longer is stopped and recorded as failed. Default 60.'),
+    preprocess: preprocessSchema
+      .optional()
+      .describe(
+        'raw (default): the command gets the splits as they are. encoded: modelgate fits its preprocessing on the training split (imputation with missing indicators, one-hot categoricals with an unseen slot, standardisation, datetime parts), hands the command float32 matrices and a feature map ($MODELGATE_ENCODED_*, $MODELGATE_FEATURE_MAP), and puts that preprocessing in front of the model it writes, so the registered model takes raw columns. An object ({categorical: onehot | ordinal, numeric: standardize | impute}) is encoded with those choices. See BYO.md.',
+      ),
   })
   .superRefine((c, ctx) => {
     if ((c.algorithm === undefined) === (c.command === undefined)) {
@@ -163,7 +180,7 @@ export const candidateSchema = z
         message: 'expected exactly one of algorithm (a built-in trainer) or command (your own)',
       });
     }
-    for (const key of ['timeout_minutes', 'name'] as const) {
+    for (const key of ['timeout_minutes', 'name', 'preprocess'] as const) {
       if (c[key] !== undefined && c.command === undefined) {
         ctx.addIssue({ code: 'custom', path: [key], message: 'applies to a command candidate only' });
       }
@@ -462,6 +479,10 @@ export const configSchema = z
         /^[a-z0-9][a-z0-9._-]*$/i,
         "expected letters, digits, '.', '-' or '_', starting with a letter or digit",
       )
+      .max(MAX_MODEL_NAME_CHARS, `expected at most ${MAX_MODEL_NAME_CHARS} characters`)
+      .refine((name) => modelNameProblem(name) === undefined, {
+        error: (issue) => `the name ${modelNameProblem(String(issue.input))}, which the registry refuses`,
+      })
       .describe('Name of the model in the registry.'),
     task: z.enum(TASKS).describe('binary or multiclass classification, or regression.'),
     target: columnName.describe('The column to predict.'),
@@ -481,10 +502,7 @@ export const configSchema = z
       .describe('Training data: a path or glob, or {path, format}.'),
     split: splitPolicy.default({ validation: 0.1, test: 0.2, seed: 42 }),
     train: trainSchema.default({}).describe('Training: candidate algorithms, search space and strategy.'),
-    gate: z
-      .partialRecord(metricName, gateRule)
-      .default({})
-      .describe('Rules a challenger must pass to be registered.'),
+    gate: gateSchema,
     evaluate: evaluateSchema
       .default({})
       .describe('How modelgate evaluate slices the holdout, computes intervals and times the model.'),
@@ -493,6 +511,9 @@ export const configSchema = z
       .describe('modelgate monitor: chunks, anomaly bands, outliers and drift tests.'),
   })
   .superRefine((config, ctx) => {
+    for (const problem of gateProblems(config.gate, config.task)) {
+      ctx.addIssue({ code: 'custom', path: ['gate', ...problem.path], message: problem.message });
+    }
     const reserved = new Set([config.target, ...config.id, ...(config.time ? [config.time] : [])]);
     if (Array.isArray(config.features)) {
       config.features.forEach((f, i) => {
@@ -500,7 +521,7 @@ export const configSchema = z
           ctx.addIssue({
             code: 'custom',
             path: ['features', i],
-            message: `'${f}' is the target, an id or the time column`,
+            message: `${quote(f)} is the target, an id or the time column`,
           });
         }
       });
@@ -513,6 +534,7 @@ export type SplitPolicy = z.output<typeof splitPolicy>;
 export type TrainConfig = z.output<typeof trainSchema>;
 export type SearchConfig = z.output<typeof searchSchema>;
 export type CandidateConfig = z.output<typeof candidateSchema>;
+export type PreprocessConfig = z.output<typeof preprocessSchema>;
 export type ArtifactsConfig = z.output<typeof artifactsSchema>;
 export type MonitorConfig = z.output<typeof monitorSchema>;
 export type ParamSpecConfig = z.output<typeof paramSpec>;

@@ -1,5 +1,6 @@
 import { type NumericColumn, UserError } from '@modelgate/core';
 import { alignColumns } from '@modelgate/runtime';
+import { numericStatistics } from '../preprocess/statistics.js';
 import type { ProblemSpec, TrainingSet } from '../types.js';
 
 /** A numeric feature's preprocessing, learned on the training split; all values float32. */
@@ -30,28 +31,15 @@ export interface Layout {
 }
 
 function numericStep(feature: number, column: NumericColumn): NumericStep {
-  let n = 0;
-  let sum = 0;
-  for (let i = 0; i < column.values.length; i++) {
-    const v = column.values[i] as number;
-    if (!column.valid[i] || Number.isNaN(v)) continue;
-    if (!Number.isFinite(v)) {
-      throw new UserError(
-        `feature '${column.name}' has infinite values; linear models need finite numbers (filter or replace them)`,
-      );
-    }
-    n++;
-    sum += v;
+  const stats = numericStatistics(column);
+  if (stats.infinite > 0) {
+    throw new UserError(
+      `feature '${column.name}' has infinite values; linear models need finite numbers (filter or replace them)`,
+    );
   }
-  if (n === 0) return { feature, fill: 0, mean: 0, scale: 1 };
-  const mean = sum / n;
-  let squares = 0;
-  for (let i = 0; i < column.values.length; i++) {
-    const v = column.values[i] as number;
-    if (column.valid[i] && !Number.isNaN(v)) squares += (v - mean) ** 2;
-  }
-  const scale = Math.fround(Math.sqrt(squares / n));
-  const mean32 = Math.fround(mean);
+  if (stats.present === 0) return { feature, fill: 0, mean: 0, scale: 1 };
+  const scale = Math.fround(stats.std);
+  const mean32 = Math.fround(stats.mean);
   return { feature, fill: mean32, mean: mean32, scale: scale > 0 && Number.isFinite(scale) ? scale : 1 };
 }
 

@@ -61,7 +61,19 @@ export class OnnxGraph {
   private readonly nodes: OnnxTypes.INodeProto[] = [];
   private readonly domains = new Set<string>(['']);
 
-  constructor(readonly name = 'modelgate') {}
+  /**
+   * `prefix` starts every name the builder makes up (initializers, node names
+   * and outputs): a graph composed in front of another model then cannot
+   * clash with its names. Inputs and exact outputs keep their names.
+   */
+  constructor(
+    readonly name = 'modelgate',
+    private readonly prefix = '',
+  ) {}
+
+  private fresh(hint: string): string {
+    return this.names.fresh(`${this.prefix}${hint}`);
+  }
 
   /** A graph input with exactly this name (feature names may hold spaces and parentheses). */
   input(name: string, spec: ValueSpec): string {
@@ -71,7 +83,7 @@ export class OnnxGraph {
 
   /** A constant tensor; `dims` defaults to 1-D. Returns its (fresh) name. */
   initializer(hint: string, data: TensorData, dims?: readonly number[]): string {
-    const name = this.names.fresh(hint);
+    const name = this.fresh(hint);
     this.initializers.push(tensorProto(name, data, dims));
     return name;
   }
@@ -96,10 +108,10 @@ export class OnnxGraph {
     const outputs = options.outputs
       ? options.outputs.map((o) => this.names.claim(o))
       : Array.from({ length: options.outputCount ?? 1 }, () =>
-          this.names.fresh(options.hint ?? opType.toLowerCase()),
+          this.fresh(options.hint ?? opType.toLowerCase()),
         );
     const node: OnnxTypes.INodeProto = {
-      name: this.names.fresh(`${opType}_node`),
+      name: this.fresh(`${opType}_node`),
       opType,
       input: [...inputs],
       output: outputs,
@@ -129,6 +141,11 @@ export class OnnxGraph {
     const source = tensor === name ? tensor : this.node('Identity', [tensor], {}, { outputs: [name] });
     this.outputs.push(valueInfo(source, spec));
     return source;
+  }
+
+  /** The op domains the nodes so far use ('' for ai.onnx), in first-use order. */
+  usedDomains(): string[] {
+    return [...this.domains];
   }
 
   /** Whether a name is taken (inputs, initializers, node outputs). */

@@ -110,16 +110,22 @@ export function categoryIndex(
 
 /**
  * A categorical [N,1] string input -> [N,1] float code: the category's index in
- * `categories`, NaN for an empty string or a category unseen in training.
+ * `categories`, `unseen` (default NaN) for an empty string or a category unseen
+ * in training.
  */
-export function categoryCode(g: OnnxGraph, input: string, categories: readonly string[]): string {
+export function categoryCode(
+  g: OnnxGraph,
+  input: string,
+  categories: readonly string[],
+  unseen = Number.NaN,
+): string {
   return g.node(
     'LabelEncoder',
     [input],
     {
       keys_strings: attr.strings(categories),
       values_floats: attr.floats(categories.map((_, i) => i)),
-      default_float: attr.float(Number.NaN),
+      default_float: attr.float(unseen),
     },
     { domain: ML_DOMAIN, hint: 'code' },
   );

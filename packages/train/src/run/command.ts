@@ -3,6 +3,7 @@ import { createWriteStream } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { errorMessage, type SplitName, UserError } from '@modelgate/core';
+import type { EncodedSplits } from '../preprocess/files.js';
 import type { Params, ProblemSpec } from '../types.js';
 import { OutputTail } from './output-tail.js';
 
@@ -22,6 +23,8 @@ export interface CommandTrial {
   spec: ProblemSpec;
   seed: number;
   timeoutMinutes?: number;
+  /** With `preprocess: encoded`: the encoded splits and the feature map. */
+  encoded?: EncodedSplits;
 }
 
 export interface CommandResult {
@@ -55,6 +58,21 @@ function gpuEnv(): Record<string, string> {
   );
 }
 
+/** MODELGATE_ENCODED_*: the encoded matrices, their column names and the feature map. */
+function encodedEnv(encoded: EncodedSplits | undefined): Record<string, string> {
+  if (!encoded) return {};
+  return {
+    MODELGATE_ENCODED_TRAIN: resolve(encoded.parquet.train),
+    MODELGATE_ENCODED_VALIDATION: resolve(encoded.parquet.validation),
+    MODELGATE_ENCODED_TEST: resolve(encoded.parquet.test),
+    MODELGATE_ENCODED_TRAIN_CSV: resolve(encoded.csv.train),
+    MODELGATE_ENCODED_VALIDATION_CSV: resolve(encoded.csv.validation),
+    MODELGATE_ENCODED_TEST_CSV: resolve(encoded.csv.test),
+    MODELGATE_ENCODED_FEATURES: JSON.stringify(encoded.columns),
+    MODELGATE_FEATURE_MAP: resolve(encoded.featureMap),
+  };
+}
+
 /**
  * The command's environment: the contract BYO.md documents. MODELGATE_SPEC
  * is the whole spec (features with kinds and categories, classes); the names
@@ -79,6 +97,7 @@ export function commandEnv(trial: CommandTrial, paramsFile: string): NodeJS.Proc
     MODELGATE_FEATURES: JSON.stringify(trial.spec.features.map((f) => f.name)),
     ...(trial.spec.classes ? { MODELGATE_CLASSES: JSON.stringify(trial.spec.classes) } : {}),
     MODELGATE_SEED: String(trial.seed),
+    ...encodedEnv(trial.encoded),
     ...paramEnv(trial.params),
   };
 }

@@ -14,6 +14,8 @@ export {
   DEFAULT_COMMAND_TIMEOUT_MINUTES,
   runCommandTrial,
 } from './command.js';
+export { ENCODED_MODEL_FILE } from './encoded-model.js';
+export { type EncodedSplitSets, encodingsOf, writeEncodedSplitSets } from './encoded-splits.js';
 export { detectGpus, type GpuInfo } from './gpu.js';
 export {
   type CodeVersion,

@@ -109,6 +109,7 @@ export function trialsFile(run: TrainingRun): TrialsFile {
       label: c.label,
       ...(c.algorithm ? { algorithm: c.algorithm } : {}),
       ...(c.command ? { command: c.command } : {}),
+      ...(c.preprocess ? { preprocess: c.preprocess } : {}),
     })),
     data: {
       rows: {

@@ -12,6 +12,7 @@ import {
 } from '@modelgate/core';
 import { type PreparedProblem, prepareProblem } from '../data/prepare.js';
 import { readSplitDirectory, type SplitSource } from '../data/split-source.js';
+import { fitProblemEncoding } from '../preprocess/files.js';
 import {
   fixedTrialPoints,
   type SearchResult,
@@ -22,6 +23,7 @@ import { resolveSearch, type SearchSettings } from '../search/settings.js';
 import type { SearchSpace, TrialPoint } from '../search/space.js';
 import { linkOrCopy } from './artifacts.js';
 import { searchSpaceOf } from './candidates.js';
+import { encodingsOf, writeEncodedSplitSets } from './encoded-splits.js';
 import { metricLowerIsBetter, resolveMetric, type SearchMetric } from './metrics.js';
 import { existingSplitCsv, hasCommandCandidate, writeSplitCsv } from './split-csv.js';
 import { loadTrainers } from './trainer-module.js';
@@ -107,6 +109,8 @@ export async function writePlan(db: Database, dir: string, options: PlanOptions)
       ? await copySplits(options.source.splits, splitsDir)
       : { data: options.source.data, out: splitsDir };
   const problem = await prepareProblem(db, config, source);
+  // A feature the encoding refuses (e.g. constant) fails the plan, not every matrix job.
+  for (const options of encodingsOf(space)) fitProblemEncoding(problem, options);
   // Beside the Parquet, once for every matrix job: command trainers may read CSV.
   if (hasCommandCandidate(space)) await writeSplitCsv(db, problem.splits.files, splitsDir);
   const plan: TrainPlan = {
@@ -205,6 +209,8 @@ export async function runPlannedTrial(
     ? ((await existingSplitCsv(join(planDir, SPLITS_DIR))) ??
       (await writeSplitCsv(db, problem.splits.files, join(work, 'splits-csv'))))
     : undefined;
+  // Fitted on the plan's training split again: the same encoding every job of the plan gets.
+  const encoded = await writeEncodedSplitSets(db, problem, [candidate], work);
   const outcome = await evaluateTrial(
     {
       spec: problem.spec,
@@ -212,6 +218,7 @@ export async function runPlannedTrial(
       validation: problem.sets.validation,
       splitFiles: problem.splits.files,
       ...(splitCsv ? { splitCsv } : {}),
+      ...(encoded ? { encoded } : {}),
       metric: plan.metric,
       seed: plan.search.seed,
       workDir: work,

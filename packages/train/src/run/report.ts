@@ -1,4 +1,5 @@
 import { renderMarkdownTable, type Table } from '@modelgate/core';
+import type { EncodingOptions } from '../preprocess/encoding.js';
 import type { SearchResult, TrialRecord } from '../search/driver.js';
 import type { SearchSettings } from '../search/settings.js';
 import type { SearchSpace } from '../search/space.js';
@@ -42,7 +43,7 @@ export interface TrialsFile {
   task: Task;
   metric: { name: SearchMetric; lowerIsBetter: boolean; split: 'validation' };
   search: SearchSettings;
-  candidates: { label: string; algorithm?: string; command?: string }[];
+  candidates: { label: string; algorithm?: string; command?: string; preprocess?: EncodingOptions }[];
   data: {
     rows: Record<'train' | 'validation' | 'test', number>;
     /** Rows left out because their target is null or NaN. */

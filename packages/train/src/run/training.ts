@@ -8,6 +8,7 @@ import { resolveSearch, type SearchSettings } from '../search/settings.js';
 import type { SearchSpace } from '../search/space.js';
 import type { TrainerLookup } from '../trainers.js';
 import { searchSpaceOf } from './candidates.js';
+import { writeEncodedSplitSets } from './encoded-splits.js';
 import { metricLowerIsBetter, resolveMetric, type SearchMetric } from './metrics.js';
 import { createTrialRunner } from './pool.js';
 import { failureLine, formatValue } from './report.js';
@@ -73,7 +74,8 @@ export function requireSuccess(result: SearchResult, space: SearchSpace): number
 /**
  * Prepares the splits, then searches: proposes trials, fits each on the
  * training split (in `parallel` worker processes) and scores it on validation.
- * With a command candidate the splits are written once as CSV first.
+ * With a command candidate the splits are written once as CSV first, and
+ * encoded for a `preprocess: encoded` one.
  */
 export async function runTraining(db: Database, options: TrainOptions): Promise<TrainingRun> {
   const { config } = options;
@@ -84,6 +86,7 @@ export async function runTraining(db: Database, options: TrainOptions): Promise<
   const settings = resolveSearch(config.train.search, space, config.split.seed);
   const problem = await prepareProblem(db, config, options.source);
   const commands = hasCommandCandidate(space);
+  const encoded = await writeEncodedSplitSets(db, problem, space, options.workDir);
   const env: TrialEnvironment = {
     spec: problem.spec,
     train: problem.sets.train,
@@ -92,6 +95,7 @@ export async function runTraining(db: Database, options: TrainOptions): Promise<
     ...(commands
       ? { splitCsv: await writeSplitCsv(db, problem.splits.files, join(options.workDir, 'splits-csv')) }
       : {}),
+    ...(encoded ? { encoded } : {}),
     metric,
     seed: settings.seed,
     workDir: options.workDir,

@@ -9,6 +9,8 @@ import type { CandidateSpace } from '../search/space.js';
 import type { TrainerLookup } from '../trainers.js';
 import type { Params, ParamValue, Predictions, ProblemSpec, Trainer, TrainingSet } from '../types.js';
 import { runCommandTrial } from './command.js';
+import { composeCommandModel } from './encoded-model.js';
+import { type EncodedSplitSets, encodedSplitsOf } from './encoded-splits.js';
 import { describeGpus, machineGpus } from './gpu.js';
 import { type SearchMetric, trialMetrics } from './metrics.js';
 
@@ -21,6 +23,8 @@ export interface TrialEnvironment {
   splitFiles: Record<SplitName, string>;
   /** The same splits as CSV, for command trainers; written once when the space has a command. */
   splitCsv?: Record<SplitName, string>;
+  /** The encoded splits of `preprocess: encoded` commands, by encoding key. */
+  encoded?: EncodedSplitSets;
   metric: SearchMetric;
   seed: number;
   /** Each trial writes into `<workDir>/trial-<id>/` (model.onnx, and a command's files). */
@@ -74,6 +78,7 @@ async function fitBuiltIn(env: TrialEnvironment, task: TrialTask, trainer: Train
 
 async function fitCommand(env: TrialEnvironment, task: TrialTask, command: string): Promise<Fitted> {
   if (!env.splitCsv) throw new Error('the CSV splits were not written before a command trial');
+  const encoded = encodedSplitsOf(env.encoded, task.candidate);
   const result = await runCommandTrial({
     command,
     cwd: env.cwd,
@@ -84,13 +89,25 @@ async function fitCommand(env: TrialEnvironment, task: TrialTask, command: strin
     spec: env.spec,
     seed: env.seed,
     ...(task.candidate.timeoutMinutes === undefined ? {} : { timeoutMinutes: task.candidate.timeoutMinutes }),
+    ...(encoded ? { encoded } : {}),
   });
   const withTail = (err: unknown, what: string) => {
     if (!(err instanceof UserError)) return err;
     const tail = result.tail ? `\nLast lines of its output:\n${result.tail}` : '';
     return new UserError(`${what}${err.message}${tail}`);
   };
-  const session = await createSession(result.model, { label: result.modelPath, intraOpNumThreads: 1 }).catch(
+  const model = encoded
+    ? await composeCommandModel({
+        model: result.model,
+        modelPath: result.modelPath,
+        encoded,
+        spec: env.spec,
+        validation: env.validation,
+      }).catch((err: unknown) => {
+        throw withTail(err, '');
+      })
+    : result.model;
+  const session = await createSession(model, { label: result.modelPath, intraOpNumThreads: 1 }).catch(
     (err: unknown) => {
       throw withTail(err, '');
     },
@@ -104,6 +121,7 @@ async function fitCommand(env: TrialEnvironment, task: TrialTask, command: strin
       info: {
         ...result.reported,
         inputs: signature.inputs.length,
+        ...(encoded ? { encoded_columns: encoded.encoding.width } : {}),
         ...(gpus ? { gpu: describeGpus(gpus) } : {}),
       },
     };

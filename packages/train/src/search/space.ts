@@ -1,4 +1,5 @@
 import type { CandidateConfig, ParamSpecConfig } from '@modelgate/core';
+import { type EncodingOptions, encodingOptionsOf } from '../preprocess/encoding.js';
 import type { Algorithm, Params, ParamValue } from '../types.js';
 
 /** One hyperparameter's range: a distribution to draw from, or a constant. */
@@ -19,6 +20,8 @@ export interface CandidateSpace {
   algorithm?: Algorithm;
   command?: string;
   timeoutMinutes?: number;
+  /** A command given the encoded splits (`preprocess: encoded`); its model is composed behind the encoding. */
+  preprocess?: EncodingOptions;
   /** In config order. */
   dimensions: readonly (readonly [string, Dimension])[];
 }
@@ -46,10 +49,12 @@ export function candidateSpace(config: CandidateConfig): CandidateSpace {
   );
   if (config.algorithm) return { label: config.algorithm, algorithm: config.algorithm, dimensions };
   const command = config.command ?? '';
+  const preprocess = encodingOptionsOf(config.preprocess);
   return {
     label: config.name ?? command,
     command,
     ...(config.timeout_minutes === undefined ? {} : { timeoutMinutes: config.timeout_minutes }),
+    ...(preprocess ? { preprocess } : {}),
     dimensions,
   };
 }
