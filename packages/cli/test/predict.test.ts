@@ -49,7 +49,7 @@ describe('modelgate predict', () => {
     );
     const page = await readFile(summary, 'utf8');
     expect(page).toContain('### Batch prediction');
-    expect(page).toMatch(/\| 344 \| 344 \| 0 \| [\d.]+s \| [\d,]+ \| penguins-species@v1 \|/);
+    expect(page).toMatch(/\| 344 \| 344 \| 0 \| [\d.]+s \| [\d,]+ \| `penguins-species@v1` \|/);
 
     const json = await runCli(
       ['--json', 'predict', '-m', 'penguins-species@v1', '--registry', registry, '-i', PENGUINS].concat([

@@ -168,7 +168,7 @@ describe('modelgate validate', () => {
       'the wrong encoding',
       'latin1.csv',
       Buffer.from('a,b\n1,caf\xe9\n', 'latin1'),
-      /latin1\.csv: cannot read as CSV: .*not utf-8/,
+      /latin1\.csv: not UTF-8 \(Latin-1 or Windows-1252\?\) at byte 9\./,
     ],
     ['an empty file', 'empty.csv', '', /empty\.csv: file is empty/],
     ['an unknown extension', 'data.xlsx', 'x', /data\.xlsx: unknown data file extension '\.xlsx'/],

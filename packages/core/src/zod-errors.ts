@@ -25,9 +25,24 @@ function valueAt(input: unknown, path: readonly PathKey[]): unknown {
   return path.reduce<unknown>((v, k) => (v as Record<PathKey, unknown> | undefined)?.[k], input);
 }
 
+/**
+ * When no option of a union matches and all but one of them are refused at
+ * the value itself (a string where a map is, a map where 'none' is), the one
+ * that got inside it says what is wrong better than "Invalid input":
+ * `gate: {accuracy: {min: "x"}}` is a map with a bad number, not a bad 'none'.
+ * Unions whose options all reach inside keep their own message.
+ */
+function insideUnionIssue(issue: z.core.$ZodIssue): z.core.$ZodIssue {
+  if (issue.code !== 'invalid_union') return issue;
+  const inside = issue.errors.filter((option) => option.some((i) => i.path.length > 0));
+  const first = inside.length === 1 ? inside[0]?.[0] : undefined;
+  if (!first) return issue;
+  return insideUnionIssue({ ...first, path: [...issue.path, ...first.path] } as z.core.$ZodIssue);
+}
+
 /** The first issue of `error`, raised when `input` (the parsed document) did not match a schema. */
 export function zodProblem(error: z.ZodError, input: unknown): ZodProblem {
-  const issue = error.issues[0] as z.core.$ZodIssue;
+  const issue = insideUnionIssue(error.issues[0] as z.core.$ZodIssue);
   const path = issue.path.filter((k): k is PathKey => typeof k !== 'symbol');
   if (issue.code === 'unrecognized_keys') {
     const at = [...path, issue.keys[0] ?? ''];

@@ -16,7 +16,6 @@ describe('parseConfig', () => {
       data: 'x.csv',
       split: { validation: 0.1, test: 0.2, seed: 42 },
       train: {},
-      gate: {},
       evaluate: {},
     });
   });
@@ -24,7 +23,7 @@ describe('parseConfig', () => {
   it('reads the example project config', async () => {
     const config = await loadConfig('examples/penguins/modelgate.yaml');
     expect(config.target).toBe('Species');
-    expect(config.gate.accuracy).toEqual({ min: 0.9, non_inferiority: 0.01 });
+    expect(config.gate).toMatchObject({ accuracy: { min: 0.9, non_inferiority: 0.01 } });
   });
 
   it.each([
@@ -57,7 +56,7 @@ describe('parseConfig', () => {
     [
       'the target listed as a feature',
       `${minimal}features: [a, species]\n`,
-      /^m\.yaml:5:15: features\[1\]: 'species' is the target/,
+      /^m\.yaml:5:15: features\[1\]: "species" is the target/,
     ],
     ['a YAML syntax error', 'model: p\n  task: binary\n', /^m\.yaml:\d+:\d+: invalid YAML: /],
     [

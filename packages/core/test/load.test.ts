@@ -74,9 +74,10 @@ describe('loadDataset', () => {
     [
       'latin1.csv',
       Buffer.from('a,b\n1,caf\xe9\n', 'latin1'),
-      /latin1\.csv: cannot read as CSV: .*not utf-8 encoded/,
+      /latin1\.csv: not UTF-8 \(Latin-1 or Windows-1252\?\) at byte 9\./,
     ],
     ['empty.csv', '', /empty\.csv: file is empty/],
+    ['blank.csv', '\n\n1,2\n', /blank\.csv: the first line is blank\. Expected a header row/],
     ['data.xlsx', 'x', /data\.xlsx: unknown data file extension '\.xlsx'/],
     ['bad.parquet', 'not parquet', /bad\.parquet: cannot read as PARQUET: .*too small to be a Parquet file/],
     ['bad.json', '{"a":1,\n', /bad\.json: cannot read as JSON: Malformed JSON/],

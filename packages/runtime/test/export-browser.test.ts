@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useDatabase, useTempDir } from '../../core/test/fixtures.js';
-import { type ColumnPredictions, quantizeModel, writeWebBundle } from '../src/index.js';
+import { type ColumnPredictions, predictBatch, quantizeModel, writeWebBundle } from '../src/index.js';
 import { BYO_EXPECTED, BYO_MODELS, type ByoName, byoFixture, expectTorchOutputs } from './byo-fixtures.js';
 import { CHROMIUM, launchChromium } from './web/chromium.js';
 import { linearCsv, linearRegressor } from './web/linear-fixture.js';
@@ -196,6 +196,109 @@ describe.skipIf(!haveChromium)('a web bundle in headless Chromium', () => {
     const inNode = await nodePredictions(db(), penguins.models.logistic, penguins.spec, csv);
     expect(labels).toEqual(Array.from(inNode.label ?? [], (k) => penguins.classes[k]));
     expect(labels.slice(0, 2)).toEqual(['Adelie', 'Gentoo']);
+  });
+
+  /** Each row predicted alone in the page: its prediction, or the message predict() threw. */
+  function predictEachInPage(
+    page: Page,
+    rows: Record<string, unknown>[],
+  ): Promise<({ ok: BrowserPrediction } | { error: string })[]> {
+    return page.evaluate(
+      `import(new URL('modelgate-model.js', location.href).href).then(async (m) => {
+        const out = [];
+        for (const row of ${JSON.stringify(rows)}) {
+          try { out.push({ ok: (await m.predict([row]))[0] }); } catch (err) { out.push({ error: err.message }); }
+        }
+        return out;
+      })`,
+    );
+  }
+
+  it('reads text in a numeric feature by the rule modelgate predict applies: the same rows refused, the same numbers read', async () => {
+    const page = await open('logistic');
+    const feature = 'Beak Length (mm)';
+    const texts = [
+      '39.1',
+      ' 39.1 ',
+      '+39.1',
+      '.391e2',
+      '39.',
+      '3.91E+1',
+      '',
+      '  ',
+      'nan',
+      'NaN',
+      'inf',
+      '-Infinity',
+    ].concat(['abc', '39,1', '1_000', '0x27', '39.1.1', '--39', '1e', 'true', '39.1mm', 'Infinityx']);
+    const base = {
+      Island: 'Dream',
+      'Beak Depth (mm)': 18.7,
+      'Flipper Length (mm)': 181,
+      'Body Mass (g)': 3750,
+      Sex: 'MALE',
+    };
+    const rows = texts.map((text) => ({ ...base, [feature]: text }));
+    const header = Object.keys(rows[0] ?? {});
+    const quoted = (v: unknown) => `"${String(v).replaceAll('"', '""')}"`;
+    const csv = await temp.write(
+      'number-texts.csv',
+      `${header.map(quoted).join(',')}\n${rows.map((r) => header.map((h) => quoted(r[h as keyof typeof r])).join(',')).join('\n')}\n`,
+    );
+    const result = await predictBatch(db(), {
+      model: { bytes: penguins.models.logistic, label: 'logistic', spec: penguins.spec },
+      input: { path: csv },
+      output: temp.path('number-texts.scores.csv'),
+      onError: 'reject',
+      rejectPath: temp.path('number-texts.rejects.csv'),
+      workers: 0,
+    });
+    const rejected = new Map(result.firstRejects.map((r) => [r.row, r.reason]));
+    const scored = (await readFile(temp.path('number-texts.scores.csv'), 'utf8')).trim().split('\n').slice(1);
+    const inBrowser = await predictEachInPage(page, rows);
+    let next = 0;
+    inBrowser.forEach((outcome, i) => {
+      const reason = rejected.get(i + 1);
+      if (reason?.endsWith('is not a number')) {
+        expect(outcome, texts[i]).toEqual({ error: `row 1: ${reason}` });
+        return;
+      }
+      // A number this model cannot score (inf): refused by both, each saying why in its own words.
+      if (reason !== undefined) {
+        expect(outcome, texts[i]).toHaveProperty('error');
+        return;
+      }
+      expect(outcome, texts[i]).toHaveProperty('ok');
+      const [row, label, ...p] = (scored[next++] ?? '').split(',');
+      expect(Number(row)).toBe(i + 1);
+      const ok = (outcome as { ok: BrowserPrediction }).ok;
+      expect(ok.label, texts[i]).toBe(label);
+      penguins.classes.forEach((c, j) => {
+        expect(Math.abs((ok.probabilities?.[c] ?? Number.NaN) - Number(p[j])), texts[i]).toBeLessThan(1e-5);
+      });
+    });
+    expect(next).toBe(scored.length);
+    expect([...rejected.values()]).toContain(`column '${feature}': 'abc' is not a number`);
+    expect([...rejected.values()]).toContain(`column '${feature}': '39,1' is not a number`);
+    expect([...rejected.values()].filter((r) => r.endsWith('is not a number'))).toHaveLength(10);
+  });
+
+  it('shows on the page that a field holds no number, instead of scoring it as missing', async () => {
+    const page = await open('gbdt');
+    const schema = (await page.evaluate(() => fetch('schema.json').then((r) => r.json()))) as {
+      features: { name: string; kind: string }[];
+    };
+    const i = schema.features.findIndex((f) => f.kind === 'numeric');
+    const name = schema.features[i]?.name;
+    for (const text of ['abc', '1,75']) {
+      await page.fill(`#feature-${i}`, text);
+      await page.click('form button[type="submit"]');
+      await page.waitForSelector('#status.error');
+      expect(await page.textContent('#status')).toBe(`row 1: column '${name}': '${text}' is not a number`);
+      await page.fill(`#feature-${i}`, '');
+      await page.click('form button[type="submit"]');
+      await page.waitForSelector('#status:not(.error)');
+    }
   });
 
   it.each(BYO_MODELS)(

@@ -59,6 +59,27 @@ describe('modelgate export --target web', () => {
     expect(schema).toMatchObject({ title: 'penguins-species@v1', task: 'multiclass', target: 'Species' });
   });
 
+  it("titles the page with the model file's name, never the local path, or with --title", async () => {
+    const out = temp.path('titled-by-file');
+    expect((await exportWeb(logistic, out)).code).toBe(0);
+    const html = await readFile(join(out, 'index.html'), 'utf8');
+    expect(html).toContain('<title>logistic.onnx</title>');
+    expect(html).toContain('<h1>logistic.onnx</h1>');
+    expect(html).not.toContain(temp.dir);
+    const schema = JSON.parse(await readFile(join(out, 'schema.json'), 'utf8')) as WebSchema;
+    expect(schema.title).toBe('logistic.onnx');
+    expect(JSON.stringify(schema)).not.toContain(temp.dir);
+
+    const titled = temp.path('titled-by-flag');
+    expect((await exportWeb(logistic, titled, '--title', ' Penguin species ')).code).toBe(0);
+    expect(await readFile(join(titled, 'index.html'), 'utf8')).toContain('<title>Penguin species</title>');
+    for (const bad of ['', 'two\nlines']) {
+      const run = await exportWeb(logistic, temp.path('never-titled'), '--title', bad);
+      expect(run.stderr).toMatch(/^modelgate: error: --title: expected one line of text/);
+      expect(run.code).toBe(2);
+    }
+  });
+
   it('prints the size saving and the holdout check with --quantize, as JSON too', async () => {
     const out = temp.path('fp16');
     const run = await runCli([

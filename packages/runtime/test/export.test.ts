@@ -181,7 +181,8 @@ describe('writeWebBundle', () => {
       model: penguins.models.logistic,
       spec: penguins.spec,
       out,
-      label: 'penguins',
+      label: temp.path('penguins', 'model.onnx'),
+      title: 'penguins',
     });
     const names = Object.values(BUNDLE_FILES);
     expect((await readdir(out)).sort()).toEqual([...names, ...ORT_WEB_FILES].sort());
@@ -210,6 +211,8 @@ describe('writeWebBundle', () => {
     expect(schema.outputs).toEqual({ probabilities: 'probabilities', label: 'label' });
     const html = await readFile(temp.path('bundle', 'index.html'), 'utf8');
     expect(html).toContain(`http-equiv="Content-Security-Policy" content="default-src 'self';`);
+    expect(html).toContain('<title>penguins</title>');
+    expect(html).not.toContain(temp.dir);
     const js = await readFile(temp.path('bundle', 'modelgate-model.js'), 'utf8');
     expect(js).toContain("import * as ort from './ort.wasm.min.mjs'");
     expect(js).toContain('ort.env.wasm.numThreads = 1');

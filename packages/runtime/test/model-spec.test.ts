@@ -215,13 +215,14 @@ describe('the spec resolver', () => {
 
     await writeFile(join(versionDir, 'model.onnx'), stampMetadata(byRef.bytes, { extra: 'changed' }));
     await expectUserError(resolveModel('penguins@v1', { registry }), /refusing to load penguins v1: sha256/);
+    // By path, a version inside a registry is checked as its reference is.
     await expectUserError(
       resolveModel(versionDir, { registry }),
-      /model\.onnx: refusing to load it: sha256 [0-9a-f]{64} does not match/,
+      /model\.onnx: refusing to load penguins v1: sha256 [0-9a-f]{64} does not match/,
     );
     await expectUserError(
       resolveModel(join(versionDir, 'model.onnx'), { registry }),
-      /refusing to load it: sha256/,
+      /refusing to load penguins v1: sha256/,
     );
     await expectUserError(openModel('nope@v1', { registry }), /nope/);
     await expectUserError(

@@ -1,4 +1,4 @@
-import { type ModelSpec, resolveModel, type SpecFlags, type SpecSource } from '@modelgate/runtime';
+import { type ModelSpec, resolveModel, type SpecFlags, type SpecSource, webTitle } from '@modelgate/runtime';
 
 /** The model to bundle, how messages name it, and its spec. */
 export interface ExportModel {
@@ -9,6 +9,8 @@ export interface ExportModel {
   specSource: SpecSource;
   /** name and version for a registered model. */
   registry: { name: string; version: string } | null;
+  /** What the published page calls it: name@version, or the file's name (never a local path). */
+  title: string;
 }
 
 /** An ONNX file, a training output directory or a registry reference, with its spec (the one resolver). */
@@ -25,5 +27,6 @@ export async function resolveExportModel(
     spec: resolved.spec,
     specSource: resolved.source,
     registry: resolved.registry ? { name: resolved.registry.name, version: resolved.registry.version } : null,
+    title: webTitle(resolved),
   };
 }

@@ -1,3 +1,4 @@
+import { markdownLine, markdownText } from '@modelgate/core';
 import { formatBytes } from '@modelgate/registry';
 import type { QualityCheck, QuantizeResult, WebBundle } from '@modelgate/runtime';
 
@@ -38,6 +39,7 @@ export function bundleLines(bundle: WebBundle, label: string): string[] {
 }
 
 export function exportSummary(label: string, bundle: WebBundle | null, lines: readonly string[]): string {
-  const head = bundle ? `### Web bundle of ${label}` : `### Web bundle of ${label}: refused`;
-  return `${head}\n\n${lines.map((l) => `- ${l}`).join('\n')}\n`;
+  const name = markdownText(label);
+  const head = bundle ? `### Web bundle of ${name}` : `### Web bundle of ${name}: refused`;
+  return `${head}\n\n${lines.map((l) => `- ${markdownLine(markdownText(l))}`).join('\n')}\n`;
 }

@@ -1,5 +1,6 @@
 import { UserError } from '@modelgate/core';
 import {
+  checkWebTitle,
   DEFAULT_QUALITY_TOLERANCE,
   QUANTIZE_MODES,
   type QuantizeMode,
@@ -22,6 +23,7 @@ export interface ExportFlags extends SpecFlags {
   tolerance?: string;
   allowQualityDrop?: boolean;
   force?: boolean;
+  title?: string;
 }
 
 export interface ExportSettings {
@@ -36,6 +38,8 @@ export interface ExportSettings {
   tolerance: number;
   allowQualityDrop: boolean;
   force: boolean;
+  /** The page's title; null: the model's name@version, or its file's name. */
+  title: string | null;
 }
 
 const isTarget = (v: string): v is ExportTarget => (EXPORT_TARGETS as readonly string[]).includes(v);
@@ -84,5 +88,6 @@ export function parseExportSettings(flags: ExportFlags): ExportSettings {
     tolerance: tolerance ?? DEFAULT_QUALITY_TOLERANCE,
     allowQualityDrop,
     force: flags.force === true,
+    title: flags.title === undefined ? null : checkWebTitle(flags.title),
   };
 }

@@ -29,7 +29,9 @@ or --features a,b,c (input order) with --classes x,y and --task.
 The bundle is a static site: model.onnx, schema.json, modelgate-model.js (an ES
 module exporting predict(rows) and schema()), index.html (a form and a CSV drop
 zone), and onnxruntime-web's single-threaded WASM runtime. It fetches nothing
-from other origins. Serve it over HTTP from any static host (file:// will not work).
+from other origins. The page is titled --title, else the model's name@version
+(registered) or its file's name: no local path is published. Serve it over
+HTTP from any static host (file:// will not work).
 --quantize fp16 stores float weights as float16; int8 stores MatMul/Gemm/Add
 weights as int8 with a scale. The quantized model is scored against the original
 on --holdout (accuracy, or RMSE for regressors); a drop above --tolerance
@@ -57,7 +59,11 @@ export function registerExport(program: Command, wrap: Wrap): void {
         `largest accepted accuracy drop (or relative RMSE rise) (default ${DEFAULT_QUALITY_TOLERANCE})`,
       )
       .option('--allow-quality-drop', 'warn instead of refusing when quality drops more than --tolerance')
-      .option('--force', 'replace the files of a non-empty --out'),
+      .option('--force', 'replace the files of a non-empty --out')
+      .option(
+        '--title <text>',
+        "the page's title (default: name@version of a registered model, else the model file's name)",
+      ),
   );
   addSpecOptions(command)
     .addHelpText('after', NOTES)
@@ -142,6 +148,7 @@ async function runExport(flags: ExportFlags): Promise<CommandOutcome> {
     out: settings.out,
     spec: model.spec,
     label: model.label,
+    title: settings.title ?? model.title,
     force: settings.force,
   });
   const lines = [...bundleLines(bundle, model.label), ...report.lines];

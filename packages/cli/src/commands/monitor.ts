@@ -345,7 +345,7 @@ export function registerMonitor(program: Command, wrap: Wrap): void {
   )
     .addHelpText(
       'after',
-      '\nExit codes: 0 no alert, 1 alert (dataset drift, a chunk anomaly, an elevated outlier rate or performance worse than the holdout), 2 bad input.',
+      '\nExit codes: 0 no alert, 1 alert (no rows in the window, dataset drift, a chunk anomaly, an elevated outlier rate or performance worse than the holdout), 2 bad input.',
     )
     .action(wrap<MonitorFlags>(monitor));
 }

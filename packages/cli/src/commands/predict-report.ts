@@ -1,4 +1,4 @@
-import { renderMarkdownTable } from '@modelgate/core';
+import { markdownCode, markdownText, renderMarkdownTable } from '@modelgate/core';
 import type { BatchResult } from '@modelgate/runtime';
 import type { CommandOutcome, Finding } from '../outcome.js';
 import type { PredictModel } from './predict-model.js';
@@ -10,6 +10,8 @@ const count = (n: number) => n.toLocaleString('en-US');
 const threads = (workers: number) =>
   workers === 0 ? 'on the main thread' : `${workers} worker thread${workers === 1 ? '' : 's'}`;
 const rate = (n: number) => `${count(Math.round(n))} rows/s`;
+/** Paths in the job summary: code spans, long enough to stay whole. */
+const path = (p: string) => markdownCode(p, 200);
 
 function rejectLines(result: BatchResult): string[] {
   const shown = result.firstRejects.slice(0, SHOWN_REJECTS);
@@ -34,7 +36,7 @@ export function predictOutcome(result: BatchResult, model: PredictModel): Comman
       text,
       findings,
       summary: `### ${TITLE}\n\n:x: rows that cannot be scored; nothing written.\n\n${result.firstRejects
-        .map((r) => `- row ${r.row}: ${r.reason}`)
+        .map((r) => `- row ${r.row}: ${markdownText(r.reason)}`)
         .join('\n')}\n`,
     };
   }
@@ -58,7 +60,7 @@ export function predictOutcome(result: BatchResult, model: PredictModel): Comman
       { header: 'rejected' },
       { header: 'time' },
       { header: 'rows/s' },
-      { header: 'model' },
+      { header: 'model', markdown: true },
     ],
     rows: [
       [
@@ -67,10 +69,10 @@ export function predictOutcome(result: BatchResult, model: PredictModel): Comman
         count(result.rejected),
         `${result.seconds.toFixed(1)}s`,
         count(Math.round(result.rowsPerSecond)),
-        model.version,
+        markdownCode(model.version),
       ],
     ],
   });
-  const summary = `### ${TITLE}\n\n${table}\n\nOutput: \`${result.output}\`${result.rejectPath ? `; rejected rows: \`${result.rejectPath}\`` : ''}\n`;
+  const summary = `### ${TITLE}\n\n${table}\n\nOutput: ${path(result.output)}${result.rejectPath ? `; rejected rows: ${path(result.rejectPath)}` : ''}\n`;
   return { exitCode: 0, data, text: lines.join('\n'), findings, summary };
 }

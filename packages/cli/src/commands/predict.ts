@@ -32,6 +32,7 @@ interface PredictFlags extends RegistryFlags, SpecFlags {
   reject?: string;
   workers?: string;
   chunkRows?: string;
+  allowEmpty?: boolean;
 }
 
 const NOTES = `
@@ -47,6 +48,7 @@ Rows the model cannot score (text in a number column, a missing value the model
 cannot take) are never dropped silently: --on-error fail (default) stops with
 their row numbers and writes nothing; --on-error reject scores the rest and
 writes them, with a 'reason' column, to --reject (default <output>.rejects.<ext>).
+Input with no rows (a header only) is refused unless --allow-empty.
 Output is written to a temporary file and renamed when the run succeeds.
 Exit codes: 0 done, 1 rows could not be scored (--on-error fail), 2 bad input.`;
 
@@ -73,7 +75,8 @@ export function registerPredict(program: Command, wrap: Wrap): void {
         '--workers <n>',
         'worker threads scoring chunks (0: the main thread; default: cores - 1 above two cores, else one per core)',
       )
-      .option('--chunk-rows <n>', `rows per scoring chunk (default ${DEFAULT_CHUNK_ROWS})`),
+      .option('--chunk-rows <n>', `rows per scoring chunk (default ${DEFAULT_CHUNK_ROWS})`)
+      .option('--allow-empty', 'write an empty output for input with no rows instead of refusing it'),
   );
   addSpecOptions(command)
     .addHelpText('after', NOTES)
@@ -131,6 +134,7 @@ async function runPredict(flags: PredictFlags, ctx: CliContext): Promise<Command
         rejectPath: flags.reject,
         workers,
         chunkRows,
+        allowEmpty: flags.allowEmpty,
         onProgress: (p) => showProgress(progress, p),
       }),
     ),

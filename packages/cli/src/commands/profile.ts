@@ -2,6 +2,7 @@ import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   type DataProfile,
+  describeFiles,
   fingerprintFiles,
   loadDataset,
   profileDataset,
@@ -30,6 +31,7 @@ const MAX_NAME_CHARS = 32;
 
 interface ProfileFlags extends DataFlags {
   out: string;
+  allowEmpty?: boolean;
 }
 
 async function checkOutDir(out: string): Promise<void> {
@@ -70,6 +72,11 @@ async function profileCommand(flags: ProfileFlags, ctx: CliContext): Promise<Com
     const dataset = await withProgress(ctx, 'loading data', (progress) =>
       loadDataset(db, data, { onProgress: (f) => progress.update(f) }),
     );
+    if (dataset.rowCount === 0 && flags.allowEmpty !== true) {
+      throw new UserError(
+        `${describeFiles(dataset.files)}: no rows (a header only?). Expected rows of data to profile; pass --allow-empty to profile it anyway.`,
+      );
+    }
     const source = await fingerprintFiles(dataset.files, {
       rows: dataset.rowCount,
       columns: dataset.columns.length,
@@ -101,5 +108,6 @@ export function registerProfile(program: Command, wrap: Wrap): void {
       .description('profile each column (nulls, moments, quantiles, categories) into profile.json and .md'),
   )
     .option('-o, --out <dir>', 'directory for profile.json and profile.md', DEFAULT_OUT)
+    .option('--allow-empty', 'profile data with no rows instead of refusing it')
     .action(wrap<ProfileFlags>(profileCommand));
 }

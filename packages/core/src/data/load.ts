@@ -1,9 +1,12 @@
 import { stat } from 'node:fs/promises';
 import { UserError } from '../errors.js';
 import { diagnoseCsv } from './csv-diagnosis.js';
+import { checkCsvHeader } from './csv-header.js';
 import { type Database, duckdbMessage, type ProgressListener } from './database.js';
+import { checkTextEncoding } from './encoding.js';
 import { type DataFormat, formatFromPath, readerSql } from './format.js';
 import { type ColumnKind, isStringType, kindOf } from './kinds.js';
+import { checkColumnNames, hasNulSql, refuseNulValue } from './nul.js';
 import { quoteIdent, quoteLiteral, toNumber } from './sql.js';
 
 export interface DataSpec {
@@ -98,6 +101,8 @@ export async function loadDataset(
     const info = await stat(file);
     if (info.size === 0) throw new UserError(`${file}: file is empty. Expected a header and rows of data.`);
   }
+  await checkTextEncoding(files, format);
+  await checkCsvHeader(files, format);
   try {
     await db.run(
       `CREATE OR REPLACE TEMP TABLE ${quoteIdent(table)} AS SELECT * FROM ${readerSql(files, format)}`,
@@ -106,23 +111,36 @@ export async function loadDataset(
   } catch (err) {
     throw await explainReadFailure(files, format, err);
   }
+  const columns = await describeColumns(db, table, describeFiles(files));
   const rowCount = toNumber((await db.first(`SELECT count(*) AS n FROM ${quoteIdent(table)}`)).n) ?? 0;
-  const columns = await describeColumns(db, table);
   return { table, files, format, columns, rowCount };
 }
 
-export async function describeColumns(db: Database, table: string): Promise<ColumnInfo[]> {
+/**
+ * The columns of a table with their kinds. With `where` (how messages name
+ * the data), a NUL in a column name or a text value is refused: the scan that
+ * counts distinct strings looks for it too.
+ */
+export async function describeColumns(db: Database, table: string, where?: string): Promise<ColumnInfo[]> {
   const described = await db.rows<{ column_name: string; column_type: string }>(
     `DESCRIBE ${quoteIdent(table)}`,
   );
+  if (where !== undefined)
+    checkColumnNames(
+      where,
+      described.map((c) => c.column_name),
+    );
   const strings = described.filter((c) => isStringType(c.column_type) && c.column_type === 'VARCHAR');
   const cardinality = new Map<string, { distinct: number; nonNull: number }>();
   if (strings.length > 0) {
     const selects = strings.flatMap((c, i) => [
       `approx_count_distinct(${quoteIdent(c.column_name)}) AS d${i}`,
       `count(${quoteIdent(c.column_name)}) AS n${i}`,
+      ...(where !== undefined ? [`${hasNulSql(c.column_name)} AS z${i}`] : []),
     ]);
     const row = await db.first(`SELECT ${selects.join(', ')} FROM ${quoteIdent(table)}`);
+    const withNul = strings.find((_, i) => row[`z${i}`] === true);
+    if (withNul && where !== undefined) await refuseNulValue(db, table, withNul.column_name, where);
     strings.forEach((c, i) => {
       cardinality.set(c.column_name, {
         distinct: toNumber(row[`d${i}`]) ?? 0,

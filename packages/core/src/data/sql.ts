@@ -1,10 +1,22 @@
+import { quote, UserError } from '../errors.js';
 import type { ColumnInfo } from './load.js';
 
+/** DuckDB reads SQL as a C string: a NUL would end the query inside the quotes, whatever follows it. */
+function refuseNul(text: string, what: string): void {
+  if (text.includes('\u0000')) {
+    throw new UserError(`${what} ${quote(text)}: has a NUL character, which SQL text cannot hold.`);
+  }
+}
+
+/** A name as a quoted SQL identifier: no character of it can end the identifier or the query. */
 export function quoteIdent(name: string): string {
+  refuseNul(name, 'name');
   return `"${name.replaceAll('"', '""')}"`;
 }
 
+/** A string as a SQL literal: no character of it can end the literal or the query. */
 export function quoteLiteral(value: string): string {
+  refuseNul(value, 'value');
   return `'${value.replaceAll("'", "''")}'`;
 }
 

@@ -1,13 +1,15 @@
 import { ellipsize } from '../text.js';
+import { markdownText } from './escape.js';
 
 const MAX_CODE_CHARS = 40;
 
-/** Plain text as a table cell: it cannot end its row or the table, nor open HTML. */
+/**
+ * Plain text as a table cell: it cannot end its row or the table, nor open
+ * HTML, a link, a mention or emphasis (markdownText, whose `|` escape a GFM
+ * table needs too).
+ */
 export function markdownCell(text: string): string {
-  return text
-    .replace(/\p{Cc}/gu, ' ')
-    .replaceAll('|', '\\|')
-    .replaceAll('<', '&lt;');
+  return markdownText(text);
 }
 
 /**

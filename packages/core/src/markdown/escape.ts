@@ -10,6 +10,15 @@ export function escapeHtml(text: string): string {
 
 const ZERO_WIDTH_SPACE = '&#8203;';
 
+const WORD = /[\p{L}\p{N}]/u;
+
+/** `_` between letters or digits (`row_count`) cannot open or close emphasis in GFM; elsewhere it is escaped. */
+function escapeUnderscores(run: string, offset: number, text: string): string {
+  const before = text[offset - 1] ?? '';
+  const after = text[offset + run.length] ?? '';
+  return WORD.test(before) && WORD.test(after) ? run : run.replaceAll('_', '\\_');
+}
+
 /**
  * Free text (a reason naming a slice, a warning quoting a category) as inline
  * Markdown that renders as itself: inline syntax (emphasis, code, links,
@@ -21,7 +30,8 @@ const ZERO_WIDTH_SPACE = '&#8203;';
 export function markdownText(text: string): string {
   return text
     .replace(/\p{Cc}/gu, ' ')
-    .replace(/[\\`*_[\]|~]/g, '\\$&')
+    .replace(/[\\`*[\]|~]/g, '\\$&')
+    .replace(/_+/g, escapeUnderscores)
     .replaceAll('&', '&amp;')
     .replaceAll('<', '&lt;')
     .replaceAll('@', `@${ZERO_WIDTH_SPACE}`)

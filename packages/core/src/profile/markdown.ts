@@ -1,5 +1,6 @@
 import { basename } from 'node:path';
 import { markdownCode } from '../markdown/cell.js';
+import { markdownText } from '../markdown/escape.js';
 import { renderMarkdownTable, type TableColumn } from '../markdown/table.js';
 import { formatNumber, formatShare, type SummaryRow, summaryRows } from './format.js';
 import type { ColumnProfile, DataProfile } from './types.js';
@@ -84,7 +85,7 @@ function sourceLine(profile: DataProfile): string {
 
 /** profile.md: a summary table, then top values and notes; short enough for a PR comment. */
 export function renderProfileMarkdown(profile: DataProfile, options: { title?: string } = {}): string {
-  const lines = [`### ${options.title ?? 'Data profile'}`, '', sourceLine(profile), ''];
+  const lines = [`### ${markdownText(options.title ?? 'Data profile')}`, '', sourceLine(profile), ''];
   lines.push(summaryTable(summaryRows(profile)));
   const entries = Object.entries(profile.columns);
   const tops = entries.flatMap(([name, c]) => {

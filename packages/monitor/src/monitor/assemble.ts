@@ -264,7 +264,7 @@ export function assembleReport(
   const target = targetDrift(reference, windowProfile, settings);
   if (target?.drifted)
     notes.push({ level: 'warning', message: `target drift: '${target.column}': ${target.detail}` });
-  const alerts = collectAlerts(windowDrift, windowOutliers, chunks, series, anomalies);
+  const alerts = collectAlerts(windowProfile.rows, windowDrift, windowOutliers, chunks, series, anomalies);
   if (performance) {
     alerts.push(...performanceAlerts(performance, chunks));
     // Stable: the window's alerts first, then chunk by chunk.

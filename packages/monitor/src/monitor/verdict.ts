@@ -20,8 +20,12 @@ function anomalyMessage(a: Anomaly, series: SeriesReport): string {
   return `${a.label}: ${a.series} ${show(a.value)} is ${side} (baseline mean ${show(band.mean)}, σ ${show(band.std)})`;
 }
 
+/** An empty window looks like a healthy one to every other check: a broken feed is an alert of its own. */
+export const NO_ROWS_MESSAGE = 'no rows in the window: the current data has none (is the feed broken?)';
+
 /** Everything that makes the run exit 1, window first, then chunk by chunk. */
 export function collectAlerts(
+  windowRows: number,
   window: DriftReport,
   windowOutliers: OutlierSummary | null,
   chunks: readonly ChunkReport[],
@@ -29,6 +33,7 @@ export function collectAlerts(
   anomalies: readonly Anomaly[],
 ): Alert[] {
   const alerts: Alert[] = [];
+  if (windowRows === 0) alerts.push({ kind: 'no_rows', chunk: null, message: NO_ROWS_MESSAGE });
   if (window.datasetDrift) {
     alerts.push({
       kind: 'dataset_drift',
@@ -85,6 +90,7 @@ export function headline(
   performance: string | null = null,
 ): string {
   const parts: string[] = [];
+  if (alerts.some((a) => a.kind === 'no_rows')) parts.push('no rows in the window');
   const share = `${window.drifted} of ${window.evaluated} columns drifted`;
   parts.push(window.datasetDrift ? `dataset drift (${share})` : share);
   const missing = window.columns.filter((c) => c.status === 'missing').length;

@@ -1,4 +1,5 @@
 import {
+  checkTextEncoding,
   type Database,
   type Dataset,
   describeColumns,
@@ -28,6 +29,7 @@ export async function loadPredictionLog(
   log: PredictionLogFiles,
   table = 'current',
 ): Promise<Dataset> {
+  await checkTextEncoding(log.predictions, 'jsonl');
   const files = listLiteral(log.predictions);
   const source = `read_json(${files}, format = 'newline_delimited', union_by_name = true, map_inference_threshold = -1)`;
   const described = await db
@@ -56,6 +58,7 @@ export async function loadPredictionLog(
   await db.run(
     `CREATE OR REPLACE TEMP TABLE ${quoteIdent(table)} AS SELECT ${own.join(', ')}, inputs.*, outputs.* FROM ${source}`,
   );
+  const columns = await describeColumns(db, table, log.dir);
   const count = await db.first<{ n: unknown }>(`SELECT count(*) AS n FROM ${quoteIdent(table)}`);
   const rowCount = toNumber(count?.n) ?? 0;
   if (rowCount === 0) throw new UserError(`${log.dir}: the prediction log has no rows.`);
@@ -63,7 +66,7 @@ export async function loadPredictionLog(
     table,
     files: log.predictions,
     format: 'jsonl',
-    columns: await describeColumns(db, table),
+    columns,
     rowCount,
   };
 }

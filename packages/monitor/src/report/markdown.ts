@@ -1,4 +1,4 @@
-import { markdownCell, markdownCode, renderMarkdownTable } from '@modelgate/core';
+import { markdownCode, markdownLine, markdownText, renderMarkdownTable } from '@modelgate/core';
 import { formatStatistic } from '../drift/format.js';
 import type { PerformanceMetric } from '../performance/types.js';
 import { chunkOutliersCell, columnsTable, dash, modelLine, roleCell, windowLine } from './cells.js';
@@ -31,23 +31,23 @@ const more = (n: number, what: string) => `*… ${n} more ${what} in monitor.jso
 
 function verdictLine(report: MonitorReport): string {
   const [word, rest] = report.verdict.headline.split(/:(.*)/s);
-  return `**${word}**:${markdownCell(rest ?? '')}`;
+  return `**${markdownText(word ?? '')}**:${markdownText(rest ?? '')}`;
 }
 
 function context(report: MonitorReport): string {
   const { settings } = report;
   const by = settings.time ? ` (time column ${markdownCode(settings.time)})` : '';
   return [
-    ...(report.model ? [`**Model:** ${markdownCell(modelLine(report))}  `] : []),
-    `**Reference:** ${markdownCell(report.reference.source)}, ${report.reference.rows.toLocaleString('en-US')} rows  `,
-    `**Current:** ${markdownCell(report.current.source)}, ${markdownCell(windowLine(report))}${by}`,
+    ...(report.model ? [`**Model:** ${markdownText(modelLine(report))}  `] : []),
+    `**Reference:** ${markdownText(report.reference.source)}, ${report.reference.rows.toLocaleString('en-US')} rows  `,
+    `**Current:** ${markdownText(report.current.source)}, ${markdownText(windowLine(report))}${by}`,
   ].join('\n');
 }
 
 function alertsSection(report: MonitorReport, budget: Budget): string | null {
   const { alerts } = report.verdict;
   if (alerts.length === 0) return null;
-  const shown = alerts.slice(0, budget.alerts).map((a) => `- ${markdownCell(a.message)}`);
+  const shown = alerts.slice(0, budget.alerts).map((a) => `- ${markdownLine(markdownText(a.message))}`);
   if (alerts.length > shown.length) shown.push(`- ${more(alerts.length - shown.length, 'alerts')}`);
   return `#### Alerts\n\n${shown.join('\n')}`;
 }
@@ -214,7 +214,7 @@ function notesSection(report: MonitorReport, budget: Budget): string | null {
   if (report.notes.length === 0) return null;
   const shown = report.notes
     .slice(0, budget.notes)
-    .map((n) => `- ${n.level === 'warning' ? '⚠️ ' : ''}${markdownCell(n.message)}`);
+    .map((n) => `- ${n.level === 'warning' ? '⚠️ ' : ''}${markdownLine(markdownText(n.message))}`);
   if (report.notes.length > shown.length)
     shown.push(`- ${more(report.notes.length - shown.length, 'notes')}`);
   return `#### Notes\n\n${shown.join('\n')}`;

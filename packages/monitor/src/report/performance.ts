@@ -1,4 +1,4 @@
-import { markdownCell, renderMarkdownTable } from '@modelgate/core';
+import { markdownText, renderMarkdownTable } from '@modelgate/core';
 import { formatStatistic } from '../drift/format.js';
 import { lowerIsBetterMetric, type MetricValues, type PerformanceMetric } from '../performance/types.js';
 import { dash } from './cells.js';
@@ -20,7 +20,7 @@ function sourcesLine(p: PerformanceReport): string {
         ? `estimates by CBPE, calibrated on ${p.calibration.rows.toLocaleString('en-US')} rows of ${p.calibration.source}`
         : 'estimates by CBPE from the probabilities as the model gives them (no reference predictions to calibrate on)';
   const holdout = p.holdoutSource ? `holdout: ${p.holdoutSource}` : 'no holdout metrics to compare with';
-  return markdownCell([labels, estimates, holdout].filter((x) => x !== null).join('; '));
+  return markdownText([labels, estimates, holdout].filter((x) => x !== null).join('; '));
 }
 
 /** Worse than the holdout beyond the tolerance (realized where labeled, else estimated). */

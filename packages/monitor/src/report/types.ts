@@ -11,7 +11,7 @@ export const MONITOR_FORMAT = 'modelgate.monitor/1';
 
 /** Why the run exits 1. */
 export interface Alert {
-  kind: 'dataset_drift' | 'missing_columns' | 'chunk_anomaly' | 'outlier_rate' | 'performance';
+  kind: 'no_rows' | 'dataset_drift' | 'missing_columns' | 'chunk_anomaly' | 'outlier_rate' | 'performance';
   /** One line, for the annotation and the report. */
   message: string;
   /** The chunk it is about; null for the whole window. */

@@ -1,5 +1,7 @@
 import {
   type ColumnInfo,
+  checkColumnNames,
+  checkTextEncoding,
   type Database,
   type DataFormat,
   describeFiles,
@@ -16,6 +18,7 @@ import {
   UserError,
 } from '@modelgate/core';
 import type { ColumnsSpec } from '../columns.js';
+import { notANumberSql, numberFromTextSql } from './number-text.js';
 
 /** The input as one streaming query: ids as they are, features ready to score, a reason per bad row. */
 export interface InputQuery {
@@ -57,16 +60,16 @@ function featureSql(feature: Feature, column: ColumnInfo): string {
   if (column.kind === 'numeric' || column.kind === 'datetime' || column.kind === 'boolean') {
     return numberSql(column);
   }
-  return `TRY_CAST(${id} AS DOUBLE)`;
+  return numberFromTextSql(`CAST(${id} AS VARCHAR)`);
 }
 
-/** A reason when the value is there but is not a number (text in a numeric feature). */
+/** A reason when the value is there but is not a number (text in a numeric feature), by the web bundle's rule too. */
 function typeCheckSql(feature: Feature, column: ColumnInfo): string | undefined {
   if (feature.kind === 'categorical') return undefined;
   if (column.kind === 'numeric' || column.kind === 'datetime' || column.kind === 'boolean') return undefined;
-  const id = quoteIdent(column.name);
+  const text = `CAST(${quoteIdent(column.name)} AS VARCHAR)`;
   const name = quoteLiteral(`column '${column.name}': '`);
-  return `CASE WHEN ${id} IS NOT NULL AND TRY_CAST(${id} AS DOUBLE) IS NULL THEN ${name} || CAST(${id} AS VARCHAR) || ''' is not a number' END`;
+  return `CASE WHEN ${notANumberSql(text)} THEN ${name} || ${text} || ''' is not a number' END`;
 }
 
 async function describe(db: Database, from: string, where: string): Promise<ColumnInfo[]> {
@@ -95,8 +98,13 @@ export async function planInput(
   const files = await resolveFiles(db, input.path);
   const format = input.format ?? formatFromPath(files[0] ?? input.path);
   const where = describeFiles(files);
+  await checkTextEncoding(files, format);
   const numeric = spec.features.filter((f) => f.kind === 'numeric').map((f) => f.name);
   const sniffed = await describe(db, readerSql(files, format), where);
+  checkColumnNames(
+    where,
+    sniffed.map((c) => c.name),
+  );
   const present = new Set(sniffed.map((c) => c.name));
   const missing = spec.features.filter((f) => !present.has(f.name)).map((f) => `'${f.name}'`);
   if (missing.length > 0) {

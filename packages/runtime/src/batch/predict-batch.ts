@@ -1,4 +1,4 @@
-import { Database, duckdbMessage, isUserError, UserError } from '@modelgate/core';
+import { Database, describeFiles, duckdbMessage, isUserError, UserError } from '@modelgate/core';
 import type { InferenceSession } from 'onnxruntime-node';
 import type { ColumnPredictions } from '../columns.js';
 import { planInputs } from '../feeds.js';
@@ -93,6 +93,11 @@ export async function predictBatch(db: Database, options: BatchOptions): Promise
         report();
       },
     );
+    if (rows.rows === 0 && options.allowEmpty !== true) {
+      throw new UserError(
+        `${describeFiles(input.files)}: no rows to score (a header only?). Pass --allow-empty to write an empty output anyway.`,
+      );
+    }
     const outputTemp = await staged.stage(options.output);
     await out.finish(outputTemp, format);
     if (rejects && rejectPath && rows.rejected > 0)

@@ -43,6 +43,8 @@ export interface BatchOptions {
   workers?: number | undefined;
   /** Rows per scoring chunk (default 65536). */
   chunkRows?: number | undefined;
+  /** Write an empty output for input without rows, instead of refusing it. */
+  allowEmpty?: boolean | undefined;
   onProgress?: ((progress: BatchProgress) => void) | undefined;
 }
 

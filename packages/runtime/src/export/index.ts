@@ -13,6 +13,7 @@ export {
   type QuantizeResult,
   quantizeModel,
 } from './quantize.js';
+export { checkWebTitle, webTitle } from './title.js';
 export {
   BUNDLE_FILES,
   ORT_WEB_FILES,

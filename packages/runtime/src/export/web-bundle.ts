@@ -54,8 +54,10 @@ export interface WebBundleOptions {
   out: string;
   /** The model's spec, as the one resolver gives it (resolveModel). */
   spec: ModelSpec;
-  /** How messages and the page name the model, e.g. 'penguins-species@v3'. */
+  /** How messages name the model, e.g. 'penguins-species@v3' or a path. */
   label?: string;
+  /** The page's and schema.json's title, published with the bundle (default: 'model'); see webTitle. */
+  title?: string;
   /** Replace the files of an existing non-empty `out`. */
   force?: boolean;
 }
@@ -95,7 +97,12 @@ async function checkOut(out: string, force: boolean): Promise<void> {
  * onnxruntime-node runs; a model whose inputs or outputs do not fit the spec
  * is a UserError naming it.
  */
-export async function webSchema(model: Uint8Array, spec: ModelSpec, label: string): Promise<WebSchema> {
+export async function webSchema(
+  model: Uint8Array,
+  spec: ModelSpec,
+  label: string,
+  title = 'model',
+): Promise<WebSchema> {
   const session = await createSession(model, { label });
   try {
     const signature = readSignature(session);
@@ -114,7 +121,7 @@ export async function webSchema(model: Uint8Array, spec: ModelSpec, label: strin
     });
     return {
       format: WEB_SCHEMA_FORMAT,
-      title: label,
+      title,
       task: spec.task,
       target: spec.target,
       classes: [...(spec.classes ?? [])],
@@ -135,13 +142,13 @@ export async function webSchema(model: Uint8Array, spec: ModelSpec, label: strin
 export async function writeWebBundle(options: WebBundleOptions): Promise<WebBundle> {
   const label = options.label ?? 'model';
   await checkOut(options.out, options.force === true);
-  const schema = await webSchema(options.model, options.spec, label);
+  const schema = await webSchema(options.model, options.spec, label, options.title);
   const dist = ortWebDist();
   const { result, replaced } = await withStagedOutputs(options.out, async (dir) => {
     const texts: [string, string][] = [
       [BUNDLE_FILES.schema, `${JSON.stringify(schema, null, 2)}\n`],
       [BUNDLE_FILES.module, MODEL_MODULE],
-      [BUNDLE_FILES.page, indexHtml(label)],
+      [BUNDLE_FILES.page, indexHtml(schema.title)],
       [BUNDLE_FILES.app, APP_JS],
       [BUNDLE_FILES.style, STYLE_CSS],
     ];

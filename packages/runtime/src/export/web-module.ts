@@ -1,3 +1,5 @@
+import { BLANK_TEXT_PATTERN, NUMBER_TEXT_PATTERN } from '../batch/number-text.js';
+
 /**
  * modelgate-model.js: the bundle's ES module. It mirrors the runtime's feeds
  * (planInputs/buildFeeds) and outputs (planOutputs/collectOutputs) from the
@@ -43,12 +45,24 @@ export async function schema() {
   return (await load()).schema;
 }
 
-function numberOf(value) {
+// modelgate predict's rule for text in a numeric feature: blank is missing; a number is decimal with '.'
+// and an optional exponent, or inf, infinity or nan; anything else ('abc', '1,75') refuses the row.
+const NUMBER_TEXT = new RegExp(${JSON.stringify(NUMBER_TEXT_PATTERN)});
+const BLANK_TEXT = new RegExp(${JSON.stringify(BLANK_TEXT_PATTERN)});
+
+/** A numeric feature's value; NaN is missing. Text that is not a number throws, naming the row and column. */
+function numberOf(value, name, row) {
   if (value === null || value === undefined) return Number.NaN;
   if (typeof value === 'number') return value;
   if (typeof value === 'boolean') return value ? 1 : 0;
-  const text = String(value).trim();
-  return text === '' ? Number.NaN : Number(text);
+  const text = String(value);
+  if (BLANK_TEXT.test(text)) return Number.NaN;
+  const match = NUMBER_TEXT.exec(text);
+  if (!match) throw new Error('row ' + row + ": column '" + name + "': '" + text + "' is not a number");
+  const number = match[1].toLowerCase();
+  if (number.endsWith('nan')) return Number.NaN;
+  if (number.endsWith('inf') || number.endsWith('infinity')) return number.startsWith('-') ? -Infinity : Infinity;
+  return Number(number);
 }
 
 function stringOf(value) {
@@ -57,7 +71,7 @@ function stringOf(value) {
 
 /** A packed input holds numbers, and a category's index in the feature's categories (NaN when unknown). */
 function packedValue(feature) {
-  if (feature.kind !== 'categorical') return numberOf;
+  if (feature.kind !== 'categorical') return (v, i) => numberOf(v, feature.name, i + 1);
   const categories = feature.categories ?? [];
   return (v) => {
     const k = v === null || v === undefined ? -1 : categories.indexOf(String(v));
@@ -87,18 +101,19 @@ function feeds(schema, rows) {
     const data = floatArray(plan.type, n * width);
     values.forEach((col, j) => {
       const value = packedValue(schema.features[j]);
-      col.forEach((v, i) => (data[i * width + j] = value(v)));
+      col.forEach((v, i) => (data[i * width + j] = value(v, i)));
     });
     return { [plan.name]: new ort.Tensor(plan.type, data, [n, width]) };
   }
   const out = {};
   for (const input of plan.inputs) {
     const col = values[input.feature];
+    const name = schema.features[input.feature].name;
     const dims = input.rank === 1 ? [n] : [n, 1];
     out[input.name] =
       input.type === 'string'
         ? new ort.Tensor('string', col.map(stringOf), dims)
-        : new ort.Tensor(input.type, floatArray(input.type, n).map((_, i) => numberOf(col[i])), dims);
+        : new ort.Tensor(input.type, floatArray(input.type, n).map((_, i) => numberOf(col[i], name, i + 1)), dims);
   }
   return out;
 }
@@ -156,8 +171,9 @@ function classify(schema, results, n) {
 
 /**
  * Predictions for rows of raw feature values keyed by column name (numbers or
- * strings; null or '' is missing): {label, probabilities: {class: p}} for a
- * classifier, {prediction} for a regressor.
+ * strings; null or blank text is missing; text in a numeric feature must be a
+ * number, as modelgate predict reads it, or the call throws naming the row):
+ * {label, probabilities: {class: p}} for a classifier, {prediction} for a regressor.
  */
 export async function predict(rows) {
   if (!Array.isArray(rows)) throw new Error('predict(rows): expected an array of objects');

@@ -76,9 +76,11 @@ function field(feature, i) {
       input.append(option);
     }
   } else {
+    // Text, not type=number: a browser empties a number field it cannot parse ('abc', '1,75'),
+    // which would score the row as missing instead of refusing it as modelgate predict does.
     input = document.createElement('input');
-    input.type = feature.kind === 'numeric' ? 'number' : 'text';
-    if (feature.kind === 'numeric') input.step = 'any';
+    input.type = 'text';
+    if (feature.kind === 'numeric') input.inputMode = 'decimal';
     input.placeholder = '(missing)';
   }
   input.id = id;

@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
-import { lstat, readFile } from 'node:fs/promises';
+import { lstat, readFile, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { errorMessage, UserError } from '@modelgate/core';
-import { METADATA_FORMAT, type VersionMetadata } from '@modelgate/registry';
+import { loadVerifiedModel, METADATA_FORMAT, type VersionMetadata } from '@modelgate/registry';
+import { registryVersionOf } from './registry-path.js';
 
 export const MODEL_FILE = 'model.onnx';
 /** What `modelgate train` writes beside model.onnx, and what each registry version holds. */
@@ -40,6 +41,20 @@ export function sha256Hex(bytes: Uint8Array): string {
 const isObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 
+const isRegistryMetadata = (metadata: unknown) => isObject(metadata) && metadata.format === METADATA_FORMAT;
+
+/** A link in a registry version could swap in any file after the registry recorded its digest. */
+async function refuseLinks(file: string, flag: string): Promise<void> {
+  for (const path of [file, join(dirname(file), METADATA_FILE)]) {
+    const info = await lstat(path).catch(() => undefined);
+    if (info?.isSymbolicLink()) {
+      throw new UserError(
+        `${flag} ${path}: refusing to load it: a registry version's files must not be symbolic links.`,
+      );
+    }
+  }
+}
+
 async function readMetadataBeside(file: string): Promise<unknown> {
   const path = join(dirname(file), METADATA_FILE);
   const text = await readFile(path, 'utf8').catch(() => undefined);
@@ -54,12 +69,18 @@ async function readMetadataBeside(file: string): Promise<unknown> {
 /** A registry version's metadata.json records the model's digest: a changed file is refused, whatever the path. */
 function verifyRecordedDigest(file: string, bytes: Uint8Array, metadata: unknown): string {
   const sha256 = sha256Hex(bytes);
-  if (!isObject(metadata) || metadata.format !== METADATA_FORMAT) return sha256;
+  if (!isRegistryMetadata(metadata)) return sha256;
   const model = (metadata as Partial<VersionMetadata>).model;
   const recorded = isObject(model) ? model.sha256 : undefined;
-  if (typeof recorded === 'string' && recorded !== sha256) {
+  const record = join(dirname(file), METADATA_FILE);
+  if (typeof recorded !== 'string') {
     throw new UserError(
-      `${file}: refusing to load it: sha256 ${sha256} does not match ${join(dirname(file), METADATA_FILE)}'s ${recorded}.`,
+      `${file}: refusing to load it: ${record} is a registry version's but records no sha256.`,
+    );
+  }
+  if (recorded !== sha256) {
+    throw new UserError(
+      `${file}: refusing to load it: sha256 ${sha256} does not match ${record}'s ${recorded}.`,
     );
   }
   return sha256;
@@ -68,13 +89,26 @@ function verifyRecordedDigest(file: string, bytes: Uint8Array, metadata: unknown
 /**
  * A model file, or a directory holding model.onnx (a training output or a
  * registry version), with the metadata.json beside it. A missing or empty
- * file is a UserError naming the flag; a registry version whose model does
- * not match its recorded sha256 is refused.
+ * file is a UserError naming the flag. A registry version is checked as its
+ * reference would be, whichever path names it: a model that does not match
+ * its recorded sha256, or a symbolic link among its files, is refused.
  */
 export async function readModelPath(path: string, flag: string): Promise<ModelFile> {
-  const info = await lstat(path).catch(() => undefined);
+  const info = await stat(path).catch(() => undefined);
   if (!info) throw new UserError(`${flag} ${path}: no such file. Expected an ONNX model file.`);
   const file = info.isDirectory() ? join(path, MODEL_FILE) : path;
+  const version = await registryVersionOf(file);
+  if (version) {
+    const verified = await loadVerifiedModel(version.registry, `${version.name}@${version.version}`);
+    return {
+      label: file,
+      path: file,
+      bytes: verified.bytes,
+      sha256: verified.metadata.model.sha256,
+      registry: null,
+      metadata: verified.metadata,
+    };
+  }
   const bytes = await readFile(file).then(
     (b) => new Uint8Array(b),
     (err: unknown) => {
@@ -88,6 +122,7 @@ export async function readModelPath(path: string, flag: string): Promise<ModelFi
   if (bytes.length === 0) throw new UserError(`${flag} ${file}: the model file is empty.`);
   // Only a file named like a training output's or a registry version's has its record beside it.
   const metadata = basename(file) === MODEL_FILE ? await readMetadataBeside(file) : undefined;
+  if (isRegistryMetadata(metadata)) await refuseLinks(file, flag);
   const sha256 = verifyRecordedDigest(file, bytes, metadata);
   return { label: file, path: file, bytes, sha256, registry: null, metadata };
 }

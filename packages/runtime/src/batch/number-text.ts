@@ -1,0 +1,31 @@
+import { quoteLiteral } from '@modelgate/core';
+
+/**
+ * When text in a numeric feature is a number: the one rule `modelgate
+ * predict` (in DuckDB) and the web bundle (in the browser) both apply.
+ * Around the text, spaces, tabs and line breaks are ignored. Blank text is a
+ * missing value. A number is decimal with '.' as the decimal point and an
+ * optional exponent (`1.75`, `-3`, `.5`, `2e-3`), or `inf`, `infinity` or
+ * `nan` in any case, with an optional sign. Anything else (`abc`, `1,75`,
+ * `1_000`, `0x10`) is not a number, and the row is refused.
+ *
+ * The patterns are written for both RE2 (DuckDB) and JavaScript: no `\s`,
+ * `\d` or inline flags, whose meaning differs between the two.
+ */
+const SPACE = '[ \\t\\n\\r]*';
+const DECIMAL = '(?:[0-9]+\\.?[0-9]*|\\.[0-9]+)(?:[eE][+-]?[0-9]+)?';
+const SPECIAL = '[iI][nN][fF](?:[iI][nN][iI][tT][yY])?|[nN][aA][nN]';
+
+/** Group 1 is the number without the space around it. */
+export const NUMBER_TEXT_PATTERN = `^${SPACE}([+-]?(?:${DECIMAL}|${SPECIAL}))${SPACE}$`;
+export const BLANK_TEXT_PATTERN = `^${SPACE}$`;
+
+/** A text column's value as a DOUBLE under the rule: NULL when blank or not a number. */
+export function numberFromTextSql(text: string): string {
+  return `TRY_CAST(regexp_extract(${text}, ${quoteLiteral(NUMBER_TEXT_PATTERN)}, 1) AS DOUBLE)`;
+}
+
+/** True when a text value is there but is not a number under the rule. */
+export function notANumberSql(text: string): string {
+  return `(${text} IS NOT NULL AND NOT regexp_full_match(${text}, ${quoteLiteral(BLANK_TEXT_PATTERN)}) AND NOT regexp_full_match(${text}, ${quoteLiteral(NUMBER_TEXT_PATTERN)}))`;
+}
