@@ -40,14 +40,18 @@ export async function main(argv: readonly string[], io: MainIO = processIO): Pro
       return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
     }
     if (isUserError(err)) {
-      if (json) io.stdout(`${JSON.stringify({ error: err.message })}\n`);
+      if (json)
+        io.stdout(
+          `${JSON.stringify({ error: err.message, ...(err.details.length > 0 ? { details: err.details } : {}) })}\n`,
+        );
       io.stderr(`modelgate: error: ${errorLine(err.message)}`);
+      for (const detail of err.details) io.stderr(`  ${errorLine(detail)}`);
       if (underGitHubActions())
         await reportToGitHub({
           exitCode: 1,
           data: null,
           text: '',
-          findings: [{ level: 'error', message: oneLine(err.message) }],
+          findings: [{ level: 'error', message: [err.message, ...err.details].map(oneLine).join('\n') }],
         });
       return EXIT.usage;
     }

@@ -1,9 +1,19 @@
 import { ellipsize } from './text.js';
 
-/** A problem with what the user gave us (a file, a flag, a config key): one clear line, exit code 2. */
+/**
+ * A problem with what the user gave us (a file, a flag, a config key): one clear line, exit code 2.
+ * `details` are further lines a reader may need (each trial's reason when all failed), printed
+ * one per line below it, each escaped like the message.
+ */
 export class UserError extends Error {
   override readonly name = 'UserError';
   readonly exitCode = 2;
+  readonly details: readonly string[];
+
+  constructor(message: string, options: { details?: readonly string[] } = {}) {
+    super(message);
+    this.details = options.details ?? [];
+  }
 }
 
 export function isUserError(err: unknown): err is UserError {

@@ -1,9 +1,9 @@
 import { copyFile, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parseConfig, withStagedOutputs } from '@modelgate/core';
+import { parseConfig, UserError, withStagedOutputs } from '@modelgate/core';
 import { openModel, readOnnxMetadata, recordedSpec, sha256Hex } from '@modelgate/runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectUserError, useDatabase, useTempDir } from '../../core/test/fixtures.js';
+import { useDatabase, useTempDir } from '../../core/test/fixtures.js';
 import {
   collectPlan,
   plannedTrialDir,
@@ -273,8 +273,9 @@ describe('when every command trial fails', () => {
     await writeFile(join(out, 'model.onnx'), 'an old model');
     await writeFile(join(out, 'metadata.json'), '{}');
     await writeFile(join(out, 'notes.txt'), 'the user’s own file');
-    const message = await expectUserError(writeTrainingResult(db(), out, run));
-    const lines = message.split('\n');
+    const error = (await writeTrainingResult(db(), out, run).catch((e: unknown) => e)) as UserError;
+    expect(error).toBeInstanceOf(UserError);
+    const lines = [error.message, ...error.details.map((d) => `  ${d}`)];
     expect(lines[0]).toBe(
       `all 4 trials failed. No model was written; the trials are in ${join(out, 'trials.json')} and trials.md, each command trial's output under ${join(out, 'trials')}/<id>/.`,
     );

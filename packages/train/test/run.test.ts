@@ -1,7 +1,7 @@
 import { chmod, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { withStagedOutputs } from '@modelgate/core';
+import { UserError, withStagedOutputs } from '@modelgate/core';
 import { createSession, readSignature, runOnColumns } from '@modelgate/runtime';
 import { afterEach, describe, expect, it } from 'vitest';
 import { dataset } from '../../core/test/datasets.js';
@@ -80,10 +80,15 @@ describe('runTraining with fixture trainers', () => {
     );
     expect(run.result.best).toBeUndefined();
     const out = temp.path('all-failed');
-    await expectUserError(
-      writeTrainingResult(db(), out, run),
-      /^all 2 trials failed\. No model was written; the trials are in .*all-failed\/trials\.json and trials\.md\.\n {2}trial 0 \(linear\): this trial was asked to fail\n {2}trial 1 \(linear\): this trial was asked to fail$/,
+    const error = (await writeTrainingResult(db(), out, run).catch((e: unknown) => e)) as UserError;
+    expect(error).toBeInstanceOf(UserError);
+    expect(error.message).toMatch(
+      /^all 2 trials failed\. No model was written; the trials are in .*all-failed\/trials\.json and trials\.md\.$/,
     );
+    expect(error.details).toEqual([
+      'trial 0 (linear): this trial was asked to fail',
+      'trial 1 (linear): this trial was asked to fail',
+    ]);
     expect((await readdir(out)).sort()).toEqual(['trials.json', 'trials.md']);
     const trials = JSON.parse(await readFile(join(out, 'trials.json'), 'utf8')) as TrialsFile;
     expect(trials.best).toBeNull();

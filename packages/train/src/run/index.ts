@@ -67,7 +67,7 @@ export { existingSplitCsv, hasCommandCandidate, splitCsvPaths, writeSplitCsv } f
 export { withStagedDirectories } from './staged.js';
 export { loadTrainers } from './trainer-module.js';
 export {
-  allFailedMessage,
+  allFailedError,
   requireSuccess,
   runTraining,
   type TrainingRun,

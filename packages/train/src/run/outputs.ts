@@ -6,7 +6,6 @@ import {
   fingerprintFiles,
   profileDataset,
   stringifyProfile,
-  UserError,
   writeFileAtomic,
 } from '@modelgate/core';
 import {
@@ -33,7 +32,7 @@ import { computeMetric } from './metrics.js';
 import { renderTrialsMarkdown, type TrialReport, type TrialsFile, trialReports } from './report.js';
 import { hasCommandCandidate } from './split-csv.js';
 import { withStagedDirectories } from './staged.js';
-import { allFailedMessage, requireSuccess, type TrainingRun } from './training.js';
+import { allFailedError, requireSuccess, type TrainingRun } from './training.js';
 
 export const OUTPUT_FILES = [
   'model.onnx',
@@ -312,5 +311,5 @@ export async function writeTrainingResult(
   if (written) return written;
   const kept = hasCommandCandidate(run.space) && (run.config.train.artifacts?.keep ?? true);
   const records = `the trials are in ${join(out, 'trials.json')} and trials.md${kept ? `, each command trial's output under ${join(out, TRIALS_DIR)}/<id>/` : ''}`;
-  throw new UserError(allFailedMessage(run.result, run.space, records));
+  throw allFailedError(run.result, run.space, records);
 }

@@ -54,21 +54,21 @@ export interface TrainingRun {
   trialOutput: (id: number) => string | undefined;
 }
 
-/** Every failed trial, one line each: its id, its candidate's name and why. */
-export function allFailedMessage(result: SearchResult, space: SearchSpace, records?: string): string {
-  const lines = result.trials.map((t) => {
+/** The error when every trial failed: one line, then every failed trial's id, candidate name and why. */
+export function allFailedError(result: SearchResult, space: SearchSpace, records?: string): UserError {
+  const details = result.trials.map((t) => {
     const error = t.rungs[t.rungs.length - 1]?.error ?? 'no result';
-    return `  trial ${t.id} (${space[t.point.candidate]?.label ?? '?'}): ${failureLine(error)}`;
+    return `trial ${t.id} (${space[t.point.candidate]?.label ?? '?'}): ${failureLine(error)}`;
   });
   const where = records ? ` No model was written; ${records}.` : '';
-  return `all ${result.trials.length} trials failed.${where}\n${lines.join('\n')}`;
+  return new UserError(`all ${result.trials.length} trials failed.${where}`, { details });
 }
 
 /** The best trial's id; when nothing succeeded, one UserError listing every trial's reason. */
 export function requireSuccess(result: SearchResult, space: SearchSpace): number {
   if (result.best !== undefined) return result.best;
   if (result.trials.length === 0) throw new UserError('no trial ran.');
-  throw new UserError(allFailedMessage(result, space));
+  throw allFailedError(result, space);
 }
 
 /**
