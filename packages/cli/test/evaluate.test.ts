@@ -58,7 +58,7 @@ describe('modelgate evaluate', () => {
     expect(stdout).toContain('Wrote eval/evaluation.json, eval/report.md, eval/report.html.');
     expect((await readdir(join(root, 'eval'))).sort()).toEqual(OUTPUTS);
     const doc = JSON.parse(await readFile(join(root, 'eval', 'evaluation.json'), 'utf8'));
-    expect(doc).toMatchObject({ version: 1, verdict: 'pass', champion: null, task: 'multiclass' });
+    expect(doc).toMatchObject({ version: 2, verdict: 'pass', champion: null, task: 'multiclass' });
     expect(doc.metrics.latency_p99_ms).toBeGreaterThan(0);
     const report = await readFile(join(root, 'eval', 'report.md'), 'utf8');
     expect(report.startsWith('## ✅ penguins-species passes the gate\n')).toBe(true);

@@ -77,7 +77,7 @@ describe('evaluating penguins models on the holdout', () => {
   it('compares the challenger with the champion on the same rows, every rule with a reason', async () => {
     withChampion = await evaluateModels(db(), request({ champion }));
     const doc = withChampion;
-    expect(doc.version).toBe(1);
+    expect(doc.version).toBe(2);
     expect(doc.holdout).toMatchObject({ rows: problem.sets.test.rows, droppedRows: 0 });
     expect(doc.holdout.sha256).toMatch(/^[0-9a-f]{64}$/);
     expect(doc.gate.champion).toBe(true);
@@ -99,7 +99,15 @@ describe('evaluating penguins models on the holdout', () => {
     expect(doc.comparisons.map((c) => c.metric)).toEqual(['accuracy', 'log_loss']);
     const accuracy = doc.comparisons.find((c) => c.metric === 'accuracy');
     expect(accuracy?.mcnemar).toBeDefined();
-    expect(accuracy?.interval).toMatchObject({ replicates: 200, seed: 3, level: 0.95 });
+    expect(accuracy?.interval).toMatchObject({ method: 'tango-score', level: 0.95, rows: doc.holdout.rows });
+    expect(doc.comparisons.find((c) => c.metric === 'log_loss')?.interval).toMatchObject({
+      method: 'paired-bootstrap',
+      replicates: 200,
+      seed: 3,
+    });
+    const rule = doc.gate.rules.find((o) => o.rule === 'non_inferiority');
+    expect(rule?.power).toMatchObject({ rows: doc.holdout.rows });
+    expect(doc.gate).toMatchObject({ source: 'configured', note: null, level: 0.95 });
   });
 
   it('reports the metrics of the predictions onnxruntime gives', async () => {
@@ -370,16 +378,20 @@ describe('bad input: one clear error naming what is wrong', () => {
     );
   });
 
-  it('a gate rule comparing timings', async () => {
-    const timed = penguinsConfig('gate:\n  latency_p99_ms: {non_inferiority: 1}\n');
+  it('a gate rule comparing timings, named with its line and column in the config', async () => {
+    await expectUserError(
+      () => penguinsConfig('gate:\n  latency_p99_ms: {min_improvement: 1}\n'),
+      /^test\.yaml:7:37: gate\.latency_p99_ms\.min_improvement: latency_p99_ms is timed on the challenger only .*use max instead, got 1$/,
+    );
+    const config = penguinsConfig();
     await expectUserError(
       evaluateModels(db(), {
-        config: timed,
+        config: { ...config, gate: { latency_p99_ms: { min_improvement: 1 } } },
         challenger: model,
         splits: tmp.path('bad-input', 'splits'),
         workDir: tmp.path('bad'),
       }),
-      /^gate\.latency_p99_ms\.non_inferiority: latency_p99_ms is timed on the challenger only .*use max instead\.$/,
+      /^gate\.latency_p99_ms\.min_improvement: latency_p99_ms is timed on the challenger only .*use max instead\.$/,
     );
   });
 });

@@ -9,6 +9,7 @@ import {
   type GateRules,
   NO_CHAMPION_NOTE,
   type RuleOutcome,
+  tangoInterval,
   verdictExitCode,
 } from '../src/index.js';
 import { classificationCase, expectClose, predictionsOf, reference } from './reference.js';
@@ -70,18 +71,21 @@ describe('champion/challenger gate on the penguins models', () => {
     for (const o of verdict.outcomes) expect(o.reason).not.toMatch(/NaN|undefined \(\)/);
   });
 
-  it('judges non-inferiority on the bootstrap interval and reports McNemar for accuracy', () => {
+  it("judges accuracy non-inferiority on Tango's score interval, with McNemar's test kept out of it", () => {
     const rule = outcome(verdict.outcomes, 'accuracy', 'non_inferiority');
     const [low, high] = rule.interval ?? [Number.NaN, Number.NaN];
     expect(low).toBeLessThan(-0.02);
     expect(high).toBeGreaterThan(rule.improvement ?? Number.NaN);
+    expect(rule.method).toBe('tango-score');
     expect(rule.reason).toMatch(
-      /95% CI \[-0\.\d+, 0\.\d+\] \(paired bootstrap, 300 resamples\); lower bound ≤ -0\.02/,
+      /95% CI \[-0\.\d+, 0\.\d+\] \(Tango score interval; 5 rows only the challenger gets right, 13 only the champion\); lower bound ≤ -0\.02: may be worse by 0\.02 or more$/,
     );
+    expect(rule.reason).not.toContain('McNemar');
     const m = reference.bootstrap.mcnemar;
-    expect(rule.mcnemar).toMatchObject({ challengerOnly: m.b, championOnly: m.c, method: 'exact' });
-    expectClose(rule.mcnemar?.pValue, m.exact_p, 'McNemar p');
-    expect(rule.reason).toContain('McNemar p = 0.09625 (exact binomial, 18 discordant rows');
+    const comparison = evidence.comparisons?.accuracy;
+    expect(comparison?.mcnemar).toMatchObject({ challengerOnly: m.b, championOnly: m.c, method: 'exact' });
+    expectClose(comparison?.mcnemar?.pValue, m.exact_p, 'McNemar p');
+    expect(rule.power).toMatchObject({ rows: 137, enough: false });
   });
 
   it('orients intervals of lower-is-better metrics so positive means better', () => {
@@ -194,16 +198,15 @@ describe('improvement rules', () => {
     );
   });
 
-  it('compares single measurements for latency non-inferiority', () => {
+  it('fails non-inferiority on a single measurement: there are no paired rows to put an interval on', () => {
     const evidence: GateEvidence = {
-      challenger: { latency_p99_ms: { value: 5.5 } },
-      champion: { latency_p99_ms: { value: 5 } },
+      challenger: { model_size_mb: { value: 5 } },
+      champion: { model_size_mb: { value: 5.5 } },
     };
-    const ok = evaluateGate({ latency_p99_ms: { non_inferiority: 1 } }, evidence).outcomes[0];
-    expect(ok?.status).toBe('pass');
-    expect(ok?.reason).toContain('(a single measurement, no confidence interval)');
-    expect(evaluateGate({ latency_p99_ms: { non_inferiority: 0.2 } }, evidence).outcomes[0]?.status).toBe(
-      'fail',
+    const [result] = evaluateGate({ model_size_mb: { non_inferiority: 1 } }, evidence).outcomes;
+    expect(result?.status).toBe('fail');
+    expect(result?.reason).toBe(
+      'model_size_mb is one measurement per model, with no paired rows to put an interval on: non_inferiority cannot be judged',
     );
   });
 });
@@ -271,16 +274,153 @@ describe('gate rules in modelgate.yaml', () => {
   it('reject rules the task cannot judge, naming the key', async () => {
     await expectUserError(
       () => checkGateRules({ rmse: { max: 3 } }, 'multiclass'),
-      /^gate\.rmse: rmse is a regression metric, and this is a multiclass model\.$/,
+      /^gate\.rmse: rmse is a regression metric, and this is a multiclass model \(gate one of accuracy, .*, ece, or a cost metric\)\.$/,
     );
     await expectUserError(
       () => checkGateRules({ accuracy: { min: 0.9, max: 0.8 } }, 'binary'),
-      /gate\.accuracy: min 0\.9 is above max 0\.8/,
+      /^gate\.accuracy\.min: expected min <= max \(0\.8\): no model can pass both\.$/,
     );
     await expectUserError(
       () => checkGateRules({ latency_p99_ms: { per_slice: true } }, 'binary'),
       /gate\.latency_p99_ms\.per_slice/,
     );
     expect(() => checkGateRules(RULES, 'multiclass')).not.toThrow();
+  });
+});
+
+describe('every rule at its exact boundary', () => {
+  const accuracy = (right: number, rows: number) => ({ value: right / rows });
+  const one = (rules: GateRules, evidence: GateEvidence) => evaluateGate(rules, evidence).outcomes[0]?.status;
+
+  it('min and max are inclusive', () => {
+    const evidence = (right: number): GateEvidence => ({
+      challenger: { accuracy: accuracy(right, 100) },
+      rows: 100,
+    });
+    expect(one({ accuracy: { min: 0.57 } }, evidence(57))).toBe('pass');
+    expect(one({ accuracy: { min: 0.57 } }, evidence(56))).toBe('fail');
+    expect(one({ accuracy: { max: 0.57 } }, evidence(57))).toBe('pass');
+    expect(one({ accuracy: { max: 0.57 } }, evidence(58))).toBe('fail');
+    expect(one({ rmse: { max: 400 } }, { challenger: { rmse: { value: 400 } } })).toBe('pass');
+  });
+
+  it('min_improvement is inclusive: 82 of 100 rows against 81 improves by exactly 0.01', () => {
+    // 0.82 - 0.81 is 0.009999999999999898 in floating point: one row of 100 all the same.
+    const evidence = (right: number): GateEvidence => ({
+      challenger: { accuracy: accuracy(right, 100) },
+      champion: { accuracy: accuracy(81, 100) },
+      rows: 100,
+    });
+    expect(one({ accuracy: { min_improvement: 0.01 } }, evidence(82))).toBe('pass');
+    expect(one({ accuracy: { min_improvement: 0.01 } }, evidence(81))).toBe('fail');
+  });
+
+  it('min_relative_improvement is inclusive: 0.99 against 0.9 is 10%', () => {
+    const evidence = (a: number): GateEvidence => ({
+      challenger: { r2: { value: a } },
+      champion: { r2: { value: 0.9 } },
+    });
+    expect(one({ r2: { min_relative_improvement: 0.1 } }, evidence(0.99))).toBe('pass');
+    expect(one({ r2: { min_relative_improvement: 0.1 } }, evidence(0.9899))).toBe('fail');
+  });
+
+  it('non_inferiority is strict: a bound on -m, or within rounding of it, fails', () => {
+    const withBound = (
+      metric: 'balanced_accuracy' | 'log_loss' | 'roc_auc',
+      low: number,
+      high: number,
+      method: 'paired-bootstrap' | 'delong',
+    ): GateEvidence => ({
+      challenger: { [metric]: { value: 0.8 } },
+      champion: { [metric]: { value: 0.8 } },
+      comparisons: {
+        [metric]: {
+          metric,
+          challenger: { value: 0.8 },
+          champion: { value: 0.8 },
+          difference: { value: 0 },
+          interval:
+            method === 'delong'
+              ? { method, low, high, level: 0.95, standardError: 0.01 }
+              : {
+                  method,
+                  low,
+                  high,
+                  level: 0.95,
+                  replicates: 1000,
+                  used: 1000,
+                  seed: 42,
+                  standardError: 0.01,
+                  monteCarloError: 0.001,
+                },
+        },
+      },
+      rows: 200,
+    });
+    const rules = { balanced_accuracy: { non_inferiority: 0.01 } };
+    expect(one(rules, withBound('balanced_accuracy', -0.01, 0.02, 'paired-bootstrap'))).toBe('fail');
+    expect(one(rules, withBound('balanced_accuracy', -0.010000000000000009, 0.02, 'paired-bootstrap'))).toBe(
+      'fail',
+    );
+    expect(one(rules, withBound('balanced_accuracy', -0.009999999999999898, 0.02, 'paired-bootstrap'))).toBe(
+      'fail',
+    );
+    expect(one(rules, withBound('balanced_accuracy', -0.0099, 0.02, 'paired-bootstrap'))).toBe('pass');
+    expect(one({ roc_auc: { non_inferiority: 0.01 } }, withBound('roc_auc', -0.01, 0.02, 'delong'))).toBe(
+      'fail',
+    );
+    expect(one({ roc_auc: { non_inferiority: 0.01 } }, withBound('roc_auc', -0.0099, 0.02, 'delong'))).toBe(
+      'pass',
+    );
+    // Lower is better: the improvement's lower bound is -(upper bound of challenger - champion).
+    expect(
+      one({ log_loss: { non_inferiority: 0.01 } }, withBound('log_loss', -0.02, 0.01, 'paired-bootstrap')),
+    ).toBe('fail');
+    expect(
+      one({ log_loss: { non_inferiority: 0.01 } }, withBound('log_loss', -0.02, 0.0099, 'paired-bootstrap')),
+    ).toBe('pass');
+  });
+
+  it("non_inferiority on accuracy fails when Tango's bound sits on -m to the last bit, and passes just inside", () => {
+    const counts = { challengerOnly: 9, championOnly: 12, rows: 200 };
+    const { low, high } = tangoInterval(counts, 0.95);
+    const evidence = (): GateEvidence => ({
+      challenger: { accuracy: accuracy(150, 200) },
+      champion: { accuracy: accuracy(153, 200) },
+      comparisons: {
+        accuracy: {
+          metric: 'accuracy',
+          challenger: accuracy(150, 200),
+          champion: accuracy(153, 200),
+          difference: { value: -3 / 200 },
+          interval: { method: 'tango-score', low, high, level: 0.95, standardError: 0.02, ...counts },
+        },
+      },
+      rows: 200,
+    });
+    expect(one({ accuracy: { non_inferiority: -low } }, evidence())).toBe('fail');
+    expect(one({ accuracy: { non_inferiority: -low + 1e-7 } }, evidence())).toBe('pass');
+    expect(one({ accuracy: { non_inferiority: -low - 1e-7 } }, evidence())).toBe('fail');
+  });
+
+  it('per_slice is inclusive: a slice worse by exactly m rows passes, one more row fails', () => {
+    const slice = (right: number) => ({
+      column: 'Island',
+      value: 'Dream',
+      kind: 'category' as const,
+      count: 100,
+      challenger: accuracy(right, 100),
+      champion: accuracy(83, 100),
+    });
+    const evidence = (right: number): GateEvidence => ({
+      challenger: { accuracy: accuracy(90, 200) },
+      champion: { accuracy: accuracy(90, 200) },
+      slices: { accuracy: [slice(right)] },
+    });
+    const rules: GateRules = { accuracy: { per_slice: true, non_inferiority: 0.01 } };
+    const perSlice = (right: number) =>
+      evaluateGate(rules, evidence(right)).outcomes.find((o) => o.rule === 'per_slice');
+    expect(perSlice(82)?.status).toBe('pass');
+    expect(perSlice(81)?.status).toBe('fail');
   });
 });

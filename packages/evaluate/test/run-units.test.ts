@@ -98,8 +98,12 @@ describe('evaluate settings', () => {
     expect(intervalMetrics({}, 'multiclass', ['ece'])).toEqual(['ece']);
   });
 
-  it('refuses champion comparisons of timings, not of size', async () => {
-    expect(() => checkEvaluationRules({ model_size_mb: { non_inferiority: 0.1 } }, 'binary')).not.toThrow();
+  it('refuses champion comparisons of timings, not of size, and non-inferiority without paired rows', async () => {
+    expect(() => checkEvaluationRules({ model_size_mb: { min_improvement: -0.1 } }, 'binary')).not.toThrow();
+    await expectUserError(
+      () => checkEvaluationRules({ model_size_mb: { non_inferiority: 0.1 } }, 'binary'),
+      /^gate\.model_size_mb\.non_inferiority: model_size_mb is one measurement per model, with no paired rows .* use max or min_improvement instead\.$/,
+    );
     expect(() => checkEvaluationRules({ latency_p99_ms: { max: 5 } }, 'binary')).not.toThrow();
     await expectUserError(
       () => checkEvaluationRules({ throughput_rows_per_s: { min_improvement: 10 } }, 'binary'),

@@ -1,5 +1,6 @@
 import { isAbsolute } from 'node:path';
 import { DEFAULT_CONFIG_FILE, parseConfig, quote, UserError } from '@modelgate/core';
+import { DEFAULT_MARGIN, PRIMARY_METRIC } from '@modelgate/evaluate';
 import { DEFAULT_SETTINGS_YAML } from '@modelgate/registry';
 import { WORKFLOW_TEMPLATES } from './init-templates.js';
 
@@ -17,6 +18,8 @@ export interface InitAnswers {
   /** The toolkit commit (or tag) the workflows pin. */
   toolkitRef: string;
   defaultBranch: string;
+  /** An absolute floor for the gate's metric; none unless the user gives one. */
+  gateMin?: number;
 }
 
 /** A file `modelgate init` writes, relative to the repository root. */
@@ -25,11 +28,29 @@ export interface PlannedFile {
   content: string;
 }
 
-const GATES: Record<Task, string> = {
-  binary: 'gate:\n  roc_auc: { min: 0.7, non_inferiority: 0.01 }\n',
-  multiclass: 'gate:\n  accuracy: { min: 0.8, non_inferiority: 0.01 }\n',
-  regression: 'gate:\n  rmse: { non_inferiority: 0.05 }\n',
-};
+/**
+ * The default gate written out: non-inferiority on the task's primary metric.
+ * No absolute floor unless --gate-min gives one: a fixed min turns a challenger
+ * as good as a champion near the floor into a coin flip.
+ */
+function gateYaml(task: Task, min: number | undefined): string {
+  const metric = PRIMARY_METRIC[task];
+  const floor = min === undefined ? '' : `min: ${min}, `;
+  return `gate:
+  # Not worse than the champion by ${DEFAULT_MARGIN} ${metric} or more: the lower bound of the difference's
+  # 95% interval must be above -${DEFAULT_MARGIN} (see GATE.md in @modelgate/evaluate). gate: none for no gate.
+  ${metric}: { ${floor}non_inferiority: ${DEFAULT_MARGIN} }
+`;
+}
+
+/** --gate-min: an absolute floor for the gate's metric. */
+export function parseGateMin(text: string): number {
+  const value = Number(text);
+  if (text.trim() === '' || !Number.isFinite(value)) {
+    throw new UserError(`--gate-min ${quote(text)}: expected a number, e.g. 0.8.`);
+  }
+  return value;
+}
 
 const METRICS: Record<Task, string> = { binary: 'roc_auc', multiclass: 'log_loss', regression: 'rmse' };
 
@@ -47,7 +68,7 @@ train:
   metric: ${METRICS[a.task]}
   # random (or grid): the pull-request workflow runs each trial as a matrix job.
   search: { strategy: random, trials: 8, seed: 7 }
-${GATES[a.task]}`;
+${gateYaml(a.task, a.gateMin)}`;
   parseConfig(text, DEFAULT_CONFIG_FILE);
   return text;
 }

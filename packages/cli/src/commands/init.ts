@@ -12,6 +12,7 @@ import {
   codeownersLine,
   type InitAnswers,
   ownsRegistry,
+  parseGateMin,
   parseOwners,
   plannedFiles,
   TASKS,
@@ -29,6 +30,7 @@ interface InitFlags {
   toolkitRef?: string;
   allowUnpinned?: boolean;
   branch: string;
+  gateMin?: string;
 }
 
 /** The toolkit the written workflows run. */
@@ -117,6 +119,7 @@ export async function initProject(flags: InitFlags, pin: ToolkitPin): Promise<In
     toolkitRepository: toolkit.repository,
     toolkitRef: toolkit.ref,
     defaultBranch: flags.branch,
+    ...(flags.gateMin !== undefined ? { gateMin: parseGateMin(flags.gateMin) } : {}),
   };
   const owners = parseOwners(flags.owners);
   const result: InitResult = { dir: flags.dir, written: [], skipped: [], appended: [], toolkit };
@@ -220,6 +223,10 @@ export function registerInit(program: Command, wrap: Wrap): void {
     )
     .option('--allow-unpinned', 'let --toolkit-ref be a tag or branch (a warning on stderr)')
     .option('--branch <name>', 'the default branch', 'main')
+    .option(
+      '--gate-min <value>',
+      "an absolute floor for the gate's metric (accuracy, or r2 for regression); none by default",
+    )
     .addHelpText('after', NOTES)
     .action(
       wrap<InitFlags>(async (flags, ctx) => {

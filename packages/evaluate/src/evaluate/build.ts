@@ -2,6 +2,7 @@ import {
   type ColumnData,
   classificationReport,
   defined,
+  type GateConfig,
   isCostMetric,
   lowerIsBetter,
   type MetricName,
@@ -16,10 +17,12 @@ import type { ModelFile, SpecSource } from '@modelgate/runtime';
 import { classificationCurves } from '../curves/classification.js';
 import { downsampleCurve } from '../curves/downsample.js';
 import { residualSummary } from '../curves/residuals.js';
-import type { MetricComparison } from '../gate/compare.js';
+import { type MetricComparison, samePredictions } from '../gate/compare.js';
+import { type ResolvedGate, resolveGate } from '../gate/defaults.js';
 import { collectGateEvidence } from '../gate/evidence.js';
-import type { GateRules } from '../gate/rules.js';
-import { evaluateGate, type MetricValues } from '../gate/verdict.js';
+import { formatNumber, formatPercent } from '../gate/format.js';
+import type { GateRules, RuleOutcome } from '../gate/rules.js';
+import { evaluateGate, type GateVerdict, type MetricValues } from '../gate/verdict.js';
 import type { CostMeasurement } from '../run/costs.js';
 import { defineSlices } from '../slices/define.js';
 import { type SliceResult, sliceMetrics } from '../slices/metrics.js';
@@ -49,7 +52,8 @@ export interface EvaluationInput {
   model: string;
   task: Task;
   target: string;
-  rules: GateRules;
+  /** `gate:` of modelgate.yaml: rules, 'none', or undefined for the default gate. */
+  rules: GateConfig;
   settings: EvaluationSettings;
   challenger: ScoredModel;
   champion?: ScoredModel;
@@ -168,6 +172,39 @@ function comparisonJson(c: MetricComparison): ComparisonJson {
   };
 }
 
+/** The champion's own file: the same sha256, and (a check on the sha256 given) the same output on every row. */
+function sameModel(challenger: ScoredModel, champion: ScoredModel): boolean {
+  return (
+    challenger.file.sha256 === champion.file.sha256 &&
+    samePredictions(challenger.predictions, champion.predictions)
+  );
+}
+
+/** The warning for a non-inferiority rule the holdout is too small to judge well. */
+function powerWarning(outcome: RuleOutcome): string | undefined {
+  const power = outcome.power;
+  if (!power || power.enough) return undefined;
+  const enough =
+    power.rowsNeeded === null
+      ? ''
+      : ` About ${power.rowsNeeded.toLocaleString('en-US')} rows would be enough.`;
+  return `The holdout (${power.rows} rows) is too small for gate.${outcome.metric}.non_inferiority ${formatNumber(outcome.threshold as number)}: its minimum detectable effect (MDE, 80% power) is ${formatNumber(power.mde)}, above the margin, so an equally good challenger passes only ${formatPercent(power.equalPassProbability)} of the time.${enough}`;
+}
+
+const SOURCE_NOTES = { configured: '', default: ' (the default gate)', none: ' (gate: none)' } as const;
+
+function gateJson(gate: ResolvedGate, verdict: GateVerdict, level: number): EvaluationDocument['gate'] {
+  return {
+    pass: verdict.pass,
+    champion: verdict.champion,
+    summary: `${verdict.summary}${SOURCE_NOTES[gate.source]}`,
+    source: gate.source,
+    note: gate.note,
+    level,
+    rules: verdict.outcomes,
+  };
+}
+
 /** Intervals by default: each metric costs a pass over every resample, so the gated ones and two headline metrics. */
 export const HEADLINE_METRICS: Record<'classification' | 'regression', readonly MetricName[]> = {
   classification: ['accuracy', 'log_loss'],
@@ -213,13 +250,16 @@ function sliceEntries(challenger: SliceResult[], champion: SliceResult[] | undef
  * the same document.
  */
 export function buildEvaluation(input: EvaluationInput): EvaluationDocument {
-  const { settings, challenger, champion, rules } = input;
+  const { settings, challenger, champion } = input;
+  const gate = resolveGate(input.rules, input.task);
+  const { rules } = gate;
   const metricOptions: MetricOptions = { eceBins: settings.eceBins };
   const slices = defineSlices(input.sliceColumns, { bins: settings.sliceBins });
   const evidence = collectGateEvidence({
     rules,
     challenger: challenger.predictions,
     ...(champion ? { champion: champion.predictions } : {}),
+    ...(champion && sameModel(challenger, champion) ? { identical: true } : {}),
     challengerCosts: costValues(challenger.costs),
     ...(champion ? { championCosts: costValues(champion.costs, UNTIMED_COSTS) } : {}),
     slices,
@@ -247,12 +287,7 @@ export function buildEvaluation(input: EvaluationInput): EvaluationDocument {
     task: input.task,
     target: input.target,
     verdict: verdict.pass ? 'pass' : 'fail',
-    gate: {
-      pass: verdict.pass,
-      champion: verdict.champion,
-      summary: verdict.summary,
-      rules: verdict.outcomes,
-    },
+    gate: gateJson(gate, verdict, settings.bootstrap.level),
     championNote: champion ? null : (input.championNote ?? null),
     metrics: challengerEntry.metrics,
     challenger: challengerEntry,
@@ -270,6 +305,9 @@ export function buildEvaluation(input: EvaluationInput): EvaluationDocument {
       ),
     },
     settings: { bootstrap: settings.bootstrap, eceBins: settings.eceBins },
-    warnings: input.warnings ?? [],
+    warnings: [
+      ...(input.warnings ?? []),
+      ...verdict.outcomes.map(powerWarning).filter((w): w is string => w !== undefined),
+    ],
   };
 }

@@ -2,12 +2,14 @@ import type { MetricName, MetricResult, Task } from '@modelgate/core';
 import type { RegistryOrigin, SpecSource } from '@modelgate/runtime';
 import type { CalibrationCurve } from '../curves/calibration.js';
 import type { ResidualSummary } from '../curves/residuals.js';
+import type { DifferenceInterval } from '../gate/compare.js';
+import type { GateSource } from '../gate/defaults.js';
 import type { RuleOutcome } from '../gate/rules.js';
 import type { CostMeasurement } from '../run/costs.js';
 import type { McNemarResult } from '../stats/mcnemar.js';
 
 /** evaluation.json's format; bumped on a breaking change. */
-export const EVALUATION_VERSION = 1;
+export const EVALUATION_VERSION = 2;
 export const EVALUATION_FILES = {
   json: 'evaluation.json',
   markdown: 'report.md',
@@ -94,14 +96,8 @@ export interface ModelEntry {
   curves: CurvesJson;
 }
 
-export interface IntervalJson {
-  low: number;
-  high: number;
-  level: number;
-  replicates: number;
-  used: number;
-  seed: number;
-}
+/** A two-sided interval of challenger - champion: Tango's score interval, DeLong's, or a paired bootstrap's. */
+export type IntervalJson = DifferenceInterval;
 
 export interface ComparisonJson {
   metric: MetricName;
@@ -110,8 +106,9 @@ export interface ComparisonJson {
   champion: MetricJson;
   /** challenger - champion on all holdout rows. */
   difference: MetricJson;
-  /** Paired bootstrap percentile interval of challenger - champion. */
+  /** Two-sided interval of challenger - champion at the configured level. */
   interval: IntervalJson | { undefined: string };
+  /** Accuracy only: McNemar's test of "the accuracies differ", for information; the gate does not use it. */
   mcnemar?: McNemarResult;
 }
 
@@ -157,6 +154,12 @@ export interface EvaluationDocument {
     /** Whether a champion was compared with. */
     champion: boolean;
     summary: string;
+    /** Where the rules came from: modelgate.yaml, the default gate, or gate: none. */
+    source: GateSource;
+    /** Said in the report when the rules are not the configured ones. */
+    note: string | null;
+    /** Two-sided level of every interval; non-inferiority is a one-sided test at (1 - level) / 2. */
+    level: number;
     rules: RuleOutcome[];
   };
   /** Why there is no champion, when there is none. */

@@ -10,14 +10,6 @@ export function improvementInterval(metric: MetricName, low: number, high: numbe
   return lowerIsBetter(metric) ? [-high, -low] : [low, high];
 }
 
-/**
- * Slack for comparing with a threshold, so 0.92 - 0.90 >= 0.02 holds although
- * the subtraction gives 0.01999...: far below any difference a gate means.
- */
-export function slack(...values: number[]): number {
-  return 1e-12 * Math.max(1, ...values.map(Math.abs));
-}
-
 export function direction(metric: MetricName): string {
   return lowerIsBetter(metric) ? 'lower is better' : 'higher is better';
 }

@@ -1,12 +1,19 @@
-import type { MetricName, MetricResult, ModelgateConfig } from '@modelgate/core';
+import {
+  type GateRule,
+  type GateRules,
+  isCostMetric,
+  type MetricName,
+  type MetricResult,
+} from '@modelgate/core';
 import type { SliceComparison } from '../slices/metrics.js';
-import type { McNemarResult } from '../stats/mcnemar.js';
-import type { MetricComparison } from './compare.js';
-import { direction, improvement, improvementInterval, slack } from './direction.js';
+import { type PowerAnalysis, powerAnalysis } from '../stats/power.js';
+import { tangoNonInferior, tangoVariance } from '../stats/tango.js';
+import { above, atLeast } from './boundary.js';
+import type { DifferenceInterval, MetricComparison } from './compare.js';
+import { direction, improvement, improvementInterval } from './direction.js';
 import { formatNumber, formatPercent, formatSigned } from './format.js';
 
-export type GateRules = ModelgateConfig['gate'];
-export type GateRule = NonNullable<GateRules[MetricName]>;
+export type { GateRule, GateRules };
 export type RuleKind = keyof GateRule;
 
 /** The order rules are checked and reported in. */
@@ -33,6 +40,12 @@ export interface SliceRegression {
   improvement: number;
 }
 
+/** What a non-inferiority rule can resolve on this holdout (see stats/power.ts). */
+export interface RulePower extends PowerAnalysis {
+  /** Paired rows the difference rests on. */
+  rows: number;
+}
+
 export interface RuleOutcome {
   metric: MetricName;
   rule: RuleKind;
@@ -44,9 +57,11 @@ export interface RuleOutcome {
   champion?: number;
   /** challenger vs champion, positive = better. */
   improvement?: number;
-  /** Bootstrap interval of the improvement. */
+  /** Two-sided interval of the improvement. */
   interval?: [number, number];
-  mcnemar?: McNemarResult;
+  /** How the interval was made. */
+  method?: DifferenceInterval['method'];
+  power?: RulePower;
   slices?: SliceRegression[];
 }
 
@@ -59,6 +74,10 @@ export interface RuleContext {
   hasChampion: boolean;
   comparison?: MetricComparison | undefined;
   slices?: readonly SliceComparison[] | undefined;
+  /** Holdout rows, for the power of a bootstrapped or DeLong difference. */
+  rows?: number | undefined;
+  /** The challenger is the champion's own file: every difference is exactly 0. */
+  identical?: boolean | undefined;
 }
 
 type Outcome = Omit<RuleOutcome, 'metric' | 'rule' | 'threshold'>;
@@ -77,19 +96,13 @@ function absolute(ctx: RuleContext, kind: 'min' | 'max', threshold: number): Out
     };
   }
   const v = challenger.value;
-  const ok = kind === 'min' ? v >= threshold - slack(threshold) : v <= threshold + slack(threshold);
+  const ok = kind === 'min' ? atLeast(v, threshold) : atLeast(-v, -threshold);
   const relation = kind === 'min' ? (ok ? '≥' : 'is below') : ok ? '≤' : 'is above';
   return {
     status: ok ? 'pass' : 'fail',
     reason: `${metric} ${formatNumber(v)} ${relation} ${kind} ${formatNumber(threshold)}`,
     challenger: v,
   };
-}
-
-function mcnemarNote(m: McNemarResult | undefined): string {
-  if (!m) return '';
-  const discordant = m.challengerOnly + m.championOnly;
-  return `; McNemar p = ${formatNumber(m.pValue)} (${m.method === 'exact' ? 'exact binomial' : 'chi-squared'}, ${discordant} discordant rows: ${m.challengerOnly} only the challenger gets right, ${m.championOnly} only the champion)`;
 }
 
 /** Both values, or the failing outcome saying which is missing. */
@@ -119,14 +132,13 @@ function minImprovement(ctx: RuleContext, threshold: number): Outcome {
   if ('status' in values) return values;
   const { a, b } = values;
   const gain = improvement(ctx.metric, a, b);
-  const ok = gain >= threshold - slack(threshold, a, b);
+  const ok = atLeast(gain, threshold);
   return {
     status: ok ? 'pass' : 'fail',
-    reason: `${change(ctx.metric, a, b)}: improvement ${formatSigned(gain)}, needs ≥ ${formatNumber(threshold)}${mcnemarNote(ctx.comparison?.mcnemar)}`,
+    reason: `${change(ctx.metric, a, b)}: improvement ${formatSigned(gain)}, needs ≥ ${formatNumber(threshold)}`,
     challenger: a,
     champion: b,
     improvement: gain,
-    ...(ctx.comparison?.mcnemar ? { mcnemar: ctx.comparison.mcnemar } : {}),
   };
 }
 
@@ -151,7 +163,7 @@ function minRelativeImprovement(ctx: RuleContext, threshold: number): Outcome {
     };
   }
   const relative = gain / Math.abs(b);
-  const ok = relative >= threshold - slack(threshold);
+  const ok = atLeast(relative, threshold);
   return {
     status: ok ? 'pass' : 'fail',
     reason: `${change(ctx.metric, a, b)}: improvement ${relative > 0 ? '+' : ''}${formatPercent(relative)} of |${formatNumber(b)}|, needs ≥ ${formatPercent(threshold)}`,
@@ -159,43 +171,80 @@ function minRelativeImprovement(ctx: RuleContext, threshold: number): Outcome {
   };
 }
 
-/** Not worse by more than the margin with 95% confidence: the interval's lower bound of the improvement > -margin. */
+function methodNote(interval: DifferenceInterval): string {
+  switch (interval.method) {
+    case 'tango-score':
+      return `Tango score interval; ${interval.challengerOnly} rows only the challenger gets right, ${interval.championOnly} only the champion`;
+    case 'delong':
+      return `DeLong, SE ${formatNumber(interval.standardError)}`;
+    case 'paired-bootstrap':
+      return `paired bootstrap, ${interval.used} resamples`;
+  }
+}
+
+/** The standard error non-inferiority's power rests on: Tango's variance at the margin, else the interval's. */
+function powerOf(interval: DifferenceInterval, margin: number, rows: number): RulePower {
+  const standardError =
+    interval.method === 'tango-score' ? Math.sqrt(tangoVariance(interval, -margin)) : interval.standardError;
+  const holdout = interval.method === 'tango-score' ? interval.rows : rows;
+  return { rows: holdout, ...powerAnalysis(standardError, margin, holdout, interval.level) };
+}
+
+/**
+ * Not worse than the champion by the margin or more: the lower bound of the
+ * improvement's two-sided interval is strictly above -margin (a one-sided
+ * test at (1 - level) / 2). Accuracy decides on Tango's statistic, in whole rows.
+ */
 function nonInferiority(ctx: RuleContext, margin: number): Outcome {
   const values = pair(ctx, 'non_inferiority');
   if ('status' in values) return values;
   const { a, b } = values;
-  const gain = improvement(ctx.metric, a, b);
+  const { metric } = ctx;
+  const gain = improvement(metric, a, b);
   const base = { challenger: a, champion: b, improvement: gain };
-  const interval = ctx.comparison?.interval;
-  if (!interval) {
-    // Cost metrics (latency, size) are single measurements with no rows to resample.
-    const ok = gain > -margin - slack(margin, a, b);
-    return {
-      status: ok ? 'pass' : 'fail',
-      reason: `${change(ctx.metric, a, b)}: improvement ${formatSigned(gain)} ${ok ? '>' : '≤'} -${formatNumber(margin)} (a single measurement, no confidence interval)`,
-      ...base,
-    };
-  }
-  if ('undefined' in interval) {
+  if (isCostMetric(metric)) {
     return {
       status: 'fail',
-      reason: `no confidence interval for ${ctx.metric}: ${interval.undefined}`,
+      reason: `${metric} is one measurement per model, with no paired rows to put an interval on: non_inferiority cannot be judged`,
       ...base,
     };
   }
-  const [low, high] = improvementInterval(ctx.metric, interval.low, interval.high);
-  const ok = low > -margin - slack(margin, low);
-  const ci = `${formatPercent(interval.level)} CI [${formatNumber(low)}, ${formatNumber(high)}] (paired bootstrap, ${interval.used} resamples)`;
+  const interval = ctx.comparison?.interval;
+  const measured = interval && !('undefined' in interval) ? interval : undefined;
+  const power = measured ? { power: powerOf(measured, margin, ctx.rows ?? 0) } : {};
+  if (ctx.identical) {
+    // Tango's variance at the margin still says what this holdout resolves; a bootstrap of identical models has no spread to go on.
+    return {
+      status: 'pass',
+      reason: `the challenger is the champion's own file (same sha256): ${metric} is the same on every row`,
+      ...base,
+      ...(measured?.method === 'tango-score' ? power : {}),
+    };
+  }
+  if (!measured) {
+    return {
+      status: 'fail',
+      reason: `no confidence interval for ${metric}: ${interval && 'undefined' in interval ? interval.undefined : 'it was not compared'}`,
+      ...base,
+    };
+  }
+  const [low, high] = improvementInterval(metric, measured.low, measured.high);
+  const ok =
+    measured.method === 'tango-score'
+      ? tangoNonInferior(measured, margin, measured.level)
+      : above(low, -margin);
+  const ci = `${formatPercent(measured.level)} CI [${formatNumber(low)}, ${formatNumber(high)}] (${methodNote(measured)})`;
   return {
     status: ok ? 'pass' : 'fail',
-    reason: `${change(ctx.metric, a, b)}: improvement ${formatSigned(gain)}, ${ci}; ${
+    reason: `${change(metric, a, b)}: improvement ${formatSigned(gain)}, ${ci}; ${
       ok
-        ? `not worse by more than ${formatNumber(margin)}`
-        : `lower bound ≤ -${formatNumber(margin)}: may be worse by more than ${formatNumber(margin)}`
-    }${mcnemarNote(ctx.comparison?.mcnemar)}`,
+        ? `lower bound > -${formatNumber(margin)}: not worse by ${formatNumber(margin)} or more`
+        : `lower bound ≤ -${formatNumber(margin)}: may be worse by ${formatNumber(margin)} or more`
+    }`,
     ...base,
     interval: [low, high],
-    ...(ctx.comparison?.mcnemar ? { mcnemar: ctx.comparison.mcnemar } : {}),
+    method: measured.method,
+    ...power,
   };
 }
 
@@ -233,7 +282,7 @@ function perSlice(ctx: RuleContext): Outcome {
   if (compared.length === 0) {
     return { status: 'fail', reason: `no slice of ${ctx.metric} could be compared${note}` };
   }
-  const failing = compared.filter((s) => s.improvement < -margin - slack(margin, s.improvement));
+  const failing = compared.filter((s) => !atLeast(s.improvement, -margin));
   if (failing.length === 0) {
     const worst = compared.reduce((w, s) => (s.improvement < w.improvement ? s : w));
     return {

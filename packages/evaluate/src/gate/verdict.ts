@@ -12,6 +12,10 @@ export interface GateEvidence {
   champion?: MetricValues;
   comparisons?: Partial<Record<MetricName, MetricComparison>>;
   slices?: Partial<Record<MetricName, readonly SliceComparison[]>>;
+  /** Holdout rows the metrics were computed on. */
+  rows?: number;
+  /** The challenger is the champion's own file (same sha256). */
+  identical?: boolean;
 }
 
 export const NO_CHAMPION_NOTE = 'no champion yet: the gate uses the absolute thresholds (min, max) alone';
@@ -41,6 +45,8 @@ export function evaluateGate(rules: GateRules, evidence: GateEvidence): GateVerd
           hasChampion,
           comparison: evidence.comparisons?.[metric],
           slices: evidence.slices?.[metric],
+          rows: evidence.rows,
+          identical: evidence.identical,
         },
         kind,
       );

@@ -81,28 +81,37 @@ function confusionSection(doc: EvaluationDocument): ReportSection | undefined {
   };
 }
 
+function methodLine(c: EvaluationDocument['comparisons'][number], configured: number): string {
+  const i = c.interval;
+  if ('undefined' in i) return `${c.metric}: no interval (${i.undefined})`;
+  switch (i.method) {
+    case 'tango-score':
+      return `${c.metric}: Tango's score interval for paired proportions (Tango 1998), from ${plural(i.challengerOnly + i.championOnly, 'discordant row')} of ${i.rows}.`;
+    case 'delong':
+      return `${c.metric}: DeLong's paired variance of two ROC AUCs (DeLong et al. 1988), standard error ${formatNumber(i.standardError)}.`;
+    case 'paired-bootstrap': {
+      const refined =
+        i.replicates > configured
+          ? `, refined from ${configured} because the bound was within its Monte Carlo error of the margin`
+          : '';
+      const dropped =
+        i.used < i.replicates
+          ? `; ${i.replicates - i.used} left out, the metric being undefined on them`
+          : '';
+      return `${c.metric}: paired percentile bootstrap, ${i.replicates} resamples${refined}${dropped}; Monte Carlo error of the deciding bound ${formatNumber(i.monteCarloError)}.`;
+    }
+  }
+}
+
 function comparisonSection(doc: EvaluationDocument): ReportSection | undefined {
   if (!doc.champion) return undefined;
   const { bootstrap } = doc.settings;
   const items: Inline[][] = [
     [
-      `Intervals: paired percentile bootstrap of challenger − champion, ${bootstrap.replicates} resamples of the ${plural(doc.holdout.rows, 'holdout row')} (seed ${bootstrap.seed}, ${formatPercentLevel(bootstrap.level)}); both models are scored on the same resampled rows.`,
+      `Intervals: two-sided ${formatPercentLevel(bootstrap.level)} of challenger − champion on the same ${plural(doc.holdout.rows, 'holdout row')}. Bootstraps draw ${bootstrap.replicates} resamples once (seed ${bootstrap.seed}) and score every metric of both models on each.`,
     ],
+    ...doc.comparisons.map((c): Inline[] => [methodLine(c, bootstrap.replicates)]),
   ];
-  for (const c of doc.comparisons) {
-    if ('undefined' in c.interval) items.push([`${c.metric}: no interval (${c.interval.undefined})`]);
-    else if (c.interval.used < c.interval.replicates) {
-      items.push([
-        `${c.metric}: ${c.interval.replicates - c.interval.used} of ${c.interval.replicates} resamples left out, the metric being undefined on them`,
-      ]);
-    }
-    if (c.mcnemar) {
-      const m = c.mcnemar;
-      items.push([
-        `${c.metric}: McNemar's test p = ${formatNumber(m.pValue)} (${m.method === 'exact' ? 'exact binomial' : 'chi-squared with continuity correction'}): ${m.challengerOnly} rows only the challenger gets right, ${m.championOnly} only the champion.`,
-      ]);
-    }
-  }
   return { title: 'How the models were compared', collapsed: true, blocks: [{ kind: 'list', items }] };
 }
 

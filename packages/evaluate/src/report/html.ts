@@ -62,10 +62,16 @@ function blocks(list: readonly Block[]): string {
   return out.join('\n');
 }
 
-function section(s: ReportSection): string {
+function section(s: ReportSection, level: number): string {
   const body = blocks(s.blocks);
   if (s.collapsed) return `<details><summary>${escapeHtml(s.title)}</summary>\n${body}\n</details>`;
-  return s.title ? `<section><h2>${escapeHtml(s.title)}</h2>\n${body}</section>` : body;
+  return s.title ? `<section><h${level}>${escapeHtml(s.title)}</h${level}>\n${body}</section>` : body;
+}
+
+/** The summary line and the sections, section headings at `level`: report.html's body, or part of another page. */
+export function renderReportBody(content: ReportContent, level = 2): string {
+  return `<p>${content.summary.map(inline).join('')}</p>
+${content.sections.map((s) => section(s, level)).join('\n')}`;
 }
 
 /** report.html: the report as one standalone page, every table whole, charts drawn as inline SVG. */
@@ -82,8 +88,7 @@ export function renderHtml(content: ReportContent): string {
 </head>
 <body>
 <h1 class="${verdict}">${content.pass ? '✅' : '❌'} ${escapeHtml(content.title)}</h1>
-<p>${content.summary.map(inline).join('')}</p>
-${content.sections.map(section).join('\n')}
+${renderReportBody(content)}
 <p><small>modelgate evaluate</small></p>
 </body>
 </html>

@@ -143,7 +143,7 @@ export function metricsSection(doc: EvaluationDocument): ReportSection[] {
   const intervalNote = doc.champion
     ? [
         text(
-          `Δ = challenger − champion on the same ${plural(doc.holdout.rows, 'row')}; intervals are paired bootstraps (${doc.settings.bootstrap.replicates} resamples, seed ${doc.settings.bootstrap.seed}) of ${intervalList(doc)}. ↑ higher is better, ↓ lower is better.`,
+          `Δ = challenger − champion on the same ${plural(doc.holdout.rows, 'row')}; ${formatPercentLevel(doc.settings.bootstrap.level)} intervals of ${intervalList(doc)}: Tango's score interval for accuracy, DeLong's for a binary ROC AUC, paired bootstraps (${doc.settings.bootstrap.replicates} resamples, seed ${doc.settings.bootstrap.seed}) for the rest. ↑ higher is better, ↓ lower is better.`,
         ),
       ]
     : [];
