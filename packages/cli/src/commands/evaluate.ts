@@ -54,7 +54,9 @@ The champion is --baseline (a model file, or a registry reference such as
 penguins-species#production or penguins-species@v3), else the model in the registry's
 last stage (evaluate.champion_stage overrides); without one the gate uses the absolute
 thresholds (min, max) alone and says so. Registered models are loaded only after their
-sha256 matches the registry's record.
+sha256 matches the registry's record. With no gate: in the config, a default gate applies
+(non-inferiority at 0.01 on the task's primary metric) and the report says so; gate: none
+turns the gate off. How the gate decides, and how often it errs: packages/evaluate/GATE.md.
 A model's features and classes come from the spec it records (ONNX metadata, or the
 metadata.json beside it); for an ONNX file trained elsewhere, from --spec or --features/--classes,
 else from the training split of the config's data.
