@@ -13,6 +13,7 @@ import { registerPromote } from './commands/promote.js';
 import { registerRegister } from './commands/register.js';
 import { registerRegistry } from './commands/registry.js';
 import { registerServe } from './commands/serve.js';
+import { registerSite } from './commands/site.js';
 import { registerSplit } from './commands/split.js';
 import { registerTrain } from './commands/train.js';
 import { registerValidate } from './commands/validate.js';
@@ -49,6 +50,7 @@ export function buildProgram(wrap: Wrap, output: ProgramOutput): Command {
   registerPromote(program, wrap);
   registerRegistry(program, wrap);
   registerMonitor(program, wrap);
+  registerSite(program, wrap);
   registerServe(program, wrap);
   registerDeploy(program, wrap);
   registerPredict(program, wrap);

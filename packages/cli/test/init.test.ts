@@ -55,11 +55,12 @@ describe('modelgate init', () => {
       '.github/workflows/modelgate-monitor.yml',
       '.github/workflows/modelgate-pr.yml',
       '.github/workflows/modelgate-register.yml',
+      '.github/workflows/modelgate-site.yml',
       'modelgate.yaml',
       'registry/registry.yaml',
     ]);
     expect(run.stdout).toBe(
-      `modelgate init: 7 files in ${dir}\n${Object.keys(files)
+      `modelgate init: 8 files in ${dir}\n${Object.keys(files)
         .filter((f) => f !== '.github/CODEOWNERS')
         .sort((a, b) => (a === 'modelgate.yaml' ? -1 : b === 'modelgate.yaml' ? 1 : a.localeCompare(b)))
         .concat('.github/CODEOWNERS')
@@ -181,7 +182,7 @@ describe('modelgate init pins the toolkit', () => {
     expect(run.code, run.stderr).toBe(0);
     const files = await tree(dir);
     const uses = toolkitUses(files);
-    expect(uses).toHaveLength(5);
+    expect(uses).toHaveLength(6);
     for (const ref of uses)
       expect(ref).toMatch(new RegExp(`^modelgate/modelgate/\\.github/workflows/[a-z-]+\\.yml@${head}$`));
     expect(files['.github/workflows/modelgate-register.yml']).toContain(`toolkit-ref: ${head}`);

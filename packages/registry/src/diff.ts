@@ -72,8 +72,17 @@ export async function diffVersions(registryDir: string, refA: string, refB: stri
     showVersion(registryDir, refA),
     showVersion(registryDir, sameModel(refA, refB)),
   ]);
-  const fa = fields(a.metadata);
-  const fb = fields(b.metadata);
+  return {
+    a: { name: a.name, version: a.version },
+    b: { name: b.name, version: b.version },
+    rows: diffMetadata(a.metadata, b.metadata),
+  };
+}
+
+/** Every field of two versions' metadata side by side (diffVersions, without reading the registry). */
+export function diffMetadata(ma: VersionMetadata, mb: VersionMetadata): DiffRow[] {
+  const fa = fields(ma);
+  const fb = fields(mb);
   const rows: DiffRow[] = [];
   for (const section of ['model', 'metrics', 'params', 'data', 'signature'] as const) {
     const keys = [...new Set([...Object.keys(fa[section]), ...Object.keys(fb[section])])];
@@ -86,5 +95,5 @@ export async function diffVersions(registryDir: string, refA: string, refB: stri
       rows.push(row);
     }
   }
-  return { a: { name: a.name, version: a.version }, b: { name: b.name, version: b.version }, rows };
+  return rows;
 }

@@ -1,11 +1,11 @@
 export { formatBytes, formatMetric, formatShape, renderCard } from './card.js';
 export { ciRunUrl, describeVersion, type VersionContext } from './describe.js';
-export { type DiffRow, type DiffValue, diffVersions, type VersionDiff } from './diff.js';
+export { type DiffRow, type DiffValue, diffMetadata, diffVersions, type VersionDiff } from './diff.js';
 export type { PushRequest, PushTarget } from './git/push.js';
 export { DEFAULT_IDENTITY, openRepo, type RegistryRepo } from './git/repo.js';
 export type { WriteOptions } from './git/write.js';
 export { digestBytes, digestFile, type FileDigest } from './hash.js';
-export { type HistoryEvent, modelHistory, stageHistory } from './history.js';
+export { type HistoryEvent, modelHistory, registryHistory, stageHistory } from './history.js';
 export { REGISTRY_FILES, registryPath, versionDir } from './layout.js';
 export {
   METADATA_FORMAT,
@@ -51,9 +51,11 @@ export {
   listModels,
   listVersions,
   type ModelSummary,
+  modelNames,
   resolveRef,
   showVersion,
   type VersionState,
+  versionNames,
 } from './query.js';
 export { type RegisterOptions, type RegisterResult, registerVersion } from './register.js';
 export { DEFAULT_SETTINGS_YAML, loadSettings, type RegistrySettings } from './settings.js';

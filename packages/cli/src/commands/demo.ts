@@ -326,6 +326,11 @@ function plan(example: string, out: string, flights: string | undefined): Step[]
       expect: 1,
     },
     ...(flights ? flightsPlan(flights, out, registry) : []),
+    {
+      title: 'Publish the registry as a static website (catalogue, model, version and monitoring pages)',
+      argv: ['site', '--registry', registry, '--out', join(out, 'site'), '--monitor', out],
+      expect: 0,
+    },
   ];
 }
 
@@ -375,6 +380,10 @@ async function demo(flags: DemoFlags, ctx: CliContext): Promise<CommandOutcome> 
     ['deploy/', 'Dockerfile, Kubernetes manifests and a KServe InferenceService (kubectl apply -k)'],
     ['prediction-log/', "the server's prediction log: JSONL rows and hourly mergeable profiles"],
     ['monitor-served/monitor.md', 'drift found in the traffic the server logged'],
+    [
+      'site/index.html',
+      'the registry as a website: open it in a browser (modelgate-site.yml publishes it with GitHub Pages)',
+    ],
     ...(flights
       ? ([
           [
