@@ -48,9 +48,12 @@ export function planOutputs(signature: ModelSignature, spec: ColumnsSpec): Outpu
     return { prediction: output.name };
   }
   const tensors = signature.outputs.filter((o) => o.type !== 'non-tensor');
+  const floats = tensors.filter((o) => o.type === 'float32' || o.type === 'float64');
+  // A binary model's only float output, whatever its name, may be P(second class) as [N].
   const probabilities =
     named.get('probabilities') ??
-    tensors.find((o) => (o.type === 'float32' || o.type === 'float64') && o.shape.length === 2);
+    floats.find((o) => o.shape.length === 2) ??
+    (spec.task === 'binary' && floats.length === 1 ? floats[0] : undefined);
   const label =
     named.get('label') ??
     tensors.find(

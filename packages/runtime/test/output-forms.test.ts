@@ -79,6 +79,17 @@ describe('the output forms of a bring-your-own model', () => {
     expect(out.probabilities?.[1]).toBeCloseTo(1 / (1 + Math.exp(-(0 - 3))), 6);
   });
 
+  it("reads a binary model's only float output, whatever its name, as P(second class)", async () => {
+    const binary: ColumnsSpec = { ...spec, task: 'binary', classes: ['no', 'yes'] };
+    const out = await run((g) => {
+      const x = g.input('input', { dtype: 'float', shape: ['N', 2] });
+      const w = g.initializer('w', Float32Array.from([1, -1]), [2]);
+      g.output(g.node('Sigmoid', [g.node('MatMul', [x, w])]), 'p_yes', { dtype: 'float', shape: ['N'] });
+    }, binary);
+    expect(Array.from(out.label ?? [])).toEqual([0, 0, 1]);
+    expect(out.probabilities?.length).toBe(6);
+  });
+
   it("reads a regression model's 'variable' [N,1] output", async () => {
     const regression: ColumnsSpec = { task: 'regression', features: spec.features };
     const out = await run((g) => {
