@@ -1,7 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { type NumericColumn, withStagedOutputs } from '@modelgate/core';
+import { type NumericColumn, UserError, withStagedOutputs } from '@modelgate/core';
 import {
   createSession,
   openModel,
@@ -242,12 +242,13 @@ describe('a command with preprocess: encoded', () => {
       /model\.onnx: input 'x' is \[batch, 17\], 17 columns, but \$MODELGATE_FEATURE_MAP has 16; expected one float32 input \[N, 16\]/,
     );
     expect(error).toContain('centroids of');
-    const message = await expectUserError(
-      writeTrainingResult(db(), temp.path('out-wide'), failed),
-      /^all 1 trials failed/,
-    );
-    expect(message.split('\n')[1]).toMatch(
-      /^ {2}trial 0 \(node trainer\.mjs\): .*model\.onnx: input 'x' is \[batch, 17\], 17 columns, but \$MODELGATE_FEATURE_MAP has 16;/,
+    const written = (await writeTrainingResult(db(), temp.path('out-wide'), failed).catch(
+      (e: unknown) => e,
+    )) as UserError;
+    expect(written).toBeInstanceOf(UserError);
+    expect(written.message).toMatch(/^all 1 trials failed/);
+    expect(written.details[0]).toMatch(
+      /^trial 0 \(node trainer\.mjs\): .*model\.onnx: input 'x' is \[batch, 17\], 17 columns, but \$MODELGATE_FEATURE_MAP has 16;/,
     );
   });
 
