@@ -12,62 +12,19 @@ import { join } from 'node:path';
 import {
   listModels,
   listVersions,
-  METADATA_FORMAT,
   promote,
   REGISTRY_FILES,
   registerVersion,
-  renderCard,
   renderStages,
   showVersion,
   stringifyMetadata,
-  type VersionMetadata,
 } from '@modelgate/registry';
+import { modelBytes, modelName, SIGNATURE, versionMetadata, withCard } from './registry-versions.js';
 
 const MODELS = 100;
 const SIZES = [1_000, 10_000];
 const REPEATS = 5;
 const STAGES = ['staging', 'production'];
-const SIGNATURE = {
-  inputs: [{ name: 'features', type: 'float32', shape: [-1, 8] }],
-  outputs: [{ name: 'label', type: 'string', shape: [-1] }],
-};
-
-const modelName = (i: number) => `model-${String(i).padStart(3, '0')}`;
-
-/** Deterministic stand-in bytes: the registry treats models as bytes when a signature is given. */
-function modelBytes(name: string, version: number): Buffer {
-  return createHash('sha512').update(`${name}/${version}`).digest();
-}
-
-function metadata(name: string, version: number, bytes: Buffer): VersionMetadata {
-  return {
-    format: METADATA_FORMAT,
-    name,
-    version: `v${version}`,
-    createdAt: new Date(Date.UTC(2024, 0, 1) + version * 3_600_000).toISOString(),
-    model: {
-      file: REGISTRY_FILES.model,
-      sha256: createHash('sha256').update(bytes).digest('hex'),
-      bytes: bytes.byteLength,
-      storage: 'git',
-    },
-    files: {},
-    signature: SIGNATURE,
-    onnx: null,
-    task: 'binary',
-    target: 'churned',
-    classes: ['no', 'yes'],
-    metrics: { accuracy: 0.8 + (version % 10) / 100, log_loss: 0.4 - (version % 10) / 100 },
-    params: { learning_rate: 0.1, max_leaves: 31 },
-    data: {},
-    code: { commit: null },
-    configHash: null,
-    trainer: 'gbdt',
-    parent: version > 1 ? `v${version - 1}` : null,
-    ciRun: null,
-    training: {},
-  };
-}
 
 function git(repo: string, ...args: string[]): string {
   return execFileSync('git', args, { cwd: repo, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
@@ -81,12 +38,10 @@ async function grow(repo: string, registryDir: string, from: number, to: number)
       const dir = join(registryDir, name, REGISTRY_FILES.versions, `v${v}`);
       await mkdir(dir, { recursive: true });
       const bytes = modelBytes(name, v);
-      const meta = metadata(name, v, bytes);
-      const card = renderCard(meta);
-      meta.files[REGISTRY_FILES.card] = {
-        sha256: createHash('sha256').update(card).digest('hex'),
-        bytes: Buffer.byteLength(card),
-      };
+      const meta = versionMetadata(name, v, bytes, {
+        metrics: { accuracy: 0.8 + (v % 10) / 100, log_loss: 0.4 - (v % 10) / 100 },
+      });
+      const card = withCard(meta);
       await writeFile(join(dir, REGISTRY_FILES.model), bytes);
       await writeFile(join(dir, REGISTRY_FILES.card), card);
       await writeFile(join(dir, REGISTRY_FILES.metadata), stringifyMetadata(meta));

@@ -13,9 +13,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
   listModels,
-  METADATA_FORMAT,
   REGISTRY_FILES,
-  renderCard,
   renderStages,
   stringifyMetadata,
   type VersionMetadata,
@@ -23,6 +21,7 @@ import {
 import { buildSite } from '@modelgate/site';
 import { chromium } from 'playwright-core';
 import { main } from '../packages/cli/src/main.js';
+import { fileEntry, modelBytes, modelName, versionMetadata, withCard } from './registry-versions.js';
 
 const MODELS = 100;
 const VERSIONS = 100;
@@ -31,8 +30,6 @@ const REPEATS = 3;
 const PAGE_LOADS = 5;
 const CHROMIUM = '/usr/bin/chromium';
 const ROOT = join(import.meta.dirname, '..');
-
-const modelName = (i: number) => `model-${String(i).padStart(3, '0')}`;
 
 /** One real evaluation.json, made now by `modelgate evaluate` on the repository's own registered model. */
 async function realEvaluation(dir: string): Promise<Record<string, unknown>> {
@@ -68,43 +65,17 @@ function evaluationOf(base: Record<string, unknown>, model: number, version: num
 
 function metadataOf(name: string, version: number, model: Buffer, evaluation: string): VersionMetadata {
   const metrics = JSON.parse(evaluation).metrics as Record<string, unknown>;
-  return {
-    format: METADATA_FORMAT,
-    name,
-    version: `v${version}`,
-    createdAt: new Date(Date.UTC(2024, 0, 1) + version * 3_600_000).toISOString(),
-    model: {
-      file: REGISTRY_FILES.model,
-      sha256: createHash('sha256').update(model).digest('hex'),
-      bytes: model.byteLength,
-      storage: 'git',
-    },
-    files: {
-      [REGISTRY_FILES.evaluation]: {
-        sha256: createHash('sha256').update(evaluation).digest('hex'),
-        bytes: Buffer.byteLength(evaluation),
-      },
-    },
-    signature: {
-      inputs: [{ name: 'features', type: 'float32', shape: [-1, 8] }],
-      outputs: [{ name: 'label', type: 'string', shape: [-1] }],
-    },
-    onnx: null,
+  return versionMetadata(name, version, model, {
+    files: { [REGISTRY_FILES.evaluation]: fileEntry(evaluation) },
     task: 'multiclass',
     target: 'Species',
     classes: ['Adelie', 'Chinstrap', 'Gentoo'],
     metrics: Object.fromEntries(
       Object.entries(metrics).filter((e): e is [string, number] => typeof e[1] === 'number'),
     ),
-    params: { learning_rate: 0.1, max_leaves: 31 },
     data: { source: { sha256: createHash('sha256').update(name).digest('hex'), rows: 344, columns: 7 } },
     code: { commit: createHash('sha1').update(`${name}/${version}`).digest('hex') },
-    configHash: null,
-    trainer: 'gbdt',
-    parent: version > 1 ? `v${version - 1}` : null,
-    ciRun: null,
-    training: {},
-  };
+  });
 }
 
 /**
@@ -137,14 +108,10 @@ async function writeHistory(repo: string, base: Record<string, unknown>): Promis
   for (let v = 1; v <= VERSIONS; v++) {
     for (let m = 0; m < MODELS; m++) {
       const name = modelName(m);
-      const model = createHash('sha512').update(`${name}/${v}`).digest();
+      const model = modelBytes(name, v);
       const evaluation = evaluationOf(base, m, v);
       const meta = metadataOf(name, v, model, evaluation);
-      const card = renderCard(meta);
-      meta.files[REGISTRY_FILES.card] = {
-        sha256: createHash('sha256').update(card).digest('hex'),
-        bytes: Buffer.byteLength(card),
-      };
+      const card = withCard(meta);
       const dir = `${name}/versions/v${v}`;
       await commit(`registry: register ${name} v${v}`, [
         [`${dir}/${REGISTRY_FILES.model}`, model],

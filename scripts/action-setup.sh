@@ -53,6 +53,7 @@ start=$(date +%s)
 wanted_deps="node$(node_version)-$(lock_hash)"
 if [ "$(cat "$deps_stamp" 2>/dev/null)" != "$wanted_deps" ]; then
   echo "modelgate: installing dependencies (npm ci)"
+  # The CPU build of onnxruntime-node (no CUDA download) unless the runner sets ONNXRUNTIME_NODE_INSTALL=cuda12.
   npm ci --no-audit --no-fund --loglevel=error
   echo "$wanted_deps" >"$deps_stamp"
 else

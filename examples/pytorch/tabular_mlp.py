@@ -1,4 +1,4 @@
-"""What train.py and predict_torch.py share: reading a CSV and the model itself."""
+"""What train.py and predict_torch.py share: reading a CSV and the model; train_encoded.py uses its layers."""
 
 import csv
 import math
@@ -52,6 +52,17 @@ class Prepare(torch.nn.Module):
         return (x - self.mean) / self.std
 
 
+def mlp(inputs, hidden, outputs):
+    """The layers: two hidden ReLU layers of `hidden` units."""
+    return torch.nn.Sequential(
+        torch.nn.Linear(inputs, hidden),
+        torch.nn.ReLU(),
+        torch.nn.Linear(hidden, hidden),
+        torch.nn.ReLU(),
+        torch.nn.Linear(hidden, outputs),
+    )
+
+
 class TabularMlp(torch.nn.Module):
     """One packed float input [N,F]; a classifier returns (probabilities [N,C], label int64 [N]),
     a regressor its prediction [N]."""
@@ -60,13 +71,7 @@ class TabularMlp(torch.nn.Module):
         super().__init__()
         self.classifier = classifier
         self.prepare = Prepare(features)
-        self.net = torch.nn.Sequential(
-            torch.nn.Linear(features, hidden),
-            torch.nn.ReLU(),
-            torch.nn.Linear(hidden, hidden),
-            torch.nn.ReLU(),
-            torch.nn.Linear(hidden, outputs),
-        )
+        self.net = mlp(features, hidden, outputs)
 
     def logits(self, x):
         return self.net(self.prepare(x))

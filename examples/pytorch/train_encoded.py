@@ -16,6 +16,7 @@ import numpy as np
 import torch
 
 import feature_map
+from tabular_mlp import mlp
 
 
 def env(name, default=None):
@@ -40,13 +41,7 @@ class EncodedMlp(torch.nn.Module):
 
     def __init__(self, width, classes, hidden):
         super().__init__()
-        self.net = torch.nn.Sequential(
-            torch.nn.Linear(width, hidden),
-            torch.nn.ReLU(),
-            torch.nn.Linear(hidden, hidden),
-            torch.nn.ReLU(),
-            torch.nn.Linear(hidden, classes),
-        )
+        self.net = mlp(width, hidden, classes)
 
     def forward(self, x):
         probabilities = torch.softmax(self.net(x), dim=1)

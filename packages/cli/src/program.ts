@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { registerConfig } from './commands/config.js';
 import { registerDemo } from './commands/demo.js';
 import { registerDeploy } from './commands/deploy.js';
+import { registerDoctor } from './commands/doctor.js';
 import { registerEvaluate } from './commands/evaluate.js';
 import { registerExport } from './commands/export.js';
 import { registerGithub } from './commands/github.js';
@@ -57,6 +58,7 @@ export function buildProgram(wrap: Wrap, output: ProgramOutput): Command {
   registerExport(program, wrap);
   registerGithub(program, wrap);
   registerConfig(program, wrap);
+  registerDoctor(program, wrap);
   registerDemo(program, wrap);
   return program;
 }

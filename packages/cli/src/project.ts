@@ -14,10 +14,18 @@ export interface FoundConfig {
 }
 
 /** The config --config names, else modelgate.yaml in the working directory when there is one. */
-export async function findConfig(file: string | undefined): Promise<FoundConfig | undefined> {
-  if (file) return { config: await loadConfig(file), file };
+export function findConfig(file: string | undefined): Promise<FoundConfig | undefined> {
+  return findConfigWith(file, loadConfig);
+}
+
+/** As findConfig, read by `load` (a command that needs less than a training config parses less). */
+export async function findConfigWith<T>(
+  file: string | undefined,
+  load: (file: string) => Promise<T>,
+): Promise<{ config: T; file: string } | undefined> {
+  if (file) return { config: await load(file), file };
   return (await isFile(DEFAULT_CONFIG_FILE))
-    ? { config: await loadConfig(DEFAULT_CONFIG_FILE), file: DEFAULT_CONFIG_FILE }
+    ? { config: await load(DEFAULT_CONFIG_FILE), file: DEFAULT_CONFIG_FILE }
     : undefined;
 }
 

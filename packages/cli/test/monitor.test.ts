@@ -87,6 +87,67 @@ describe('modelgate monitor', () => {
     expect(report.settings.chunk).toBe('all');
   });
 
+  it('takes a config with only a monitor section, and drift flags over it', async () => {
+    const dir = tmp.path('monitor-only');
+    await mkdir(dir, { recursive: true });
+    await writeFile(
+      join(dir, 'modelgate.yaml'),
+      'time: date\nmonitor:\n  chunk: month\n  drift:\n    by_column:\n      wind: { method: wasserstein }\n',
+    );
+    const args = ['--json', 'monitor', '--reference', reference(), '--current', tmp.path('2015.csv')];
+    const fromConfig = await runCli([...args, '-o', join(dir, 'a')], { cwd: dir });
+    expect(fromConfig.stderr).toBe('');
+    const configured = JSON.parse(fromConfig.stdout);
+    expect(configured.settings).toMatchObject({ chunk: 'month', time: 'date', shareThreshold: 0.5 });
+    expect(configured.window.datasetDrift).toBe(true);
+    const method = (
+      report: { columns: { column: string; method: string; threshold: number }[] },
+      name: string,
+    ) => report.columns.find((c) => c.column === name);
+    expect(method(configured, 'wind')).toMatchObject({ method: 'wasserstein', threshold: 0.1 });
+
+    const flagged = await runCli(
+      [
+        ...args,
+        '-o',
+        join(dir, 'b'),
+        '--method',
+        'precipitation=wasserstein',
+        '--threshold',
+        'wasserstein=0.5',
+        '--threshold',
+        'temp_max=0.01',
+        '--drift-share',
+        '1',
+      ],
+      { cwd: dir },
+    );
+    const report = JSON.parse(flagged.stdout);
+    expect(report.settings.shareThreshold).toBe(1);
+    expect(report.window.datasetDrift).toBe(false);
+    expect(method(report, 'wind')).toMatchObject({ method: 'wasserstein', threshold: 0.5 });
+    expect(method(report, 'precipitation')).toMatchObject({ method: 'wasserstein', threshold: 0.5 });
+    expect(method(report, 'temp_max')).toMatchObject({ method: 'ks', threshold: 0.01 });
+    expect(report.chunks[0].drift.columns.find((c: { column: string }) => c.column === 'wind')).toMatchObject(
+      {
+        method: 'wasserstein',
+        threshold: 0.5,
+        sketchError: expect.any(Number),
+      },
+    );
+
+    for (const [flag, value, says] of [
+      ['--method', 'rain=ks', "--method 'rain=ks': 'rain' is not a column of the reference."],
+      ['--method', 'wind=t-test', "--method 'wind=t-test': unknown method 't-test'."],
+      ['--threshold', 'wind', "--threshold 'wind': expected <column or method>=<number>"],
+      ['--drift-share', '2', "--drift-share '2': expected a share in (0, 1]"],
+    ] as const) {
+      const bad = await runCli([...args, '-o', join(dir, 'c'), flag, value], { cwd: dir });
+      expect(bad.code, `${flag} ${value}`).toBe(2);
+      expect(bad.stderr).toContain(says);
+    }
+  });
+
   it('reads a directory of profiles as the current window', async () => {
     const dir = tmp.path('profiles');
     for (const half of [1, 2]) {

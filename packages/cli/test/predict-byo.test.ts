@@ -44,6 +44,11 @@ async function outputRows(path: string, classes: readonly string[] = []): Promis
   });
 }
 
+/** `modelgate predict` of `model` on `input` into `output`, then any more flags. */
+function predict(model: string, input: string, output: string, ...flags: string[]): string[] {
+  return ['predict', '-m', model, '-i', input, '-o', output, ...flags];
+}
+
 /** A training output as `modelgate train` leaves it for a command trainer: model.onnx and metadata.json. */
 async function trainingOutput(dir: string, fixture: ByoFixture): Promise<string> {
   await mkdir(dir, { recursive: true });
@@ -63,11 +68,10 @@ describe('modelgate predict with a bring-your-own (torch-made) model', () => {
     async (name, workers) => {
       const fixture = byoFixture(name);
       const output = temp.path(`${name}.jsonl`);
-      const run = await runCli(
-        ['--json', 'predict', '-m', fixture.path, '-i', rows, '-o', output, '--workers', workers].concat(
-          fixture.flags,
-        ),
-      );
+      const run = await runCli([
+        '--json',
+        ...predict(fixture.path, rows, output, '--workers', workers, ...fixture.flags),
+      ]);
       expect(run.stderr).toBe('');
       expect(run.code).toBe(0);
       expect(JSON.parse(run.stdout)).toMatchObject({ model: { specSource: 'flags' }, rows: 20, scored: 20 });
@@ -78,18 +82,7 @@ describe('modelgate predict with a bring-your-own (torch-made) model', () => {
   it('writes the class names of integer labels, and P(MALE) [N] as both columns', async () => {
     const columns = byoFixture('columns-label-int');
     const output = temp.path('labels.csv');
-    const run = await runCli([
-      'predict',
-      '-m',
-      columns.path,
-      '-i',
-      rows,
-      '-o',
-      output,
-      '--workers',
-      '0',
-      ...columns.flags,
-    ]);
+    const run = await runCli(predict(columns.path, rows, output, '--workers', '0', ...columns.flags));
     expect(run.code).toBe(0);
     const lines = (await readFile(output, 'utf8')).trim().split('\n');
     expect(lines[0]).toBe('row,label');
@@ -97,7 +90,7 @@ describe('modelgate predict with a bring-your-own (torch-made) model', () => {
 
     const binary = byoFixture('binary-positive');
     const csv = temp.path('binary.csv');
-    await runCli(['predict', '-m', binary.path, '-i', rows, '-o', csv, '--workers', '0', ...binary.flags]);
+    await runCli(predict(binary.path, rows, csv, '--workers', '0', ...binary.flags));
     expect((await readFile(csv, 'utf8')).split('\n')[0]).toBe(
       'row,label,probability_FEMALE,probability_MALE',
     );
@@ -107,23 +100,19 @@ describe('modelgate predict with a bring-your-own (torch-made) model', () => {
     const bare = await temp.write('bare-penguins.onnx', withoutMetadata(await readFile(REPO_MODEL)));
     const penguins = dataset('penguins.json');
     const [withSpec, withFlags] = [temp.path('recorded.csv'), temp.path('flags.csv')];
-    expect(
-      (await runCli(['predict', '-m', REPO_MODEL, '-i', penguins, '-o', withSpec, '--workers', '0'])).code,
-    ).toBe(0);
+    expect((await runCli(predict(REPO_MODEL, penguins, withSpec, '--workers', '0'))).code).toBe(0);
     const run = await runCli(
-      [
-        'predict',
-        '-m',
+      predict(
         bare,
-        '-i',
         penguins,
-        '-o',
         withFlags,
         '--workers',
         '0',
         '--chunk-rows',
         '100',
-      ].concat(['--classes', 'Adelie,Chinstrap,Gentoo']),
+        '--classes',
+        'Adelie,Chinstrap,Gentoo',
+      ),
     );
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
@@ -134,7 +123,7 @@ describe('modelgate predict with a bring-your-own (torch-made) model', () => {
     const fixture = byoFixture('packed-label-int');
     const dir = await trainingOutput(temp.path('train-out'), fixture);
     const output = temp.path('from-dir.jsonl');
-    const run = await runCli(['--json', 'predict', '-m', dir, '-i', rows, '-o', output, '--workers', '0']);
+    const run = await runCli(['--json', ...predict(dir, rows, output, '--workers', '0')]);
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     expect(JSON.parse(run.stdout).model).toMatchObject({ specSource: 'metadata.json' });
@@ -155,17 +144,7 @@ describe('modelgate predict with a bring-your-own (torch-made) model', () => {
     const output = temp.path('from-registry.jsonl');
     const run = await runCli([
       '--json',
-      'predict',
-      '-m',
-      'penguins-torch@v1',
-      '--registry',
-      join(repo, 'registry'),
-      '-i',
-      rows,
-      '-o',
-      output,
-      '--workers',
-      '0',
+      ...predict('penguins-torch@v1', rows, output, '--registry', join(repo, 'registry'), '--workers', '0'),
     ]);
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
@@ -179,7 +158,7 @@ describe('modelgate predict with a bring-your-own (torch-made) model', () => {
   it('refuses a bare model without spec flags, and a wrong feature count, with one line, exit 2, nothing written', async () => {
     const fixture = byoFixture('packed-label-int');
     const dir = temp.path('never');
-    const bare = await runCli(['predict', '-m', fixture.path, '-i', rows, '-o', join(dir, 'x.csv')]);
+    const bare = await runCli(predict(fixture.path, rows, join(dir, 'x.csv')));
     expect(bare.code).toBe(2);
     expect(bare.stderr.trim().split('\n')).toHaveLength(1);
     expect(bare.stderr).toMatch(/packed-label-int\.onnx: the model records no spec/);
@@ -187,12 +166,15 @@ describe('modelgate predict with a bring-your-own (torch-made) model', () => {
 
     const three = fixture.spec.features.slice(0, 3).map((f) => f.name);
     const narrow = await runCli(
-      ['predict', '-m', fixture.path, '-i', rows, '-o', join(dir, 'x.csv')].concat([
+      predict(
+        fixture.path,
+        rows,
+        join(dir, 'x.csv'),
         '--features',
         three.join(','),
         '--classes',
         'Adelie,Chinstrap,Gentoo',
-      ]),
+      ),
     );
     expect(narrow.code).toBe(2);
     expect(narrow.stderr.trim().split('\n')).toHaveLength(1);
@@ -202,12 +184,15 @@ describe('modelgate predict with a bring-your-own (torch-made) model', () => {
 
     const columns = byoFixture('columns-label-int');
     const renamed = await runCli(
-      ['predict', '-m', columns.path, '-i', rows, '-o', join(dir, 'x.csv')].concat([
+      predict(
+        columns.path,
+        rows,
+        join(dir, 'x.csv'),
         '--features',
         'a,b,c,d',
         '--classes',
         'Adelie,Chinstrap,Gentoo',
-      ]),
+      ),
     );
     expect(renamed.code).toBe(2);
     expect(renamed.stderr).toMatch(

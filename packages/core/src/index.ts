@@ -1,6 +1,7 @@
 export * from './config/gate.js';
 export * from './config/load.js';
 export * from './config/metrics.js';
+export * from './config/monitor-config.js';
 export * from './config/schema.js';
 export * from './contract/index.js';
 export * from './data/columns.js';
@@ -19,6 +20,7 @@ export * from './fs/read-json.js';
 export * from './markdown/index.js';
 export * from './metrics/index.js';
 export * from './model-name.js';
+export * from './onnx-element-types.js';
 export * from './profile/index.js';
 export * from './special/index.js';
 export * from './split/index.js';

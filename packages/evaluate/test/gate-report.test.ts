@@ -24,21 +24,28 @@ function evaluate(rows: number, correlation: number, gate: GateConfig): Evaluati
   });
 }
 
+type Scored = ReturnType<typeof scored>;
+
+/** A 69-row binary holdout judged by accuracy non-inferiority at 0.01. */
+function judge(challenger: Scored, champion: Scored): EvaluationDocument {
+  return buildEvaluation({
+    model: 'm',
+    task: 'binary',
+    target: 'y',
+    rules: { accuracy: { non_inferiority: 0.01 } },
+    settings: evaluationSettings(),
+    challenger,
+    champion,
+    holdout: { source: 'h', files: [], rows: 69, droppedRows: 0, sha256: '0'.repeat(64) },
+    sliceColumns: [],
+  });
+}
+
 describe('what the report says about the gate', () => {
   it("passes non-inferiority for the champion's own file, still saying what the holdout resolves", () => {
     const pair = simulatePair({ rows: 69, championAccuracy: 0.95, difference: 0 }, 0.5, seeded(4));
     const same = scored('model.onnx', pair.champion, fixedCosts(1, 1, 1, 1), ['x']);
-    const doc = buildEvaluation({
-      model: 'm',
-      task: 'binary',
-      target: 'y',
-      rules: { accuracy: { non_inferiority: 0.01 } },
-      settings: evaluationSettings(),
-      challenger: same,
-      champion: same,
-      holdout: { source: 'h', files: [], rows: 69, droppedRows: 0, sha256: '0'.repeat(64) },
-      sliceColumns: [],
-    });
+    const doc = judge(same, same);
     const [rule] = doc.gate.rules;
     expect(rule?.status).toBe('pass');
     expect(rule?.reason).toBe(
@@ -47,17 +54,7 @@ describe('what the report says about the gate', () => {
     expect(rule?.power).toMatchObject({ rows: 69, enough: false });
     // The same sha256 on two different outputs is not the same model: the interval decides.
     const other = scored('model.onnx', pair.challenger, fixedCosts(1, 1, 1, 1), ['x']);
-    const judged = buildEvaluation({
-      model: 'm',
-      task: 'binary',
-      target: 'y',
-      rules: { accuracy: { non_inferiority: 0.01 } },
-      settings: evaluationSettings(),
-      challenger: other,
-      champion: same,
-      holdout: { source: 'h', files: [], rows: 69, droppedRows: 0, sha256: '0'.repeat(64) },
-      sliceColumns: [],
-    });
+    const judged = judge(other, same);
     expect(judged.gate.rules[0]?.method).toBe('tango-score');
     expect(judged.gate.rules[0]?.reason).toMatch(/Tango score interval/);
   });

@@ -1,8 +1,10 @@
+import { readFileSync } from 'node:fs';
 import type { NumericColumn, NumericColumnProfile } from '@modelgate/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useDatabase } from '../../core/test/fixtures.js';
 import {
   bandOf,
+  binomialUpperTail,
   combinedShare,
   countOutliers,
   estimateOutliers,
@@ -10,11 +12,15 @@ import {
   outlierElevation,
   outlierRules,
   outside,
-  poissonUpperTail,
 } from '../src/index.js';
 import { loadFile, type Slice, sliceOf } from './slices.js';
 
 const db = useDatabase();
+
+/** scipy.stats.binom.sf values (fixtures/make_binomial_fixtures.py). */
+const binomialFixtures = JSON.parse(
+  readFileSync(new URL('./fixtures/binomial-fixtures.json', import.meta.url), 'utf8'),
+) as { binomialUpperTail: { k: number; n: number; p: number; sf: number }[] };
 
 let y2012: Slice;
 let y2015: Slice;
@@ -114,14 +120,29 @@ describe('outlier counts', () => {
 });
 
 describe('elevated outlier rates', () => {
-  it('take the Poisson upper tail', () => {
-    // 1 − Σ_{k<5} e^{-1} / k!
-    expect(poissonUpperTail(5, 1)).toBeCloseTo(0.003659846827343712, 12);
-    expect(poissonUpperTail(0, 3)).toBe(1);
-    expect(poissonUpperTail(3, 0)).toBe(0);
+  it('take the binomial upper tail, as scipy.stats.binom.sf', () => {
+    for (const { k, n, p, sf } of binomialFixtures.binomialUpperTail) {
+      const got = binomialUpperTail(k, n, p);
+      expect(Math.abs(got - sf), `P(X ≥ ${k}), n ${n}, p ${p}`).toBeLessThanOrEqual(
+        1e-9 * Math.max(sf, 1e-300) + 1e-300,
+      );
+    }
   });
 
-  it('need enough outliers, twice the expected rate, and p < 0.001', () => {
+  it.each([
+    [0.1, 1000, 200, 130],
+    [0.5, 1000, 700, 550],
+    [0.8, 1000, 900, 850],
+    [0.52, 100, 100, 60],
+  ])('fire at an expected rate of %s: twice the odds and p < 0.001', (rate, rows, fires, quiet) => {
+    const alert = outlierElevation(fires, rows, rate, 10_000);
+    expect(alert.oddsRatio).toBeGreaterThanOrEqual(2);
+    expect(alert.pValue).toBeLessThan(0.001);
+    expect(alert.elevated).toBe(true);
+    expect(outlierElevation(quiet, rows, rate, 10_000).elevated).toBe(false);
+  });
+
+  it('need enough outliers, twice the expected odds, and p < 0.001', () => {
     expect(outlierElevation(30, 1000, 0.01, 10_000)).toMatchObject({ elevated: true });
     expect(outlierElevation(15, 1000, 0.01, 10_000).elevated).toBe(false);
     expect(outlierElevation(4, 10, 0, 10_000).elevated).toBe(false);

@@ -25,4 +25,26 @@ describe('an empty window', () => {
     expect(report.verdict.headline).toMatch(/^Alert: no rows in the window; /);
     expect(renderMonitorMarkdown(report)).toContain('- no rows in the window: the current data has none');
   });
+
+  it('with a few rows is an alert too: a thinning feed passes every drift test by having none', async () => {
+    const reference = await profileDataset(
+      db(),
+      await loadDataset(db(), { path: dataset('seattle-weather.csv') }, { table: 'reference_few' }),
+    );
+    const rows = [
+      'date,precipitation,temp_max,temp_min,wind,weather',
+      '2015-01-01,0,10,2,3,sun',
+      '2015-01-02,1,11,3,4,rain',
+    ];
+    const few = await profileDataset(
+      db(),
+      await loadDataset(db(), { path: await tmp.write('few.csv', `${rows.join('\n')}\n`) }, { table: 'few' }),
+    );
+    const report = await monitorProfiles(reference, [{ file: 'hour-1.json', profile: few }]);
+    expect(report.verdict.alerts[0]).toMatchObject({ kind: 'too_few_rows', chunk: null });
+    expect(report.verdict.alerts[0]?.message).toBe(
+      'too few rows in the window: 2, fewer than the 30 a drift test needs (is the feed thinning?)',
+    );
+    expect(report.verdict.headline).toMatch(/^Alert: too few rows in the window; /);
+  });
 });

@@ -59,6 +59,18 @@ describe('seattle-weather: 2012 as the reference', () => {
     });
   });
 
+  it('gives every chunk statistic its method, threshold, p-value and error bound, as the window has', () => {
+    const tested = report.chunks.flatMap((c) => c.drift.columns).filter((c) => c.statistic !== null);
+    expect(tested.length).toBeGreaterThan(40);
+    for (const c of tested) {
+      expect(c).toMatchObject({ method: expect.any(String), threshold: expect.any(Number) });
+      expect(c.sketchError, c.column).toBeGreaterThanOrEqual(0);
+      expect(c.pValue, c.column).toEqual(expect.any(Number));
+    }
+    expect(tested.filter((c) => c.borderline).length).toBeGreaterThan(0);
+    expect(column(report, 'temp_min')).toMatchObject({ status: 'drift', borderline: true });
+  });
+
   it('finds 2015 warmer: temperatures and the weather drifted, so the data set did', () => {
     expect(report.format).toBe(MONITOR_FORMAT);
     expect(report.window).toMatchObject({ evaluated: 5, drifted: 3, datasetDrift: true });

@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { expectUserError, useDatabase, useTempDir } from '../../core/test/fixtures.js';
 import type { Chunk } from '../src/chunks/chunk.js';
-import { servingSeries } from '../src/index.js';
+import {
+  histogramQuantile,
+  logServingSeries,
+  servingSeries,
+  servingSeriesFromAggregates,
+} from '../src/index.js';
 
 const hour = (h: number): Chunk => ({
   index: h,
@@ -76,3 +81,72 @@ describe('servingSeries', () => {
     );
   });
 });
+
+describe('servingSeriesFromAggregates', () => {
+  const db = useDatabase();
+  const tmp = useTempDir('serving-aggregates');
+  const BOUNDS = [0.5, 1, 2.5, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000];
+  const minute = (h: number, m: number, count: number, errors: number, bucket: number, version = 'v1') => ({
+    minute: at(h, m).slice(0, 16),
+    version,
+    count,
+    status: { '1xx': 0, '2xx': count - errors, '3xx': 0, '4xx': 0, '5xx': errors },
+    latencyBuckets: BOUNDS.map((_, i) => (i === bucket ? count : 0)).concat([0]),
+    latencySumMs: 0,
+  });
+  const file = (name: string, minutes: unknown[]) =>
+    tmp.write(
+      name,
+      JSON.stringify({
+        format: 'modelgate.serving/1',
+        hour: name.slice(8, 21),
+        latencyBucketsMs: BOUNDS,
+        minutes,
+      }),
+    );
+
+  it('reads p99 off the buckets as Prometheus does, linear inside the bucket', () => {
+    expect(histogramQuantile(0.99, [1, 2, 4], [10, 80, 9, 1])).toBe(4);
+    expect(histogramQuantile(0.5, [1, 2, 4], [10, 80, 9, 1])).toBe(1.5);
+    expect(histogramQuantile(0.99, [1, 2, 4], [0, 0, 0, 5])).toBe(4);
+    expect(histogramQuantile(0.99, [1, 2, 4], [0, 0, 0, 0])).toBeNull();
+  });
+
+  it('places each minute in its chunk, over versions and files, and is what a prediction log is read by', async () => {
+    const files = [
+      await file('serving-2026-01-01T00Z.json', [
+        minute(0, 1, 90, 0, 3),
+        minute(0, 1, 9, 1, 6, 'v2'),
+        minute(0, 59, 1, 0, 12),
+      ]),
+      await file('serving-2026-01-01T01Z.json', [minute(1, 0, 10, 5, 0)]),
+    ];
+    const series = await servingSeriesFromAggregates(files, [hour(0), hour(1), hour(2)]);
+    // hour 0: 100 requests, the 99th in the 25–50 ms bucket (90 below it, 9 in it): 25 + 25·9/9;
+    // hour 1: 10 in the 0–0.5 ms bucket: 0.5·9.9/10
+    expect(series).toEqual({
+      latencyP99: [50, 0.495, null],
+      errorRate: [0.01, 0.5, null],
+      requests: [100, 10, 0],
+    });
+    const lines = await tmp.write('requests-2026-01-01T00Z.jsonl', lines0());
+    expect(await logServingSeries(db(), { serving: files, requests: [lines] }, [hour(0)])).toMatchObject({
+      requests: [100],
+    });
+    expect(await logServingSeries(db(), { serving: [], requests: [lines] }, [hour(0)])).toMatchObject({
+      requests: [1],
+    });
+  });
+});
+
+function lines0(): string {
+  return JSON.stringify({
+    time: at(0, 5),
+    status: 200,
+    latency_ms: 3,
+    request_id: 'r',
+    model: 'm',
+    version: 'v1',
+    rows: 1,
+  });
+}

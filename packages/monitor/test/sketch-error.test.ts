@@ -5,7 +5,7 @@ import type { Comparable } from '../src/drift/distribution.js';
 import { distributionFromProfile } from '../src/drift/from-profile.js';
 import { distributionFromSamples } from '../src/drift/from-samples.js';
 import { type MethodOutcome, runMethod } from '../src/drift/run-method.js';
-import { type DriftMethod, detectDrift } from '../src/index.js';
+import { type DriftMethod, detectDrift, driftFromSamples } from '../src/index.js';
 import { fixtures } from './drift-fixtures.js';
 import { pairSlices, type Slice } from './slices.js';
 
@@ -174,6 +174,20 @@ describe.each(fixtures.pairs)('sketch statistics against exact ones: $name', (pa
         expect(s.statistic, `${column} ${method}`).toBeCloseTo(e.statistic, 12);
         expect(s.sketchError).toBeUndefined();
       }
+    }
+  });
+
+  it('claims a bound of 0 only where the exact statistic is the same', async () => {
+    const { reference, current } = await pairSlices(db(), pair);
+    const columns = [...pair.numeric, ...pair.categorical];
+    for (const method of ['chisquare', 'psi', 'jensenshannon', 'hellinger'] as const) {
+      const options = { minRows: 1, columns, byKind: { numeric: { method }, categorical: { method } } };
+      const sketch = detectDrift(reference.profile, current.profile, options).columns;
+      const exact = driftFromSamples(reference.columns, current.columns, options).columns;
+      sketch.forEach((s, i) => {
+        if (s.sketchError !== 0 || s.statistic === null) return;
+        expect(s.statistic, `${s.column} ${method}`).toBeCloseTo(exact[i]?.statistic as number, 9);
+      });
     }
   });
 

@@ -81,9 +81,9 @@ function stageEvents(info: CommitInfo, body: readonly string[]): HistoryEvent[] 
   return events;
 }
 
-/** Stage changes and archives of a model, newest first, read from the diffs of its two YAML files. */
-export async function stageHistory(repo: RegistryRepo, name: string): Promise<HistoryEvent[]> {
-  const out = await repo.git.raw([
+/** The log of the stages and deprecated files at these paths (globs allowed), with their diffs. */
+function stageLog(repo: RegistryRepo, stages: string, deprecated: string): Promise<string> {
+  return repo.git.raw([
     'log',
     '-p',
     '-U0',
@@ -92,22 +92,32 @@ export async function stageHistory(repo: RegistryRepo, name: string): Promise<Hi
     '--no-renames',
     FORMAT,
     '--',
-    pathspec(repo, registryPath.stages(name)),
-    pathspec(repo, registryPath.deprecated(name)),
+    pathspec(repo, stages),
+    pathspec(repo, deprecated),
   ]);
-  return commits(out).flatMap(({ info, body }) => stageEvents(info, body));
 }
 
-async function registrations(repo: RegistryRepo, name: string): Promise<HistoryEvent[]> {
-  const out = await repo.git.raw([
+/** The log of the commits that added a metadata file matching `metadata`, with the files each added. */
+function registerLog(repo: RegistryRepo, metadata: string): Promise<string> {
+  return repo.git.raw([
     'log',
     '--diff-filter=A',
     '--name-only',
     '--no-renames',
     FORMAT,
     '--',
-    pathspec(repo, registryPath.versionFile(name, '*', REGISTRY_FILES.metadata)),
+    pathspec(repo, metadata),
   ]);
+}
+
+/** Stage changes and archives of a model, newest first, read from the diffs of its two YAML files. */
+export async function stageHistory(repo: RegistryRepo, name: string): Promise<HistoryEvent[]> {
+  const out = await stageLog(repo, registryPath.stages(name), registryPath.deprecated(name));
+  return commits(out).flatMap(({ info, body }) => stageEvents(info, body));
+}
+
+async function registrations(repo: RegistryRepo, name: string): Promise<HistoryEvent[]> {
+  const out = await registerLog(repo, registryPath.versionFile(name, '*', REGISTRY_FILES.metadata));
   return commits(out).flatMap(({ info, body }) =>
     body.flatMap((file): HistoryEvent[] => {
       const version = /\/versions\/(v[1-9][0-9]*)\/metadata\.json$/.exec(file.trim())?.[1];
@@ -178,38 +188,19 @@ function diffsByModel(repo: RegistryRepo, body: readonly string[]): Map<string, 
  */
 export async function registryHistory(repo: RegistryRepo): Promise<Map<string, HistoryEvent[]>> {
   const all = pathspec(repo, '.');
-  const [stageLog, registerLog, order] = await Promise.all([
-    repo.git.raw([
-      'log',
-      '-p',
-      '-U0',
-      '--no-color',
-      '--no-ext-diff',
-      '--no-renames',
-      FORMAT,
-      '--',
-      pathspec(repo, `*/${REGISTRY_FILES.stages}`),
-      pathspec(repo, `*/${REGISTRY_FILES.deprecated}`),
-    ]),
-    repo.git.raw([
-      'log',
-      '--diff-filter=A',
-      '--name-only',
-      '--no-renames',
-      FORMAT,
-      '--',
-      pathspec(repo, registryPath.versionFile('*', '*', REGISTRY_FILES.metadata)),
-    ]),
+  const [stages, registered, order] = await Promise.all([
+    stageLog(repo, `*/${REGISTRY_FILES.stages}`, `*/${REGISTRY_FILES.deprecated}`),
+    registerLog(repo, registryPath.versionFile('*', '*', REGISTRY_FILES.metadata)),
     commitOrder(repo, all),
   ]);
   const history = new Map<string, HistoryEvent[]>();
   const add = (model: string, events: HistoryEvent[]) => {
     if (events.length > 0) history.set(model, [...(history.get(model) ?? []), ...events]);
   };
-  for (const { info, body } of commits(stageLog)) {
+  for (const { info, body } of commits(stages)) {
     for (const [model, lines] of diffsByModel(repo, body)) add(model, stageEvents(info, lines));
   }
-  for (const { info, body } of commits(registerLog)) {
+  for (const { info, body } of commits(registered)) {
     for (const file of body) {
       const path = file.trim();
       const model = modelOfPath(repo, path);

@@ -1,12 +1,15 @@
 import { readFile } from 'node:fs/promises';
 import { errorMessage, UserError } from '@modelgate/core';
 import { InferenceSession } from 'onnxruntime-node';
+import type { ExecutionProvider } from './device/device.js';
 
 export interface SessionOptions {
   /** Threads for one operator (default: onnxruntime's choice, all cores). Use 1 per worker process. */
   intraOpNumThreads?: number;
   /** How errors name the model when it is given as bytes (default 'model'). */
   label?: string;
+  /** Where it runs (default cpu): resolveDevice's answer, so one run uses one provider throughout. */
+  provider?: ExecutionProvider;
 }
 
 /** Reads a model file, turning a missing/unreadable file into a UserError naming it. */
@@ -19,7 +22,8 @@ export async function readModelFile(path: string): Promise<Uint8Array> {
 }
 
 /**
- * An onnxruntime-node session on the CPU with full graph optimisation, from a
+ * An onnxruntime-node session on the CPU (or CUDA, with the CPU for the
+ * operators CUDA lacks) with full graph optimisation, from a
  * model's bytes or its path. A file that is not a loadable ONNX model is a
  * UserError: "<path>: not a valid ONNX model: ...".
  */
@@ -31,7 +35,7 @@ export async function createSession(
   const bytes = typeof model === 'string' ? await readModelFile(model) : model;
   if (bytes.length === 0) throw new UserError(`${label}: not a valid ONNX model: the file is empty`);
   const sessionOptions: InferenceSession.SessionOptions = {
-    executionProviders: ['cpu'],
+    executionProviders: options.provider === 'cuda' ? ['cuda', 'cpu'] : ['cpu'],
     graphOptimizationLevel: 'all',
     executionMode: 'sequential',
     interOpNumThreads: 1,

@@ -243,7 +243,7 @@ describe('prediction log', () => {
     await log.close();
     log.request?.({ time: HOUR, model: 'm', version: 'v1', status: 200, latencyMs: 1 });
     const files = await readdir(join(dir, 'm'));
-    expect(files).toEqual(['requests-2026-11-26T07Z.jsonl']);
+    expect(files.sort()).toEqual(['requests-2026-11-26T07Z.jsonl', 'serving-2026-11-26T07Z.json']);
     const lines = (await readFile(join(dir, 'm', files[0] as string), 'utf8')).trim().split('\n');
     expect(lines.map((l) => JSON.parse(l))).toEqual([
       {

@@ -20,17 +20,14 @@ import {
   collectPlan,
   ENCODED_MODEL_FILE,
   plannedTrialDir,
-  readPlan,
-  runPlannedTrial,
   runTraining,
   type TrainingRun,
   type TrialsFile,
-  withStagedDirectories,
   writePlan,
   writeTrainingResult,
 } from '../src/run/index.js';
 import type { ProblemSpec, TrainingSet } from '../src/types.js';
-import { configFor, writeSplitDirectory } from './train-fixtures.js';
+import { configFor, runMatrixJob, writeSplitDirectory, writeTrainPlan } from './train-fixtures.js';
 
 const db = useDatabase();
 const temp = useTempDir('train-encoded');
@@ -295,13 +292,12 @@ describe('a command with preprocess: encoded', () => {
     const config = penguins(
       candidates(`    - command: node trainer.mjs\n      name: centroids\n      preprocess: encoded\n`),
     );
-    await withStagedOutputs(planDir, (dir) =>
-      writePlan(db(), dir, { config, configFile: temp.path('modelgate.yaml'), source: { splits: splits() } }),
-    );
-    const plan = await readPlan(planDir);
-    await withStagedDirectories(plannedTrialDir(planDir, 0), ['output'], (dir) =>
-      runPlannedTrial(db(), plan, planDir, 0, dir),
-    );
+    const plan = await writeTrainPlan(db(), planDir, {
+      config,
+      configFile: temp.path('modelgate.yaml'),
+      source: { splits: splits() },
+    });
+    await runMatrixJob(db(), plan, planDir, 0);
     expect((await readdir(join(plannedTrialDir(planDir, 0), 'output'))).sort()).toEqual(
       ['env.json', 'feature-map.json', ENCODED_MODEL_FILE, 'model.onnx', 'output.log', 'params.json'].sort(),
     );

@@ -1,24 +1,20 @@
 import { copyFile, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parseConfig, UserError, withStagedOutputs } from '@modelgate/core';
+import { parseConfig, UserError } from '@modelgate/core';
 import { openModel, readOnnxMetadata, recordedSpec, sha256Hex } from '@modelgate/runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useDatabase, useTempDir } from '../../core/test/fixtures.js';
 import {
   collectPlan,
   plannedTrialDir,
-  readPlan,
-  runPlannedTrial,
   runTraining,
   type TrainingRun,
   type TrialsFile,
   type WrittenOutputs,
-  withStagedDirectories,
-  writePlan,
   writeTrainingResult,
 } from '../src/run/index.js';
 import { BYO_CLASSES, type RuleModel, ruleClass, ruleModel } from './byo-models.js';
-import { writeSplitDirectory } from './train-fixtures.js';
+import { runMatrixJob, writeSplitDirectory, writeTrainPlan } from './train-fixtures.js';
 
 const db = useDatabase();
 const temp = useTempDir('train-byo');
@@ -316,9 +312,11 @@ describe('plan, trial, collect with a command', () => {
       name: torch-mlp
       params: {model: {choice: [probs-only, int-label]}}
 `);
-    await withStagedOutputs(planDir, (dir) =>
-      writePlan(db(), dir, { config, configFile: temp.path('modelgate.yaml'), source: { splits } }),
-    );
+    const plan = await writeTrainPlan(db(), planDir, {
+      config,
+      configFile: temp.path('modelgate.yaml'),
+      source: { splits },
+    });
     expect((await readdir(join(planDir, 'splits'))).sort()).toEqual([
       'splits.json',
       'test.csv',
@@ -328,23 +326,16 @@ describe('plan, trial, collect with a command', () => {
       'validation.csv',
       'validation.parquet',
     ]);
-    const plan = await readPlan(planDir);
     expect(plan.trials.map((t) => t.label)).toEqual(['torch-mlp', 'torch-mlp']);
     for (const id of [0, 1]) {
       // Twice: a rerun of a matrix job replaces its output/.
-      for (let i = 0; i < 2; i++) {
-        await withStagedDirectories(plannedTrialDir(planDir, id), ['output'], (dir) =>
-          runPlannedTrial(db(), plan, planDir, id, dir),
-        );
-      }
+      for (let i = 0; i < 2; i++) await runMatrixJob(db(), plan, planDir, id);
       const output = join(plannedTrialDir(planDir, id), 'output');
       expect((await readdir(output)).sort()).toEqual(['ckpt', 'model.onnx', 'output.log', 'params.json']);
     }
     // A plan without CSV splits (made before they existed): the job writes its own.
     for (const split of ['train', 'validation', 'test']) await rm(join(planDir, 'splits', `${split}.csv`));
-    await withStagedDirectories(plannedTrialDir(planDir, 0), ['output'], (dir) =>
-      runPlannedTrial(db(), plan, planDir, 0, dir),
-    );
+    await runMatrixJob(db(), plan, planDir, 0);
     expect(await readFile(join(plannedTrialDir(planDir, 0), 'output', 'output.log'), 'utf8')).toContain(
       '(probs-only) on 30 rows',
     );

@@ -11,7 +11,17 @@ import {
   type SplitManifest,
   type SplitName,
   type Task,
+  withStagedOutputs,
 } from '@modelgate/core';
+import {
+  type PlanOptions,
+  plannedTrialDir,
+  readPlan,
+  runPlannedTrial,
+  type TrainPlan,
+  withStagedDirectories,
+  writePlan,
+} from '../src/run/index.js';
 
 /** A config from YAML lines added to a minimal one (target y, data unused when splits are given). */
 export function configFor(task: Task, extra = '', target = 'y'): ModelgateConfig {
@@ -59,4 +69,26 @@ export async function writeSplitDirectory(db: Database, dir: string, splits: Han
   };
   await writeFile(join(dir, SPLIT_MANIFEST_FILE), JSON.stringify(manifest, null, 2));
   return dir;
+}
+
+/** The workflow's plan job: `train plan` into `planDir`, read back as the matrix jobs read it. */
+export async function writeTrainPlan(
+  db: Database,
+  planDir: string,
+  options: PlanOptions,
+): Promise<TrainPlan> {
+  await withStagedOutputs(planDir, (dir) => writePlan(db, dir, options));
+  return readPlan(planDir);
+}
+
+/** One matrix job: trial `id` of the plan into its directory, the trainer's output/ replaced as a rerun does. */
+export async function runMatrixJob(
+  db: Database,
+  plan: TrainPlan,
+  planDir: string,
+  id: number,
+): Promise<void> {
+  await withStagedDirectories(plannedTrialDir(planDir, id), ['output'], (dir) =>
+    runPlannedTrial(db, plan, planDir, id, dir),
+  );
 }

@@ -32,10 +32,11 @@ import { configData, type FoundConfig, findConfig } from '../project.js';
 import type { Wrap } from '../runner.js';
 import { renderTextTable } from '../table.js';
 import { withProgress } from '../with-progress.js';
+import { addDeviceOption, type DeviceFlags, deviceProvider } from './device-option.js';
 import { addRegistryOption, type RegistryFlags } from './registry-options.js';
 import { addSpecOptions, specFlagsOf } from './spec-options.js';
 
-interface EvaluateFlags extends RegistryFlags, SpecFlags {
+interface EvaluateFlags extends RegistryFlags, SpecFlags, DeviceFlags {
   model: string;
   data?: string;
   format?: string;
@@ -86,7 +87,7 @@ export function registerEvaluate(program: Command, wrap: Wrap): void {
       .option('--no-baseline', 'no champion: judge the absolute thresholds alone')
       .option('-o, --out <dir>', 'directory for evaluation.json, report.md and report.html (required)'),
   );
-  addSpecOptions(command)
+  addSpecOptions(addDeviceOption(command))
     .addHelpText('after', NOTES)
     .action(wrap<EvaluateFlags>((flags, ctx) => runEvaluate(flags, ctx)));
 }
@@ -149,6 +150,7 @@ async function runEvaluate(flags: EvaluateFlags, ctx: CliContext): Promise<Comma
   const found = await requireConfig(flags.config);
   const format = parseFormat(flags.format);
   if (format && !flags.data) throw new UserError('--format applies to --data, which is not given.');
+  const provider = await deviceProvider(flags, found.config, ctx);
   const challenger = await openModel(flags.model, { registry: flags.registry });
   const champion = await findChampion(flags, found);
   const document = await withProgress(ctx, 'evaluate', (progress) =>
@@ -164,6 +166,7 @@ async function runEvaluate(flags: EvaluateFlags, ctx: CliContext): Promise<Comma
           ...(flags.splits ? { splits: flags.splits } : {}),
           data: configData(found),
           workDir,
+          provider,
           onProgress: (fraction, detail) => progress.update(fraction, detail),
         }),
       ),
@@ -183,6 +186,7 @@ async function runEvaluate(flags: EvaluateFlags, ctx: CliContext): Promise<Comma
       holdout: { source: document.holdout.source, rows: document.holdout.rows },
       metrics: document.metrics,
       rules: document.gate.rules,
+      provider,
       outputs,
     },
     text: renderText(document, outputs),

@@ -12,7 +12,13 @@ import {
 } from '@modelgate/core';
 import type { ModelOutputs, PerformanceMetric } from '@modelgate/monitor';
 import { REGISTRY_FILES, type VersionMetadata } from '@modelgate/registry';
-import { createSession, modelSpecOf, readModelPath, runOnColumns } from '@modelgate/runtime';
+import {
+  createSession,
+  type ExecutionProvider,
+  modelSpecOf,
+  readModelPath,
+  runOnColumns,
+} from '@modelgate/runtime';
 import { categoricalFeature, numericFeature, type ProblemSpec } from '@modelgate/train';
 
 /** A registered model as monitoring uses it: its spec to score data, its holdout metrics to compare with. */
@@ -23,6 +29,8 @@ export interface MonitoredModel {
   classes: readonly string[];
   holdout: Partial<Record<PerformanceMetric, number>>;
   holdoutSource: string;
+  /** Where it scores (--device): cpu unless set. */
+  provider?: ExecutionProvider;
   /** Reads and checks model.onnx on first use: runs that do not score never load it. */
   load(): Promise<{ bytes: Uint8Array; spec: ProblemSpec }>;
 }
@@ -96,7 +104,7 @@ export async function scoreDataset(
     }
     return numericFeature(column as NumericColumn, keep);
   });
-  const session = await createSession(bytes, { label: model.label });
+  const session = await createSession(bytes, { label: model.label, provider: model.provider ?? 'cpu' });
   try {
     const out = await runOnColumns(session, spec, { rows: dataset.rowCount, features });
     if (spec.task === 'regression') {

@@ -5,6 +5,9 @@ import {
   type DataProfile,
   type Dataset,
   loadDataset,
+  loadMonitorConfig,
+  type ModelgateConfig,
+  type MonitorConfigFile,
   parseProfile,
   readProfile,
   UserError,
@@ -18,6 +21,7 @@ import {
   findPredictionLog,
   isDirectory,
   loadPredictionLog,
+  logServingSeries,
   type ModelInfo,
   type MonitorOptions,
   type MonitorReport,
@@ -30,7 +34,6 @@ import {
   readLogProfiles,
   readProfileDir,
   renderMonitorMarkdown,
-  servingSeries,
   stringifyMonitorReport,
 } from '@modelgate/monitor';
 import { digestBytes, REGISTRY_FILES, showVersion } from '@modelgate/registry';
@@ -38,10 +41,12 @@ import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { parseFormat, parseNumber } from '../flags.js';
 import type { CommandOutcome, Finding } from '../outcome.js';
-import { type FoundConfig, findConfig } from '../project.js';
+import { findConfigWith } from '../project.js';
 import type { Wrap } from '../runner.js';
 import { renderTextTable } from '../table.js';
 import { withProgress } from '../with-progress.js';
+import { addDeviceOption, type DeviceFlags, deviceProvider } from './device-option.js';
+import { collectFlag, type DriftFlags, driftOptionsWithFlags } from './monitor-drift-flags.js';
 import { type MonitoredModel, monitoredModel } from './monitor-model.js';
 import { type PerformanceFlags, performanceInput } from './monitor-performance.js';
 import { addRegistryOption, type RegistryFlags } from './registry-options.js';
@@ -53,7 +58,13 @@ const MAX_TEXT_COLUMNS = 15;
 const MAX_TEXT_ALERTS = 10;
 const MAX_ANNOTATIONS = 50;
 
-interface MonitorFlags extends RegistryFlags, PerformanceFlags {
+/** A config as monitor reads it: only what monitoring uses is required. */
+interface FoundConfig {
+  config: MonitorConfigFile;
+  file: string;
+}
+
+interface MonitorFlags extends RegistryFlags, PerformanceFlags, DeviceFlags, DriftFlags {
   model?: string;
   reference?: string;
   current: string;
@@ -138,6 +149,7 @@ function monitorOptions(flags: MonitorFlags, found: FoundConfig | undefined, ref
   const sigma = parseNumber('sigma', flags.sigma);
   return {
     ...fromConfig,
+    drift: driftOptionsWithFlags(fromConfig.drift ?? {}, flags, ref.profile),
     ...(flags.chunk ? { chunk: parseChunkSpec(flags.chunk) } : {}),
     ...(flags.time ? { time: flags.time } : {}),
     ...(target ? { target } : {}),
@@ -199,7 +211,7 @@ function noRowsForLabels(flags: MonitorFlags, what: string): void {
 
 /** The server's latency and error rate per chunk, read from the log's request files in DuckDB. */
 const servingOf = (db: Database, log: PredictionLogFiles) => (chunks: readonly Chunk[]) =>
-  servingSeries(db, log.requests, chunks);
+  logServingSeries(db, log, chunks);
 
 async function runMonitor(
   flags: MonitorFlags,
@@ -274,9 +286,12 @@ function textOf(report: MonitorReport, written: string): string {
 }
 
 async function monitor(flags: MonitorFlags, ctx: CliContext): Promise<CommandOutcome> {
-  const found = await findConfig(flags.config);
+  const found = await findConfigWith(flags.config, loadMonitorConfig);
   await checkOutDir(flags.out);
   const ref = await reference(flags);
+  if (ref.monitored)
+    // deviceProvider reads only `runtime`, which a monitor config shares with a full one.
+    ref.monitored.provider = await deviceProvider(flags, found?.config as ModelgateConfig | undefined, ctx);
   const options = monitorOptions(flags, found, ref);
   const report = await runMonitor(flags, options, ref, found, ctx);
   const markdown = renderMonitorMarkdown(report);
@@ -295,53 +310,72 @@ async function monitor(flags: MonitorFlags, ctx: CliContext): Promise<CommandOut
 }
 
 export function registerMonitor(program: Command, wrap: Wrap): void {
-  addRegistryOption(
-    program
-      .command('monitor')
-      .description(
-        'compare current data (or profiles) with a model’s reference profile, chunk by chunk: drift, outliers, anomalies',
-      )
-      .option('--model <ref>', 'registered model whose reference profile to use: name#stage, name@v3 or name')
-      .option(
-        '--reference <file>',
-        'a reference profile.json instead of the registry (e.g. from modelgate profile)',
-      )
-      .requiredOption(
-        '--current <file|glob|dir>',
-        'current data (CSV, TSV, Parquet, JSON, JSONL), a prediction log directory (predictions-*.jsonl, profile-*.json; or its parent with <model>/), or a directory of profiles (*.json)',
-      )
-      .option('-f, --format <format>', 'format of the current data (default: from the extension)')
-      .option('-c, --config <file>', 'config file (default: modelgate.yaml when it exists)')
-      .option('-o, --out <dir>', 'directory for monitor.json and monitor.md', DEFAULT_OUT)
-      .option(
-        '--chunk <size>',
-        'hour, day, week, month (of --time, UTC), rows:<N>, file (one per profile) or all (default: day with a time column)',
-      )
-      .option('--time <column>', "time column the chunks follow (default: the config's time)")
-      .option('--prediction <column>', 'model-output column whose mean per chunk is monitored')
-      .option(
-        '--baseline-chunks <n>',
-        'earliest chunks that set the anomaly bands (default: a third, at least 5)',
-      )
-      .option('--min-chunk-rows <n>', 'smaller chunks are flagged too_small, never alerted on (default 30)')
-      .option('--outlier-threshold <z>', 'robust z-score beyond which a value is an outlier (default 3.5)')
-      .option('--sigma <k>', 'anomaly band half-width in baseline standard deviations (default 3)')
-      .option(
-        '--labels <file>',
-        'late labels (CSV, Parquet, JSON…) joined to the current rows by id: realized metrics per chunk',
-      )
-      .option(
-        '--label-id <column>',
-        'id column in both files (default: request_id in a prediction log, else the config id)',
-      )
-      .option(
-        '--label-column <column>',
-        "label column of --labels and --reference-data (default: the config's or model's target)",
-      )
-      .option(
-        '--reference-data <file>',
-        'labeled reference rows (the holdout split) the model is run on to calibrate the CBPE estimates',
-      ),
+  addDeviceOption(
+    addRegistryOption(
+      program
+        .command('monitor')
+        .description(
+          'compare current data (or profiles) with a model’s reference profile, chunk by chunk: drift, outliers, anomalies',
+        )
+        .option(
+          '--model <ref>',
+          'registered model whose reference profile to use: name#stage, name@v3 or name',
+        )
+        .option(
+          '--reference <file>',
+          'a reference profile.json instead of the registry (e.g. from modelgate profile)',
+        )
+        .requiredOption(
+          '--current <file|glob|dir>',
+          'current data (CSV, TSV, Parquet, JSON, JSONL), a prediction log directory (predictions-*.jsonl, profile-*.json; or its parent with <model>/), or a directory of profiles (*.json)',
+        )
+        .option('-f, --format <format>', 'format of the current data (default: from the extension)')
+        .option('-c, --config <file>', 'config file (default: modelgate.yaml when it exists)')
+        .option('-o, --out <dir>', 'directory for monitor.json and monitor.md', DEFAULT_OUT)
+        .option(
+          '--chunk <size>',
+          'hour, day, week, month (of --time, UTC), rows:<N>, file (one per profile) or all (default: day with a time column)',
+        )
+        .option('--time <column>', "time column the chunks follow (default: the config's time)")
+        .option('--prediction <column>', 'model-output column whose mean per chunk is monitored')
+        .option(
+          '--baseline-chunks <n>',
+          'earliest chunks that set the anomaly bands (default: a third, at least 5)',
+        )
+        .option('--min-chunk-rows <n>', 'smaller chunks are flagged too_small, never alerted on (default 30)')
+        .option('--outlier-threshold <z>', 'robust z-score beyond which a value is an outlier (default 3.5)')
+        .option('--sigma <k>', 'anomaly band half-width in baseline standard deviations (default 3)')
+        .option(
+          '--method <column=method>',
+          'drift test of a column (repeatable): ks, chisquare, z, wasserstein, jensenshannon, psi, kl_div or hellinger',
+          collectFlag,
+        )
+        .option(
+          '--threshold <name=value>',
+          'drift threshold of a column, or the default of a method (wasserstein=0.2) (repeatable)',
+          collectFlag,
+        )
+        .option(
+          '--drift-share <share>',
+          'dataset drift when at least this share of features drifted (default 0.5)',
+        )
+        .option(
+          '--labels <file>',
+          'late labels (CSV, Parquet, JSON…) joined to the current rows by id: realized metrics per chunk',
+        )
+        .option(
+          '--label-id <column>',
+          'id column in both files (default: request_id in a prediction log, else the config id)',
+        )
+        .option(
+          '--label-column <column>',
+          "label column of --labels and --reference-data (default: the config's or model's target)",
+        )
+        .option(
+          '--reference-data <file>',
+          'labeled reference rows (the holdout split) the model is run on to calibrate the CBPE estimates',
+        ),
+    ),
   )
     .addHelpText(
       'after',

@@ -41,7 +41,7 @@ export function predictOutcome(result: BatchResult, model: PredictModel): Comman
     };
   }
   const lines = [
-    `scored ${count(result.scored)} of ${count(result.rows)} rows with ${model.version} in ${result.seconds.toFixed(1)}s (${rate(result.rowsPerSecond)}, ${threads(result.workers)})`,
+    `scored ${count(result.scored)} of ${count(result.rows)} rows with ${model.version} in ${result.seconds.toFixed(1)}s (${rate(result.rowsPerSecond)}, ${threads(result.workers)}${result.provider === 'cuda' ? ', on CUDA' : ''})`,
     `wrote ${result.output}`,
   ];
   const findings: Finding[] = [];

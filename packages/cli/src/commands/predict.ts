@@ -16,12 +16,13 @@ import type { CommandOutcome } from '../outcome.js';
 import type { Progress } from '../progress.js';
 import type { Wrap } from '../runner.js';
 import { withProgress } from '../with-progress.js';
+import { addDeviceOption, type DeviceFlags, deviceProvider } from './device-option.js';
 import { resolvePredictModel } from './predict-model.js';
 import { predictOutcome } from './predict-report.js';
 import { addRegistryOption, type RegistryFlags } from './registry-options.js';
 import { addSpecOptions, specFlagsOf } from './spec-options.js';
 
-interface PredictFlags extends RegistryFlags, SpecFlags {
+interface PredictFlags extends RegistryFlags, SpecFlags, DeviceFlags {
   model: string;
   input: string;
   format?: string;
@@ -78,7 +79,7 @@ export function registerPredict(program: Command, wrap: Wrap): void {
       .option('--chunk-rows <n>', `rows per scoring chunk (default ${DEFAULT_CHUNK_ROWS})`)
       .option('--allow-empty', 'write an empty output for input with no rows instead of refusing it'),
   );
-  addSpecOptions(command)
+  addSpecOptions(addDeviceOption(command))
     .addHelpText('after', NOTES)
     .action(wrap<PredictFlags>((flags, ctx) => runPredict(flags, ctx)));
 }
@@ -121,6 +122,7 @@ async function runPredict(flags: PredictFlags, ctx: CliContext): Promise<Command
   const outputFormat = parseOutputFormat(flags.outputFormat);
   const workers = parseNumber('workers', flags.workers, true);
   const chunkRows = parseNumber('chunk-rows', flags.chunkRows, true);
+  const provider = await deviceProvider(flags, undefined, ctx);
   const model = await resolvePredictModel(flags.model, flags.registry, specFlagsOf(flags));
   const result = await withProgress(ctx, 'predict', (progress) =>
     withDatabase((db) =>
@@ -135,6 +137,7 @@ async function runPredict(flags: PredictFlags, ctx: CliContext): Promise<Command
         workers,
         chunkRows,
         allowEmpty: flags.allowEmpty,
+        provider,
         onProgress: (p) => showProgress(progress, p),
       }),
     ),

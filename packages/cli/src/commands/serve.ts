@@ -12,11 +12,12 @@ import type { CliContext } from '../context.js';
 import { parseNumber } from '../flags.js';
 import type { CommandOutcome } from '../outcome.js';
 import type { Wrap } from '../runner.js';
+import { addDeviceOption, type DeviceFlags, deviceProvider } from './device-option.js';
 import { addRegistryOption, type RegistryFlags } from './registry-options.js';
 import { waitForStop } from './serve-signals.js';
 import { addSpecOptions, specFlagsOf } from './spec-options.js';
 
-interface ServeFlags extends RegistryFlags, SpecFlags {
+interface ServeFlags extends RegistryFlags, SpecFlags, DeviceFlags {
   model: string[];
   port: string;
   host: string;
@@ -69,6 +70,7 @@ function numericOptions(flags: ServeFlags): Partial<ServeOptions> {
 }
 
 async function serve(flags: ServeFlags, ctx: CliContext): Promise<CommandOutcome> {
+  const provider = await deviceProvider(flags, undefined, ctx);
   let predictionLog: PredictionLog | undefined;
   if (flags.predictionLog) {
     const sampleRate = parseNumber('sample-rate', flags.sampleRate);
@@ -87,6 +89,7 @@ async function serve(flags: ServeFlags, ctx: CliContext): Promise<CommandOutcome
     host: flags.host,
     log: jsonLog,
     accessLog: flags.accessLog === true,
+    provider,
     ...(predictionLog ? { predictionLog } : {}),
   };
   let server: RunningServer;
@@ -143,7 +146,7 @@ export function registerServe(program: Command, wrap: Wrap): void {
     .option('--prediction-log <dir>', 'log served rows (sampled JSONL + hourly profiles) for monitoring')
     .option('--sample-rate <share>', 'share of requests the prediction log keeps, 0..1 (default 1)')
     .option('--access-log', 'log every request as a JSON line');
-  addSpecOptions(command);
+  addSpecOptions(addDeviceOption(command));
   addRegistryOption(command);
   command.action(wrap<ServeFlags>(serve));
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { isCostMetric, metricMismatch, predictionMetrics } from '../metrics/compute.js';
 import type { PathKey } from '../zod-errors.js';
-import { METRICS, type MetricName } from './metrics.js';
+import { inUnitInterval, METRICS, type MetricName } from './metrics.js';
 import type { Task } from './schema.js';
 
 /** `gate: none`: no rules at all, written out so that no gate is never an accident. */
@@ -42,20 +42,6 @@ export type GateRules = z.output<typeof gateRules>;
 export type GateRule = z.output<typeof gateRule>;
 /** `gate:` as parsed: rules, `none`, or absent (the default gate applies). */
 export type GateConfig = z.output<typeof gateSchema>;
-
-/** Metrics that live in [0, 1]; the others are unbounded on at least one side. */
-const UNIT_INTERVAL = new Set<MetricName>([
-  'accuracy',
-  'balanced_accuracy',
-  'precision_macro',
-  'recall_macro',
-  'f1_macro',
-  'f1_weighted',
-  'roc_auc',
-  'average_precision',
-  'brier',
-  'ece',
-]);
 
 /** Timings of two models on one shared runner are too noisy to compare: only their own bounds gate. */
 export const TIMED_METRICS: readonly MetricName[] = [
@@ -110,7 +96,7 @@ function ruleProblems(metric: MetricName, rule: GateRule, task: Task): GateProbl
       });
     }
   }
-  if (UNIT_INTERVAL.has(metric)) {
+  if (inUnitInterval(metric)) {
     for (const key of ['non_inferiority', 'min_improvement'] as const) {
       const value = rule[key];
       if (value !== undefined && Math.abs(value) > 1) {

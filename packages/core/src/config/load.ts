@@ -1,7 +1,9 @@
 import { isMap, LineCounter, parseDocument } from 'yaml';
+import type { z } from 'zod';
 import { UserError } from '../errors.js';
 import { readUserFile } from '../fs/read-json.js';
 import { describePath, type PathKey, type ZodProblem, zodErrorLine } from '../zod-errors.js';
+import { type MonitorConfigFile, monitorConfigSchema } from './monitor-config.js';
 import { configSchema, type ModelgateConfig } from './schema.js';
 
 export const DEFAULT_CONFIG_FILE = 'modelgate.yaml';
@@ -42,6 +44,15 @@ function hint(parent: readonly PathKey[]): string {
 }
 
 export function parseConfig(text: string, file = DEFAULT_CONFIG_FILE): ModelgateConfig {
+  return parseWith(configSchema, text, file);
+}
+
+/** A config as `modelgate monitor` reads it: only what monitoring uses is required (none of it). */
+export function parseMonitorConfig(text: string, file = DEFAULT_CONFIG_FILE): MonitorConfigFile {
+  return parseWith(monitorConfigSchema, text, file);
+}
+
+function parseWith<T>(schema: z.ZodType<T>, text: string, file: string): T {
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false });
   const [syntax] = doc.errors;
@@ -50,7 +61,7 @@ export function parseConfig(text: string, file = DEFAULT_CONFIG_FILE): Modelgate
     throw new UserError(`${file}:${pos.line}:${pos.col}: invalid YAML: ${syntax.message.split('\n')[0]}`);
   }
   const raw: unknown = doc.toJS() ?? {};
-  const parsed = configSchema.safeParse(raw);
+  const parsed = schema.safeParse(raw);
   if (parsed.success) return parsed.data;
   const at = (problem: ZodProblem) => {
     const pos =
@@ -63,7 +74,12 @@ export function parseConfig(text: string, file = DEFAULT_CONFIG_FILE): Modelgate
   throw new UserError(zodErrorLine(file, parsed.error, raw, { at, unknown, explain: true }));
 }
 
+const READ_HINT = "Run 'modelgate init' or pass --config <file>.";
+
 export async function loadConfig(file = DEFAULT_CONFIG_FILE): Promise<ModelgateConfig> {
-  const text = await readUserFile(file, 'config', "Run 'modelgate init' or pass --config <file>.");
-  return parseConfig(text, file);
+  return parseConfig(await readUserFile(file, 'config', READ_HINT), file);
+}
+
+export async function loadMonitorConfig(file = DEFAULT_CONFIG_FILE): Promise<MonitorConfigFile> {
+  return parseMonitorConfig(await readUserFile(file, 'config', READ_HINT), file);
 }

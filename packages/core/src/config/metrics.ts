@@ -40,3 +40,8 @@ const LOWER_IS_BETTER = new Set<MetricName>([
 export function lowerIsBetter(metric: MetricName): boolean {
   return LOWER_IS_BETTER.has(metric);
 }
+
+/** Metrics that live in [0, 1]: every classification metric but log_loss. The others are unbounded on at least one side. */
+export function inUnitInterval(metric: MetricName): boolean {
+  return metric !== 'log_loss' && (CLASSIFICATION_METRICS as readonly MetricName[]).includes(metric);
+}

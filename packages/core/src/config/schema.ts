@@ -509,6 +509,17 @@ export const configSchema = z
     monitor: monitorSchema
       .optional()
       .describe('modelgate monitor: chunks, anomaly bands, outliers and drift tests.'),
+    runtime: z
+      .strictObject({
+        device: z
+          .enum(['auto', 'cpu', 'cuda'])
+          .optional()
+          .describe(
+            'Where evaluate and monitor run the model: cpu (default), cuda, or auto (CUDA when onnxruntime-node can create a CUDA session, else the CPU). --device and $MODELGATE_DEVICE override it. See RUNNERS.md.',
+          ),
+      })
+      .optional()
+      .describe('Where models run.'),
   })
   .superRefine((config, ctx) => {
     for (const problem of gateProblems(config.gate, config.task)) {

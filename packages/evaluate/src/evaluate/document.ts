@@ -175,5 +175,7 @@ export interface EvaluationDocument {
     bootstrap: { replicates: number; seed: number; level: number };
     eceBins: number;
   };
+  /** The onnxruntime execution provider both models ran on (--device); absent in documents from before it. */
+  provider?: 'cpu' | 'cuda';
   warnings: string[];
 }

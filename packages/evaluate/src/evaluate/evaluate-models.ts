@@ -8,6 +8,7 @@ import {
 } from '@modelgate/core';
 import {
   createSession,
+  type ExecutionProvider,
   type ModelFile,
   type ModelSpec,
   modelSpecOf,
@@ -52,6 +53,8 @@ export interface EvaluateRequest {
   workDir: string;
   now?: Clock;
   onProgress?: (fraction: number, detail: string) => void;
+  /** Where both models run (default cpu): resolveDevice's answer. */
+  provider?: ExecutionProvider;
 }
 
 interface HoldoutSource {
@@ -120,6 +123,7 @@ interface RunModelContext {
   trainingSpec: (label: string) => Promise<SpecOf>;
   now?: Clock;
   warnings: string[];
+  provider: ExecutionProvider;
 }
 
 /** The recorded spec, else the user's flags (challenger only), else the training data's. */
@@ -140,7 +144,7 @@ async function runModel(
   const spec = checkSpec(found.spec, ctx.config, model.label, source);
   const { set, warnings } = await encodeHoldout(ctx.db, ctx.holdout, spec, model.label);
   ctx.warnings.push(...warnings);
-  const session = await createSession(model.bytes, { label: model.label });
+  const session = await createSession(model.bytes, { label: model.label, provider: ctx.provider });
   try {
     const predictions = await predictHoldout(session, spec, set);
     const costs = await measureCosts(session, spec, set, model.bytes.length, ctx.settings.costs, ctx.now);
@@ -185,6 +189,7 @@ export async function evaluateModels(db: Database, request: EvaluateRequest): Pr
     settings,
     trainingSpec: trainingSpecs(db, request, source),
     warnings,
+    provider: request.provider ?? 'cpu',
     ...(request.now ? { now: request.now } : {}),
   };
   progress(0.1, 'challenger');
@@ -226,5 +231,5 @@ export async function evaluateModels(db: Database, request: EvaluateRequest): Pr
     warnings,
   });
   progress(1, 'done');
-  return document;
+  return { ...document, provider: ctx.provider };
 }

@@ -1,4 +1,4 @@
-import { escapeHtml } from '@modelgate/core';
+import { escapeHtml, htmlPage } from '@modelgate/core';
 import type { Block, Cell, Inline, ReportContent, ReportSection, ReportTable } from './content.js';
 import { svgChart } from './svg.js';
 
@@ -77,20 +77,12 @@ ${content.sections.map((s) => section(s, level)).join('\n')}`;
 /** report.html: the report as one standalone page, every table whole, charts drawn as inline SVG. */
 export function renderHtml(content: ReportContent): string {
   const verdict = content.pass ? 'pass' : 'fail';
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${CSP}">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(content.title)}</title>
-<style>${STYLE}</style>
-</head>
-<body>
-<h1 class="${verdict}">${content.pass ? '✅' : '❌'} ${escapeHtml(content.title)}</h1>
+  return htmlPage({
+    csp: CSP,
+    title: content.title,
+    head: [`<style>${STYLE}</style>`],
+    body: `<h1 class="${verdict}">${content.pass ? '✅' : '❌'} ${escapeHtml(content.title)}</h1>
 ${renderReportBody(content)}
-<p><small>modelgate evaluate</small></p>
-</body>
-</html>
-`;
+<p><small>modelgate evaluate</small></p>`,
+  });
 }

@@ -1,21 +1,25 @@
-import { gammaQ } from '@modelgate/core';
+import { binomialUpperTail } from '../stats/binomial.js';
 
-/** An outlier rate is elevated when all three hold: enough outliers, twice the expected rate, and significant. */
-export const ELEVATION = { minOutliers: 5, factor: 2, pValue: 0.001 } as const;
+/**
+ * An outlier rate is elevated when all three hold: enough outliers, odds of
+ * an outlier row at least `oddsRatio` times the expected odds, and a binomial
+ * test significant at `pValue`. The odds ratio is about "twice the rate" for
+ * rare outliers and still reachable when the expected rate is 50% or more.
+ */
+export const ELEVATION = { minOutliers: 5, oddsRatio: 2, pValue: 0.001 } as const;
 
 export interface Elevation {
   /** The rate the reference leads to expect (floored at one reference row). */
   expected: number;
-  /** P(at least this many outliers | expected rate): Poisson upper tail. */
+  /** P(at least this many outlier rows | the expected rate): the binomial upper tail. */
   pValue: number;
+  /** The observed odds of an outlier row over the expected odds (∞ when every row is one). */
+  oddsRatio: number;
   elevated: boolean;
 }
 
-/** P(X ≥ k) for X ~ Poisson(λ): the regularised lower incomplete gamma function P(k, λ). */
-export function poissonUpperTail(k: number, lambda: number): number {
-  if (k <= 0) return 1;
-  if (lambda <= 0) return 0;
-  return Math.min(1, Math.max(0, 1 - gammaQ(k, lambda)));
+function odds(rate: number): number {
+  return rate >= 1 ? Number.POSITIVE_INFINITY : rate / (1 - rate);
 }
 
 /**
@@ -30,9 +34,11 @@ export function outlierElevation(
   referenceRows: number,
 ): Elevation {
   const expected = Math.max(referenceRate, 1 / Math.max(1, referenceRows));
-  const k = Math.round(outliers);
-  const pValue = poissonUpperTail(k, expected * rows);
+  const n = Math.round(rows);
+  const k = Math.min(n, Math.round(outliers));
+  const pValue = binomialUpperTail(k, n, expected);
+  const oddsRatio = n > 0 ? odds(k / n) / odds(expected) : 0;
   const elevated =
-    k >= ELEVATION.minOutliers && k >= ELEVATION.factor * expected * rows && pValue < ELEVATION.pValue;
-  return { expected, pValue, elevated };
+    k >= ELEVATION.minOutliers && oddsRatio >= ELEVATION.oddsRatio && pValue < ELEVATION.pValue;
+  return { expected, pValue, oddsRatio: Number.isNaN(oddsRatio) ? 0 : oddsRatio, elevated };
 }

@@ -1,5 +1,5 @@
 export { type Band, bandOf, DEFAULT_SIGMA, type Direction, MIN_BASELINE_VALUES, outside } from './band.js';
-export { ELEVATION, type Elevation, outlierElevation, poissonUpperTail } from './elevation.js';
+export { ELEVATION, type Elevation, outlierElevation } from './elevation.js';
 export { addCounts, countOutliers, estimateOutliers, type OutlierCounts } from './outlier-counts.js';
 export {
   combinedShare,

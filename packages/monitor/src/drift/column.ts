@@ -9,6 +9,15 @@ function counts(side: ColumnDistribution): SideCounts {
   return { rows: side.rows, count: side.count };
 }
 
+/**
+ * Whether a binned method reads this side's exact counts: categories, or
+ * numbers with a sketch bucket each (as far as the profile's distinct count
+ * tells), so the statistic has no sketch error.
+ */
+function countsExactly(side: Comparable): boolean {
+  return side.shape === 'categorical' || side.buckets === null || side.distinct === side.values.values.length;
+}
+
 /** The single value both sides hold, or null. */
 function constantValue(side: Comparable): string | null {
   if (side.shape === 'numeric') return side.min !== null && side.min === side.max ? String(side.min) : null;
@@ -83,12 +92,21 @@ export function compareColumn(
   }
   const constant = constantValue(reference);
   if (constant !== null && constant === constantValue(current)) {
-    return { ...withMethod, statistic: 0, status: 'constant', detail: `constant ${constant} on both sides` };
+    return {
+      ...withMethod,
+      statistic: 0,
+      sketchError: 0,
+      status: 'constant',
+      detail: `constant ${constant} on both sides`,
+    };
   }
   const run = runMethod(method, reference, current, {
     bins: chosen.bins,
     jensenShannonBase: settings.jensenShannonBase,
   });
   if ('skip' in run) return { ...withMethod, status: 'skipped', detail: run.skip };
-  return { ...withMethod, ...run, status: 'stable', detail: '' };
+  const exact =
+    source === 'samples' ||
+    (run.sketchError === undefined && countsExactly(reference) && countsExactly(current));
+  return { ...withMethod, ...(exact ? { sketchError: 0 } : {}), ...run, status: 'stable', detail: '' };
 }

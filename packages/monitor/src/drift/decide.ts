@@ -1,3 +1,4 @@
+import { isBorderline } from './borderline.js';
 import { adjustPValues } from './correction.js';
 import { formatStatistic } from './format.js';
 import { type DriftMethod, usesPValue } from './methods.js';
@@ -26,7 +27,10 @@ function describe(column: ColumnDrift, correction: Correction): string {
   } else {
     parts[0] += ` ${column.drifted ? '≥' : '<'} ${threshold}`;
   }
-  if (column.sketchError !== undefined) parts.push(`sketch error ≤ ${formatStatistic(column.sketchError)}`);
+  if (column.sketchError !== undefined && column.sketchError > 0) {
+    const borderline = column.borderline ? ': borderline, the exact value may fall either side' : '';
+    parts.push(`sketch error ≤ ${formatStatistic(column.sketchError)}${borderline}`);
+  }
   parts.push(`${column.reference.count} → ${column.current?.count ?? 0} values`);
   return parts.join(', ');
 }
@@ -56,6 +60,7 @@ export function decideSection(columns: readonly ColumnDrift[], correction: Corre
       drifted,
       status: drifted ? 'drift' : 'stable',
     };
+    out.borderline = isBorderline(out);
     return { ...out, detail: describe(out, correction) };
   });
   const evaluated = decided.filter(

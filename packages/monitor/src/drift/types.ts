@@ -38,8 +38,14 @@ export interface ColumnDrift {
   bins?: number;
   /** True when the empty-bin rule added its epsilon to every bin. */
   smoothed?: boolean;
-  /** From sketches: a bound on |statistic − exact statistic| (ks, wasserstein). */
+  /**
+   * A bound on |statistic − exact statistic|: 0 when computed on exact values or counts,
+   * the sketch bound for ks and wasserstein on profiles; absent for binned methods on
+   * sketches (no bound is computed, see DRIFT.md).
+   */
   sketchError?: number;
+  /** True when a statistic anywhere within `sketchError` of this one would reverse the call. */
+  borderline?: boolean;
 }
 
 export interface DriftSection {

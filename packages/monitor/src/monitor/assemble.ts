@@ -9,6 +9,7 @@ import type { DriftOptions } from '../drift/options.js';
 import type { ColumnDrift, DriftReport } from '../drift/types.js';
 import type { PerformanceAssessment, PerformanceInput } from '../performance/assess.js';
 import {
+  type ChunkColumnDrift,
   type ChunkReport,
   MONITOR_FORMAT,
   type MonitorReport,
@@ -147,6 +148,22 @@ function roleOf(chunk: Chunk, roles: Roles): ChunkReport['role'] {
   return roles.monitored.includes(chunk.index) ? 'monitored' : 'none';
 }
 
+function chunkColumn(c: ColumnDrift): ChunkColumnDrift {
+  const { column, status, method, statistic, threshold, pValue, adjustedPValue, sketchError, borderline } = c;
+  return {
+    column,
+    status,
+    method,
+    statistic,
+    threshold,
+    ...(pValue !== undefined ? { pValue } : {}),
+    ...(adjustedPValue !== undefined ? { adjustedPValue } : {}),
+    ...(sketchError !== undefined ? { sketchError } : {}),
+    ...(borderline !== undefined ? { borderline } : {}),
+    drifted: c.drifted,
+  };
+}
+
 function chunkReport(
   input: ChunkInput,
   drift: DriftReport,
@@ -162,14 +179,7 @@ function chunkReport(
       drifted: drift.drifted,
       share: drift.share,
       datasetDrift: drift.datasetDrift,
-      columns: drift.columns.map((c) => ({
-        column: c.column,
-        status: c.status,
-        method: c.method,
-        statistic: c.statistic,
-        ...(c.pValue !== undefined ? { pValue: c.pValue } : {}),
-        drifted: c.drifted,
-      })),
+      columns: drift.columns.map(chunkColumn),
     },
     outliers,
     prediction,

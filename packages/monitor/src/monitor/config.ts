@@ -1,4 +1,4 @@
-import type { ModelgateConfig, MonitorConfig } from '@modelgate/core';
+import type { MonitorConfig, MonitorConfigFile } from '@modelgate/core';
 import { parseChunkSpec } from '../chunks/spec.js';
 import type { DriftMethod } from '../drift/methods.js';
 import type { DriftKind, DriftOptions, MethodChoice } from '../drift/options.js';
@@ -31,7 +31,7 @@ function defined<K extends string, V, W>(
 }
 
 /** modelgate.yaml's monitor.drift as drift options; a features list is the default set of columns. */
-export function driftOptionsFromConfig(config: ModelgateConfig | undefined): DriftOptions {
+export function driftOptionsFromConfig(config: MonitorConfigFile | undefined): DriftOptions {
   const drift: NonNullable<MonitorConfig['drift']> = config?.monitor?.drift ?? {};
   const columns = drift.columns ?? (Array.isArray(config?.features) ? config.features : undefined);
   return {
@@ -66,7 +66,7 @@ function performanceOptions(p: NonNullable<MonitorConfig['performance']>): Parti
  * Monitor options from modelgate.yaml: its time and id columns, its target,
  * and the monitor section. Command-line flags go over these.
  */
-export function monitorOptionsFromConfig(config: ModelgateConfig | undefined): MonitorOptions {
+export function monitorOptionsFromConfig(config: MonitorConfigFile | undefined): MonitorOptions {
   const section = config?.monitor;
   return {
     ...(section?.chunk ? { chunk: parseChunkSpec(section.chunk, 'monitor.chunk') } : {}),

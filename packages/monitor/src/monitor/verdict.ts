@@ -34,6 +34,13 @@ export function collectAlerts(
 ): Alert[] {
   const alerts: Alert[] = [];
   if (windowRows === 0) alerts.push({ kind: 'no_rows', chunk: null, message: NO_ROWS_MESSAGE });
+  else if (window.tooSmall) {
+    alerts.push({
+      kind: 'too_few_rows',
+      chunk: null,
+      message: `too few rows in the window: ${windowRows}, fewer than the ${window.settings.minRows} a drift test needs (is the feed thinning?)`,
+    });
+  }
   if (window.datasetDrift) {
     alerts.push({
       kind: 'dataset_drift',
@@ -91,6 +98,7 @@ export function headline(
 ): string {
   const parts: string[] = [];
   if (alerts.some((a) => a.kind === 'no_rows')) parts.push('no rows in the window');
+  if (alerts.some((a) => a.kind === 'too_few_rows')) parts.push('too few rows in the window');
   const share = `${window.drifted} of ${window.evaluated} columns drifted`;
   parts.push(window.datasetDrift ? `dataset drift (${share})` : share);
   const missing = window.columns.filter((c) => c.status === 'missing').length;

@@ -6,6 +6,8 @@ import { isDirectory } from '../chunks/profile-dir.js';
 export const PREDICTIONS_FILE = /^predictions-(\d{4}-\d\d-\d\dT\d\d)Z(?:-\d+)?\.jsonl$/;
 /** `requests-2024-05-01T13Z.jsonl`: every request the server answered (status, latency). */
 export const REQUESTS_FILE = /^requests-(\d{4}-\d\d-\d\dT\d\d)Z(?:-\d+)?\.jsonl$/;
+/** `serving-2024-05-01T13Z.json`: the hour's requests per minute (count, status classes, latency buckets). */
+export const SERVING_FILE = /^serving-(\d{4}-\d\d-\d\dT\d\d)Z\.json$/;
 /** `profile-2024-05-01T13Z.json`: the hour's mergeable profile. */
 export const PROFILE_FILE = /^profile-(\d{4}-\d\d-\d\dT\d\d)Z\.json$/;
 
@@ -17,6 +19,8 @@ export interface PredictionLogFiles {
   profiles: { file: string; hour: number }[];
   /** The server's request log (latency, status), in time order. */
   requests: string[];
+  /** The server's per-minute request aggregates, in time order: read in preference to `requests`. */
+  serving: string[];
 }
 
 function hourOf(stamp: string): number {
@@ -29,6 +33,7 @@ async function scan(dir: string): Promise<PredictionLogFiles> {
     dir,
     predictions: names.filter((n) => PREDICTIONS_FILE.test(n)).map((n) => join(dir, n)),
     requests: names.filter((n) => REQUESTS_FILE.test(n)).map((n) => join(dir, n)),
+    serving: names.filter((n) => SERVING_FILE.test(n)).map((n) => join(dir, n)),
     profiles: names.flatMap((n) => {
       const m = PROFILE_FILE.exec(n);
       return m ? [{ file: join(dir, n), hour: hourOf(m[1] as string) }] : [];

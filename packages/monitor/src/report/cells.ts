@@ -6,7 +6,8 @@ import type { ChunkReport, MonitoredColumn, MonitorReport } from './types.js';
 export const dash = '–';
 
 export function statusCell(c: MonitoredColumn): string {
-  if (c.status === 'drift' || c.status === 'stable' || c.status === 'constant') return c.status;
+  if (c.status === 'drift' || c.status === 'stable' || c.status === 'constant')
+    return c.borderline ? `${c.status} (borderline)` : c.status;
   return `${c.status}: ${c.detail}`;
 }
 
@@ -15,8 +16,20 @@ export function pCell(c: MonitoredColumn): string {
   return p === undefined ? dash : formatStatistic(p);
 }
 
+/** The statistic with its error bound; a sketch statistic without one says so. */
 export function statisticCell(c: MonitoredColumn): string {
-  return c.statistic === null ? dash : formatStatistic(c.statistic);
+  if (c.statistic === null) return dash;
+  const value = formatStatistic(c.statistic);
+  if (c.status === 'constant' || c.sketchError === 0) return value;
+  return c.sketchError === undefined ? `${value} (no bound)` : `${value} ± ${formatStatistic(c.sketchError)}`;
+}
+
+/** `2 of 9`, with the dataset drift and the calls within their error bound. */
+export function chunkDriftCell(chunk: ChunkReport): string {
+  const { drift } = chunk;
+  if (drift.evaluated === 0) return dash;
+  const borderline = drift.columns.filter((c) => c.borderline).length;
+  return `${drift.drifted} of ${drift.evaluated}${drift.datasetDrift ? ' (dataset drift)' : ''}${borderline > 0 ? `, ${borderline} borderline` : ''}`;
 }
 
 export function thresholdCell(c: MonitoredColumn): string {
@@ -86,7 +99,7 @@ export function columnsTable(columns: readonly MonitoredColumn[], format: 'text'
     rows: columns.map((c) => [
       name(c),
       c.kind,
-      c.status === 'drift' ? 'DRIFT' : statusCell(c),
+      c.status === 'drift' ? `DRIFT${c.borderline ? ' (borderline)' : ''}` : statusCell(c),
       c.method ?? dash,
       statisticCell(c),
       pCell(c),

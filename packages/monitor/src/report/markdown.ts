@@ -1,7 +1,15 @@
 import { markdownCode, markdownLine, markdownText, renderMarkdownTable } from '@modelgate/core';
 import { formatStatistic } from '../drift/format.js';
 import type { PerformanceMetric } from '../performance/types.js';
-import { chunkOutliersCell, columnsTable, dash, modelLine, roleCell, windowLine } from './cells.js';
+import {
+  chunkDriftCell,
+  chunkOutliersCell,
+  columnsTable,
+  dash,
+  modelLine,
+  roleCell,
+  windowLine,
+} from './cells.js';
 import { percent } from './format.js';
 import { type Chart, renderChart } from './mermaid.js';
 import { performanceSection } from './performance.js';
@@ -57,7 +65,12 @@ function columnsSection(report: MonitorReport, budget: Budget): string {
   const table = renderMarkdownTable(columnsTable(shown, 'markdown'));
   const hidden = report.columns.length - shown.length;
   const shareLine = `${report.window.drifted} of ${report.window.evaluated} columns drifted in the whole window (dataset drift at a share of ${report.settings.shareThreshold}).`;
-  return `#### Columns\n\n${shareLine}\n\n${table}${hidden > 0 ? `\n\n${more(hidden, 'columns')}` : ''}`;
+  const borderline =
+    report.columns.some((c) => c.borderline) ||
+    report.chunks.some((c) => c.drift.columns.some((d) => d.borderline))
+      ? "\n\n_borderline_: the statistic is within its error bound (±, from the profiles' sketches) of the threshold, so the exact value may fall on either side."
+      : '';
+  return `#### Columns\n\n${shareLine}\n\n${table}${hidden > 0 ? `\n\n${more(hidden, 'columns')}` : ''}${borderline}`;
 }
 
 function bandLine(series: SeriesReport): { values: (number | null)[] } | null {
@@ -198,9 +211,7 @@ function chunksSection(report: MonitorReport, budget: Budget): string | null {
       markdownCode(c.label),
       c.rows.toLocaleString('en-US'),
       roleCell(c),
-      c.drift.evaluated === 0
-        ? dash
-        : `${c.drift.drifted} of ${c.drift.evaluated}${c.drift.datasetDrift ? ' (dataset drift)' : ''}`,
+      chunkDriftCell(c),
       chunkOutliersCell(c),
       ...(prediction ? [c.prediction === null ? dash : formatStatistic(c.prediction)] : []),
       c.anomalies.length === 0 ? dash : c.anomalies.map((a) => markdownCode(a)).join(', '),

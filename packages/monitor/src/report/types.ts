@@ -3,7 +3,7 @@ import type { OutlierRule } from '../anomaly/outlier-rules.js';
 import type { Chunk } from '../chunks/chunk.js';
 import type { DriftMethod } from '../drift/methods.js';
 import type { Correction } from '../drift/options.js';
-import type { ColumnDrift, DriftStatus } from '../drift/types.js';
+import type { ColumnDrift } from '../drift/types.js';
 import type { ChunkPerformance } from '../performance/assess.js';
 import type { PerformanceMetric, PerformanceSettings } from '../performance/types.js';
 
@@ -11,7 +11,14 @@ export const MONITOR_FORMAT = 'modelgate.monitor/1';
 
 /** Why the run exits 1. */
 export interface Alert {
-  kind: 'no_rows' | 'dataset_drift' | 'missing_columns' | 'chunk_anomaly' | 'outlier_rate' | 'performance';
+  kind:
+    | 'no_rows'
+    | 'too_few_rows'
+    | 'dataset_drift'
+    | 'missing_columns'
+    | 'chunk_anomaly'
+    | 'outlier_rate'
+    | 'performance';
   /** One line, for the annotation and the report. */
   message: string;
   /** The chunk it is about; null for the whole window. */
@@ -24,15 +31,20 @@ export interface Note {
   message: string;
 }
 
-/** A column's drift in one chunk, without the prose. */
-export interface ChunkColumnDrift {
-  column: string;
-  status: DriftStatus;
-  method: DriftMethod | null;
-  statistic: number | null;
-  pValue?: number;
-  drifted: boolean;
-}
+/** A column's drift in one chunk, without the prose: the same fields as the window's columns carry. */
+export type ChunkColumnDrift = Pick<
+  ColumnDrift,
+  | 'column'
+  | 'status'
+  | 'method'
+  | 'statistic'
+  | 'threshold'
+  | 'pValue'
+  | 'adjustedPValue'
+  | 'sketchError'
+  | 'borderline'
+  | 'drifted'
+>;
 
 export interface OutlierSummary {
   rows: number;

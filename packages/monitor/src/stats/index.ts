@@ -1,4 +1,5 @@
 export { binShares, binWeights, EMPTY_BIN_EPSILON, equalFrequencyEdges } from './binning.js';
+export { binomialPmf, binomialUpperTail } from './binomial.js';
 export { type ChiSquareResult, chiSquare } from './chisquare.js';
 export { hellinger, jensenShannon, klDivergence, psi, type Shares } from './divergence.js';
 export { type KsResult, ksPValue, ksStatistic, ksTest } from './ks.js';

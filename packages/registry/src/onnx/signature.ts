@@ -1,3 +1,4 @@
+import { ONNX_ELEMENT_TYPES } from '@modelgate/core';
 import { ProtoError, type ProtoField, protoFields, protoInt64, protoString } from './protobuf.js';
 
 /** One input or output, in the runtime's terms (packages/runtime signature.ts uses the same shape). */
@@ -23,28 +24,6 @@ export interface OnnxSummary {
   /** The model's metadata_props. */
   properties: Record<string, string>;
 }
-
-/** TensorProto.DataType -> onnxruntime-node's Tensor.Type names. */
-const ELEMENT_TYPES: Record<number, string> = {
-  1: 'float32',
-  2: 'uint8',
-  3: 'int8',
-  4: 'uint16',
-  5: 'int16',
-  6: 'int32',
-  7: 'int64',
-  8: 'string',
-  9: 'bool',
-  10: 'float16',
-  11: 'float64',
-  12: 'uint32',
-  13: 'uint64',
-  14: 'complex64',
-  15: 'complex128',
-  16: 'bfloat16',
-  21: 'uint4',
-  22: 'int4',
-};
 
 // Field numbers from onnx.proto.
 const MODEL = { irVersion: 1, producerName: 2, graph: 7, opsetImport: 8, metadataProps: 14 };
@@ -89,7 +68,7 @@ function readValueInfo(bytes: Uint8Array): TensorSignature {
   const [shape] = bytesOf(tensorFields, TENSOR_TYPE.shape);
   return {
     name,
-    type: ELEMENT_TYPES[elem] ?? `onnx-type-${elem}`,
+    type: ONNX_ELEMENT_TYPES[elem] ?? `onnx-type-${elem}`,
     shape: shape ? bytesOf([...protoFields(shape)], SHAPE.dim).map(readDim) : [],
   };
 }

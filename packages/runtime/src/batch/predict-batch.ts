@@ -44,7 +44,8 @@ export async function predictBatch(db: Database, options: BatchOptions): Promise
   const workers = checkCount(options.workers ?? defaultWorkers(), '--workers', 0);
   const ids = options.ids ?? [];
 
-  const session = await createSession(model.bytes, { label: model.label });
+  const provider = options.provider ?? 'cpu';
+  const session = await createSession(model.bytes, { label: model.label, provider });
   const columns = planModel(session, model);
   const outputNames = predictionNames(columns);
   checkIds(ids, [ROW_COLUMN, REASON_COLUMN, ...outputNames]);
@@ -52,7 +53,7 @@ export async function predictBatch(db: Database, options: BatchOptions): Promise
 
   const writer = await Database.open();
   const staged = await StagedFiles.open(options.output);
-  const scorer: Scorer = workers === 0 ? inlineScorer(session, model) : poolScorer(model, workers);
+  const scorer: Scorer = workers === 0 ? inlineScorer(session, model) : poolScorer(model, workers, provider);
   try {
     const idColumns = input.ids.map((c) => ({ name: c.name, type: c.type }));
     const row = { name: ROW_COLUMN, type: 'BIGINT' };
@@ -118,6 +119,7 @@ export async function predictBatch(db: Database, options: BatchOptions): Promise
       rowsPerSecond: seconds > 0 ? rows.rows / seconds : 0,
       workers,
       chunkRows,
+      provider,
       columns: [ROW_COLUMN, ...ids, ...outputNames],
     };
   } catch (err) {
@@ -138,6 +140,7 @@ export async function predictBatch(db: Database, options: BatchOptions): Promise
         rowsPerSecond: 0,
         workers,
         chunkRows,
+        provider,
         columns: [ROW_COLUMN, ...ids, ...outputNames],
       };
     }

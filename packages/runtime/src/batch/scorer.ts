@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import type { InferenceSession } from 'onnxruntime-node';
 import { Piscina } from 'piscina';
 import type { ColumnPredictions, ColumnSet } from '../columns.js';
+import type { ExecutionProvider } from '../device/device.js';
 import { type RunOptions, runOnColumns } from '../run.js';
 import type { BatchModel } from './types.js';
 
@@ -35,10 +36,10 @@ function workerFile(): { filename: string; execArgv: string[] } {
 }
 
 /** One onnxruntime session per worker thread; the cores are shared out among them. */
-export function poolScorer(model: BatchModel, workers: number): Scorer {
+export function poolScorer(model: BatchModel, workers: number, provider: ExecutionProvider): Scorer {
   const pool = new Piscina({
     ...workerFile(),
-    workerData: { model, threads: Math.max(1, Math.floor(availableParallelism() / workers)) },
+    workerData: { model, provider, threads: Math.max(1, Math.floor(availableParallelism() / workers)) },
     minThreads: workers,
     maxThreads: workers,
     idleTimeout: Number.POSITIVE_INFINITY,

@@ -1,5 +1,6 @@
 import type { DataFormat } from '@modelgate/core';
 import type { ColumnsSpec } from '../columns.js';
+import type { ExecutionProvider } from '../device/device.js';
 
 export const OUTPUT_FORMATS = ['parquet', 'csv', 'jsonl'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
@@ -45,6 +46,8 @@ export interface BatchOptions {
   chunkRows?: number | undefined;
   /** Write an empty output for input without rows, instead of refusing it. */
   allowEmpty?: boolean | undefined;
+  /** Where every session of the run scores (default cpu): resolveDevice's answer. */
+  provider?: ExecutionProvider | undefined;
   onProgress?: ((progress: BatchProgress) => void) | undefined;
 }
 
@@ -70,6 +73,7 @@ export interface BatchResult {
   rowsPerSecond: number;
   workers: number;
   chunkRows: number;
+  provider: ExecutionProvider;
   /** The columns written: row, ids, then the model outputs. */
   columns: string[];
 }

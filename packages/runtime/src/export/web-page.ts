@@ -1,23 +1,20 @@
-import { escapeHtml } from '@modelgate/core';
+import { escapeHtml, htmlPage } from '@modelgate/core';
+
 /** No network beyond the bundle's own origin; 'wasm-unsafe-eval' lets onnxruntime-web compile its WASM. */
 export const CONTENT_SECURITY_POLICY =
   "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; connect-src 'self'; img-src 'self' data:; style-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'";
 
 /** index.html: a form generated from schema.json and a CSV drop zone; the logic is in app.js. */
 export function indexHtml(title: string): string {
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${CONTENT_SECURITY_POLICY}">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(title)}</title>
-<link rel="icon" href="data:,">
-<link rel="stylesheet" href="style.css">
-<script type="module" src="app.js"></script>
-</head>
-<body>
-<h1>${escapeHtml(title)}</h1>
+  return htmlPage({
+    csp: CONTENT_SECURITY_POLICY,
+    title,
+    head: [
+      '<link rel="icon" href="data:,">',
+      '<link rel="stylesheet" href="style.css">',
+      '<script type="module" src="app.js"></script>',
+    ],
+    body: `<h1>${escapeHtml(title)}</h1>
 <p id="status">Loading the model…</p>
 <section>
 <h2>One row</h2>
@@ -31,10 +28,8 @@ export function indexHtml(title: string): string {
 <section>
 <h2>Predictions</h2>
 <table id="predictions"><thead></thead><tbody></tbody></table>
-</section>
-</body>
-</html>
-`;
+</section>`,
+  });
 }
 
 export const STYLE_CSS = `body { font-family: system-ui, sans-serif; margin: 2rem; max-width: 60rem; }

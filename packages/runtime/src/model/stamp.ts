@@ -1,34 +1,12 @@
 import { UserError } from '@modelgate/core';
 import { METADATA_PROPS, Reader, readEntry } from '../metadata.js';
+import { concatBytes, messageField } from '../protobuf-write.js';
 
 const encoder = new TextEncoder();
 
-function varint(value: number): number[] {
-  const out: number[] = [];
-  let v = value;
-  while (v >= 0x80) {
-    out.push((v % 0x80) | 0x80);
-    v = Math.floor(v / 0x80);
-  }
-  out.push(v);
-  return out;
-}
-
-function lengthDelimited(field: number, payload: Uint8Array): Uint8Array {
-  const head = [...varint(field * 8 + 2), ...varint(payload.length)];
-  const out = new Uint8Array(head.length + payload.length);
-  out.set(head, 0);
-  out.set(payload, head.length);
-  return out;
-}
-
 function entry(key: string, value: string): Uint8Array {
-  const k = lengthDelimited(1, encoder.encode(key));
-  const v = lengthDelimited(2, encoder.encode(value));
-  const both = new Uint8Array(k.length + v.length);
-  both.set(k, 0);
-  both.set(v, k.length);
-  return lengthDelimited(METADATA_PROPS, both);
+  const both = concatBytes([messageField(1, encoder.encode(key)), messageField(2, encoder.encode(value))]);
+  return messageField(METADATA_PROPS, both);
 }
 
 /**
@@ -59,12 +37,5 @@ export function stampMetadata(
     throw new UserError(`${label}: not a valid ONNX model: ${(err as Error).message}`);
   }
   const added = Object.entries(props).map(([key, value]) => entry(key, value));
-  const parts = [...kept, ...added];
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let offset = 0;
-  for (const p of parts) {
-    out.set(p, offset);
-    offset += p.length;
-  }
-  return out;
+  return concatBytes([...kept, ...added]);
 }

@@ -5,6 +5,7 @@ import { HourlyProfiles } from './hourly-profiles.js';
 import { JsonlFiles } from './jsonl-files.js';
 import { hourKey, modelDir } from './layout.js';
 import { type PredictionLogOptions, resolveOptions } from './options.js';
+import { aggregateRequests, HourlyServing } from './request-aggregates.js';
 import { type BufferedRequest, bufferRequest, type LoggedValue, requestLines } from './rows.js';
 import { createSampler } from './sampling.js';
 import type { PredictionLogEntry, PredictionSink, RequestLogEntry } from './types.js';
@@ -26,6 +27,8 @@ export interface PredictionLogStats {
   /** Answered requests written to the request log, and dropped (buffer full or log closed). */
   loggedRequests: number;
   droppedRequestLines: number;
+  /** Writes of a serving-<hour>Z.json (per-minute request aggregates) that failed. */
+  failedServing: number;
 }
 
 export interface PredictionLog extends PredictionSink {
@@ -134,6 +137,8 @@ export function createPredictionLog(options: PredictionLogOptions): PredictionLo
   const files = new JsonlFiles(settings.maxFileBytes);
   const requestFiles = new JsonlFiles(settings.maxFileBytes, 'requests');
   const profiles = new HourlyProfiles();
+  const serving = new HourlyServing();
+  const sampleLine = createSampler(settings.requestLines, settings.seed);
   const kindsByModel = new Map<string, Map<string, ColumnKind>>();
   const stats: PredictionLogStats = {
     requests: 0,
@@ -146,6 +151,7 @@ export function createPredictionLog(options: PredictionLogOptions): PredictionLo
     failedProfiles: 0,
     loggedRequests: 0,
     droppedRequestLines: 0,
+    failedServing: 0,
   };
   let buffer: BufferedRequest[] = [];
   let requestBuffer: RequestLogEntry[] = [];
@@ -201,7 +207,18 @@ export function createPredictionLog(options: PredictionLogOptions): PredictionLo
   }
 
   async function writeRequests(entries: readonly RequestLogEntry[]): Promise<void> {
-    for (const group of requestGroups(entries)) {
+    for (const group of aggregateRequests(entries).values()) {
+      const dir = modelDir(settings.dir, group.model);
+      if (!dir) continue;
+      try {
+        await serving.add(dir, group.hour, group.minutes);
+      } catch (err) {
+        stats.failedServing += 1;
+        report(err);
+      }
+    }
+    const lines = entries.filter((e) => sampleLine(e.requestId ?? e.time.toISOString()));
+    for (const group of requestGroups(lines)) {
       const dir = modelDir(settings.dir, group.model);
       if (!dir) continue;
       try {

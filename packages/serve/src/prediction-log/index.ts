@@ -8,4 +8,12 @@ export {
 } from './layout.js';
 export { PREDICTION_LOG_DEFAULTS, type PredictionLogOptions } from './options.js';
 export { listPredictionLog, type PredictionLogHour } from './read.js';
+export {
+  LATENCY_BUCKETS_MS,
+  type MinuteAggregate,
+  SERVING_FORMAT,
+  type ServingFile,
+  STATUS_CLASSES,
+  servingFileName,
+} from './request-aggregates.js';
 export type { PredictionLogEntry, PredictionSink, RequestLogEntry } from './types.js';

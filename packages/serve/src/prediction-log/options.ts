@@ -18,6 +18,12 @@ export interface PredictionLogOptions {
    * profile, so both stay mergeable); other columns take theirs from their first value.
    */
   profileColumns?: Readonly<Record<string, ColumnKind>>;
+  /**
+   * The share of answered requests also written as a `requests-<hour>Z.jsonl` line, 0..1, sampled
+   * by request id. Every request is counted in the per-minute `serving-<hour>Z.json` aggregates
+   * whatever this is. Default 1.
+   */
+  requestLines?: number;
   /** Told about each failed write (the log itself never throws into the request path). */
   onError?: (err: unknown) => void;
 }
@@ -30,6 +36,7 @@ export interface ResolvedPredictionLogOptions {
   flushIntervalMs: number;
   maxBufferedRows: number;
   profileColumns: Readonly<Record<string, ColumnKind>>;
+  requestLines: number;
   onError: (err: unknown) => void;
 }
 
@@ -39,7 +46,15 @@ export const PREDICTION_LOG_DEFAULTS = {
   maxFileBytes: 64 * 1024 * 1024,
   flushIntervalMs: 1000,
   maxBufferedRows: 50_000,
+  requestLines: 1,
 } as const;
+
+function share(name: string, value: number): number {
+  if (!(value >= 0 && value <= 1)) {
+    throw new UserError(`prediction log: ${name} must be between 0 and 1, got ${value}.`);
+  }
+  return value;
+}
 
 function positive(name: string, value: number | undefined, fallback: number): number {
   if (value === undefined) return fallback;
@@ -50,10 +65,7 @@ function positive(name: string, value: number | undefined, fallback: number): nu
 }
 
 export function resolveOptions(options: PredictionLogOptions): ResolvedPredictionLogOptions {
-  const sampleRate = options.sampleRate ?? PREDICTION_LOG_DEFAULTS.sampleRate;
-  if (!(sampleRate >= 0 && sampleRate <= 1)) {
-    throw new UserError(`prediction log: sampleRate must be between 0 and 1, got ${sampleRate}.`);
-  }
+  const sampleRate = share('sampleRate', options.sampleRate ?? PREDICTION_LOG_DEFAULTS.sampleRate);
   if (!options.dir) throw new UserError('prediction log: dir is required.');
   return {
     dir: options.dir,
@@ -71,6 +83,7 @@ export function resolveOptions(options: PredictionLogOptions): ResolvedPredictio
       PREDICTION_LOG_DEFAULTS.maxBufferedRows,
     ),
     profileColumns: options.profileColumns ?? {},
+    requestLines: share('requestLines', options.requestLines ?? PREDICTION_LOG_DEFAULTS.requestLines),
     onError: options.onError ?? (() => {}),
   };
 }

@@ -1,3 +1,4 @@
+import type { ExecutionProvider } from '@modelgate/runtime';
 import { Batcher, type BatchObserver, type BatchSettings } from './batcher.js';
 import type { ModelVersion } from './models.js';
 import { InferencePool } from './worker-pool.js';
@@ -23,8 +24,9 @@ export class Generation {
     workers: number,
     settings: BatchSettings,
     observer: BatchObserver,
+    provider: ExecutionProvider = 'cpu',
   ): Promise<Generation> {
-    const pool = await InferencePool.start(models, workers);
+    const pool = await InferencePool.start(models, workers, provider);
     return new Generation(models, pool, settings, observer);
   }
 

@@ -7,6 +7,8 @@ import { type ElementType, numericBuffers, type TensorData, type TensorValues } 
 export interface WorkerSetup {
   models: { key: string; bytes: Uint8Array; warmup: TensorData[] }[];
   intraOpNumThreads: number;
+  /** cuda runs on the GPU, with the CPU for the operators CUDA lacks. */
+  provider: 'cpu' | 'cuda';
   /** [ready, failed] counters the pool owner waits on. */
   status: Int32Array;
 }
@@ -31,7 +33,7 @@ async function loadSessions(): Promise<Map<string, InferenceSession>> {
   const sessions = new Map<string, InferenceSession>();
   for (const model of setup.models) {
     const session = await InferenceSession.create(model.bytes, {
-      executionProviders: ['cpu'],
+      executionProviders: setup.provider === 'cuda' ? ['cuda', 'cpu'] : ['cpu'],
       graphOptimizationLevel: 'all',
       executionMode: 'sequential',
       interOpNumThreads: 1,

@@ -1,5 +1,6 @@
-import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { BatchObserver } from './batcher.js';
+import { startDefaultMetrics } from './default-metrics.js';
 import type { ModelVersion } from './models.js';
 
 const PREFIX = 'modelgate_';
@@ -58,8 +59,18 @@ export class ServerMetrics implements BatchObserver {
     registers: [this.registry],
   });
 
+  readonly provider = new Gauge({
+    name: `${PREFIX}execution_provider`,
+    help: '1 for the onnxruntime execution provider the models run on (--device)',
+    labelNames: ['provider'] as const,
+    registers: [this.registry],
+  });
+
+  /** Ends the default metrics' event-loop monitor and GC observer; the server calls it on close. */
+  readonly stop: () => void;
+
   constructor() {
-    collectDefaultMetrics({ register: this.registry, prefix: PREFIX });
+    this.stop = startDefaultMetrics(this.registry, PREFIX);
   }
 
   batch(model: ModelVersion, rows: number): void {

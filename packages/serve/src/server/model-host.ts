@@ -85,6 +85,7 @@ export class ModelHost {
         this.settings.workers,
         { maxBatchSize: this.settings.maxBatchSize, maxQueueDelayMs: this.settings.maxQueueDelayMs },
         this.metrics,
+        this.settings.provider,
       );
     } catch (err) {
       this.metrics.reloads.inc({ outcome: 'failed' });

@@ -1,5 +1,5 @@
 import { UserError } from '@modelgate/core';
-import type { SpecFlags } from '@modelgate/runtime';
+import type { ExecutionProvider, SpecFlags } from '@modelgate/runtime';
 import type { PredictionSink } from '../prediction-log/types.js';
 import { defaultWorkers } from './worker-pool.js';
 
@@ -35,6 +35,11 @@ export interface ServeOptions {
   log?: (line: object) => void;
   /** Also log every request (method, url, status, ms) to `log` (default off: a line per request costs). */
   accessLog?: boolean;
+  /**
+   * Where every worker's sessions run (default cpu): resolveDevice's answer. On CUDA each worker holds its
+   * own session per model, and onnxruntime serialises the runs of one CUDA session.
+   */
+  provider?: ExecutionProvider;
 }
 
 export interface RunningServer {
@@ -76,6 +81,7 @@ export function serveSettings(options: ServeOptions): ServeSettings {
     requestTimeoutMs: positiveInteger('--request-timeout-ms', options.requestTimeoutMs, 30_000),
     log: options.log ?? (() => {}),
     accessLog: options.accessLog ?? false,
+    provider: options.provider ?? 'cpu',
   };
   if (options.registry !== undefined) settings.registry = options.registry;
   if (options.predictionLog !== undefined) settings.predictionLog = options.predictionLog;

@@ -42,7 +42,12 @@ function modelMetadata(ctx: Context, model: ModelVersion) {
       [...model.io.inputs.values()].map((i) => ({ ...i, type: i.types[0] as ElementType })),
     ),
     outputs: tensorMetadata(model.io.outputs),
-    parameters: { version: model.version, sha256: model.sha256, ...specParameters(model) },
+    parameters: {
+      version: model.version,
+      sha256: model.sha256,
+      execution_provider: ctx.settings.provider,
+      ...specParameters(model),
+    },
   };
 }
 

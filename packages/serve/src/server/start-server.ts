@@ -12,6 +12,7 @@ import { type RunningServer, type ServeOptions, serveSettings } from './options.
 export async function startServer(options: ServeOptions): Promise<RunningServer> {
   const settings = serveSettings(options);
   const metrics = new ServerMetrics();
+  metrics.provider.set({ provider: settings.provider }, 1);
   const host = new ModelHost(settings, metrics);
   await host.start();
   const { app, startClosing } = buildApp(settings, host, metrics);
@@ -19,6 +20,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     await app.listen({ host: settings.host, port: settings.port });
   } catch (err) {
     await host.close();
+    metrics.stop();
     throw err;
   }
   const address = app.server.address();
@@ -53,6 +55,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       await app.close();
       await host.close();
       await settings.predictionLog?.close();
+      metrics.stop();
       settings.log({ level: 'info', event: 'closed' });
     })();
     return closed;

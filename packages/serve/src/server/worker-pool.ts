@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { ExecutionProvider } from '@modelgate/runtime';
 import { Piscina } from 'piscina';
 import { BufferPool } from './buffer-pool.js';
 import type { InferResult, InferTask, WorkerSetup } from './infer-worker.js';
@@ -46,11 +47,16 @@ export class InferencePool {
     return this.workers * TASKS_PER_WORKER;
   }
 
-  static async start(models: readonly ModelVersion[], workers: number): Promise<InferencePool> {
+  static async start(
+    models: readonly ModelVersion[],
+    workers: number,
+    provider: ExecutionProvider = 'cpu',
+  ): Promise<InferencePool> {
     const status = new Int32Array(new SharedArrayBuffer(8));
     const setup: WorkerSetup = {
       models: models.map((m) => ({ key: m.key, bytes: m.bytes, warmup: warmupInputs(m) })),
       intraOpNumThreads: threadsPerWorker(workers),
+      provider,
       status,
     };
     const entry = workerEntry();

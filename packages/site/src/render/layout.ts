@@ -1,3 +1,4 @@
+import { htmlPage } from '@modelgate/core';
 import { linkTo, SITE_PATHS } from '../paths.js';
 import { esc, time } from './html.js';
 
@@ -40,25 +41,18 @@ function breadcrumbs(path: string, crumbs: readonly Crumb[]): string {
 
 export function renderPage(options: PageOptions, site: SiteContext): string {
   const { path } = options;
-  const canonical = /^https?:/.test(site.baseUrl)
-    ? `\n<link rel="canonical" href="${esc(site.baseUrl + path)}">`
-    : '';
-  const scripts = (options.scripts ?? [])
-    .map((s) => `\n<script src="${esc(linkTo(path, s))}" defer></script>`)
-    .join('');
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${CSP}">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="color-scheme" content="light dark">
-<title>${esc(options.title)}</title>
-<link rel="icon" href="data:,">
-<link rel="stylesheet" href="${esc(linkTo(path, SITE_PATHS.style))}">${canonical}${scripts}
-</head>
-<body>
-<a class="skip" href="#main">Skip to content</a>
+  const head = [
+    '<meta name="color-scheme" content="light dark">',
+    '<link rel="icon" href="data:,">',
+    `<link rel="stylesheet" href="${esc(linkTo(path, SITE_PATHS.style))}">`,
+    ...(/^https?:/.test(site.baseUrl) ? [`<link rel="canonical" href="${esc(site.baseUrl + path)}">`] : []),
+    ...(options.scripts ?? []).map((s) => `<script src="${esc(linkTo(path, s))}" defer></script>`),
+  ];
+  return htmlPage({
+    csp: CSP,
+    title: options.title,
+    head,
+    body: `<a class="skip" href="#main">Skip to content</a>
 <header class="top">
 <p class="brand"><a href="${esc(linkTo(path, SITE_PATHS.catalogue))}">Model registry</a></p>
 ${breadcrumbs(path, options.crumbs)}
@@ -66,8 +60,6 @@ ${breadcrumbs(path, options.crumbs)}
 <main id="main" tabindex="-1">
 ${options.main}
 </main>
-<footer class="bottom"><p>Built by <code>modelgate site</code> on ${time(site.generatedAt)} from the registry in git. <a href="${esc(linkTo(path, SITE_PATHS.index))}">index.json</a></p></footer>
-</body>
-</html>
-`;
+<footer class="bottom"><p>Built by <code>modelgate site</code> on ${time(site.generatedAt)} from the registry in git. <a href="${esc(linkTo(path, SITE_PATHS.index))}">index.json</a></p></footer>`,
+  });
 }

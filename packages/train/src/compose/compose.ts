@@ -1,5 +1,5 @@
 import { UserError } from '@modelgate/core';
-import { stampMetadata } from '@modelgate/runtime';
+import { concatBytes, messageField, stampMetadata, varintField } from '@modelgate/runtime';
 import { attr } from '../onnx/attributes.js';
 import { DTYPE_CODES } from '../onnx/dtypes.js';
 import { OnnxGraph } from '../onnx/graph-builder.js';
@@ -11,7 +11,7 @@ import type { ProblemSpec } from '../types.js';
 import { type InspectedModel, inspectEncodedModel, isDouble } from './inspect.js';
 import { type MergedOpsets, mergeOpsets } from './opsets.js';
 import { renameTensors } from './rename.js';
-import { concatBytes, messageField, varintField, wireFields } from './wire.js';
+import { wireFields } from './wire.js';
 
 // Field numbers in onnx.proto.
 const MODEL = { irVersion: 1, graph: 7, opsetImport: 8 } as const;

@@ -1,21 +1,9 @@
-import { errorMessage, UserError } from '@modelgate/core';
+import { errorMessage, ONNX_ELEMENT_TYPES, UserError } from '@modelgate/core';
 import { type OnnxTypes, onnx } from '../onnx/proto.js';
 
 // TensorProto.DataType numbers a packed input may have: the encoded matrix is float32.
 const FLOAT = 1;
 const DOUBLE = 11;
-const TYPE_NAMES: Record<number, string> = {
-  1: 'float32',
-  2: 'uint8',
-  3: 'int8',
-  5: 'int16',
-  6: 'int32',
-  7: 'int64',
-  8: 'string',
-  9: 'bool',
-  10: 'float16',
-  11: 'float64',
-};
 
 /** The one input of a model trained on the encoded matrix. */
 export interface PackedInput {
@@ -123,7 +111,9 @@ export function inspectEncodedModel(bytes: Uint8Array, label: string, width: num
   const name = input.name ?? '';
   const elemType = Number(input.type?.tensorType?.elemType ?? 0);
   if (elemType !== FLOAT && elemType !== DOUBLE) {
-    const type = input.type?.tensorType ? (TYPE_NAMES[elemType] ?? `type ${elemType}`) : 'not a tensor';
+    const type = input.type?.tensorType
+      ? (ONNX_ELEMENT_TYPES[elemType] ?? `type ${elemType}`)
+      : 'not a tensor';
     throw new UserError(`${label}: input '${name}' is ${type}; expected ${expected}.`);
   }
   const dims = dimsOf(input);

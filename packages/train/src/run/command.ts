@@ -5,6 +5,8 @@ import { join, resolve } from 'node:path';
 import { errorMessage, type SplitName, UserError } from '@modelgate/core';
 import type { EncodedSplits } from '../preprocess/files.js';
 import type { Params, ProblemSpec } from '../types.js';
+import { machineGpus } from './gpu.js';
+import { type GpuUsage, watchGpus } from './gpu-usage.js';
 import { OutputTail } from './output-tail.js';
 
 export const DEFAULT_COMMAND_TIMEOUT_MINUTES = 60;
@@ -34,6 +36,10 @@ export interface CommandResult {
   reported: Record<string, number>;
   /** The last lines of its output, for error messages about the model. */
   tail: string;
+  /** CUDA_VISIBLE_DEVICES as the command got it; undefined when unset (every GPU). */
+  visibleDevices: string | undefined;
+  /** Its GPUs' peak memory and utilisation, polled with nvidia-smi; undefined on a machine without GPUs. */
+  gpu: GpuUsage | undefined;
 }
 
 /** MODELGATE_PARAM_<NAME>: upper-case names, the value as text (JSON for non-strings). */
@@ -178,7 +184,10 @@ export async function runCommandTrial(trial: CommandTrial): Promise<CommandResul
   await rm(join(trial.outDir, 'metrics.json'), { force: true });
   const paramsFile = resolve(trial.outDir, 'params.json');
   await writeFile(paramsFile, `${JSON.stringify(trial.params, null, 2)}\n`);
-  const tail = await runProcess(trial, commandEnv(trial, paramsFile), join(trial.outDir, 'output.log'));
+  const env = commandEnv(trial, paramsFile);
+  const watch = (await machineGpus()) ? watchGpus(env.CUDA_VISIBLE_DEVICES) : undefined;
+  const tail = await runProcess(trial, env, join(trial.outDir, 'output.log')).finally(() => watch?.stop());
+  const gpu = await watch?.stop();
   const model = await readFile(modelPath).catch(() => {
     throw failure(
       trial,
@@ -195,5 +204,12 @@ export async function runCommandTrial(trial: CommandTrial): Promise<CommandResul
       throw failure(trial, 'wrote a metrics.json that is not valid JSON', tail.last());
     }
   }
-  return { model: new Uint8Array(model), modelPath, reported, tail: tail.last() };
+  return {
+    model: new Uint8Array(model),
+    modelPath,
+    reported,
+    tail: tail.last(),
+    visibleDevices: env.CUDA_VISIBLE_DEVICES,
+    gpu,
+  };
 }

@@ -16,7 +16,17 @@ export {
 } from './command.js';
 export { ENCODED_MODEL_FILE } from './encoded-model.js';
 export { type EncodedSplitSets, encodingsOf, writeEncodedSplitSets } from './encoded-splits.js';
-export { detectGpus, type GpuInfo } from './gpu.js';
+export {
+  cudaVersionOf,
+  detectGpus,
+  devicesOf,
+  type GpuDevice,
+  type GpuInfo,
+  type GpuQuery,
+  nvidiaSmiNumber,
+  parseNvidiaSmiCsv,
+  queryGpus,
+} from './gpu.js';
 export {
   type CodeVersion,
   canonicalJson,

@@ -3,6 +3,8 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { TrialOutcome } from '../search/driver.js';
+import { queryGpus } from './gpu.js';
+import { deviceForSlot, visibleDevices } from './gpu-usage.js';
 import { OutputTail } from './output-tail.js';
 import { loadTrainers } from './trainer-module.js';
 import { evaluateTrial, type TrialEnvironment, type TrialTask } from './trial.js';
@@ -57,6 +59,8 @@ function workerEntry(): { path: string; execArgv: string[] } {
 
 interface Worker {
   process: ChildProcess;
+  /** The lane it serves, which fixes its GPU. */
+  slot: number;
   stderr: OutputTail;
   busy: { task: TrialTask; done: (outcome: TrialOutcome) => void } | undefined;
 }
@@ -68,12 +72,16 @@ class WorkerPool implements TrialRunner {
   private constructor(
     private readonly env: TrialEnvironment,
     private readonly options: RunnerOptions,
+    /** The GPUs the lanes share out, one each in turn; empty on a machine without GPUs. */
+    private readonly devices: readonly string[],
   ) {}
 
   static async start(env: TrialEnvironment, options: RunnerOptions): Promise<WorkerPool> {
-    const pool = new WorkerPool(env, options);
+    const gpus = await queryGpus();
+    const indices = gpus.state === 'ok' ? gpus.gpus.map((g) => g.index) : [];
+    const pool = new WorkerPool(env, options, visibleDevices(process.env.CUDA_VISIBLE_DEVICES, indices));
     try {
-      await Promise.all(Array.from({ length: options.parallel }, () => pool.spawn()));
+      await Promise.all(Array.from({ length: options.parallel }, (_, slot) => pool.spawn(slot)));
     } catch (err) {
       await pool.close();
       throw err;
@@ -81,14 +89,17 @@ class WorkerPool implements TrialRunner {
     return pool;
   }
 
-  private spawn(): Promise<Worker> {
+  /** A worker for lane `slot`: on a multi-GPU runner its commands see that lane's GPU alone. */
+  private spawn(slot: number): Promise<Worker> {
     const entry = workerEntry();
+    const device = deviceForSlot(slot, this.devices);
     const child = fork(entry.path, [], {
       execArgv: entry.execArgv,
+      ...(device === undefined ? {} : { env: { ...process.env, CUDA_VISIBLE_DEVICES: device } }),
       serialization: 'advanced',
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
     });
-    const worker: Worker = { process: child, stderr: new OutputTail(), busy: undefined };
+    const worker: Worker = { process: child, slot, stderr: new OutputTail(), busy: undefined };
     child.stderr?.on('data', (chunk: Buffer) => worker.stderr.push(chunk));
     this.workers.push(worker);
     return new Promise((ready, fail) => {
@@ -144,12 +155,12 @@ class WorkerPool implements TrialRunner {
     const outcomes: TrialOutcome[] = new Array(tasks.length);
     let next = 0;
     // Each lane keeps one worker busy; a worker that died is replaced so the pool keeps its size.
-    const lane = async (first: Worker | undefined) => {
+    const lane = async (first: Worker | undefined, slot: number) => {
       let worker = first;
       while (next < tasks.length) {
         const index = next++;
         const task = tasks[index] as TrialTask;
-        if (!worker || !this.workers.includes(worker)) worker = await this.spawn();
+        if (!worker || !this.workers.includes(worker)) worker = await this.spawn(slot);
         const outcome = await this.evaluate(worker, task);
         outcomes[index] = outcome;
         onOutcome?.(task, outcome);
@@ -157,7 +168,14 @@ class WorkerPool implements TrialRunner {
     };
     const lanes = Math.min(this.options.parallel, tasks.length);
     const workers = [...this.workers];
-    await Promise.all(Array.from({ length: lanes }, (_, i) => lane(workers[i])));
+    await Promise.all(
+      Array.from({ length: lanes }, (_, i) =>
+        lane(
+          workers.find((w) => w.slot === i),
+          i,
+        ),
+      ),
+    );
     return outcomes;
   }
 

@@ -203,10 +203,51 @@ export function renderTrialsMarkdown(file: TrialsFile): string {
           '</details>',
         ]
       : []),
+    ...gpuLines(file),
     ...(file.data.warnings.length > 0 ? ['', ...file.data.warnings.map((w) => `> ${w}`)] : []),
     ...artifactLines(file),
     '',
   ].join('\n');
+}
+
+const GPU_KEYS = ['cuda_visible_devices', 'gpu_device'] as const;
+
+/**
+ * Command trials' devices and what they did on them, for a runner's owner sizing GPUs and --parallel.
+ * Failed trials record no info: their exit is in the failed-trials list.
+ */
+function gpuLines(file: TrialsFile): string[] {
+  const trials = file.trials.filter((t) => GPU_KEYS.some((k) => t.info[k] !== undefined));
+  if (trials.length === 0) return [];
+  const cell = (v: ParamValue | undefined, unit = '') => (v === undefined ? '-' : `${v}${unit}`);
+  const table: Table = {
+    columns: [
+      { header: 'trial', align: 'right' },
+      { header: 'CUDA_VISIBLE_DEVICES' },
+      { header: 'GPU', maxChars: 40 },
+      { header: 'peak memory', align: 'right' },
+      { header: 'peak / mean utilisation', align: 'right' },
+      { header: 'wall time', align: 'right' },
+      { header: 'exit', maxChars: 60 },
+    ],
+    rows: trials.map((t) => [
+      String(t.id),
+      cell(t.info.cuda_visible_devices),
+      cell(t.info.gpu_device),
+      cell(t.info.gpu_peak_memory_mib, ' MiB'),
+      t.info.gpu_peak_utilization_pct === undefined
+        ? '-'
+        : `${t.info.gpu_peak_utilization_pct}% / ${cell(t.info.gpu_mean_utilization_pct, '%')}`,
+      formatDuration(t.durationMs),
+      cell(t.info.exit_reason),
+    ]),
+  };
+  return [
+    '',
+    'GPU use of command trials (memory and utilisation of the devices, polled each second with nvidia-smi):',
+    '',
+    renderMarkdownTable(table),
+  ];
 }
 
 function artifactLines(file: TrialsFile): string[] {

@@ -8,7 +8,7 @@ import { rungBudget } from '../search/halving.js';
 import type { CandidateSpace } from '../search/space.js';
 import type { TrainerLookup } from '../trainers.js';
 import type { Params, ParamValue, Predictions, ProblemSpec, Trainer, TrainingSet } from '../types.js';
-import { runCommandTrial } from './command.js';
+import { type CommandResult, runCommandTrial } from './command.js';
 import { composeCommandModel } from './encoded-model.js';
 import { type EncodedSplitSets, encodedSplitsOf } from './encoded-splits.js';
 import { describeGpus, machineGpus } from './gpu.js';
@@ -123,6 +123,8 @@ async function fitCommand(env: TrialEnvironment, task: TrialTask, command: strin
         inputs: signature.inputs.length,
         ...(encoded ? { encoded_columns: encoded.encoding.width } : {}),
         ...(gpus ? { gpu: describeGpus(gpus) } : {}),
+        ...commandGpuInfo(result),
+        exit_reason: 'exit code 0',
       },
     };
   } catch (err) {
@@ -130,6 +132,21 @@ async function fitCommand(env: TrialEnvironment, task: TrialTask, command: strin
   } finally {
     await session.release();
   }
+}
+
+/** The device a command trial was given and what it did on it: trials.json's info, trials.md's GPU table. */
+function commandGpuInfo(result: CommandResult): Record<string, ParamValue> {
+  return {
+    ...(result.visibleDevices !== undefined ? { cuda_visible_devices: result.visibleDevices } : {}),
+    ...(result.gpu
+      ? {
+          gpu_device: result.gpu.name,
+          gpu_peak_memory_mib: result.gpu.peakMemoryMiB,
+          gpu_peak_utilization_pct: result.gpu.peakUtilization,
+          gpu_mean_utilization_pct: result.gpu.meanUtilization,
+        }
+      : {}),
+  };
 }
 
 /**

@@ -1,3 +1,4 @@
+import { normalSf } from '@modelgate/core';
 import type { RandomSource } from './random-source.js';
 
 /**
@@ -16,33 +17,18 @@ export interface ParzenEstimator {
   masses: number[];
 }
 
-const SQRT2 = Math.SQRT2;
 const LOG_SQRT_2PI = 0.5 * Math.log(2 * Math.PI);
 
-/** erf to about 1e-7 (Numerical Recipes' erfc, Chebyshev fit): more than TPE needs. */
-export function erf(x: number): number {
-  const z = Math.abs(x);
-  const t = 1 / (1 + 0.5 * z);
-  const poly =
-    -z * z -
-    1.26551223 +
-    t *
-      (1.00002368 +
-        t *
-          (0.37409196 +
-            t *
-              (0.09678418 +
-                t *
-                  (-0.18628806 +
-                    t *
-                      (0.27886807 +
-                        t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277))))))));
-  const erfc = t * Math.exp(poly);
-  return x >= 0 ? 1 - erfc : erfc - 1;
-}
-
-function normalCdf(x: number, mu: number, sigma: number): number {
-  return 0.5 * (1 + erf((x - mu) / (sigma * SQRT2)));
+/**
+ * P(a ≤ X ≤ b) for X ~ N(mu, sigma²), from the tail on the interval's side of the mean: both
+ * probabilities subtracted are then small (or sum to at most 1), never two values near 1.
+ */
+export function normalMass(a: number, b: number, mu: number, sigma: number): number {
+  const za = (a - mu) / sigma;
+  const zb = (b - mu) / sigma;
+  if (za >= 0) return normalSf(za) - normalSf(zb);
+  if (zb <= 0) return normalSf(-zb) - normalSf(-za);
+  return 1 - normalSf(-za) - normalSf(zb);
 }
 
 /**
@@ -65,7 +51,7 @@ export function fitParzen(observations: readonly number[], low: number, high: nu
   const weights = mus.map(() => 1 / mus.length);
   const masses = mus.map((mu, i) => {
     const sigma = sigmas[i] ?? range;
-    return Math.max(1e-12, normalCdf(high, mu, sigma) - normalCdf(low, mu, sigma));
+    return Math.max(1e-12, normalMass(low, high, mu, sigma));
   });
   return { low, high, mus, sigmas, weights, masses };
 }
@@ -99,7 +85,7 @@ export function logMass(estimator: ParzenEstimator, a: number, b: number): numbe
   let sum = 0;
   estimator.mus.forEach((mu, i) => {
     const sigma = estimator.sigmas[i] ?? 1;
-    const inside = normalCdf(b, mu, sigma) - normalCdf(a, mu, sigma);
+    const inside = normalMass(a, b, mu, sigma);
     sum += ((estimator.weights[i] ?? 0) * inside) / (estimator.masses[i] ?? 1);
   });
   return Math.log(Math.max(sum, Number.MIN_VALUE));

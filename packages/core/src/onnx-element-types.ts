@@ -1,0 +1,21 @@
+/** ONNX's TensorProto.DataType numbers -> onnxruntime's Tensor.Type names. */
+export const ONNX_ELEMENT_TYPES: Readonly<Record<number, string>> = {
+  1: 'float32',
+  2: 'uint8',
+  3: 'int8',
+  4: 'uint16',
+  5: 'int16',
+  6: 'int32',
+  7: 'int64',
+  8: 'string',
+  9: 'bool',
+  10: 'float16',
+  11: 'float64',
+  12: 'uint32',
+  13: 'uint64',
+  14: 'complex64',
+  15: 'complex128',
+  16: 'bfloat16',
+  21: 'uint4',
+  22: 'int4',
+};
