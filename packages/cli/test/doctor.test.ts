@@ -1,7 +1,8 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { probeProvider } from '@modelgate/runtime';
 import { afterEach, describe, expect, it } from 'vitest';
 import { useTempDir } from '../../core/test/fixtures.js';
+import { toolkitCacheCheck } from '../src/commands/doctor-cache.js';
 import type { Check } from '../src/commands/doctor-checks.js';
 import { PENGUINS_CONFIG } from './project-fixture.js';
 import { runCli } from './run-cli.js';
@@ -43,6 +44,22 @@ describe('modelgate doctor', () => {
     if (!cuda.ok) expect(cudaCheck?.fix).toContain('ONNXRUNTIME_NODE_INSTALL=cuda12');
     expect(check('nvidia gpus')).toBeDefined();
     expect(check('device')).toMatchObject({ status: 'ok', detail: 'cpu: models run on cpu' });
+    expect(check('toolkit cache')?.status).toBe('info');
+  });
+
+  it("reports the toolkit cache: the setup script's install and build stamps, or a cold start", async () => {
+    const cold = await toolkitCacheCheck(temp.path('no-toolkit'));
+    expect(cold.detail).toMatch(
+      /^install not stamped; build not stamped; the next action installs and builds/,
+    );
+    await mkdir(temp.path('warm', 'node_modules'), { recursive: true });
+    await mkdir(temp.path('warm', 'packages', 'cli', 'dist'), { recursive: true });
+    await writeFile(temp.path('warm', 'node_modules', '.modelgate-deps'), 'node20.19.0-0123456789abcdef\n');
+    await writeFile(temp.path('warm', 'packages', 'cli', 'dist', '.modelgate-build'), 'fedcba9876543210\n');
+    const warm = await toolkitCacheCheck(temp.path('warm'));
+    expect(warm.detail).toMatch(
+      /^install node20\.19\.0-0123456789abcdef; build fedcba9876543210; actions start warm here/,
+    );
   });
 
   it("exit 1 when a training command's program cannot start, naming it and the fix", async () => {

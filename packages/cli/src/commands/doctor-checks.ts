@@ -11,6 +11,7 @@ import {
   probeAllProviders,
 } from '@modelgate/runtime';
 import { type GpuQuery, queryGpus } from '@modelgate/train';
+import { toolkitCacheCheck } from './doctor-cache.js';
 
 export type CheckStatus = 'ok' | 'warn' | 'fail' | 'info';
 
@@ -201,7 +202,7 @@ export interface DoctorInput {
 
 /** Every check, in table order. Nothing here throws: a check that cannot run says so in its line. */
 export async function runChecks(input: DoctorInput): Promise<Check[]> {
-  const [probes, gpus, python, npm, git, lfs, workspace, temp] = await Promise.all([
+  const [probes, gpus, python, npm, git, lfs, workspace, temp, cache] = await Promise.all([
     probeAllProviders(),
     queryGpus(),
     pythonCheck(),
@@ -216,6 +217,7 @@ export async function runChecks(input: DoctorInput): Promise<Check[]> {
     ),
     diskCheck('disk (workspace)', input.workspace),
     diskCheck('disk (temp)', tmpdir()),
+    toolkitCacheCheck(),
   ]);
   return [
     nodeCheck(),
@@ -232,6 +234,7 @@ export async function runChecks(input: DoctorInput): Promise<Check[]> {
       probes.find((p) => p.name === 'cuda'),
     ),
     python,
+    cache,
     ...(input.config ? await commandChecks(input.config.config, input.config.file) : []),
   ];
 }
