@@ -240,7 +240,8 @@ describe('lineage helpers', () => {
     expect(await detectGpus()).toBeUndefined();
     const fake = await temp.write(
       'nvidia-smi',
-      '#!/bin/sh\necho "NVIDIA A100-SXM4-40GB, 40960 MiB"\necho "Tesla T4, 15360 MiB"\n',
+      // What `nvidia-smi --query-gpu=index,name,memory.total,driver_version --format=csv` prints.
+      '#!/bin/sh\necho "index, name, memory.total [MiB], driver_version"\necho "0, NVIDIA A100-SXM4-40GB, 40960 MiB, 535.104.05"\necho "1, Tesla T4, 15360 MiB, 535.104.05"\n',
     );
     await chmod(fake, 0o755);
     expect(await detectGpus()).toEqual([
