@@ -182,6 +182,31 @@ describe('inputs -> CLI arguments (stages.ts)', () => {
       ['export', '--model', 'm.onnx', '--target', 'web', '--out', 'modelgate-out/web'],
     ]);
     expect(
+      argvOf('predict', {
+        model: 'bare.onnx',
+        input: 'in.csv',
+        output: 'out.csv',
+        spec: 'spec.json',
+        'allow-empty': 'true',
+      }),
+    ).toEqual([
+      [
+        'predict',
+        '--model',
+        'bare.onnx',
+        '--input',
+        'in.csv',
+        '--output',
+        'out.csv',
+        '--spec',
+        'spec.json',
+        '--allow-empty',
+      ],
+    ]);
+    expect(argvOf('export', { model: 'm.onnx', title: 'Penguins' })).toEqual([
+      ['export', '--model', 'm.onnx', '--target', 'web', '--out', 'modelgate-out/web', '--title', 'Penguins'],
+    ]);
+    expect(
       argvOf('monitor', {
         model: 'penguins#production',
         current: 'logs/',

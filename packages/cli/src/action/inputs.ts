@@ -54,6 +54,8 @@ export const INPUTS = {
   holdout: 'holdout',
   tolerance: 'tolerance',
   allowQualityDrop: 'allow-quality-drop',
+  allowEmpty: 'allow-empty',
+  title: 'title',
 } as const;
 
 export type InputName = (typeof INPUTS)[keyof typeof INPUTS];

@@ -60,6 +60,7 @@ export const BOOLEAN_INPUTS: readonly InputName[] = [
   INPUTS.issue,
   INPUTS.failOnAlert,
   INPUTS.allowQualityDrop,
+  INPUTS.allowEmpty,
 ];
 
 export function isTrue(input: InputReader, name: InputName): boolean {
@@ -342,6 +343,7 @@ export const STAGES: Readonly<Record<ActionCommand, StageSpec>> = {
       INPUTS.onError,
       INPUTS.reject,
       INPUTS.workers,
+      INPUTS.allowEmpty,
     ],
     required: [INPUTS.model, INPUTS.input, INPUTS.output],
     steps: [
@@ -363,6 +365,7 @@ export const STAGES: Readonly<Record<ActionCommand, StageSpec>> = {
           INPUTS.reject,
           INPUTS.workers,
           INPUTS.spec,
+          { input: INPUTS.allowEmpty, switch: '--allow-empty' },
         ],
       },
     ],
@@ -380,6 +383,7 @@ export const STAGES: Readonly<Record<ActionCommand, StageSpec>> = {
       INPUTS.holdout,
       INPUTS.tolerance,
       INPUTS.allowQualityDrop,
+      INPUTS.title,
     ],
     required: [INPUTS.model],
     defaults: { [INPUTS.target]: 'web', [INPUTS.out]: 'modelgate-out/web' },
@@ -396,6 +400,7 @@ export const STAGES: Readonly<Record<ActionCommand, StageSpec>> = {
           INPUTS.holdout,
           INPUTS.tolerance,
           { input: INPUTS.allowQualityDrop, switch: '--allow-quality-drop' },
+          INPUTS.title,
         ],
       },
     ],
