@@ -15,3 +15,6 @@ export function parseNumber(flag: string, value: string | undefined, integer = f
   }
   return n;
 }
+
+/** A repeatable commander option's parser: each use adds its value. */
+export const collectFlag = (value: string, previous: string[] = []) => [...previous, value];

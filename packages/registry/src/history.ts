@@ -154,13 +154,15 @@ export async function modelHistory(repo: RegistryRepo, name: string): Promise<Hi
   return inCommitOrder([...registered, ...stages], order);
 }
 
+/** A path from the top level, relative to the registry directory; '' when it is outside it. */
+function insideRegistry(repo: RegistryRepo, path: string): string {
+  if (!repo.prefix) return path;
+  return path.startsWith(`${repo.prefix}/`) ? path.slice(repo.prefix.length + 1) : '';
+}
+
 /** The model a path from the top level belongs to, when it is `<prefix>/<model>/<rest>`. */
 function modelOfPath(repo: RegistryRepo, path: string): string | undefined {
-  const inside = repo.prefix
-    ? path.startsWith(`${repo.prefix}/`)
-      ? path.slice(repo.prefix.length + 1)
-      : ''
-    : path;
+  const inside = insideRegistry(repo, path);
   const slash = inside.indexOf('/');
   return slash > 0 ? inside.slice(0, slash) : undefined;
 }
@@ -195,7 +197,9 @@ export async function registryHistory(repo: RegistryRepo): Promise<Map<string, H
   ]);
   const history = new Map<string, HistoryEvent[]>();
   const add = (model: string, events: HistoryEvent[]) => {
-    if (events.length > 0) history.set(model, [...(history.get(model) ?? []), ...events]);
+    const list = history.get(model);
+    if (list) list.push(...events);
+    else if (events.length > 0) history.set(model, events);
   };
   for (const { info, body } of commits(stages)) {
     for (const [model, lines] of diffsByModel(repo, body)) add(model, stageEvents(info, lines));
@@ -205,7 +209,7 @@ export async function registryHistory(repo: RegistryRepo): Promise<Map<string, H
       const path = file.trim();
       const model = modelOfPath(repo, path);
       const version = /^[^/]+\/versions\/(v[1-9][0-9]*)\/metadata\.json$/.exec(
-        repo.prefix ? path.slice(repo.prefix.length + 1) : path,
+        insideRegistry(repo, path),
       )?.[1];
       if (model && version) add(model, [{ ...info, event: 'register', version }]);
     }

@@ -44,9 +44,13 @@ export interface SiteResult {
   problems: Problem[];
 }
 
-async function countVersions(registryDir: string, names: readonly string[]): Promise<number> {
-  const counts = await Promise.all(names.map((name) => versionNames(registryDir, name)));
-  return counts.reduce((n, list) => n + list.length, 0);
+/** Each model's versions, listed once: the thread count and the version pages both read them. */
+async function versionLists(
+  registryDir: string,
+  names: readonly string[],
+): Promise<Map<string, readonly string[]>> {
+  const lists = await Promise.all(names.map((name) => versionNames(registryDir, name)));
+  return new Map(names.map((name, i) => [name, lists[i] ?? []]));
 }
 
 async function checkRegistry(registryDir: string): Promise<void> {
@@ -113,10 +117,12 @@ export async function buildSite(options: SiteOptions): Promise<SiteResult> {
 
   const out = resolve(options.out);
   const entries = await withSiteDirectory(options.out, async (writer, dir) => {
-    const job = { registryDir, names: overview.names, stages, repository, site };
+    const versions = await versionLists(registryDir, overview.names);
+    const job = { registryDir, names: overview.names, versions, stages, repository, site };
+    const total = [...versions.values()].reduce((n, list) => n + list.length, 0);
     const models = await drawAllVersionPages(
       job,
-      options.threads ?? defaultThreads(await countVersions(registryDir, overview.names)),
+      options.threads ?? defaultThreads(total),
       writer,
       dir,
       problems,

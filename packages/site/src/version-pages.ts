@@ -14,6 +14,8 @@ import type { SiteWriter } from './write.js';
 export interface VersionPagesJob {
   registryDir: string;
   names: string[];
+  /** Each model's versions, oldest first, as the registry directory lists them. */
+  versions: ReadonlyMap<string, readonly string[]>;
   stages: string[];
   repository: RepositoryLinks | null;
   site: SiteContext;
@@ -31,7 +33,7 @@ export async function drawVersionPages(
   const { registryDir, stages, repository, site } = job;
   const models: LoadedModel[] = [];
   for (const name of job.names) {
-    const model = await loadModel(registryDir, name, problems);
+    const model = await loadModel(registryDir, name, job.versions.get(name) ?? [], problems);
     const view = modelView(model, null, stages, [], repository, site);
     for (const [i, v] of model.versions.entries()) {
       const path = SITE_PATHS.version(name, v.version);

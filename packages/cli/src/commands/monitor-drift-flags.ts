@@ -11,8 +11,6 @@ export interface DriftFlags {
   driftShare?: string;
 }
 
-export const collectFlag = (value: string, previous: string[] = []) => [...previous, value];
-
 function split(flag: string, value: string, right: string): [string, string] {
   const at = value.lastIndexOf('=');
   if (at <= 0 || at === value.length - 1)

@@ -39,14 +39,14 @@ import {
 import { digestBytes, REGISTRY_FILES, showVersion } from '@modelgate/registry';
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
-import { parseFormat, parseNumber } from '../flags.js';
+import { collectFlag, parseFormat, parseNumber } from '../flags.js';
 import type { CommandOutcome, Finding } from '../outcome.js';
 import { findConfigWith } from '../project.js';
 import type { Wrap } from '../runner.js';
 import { renderTextTable } from '../table.js';
 import { withProgress } from '../with-progress.js';
 import { addDeviceOption, type DeviceFlags, deviceProvider } from './device-option.js';
-import { collectFlag, type DriftFlags, driftOptionsWithFlags } from './monitor-drift-flags.js';
+import { type DriftFlags, driftOptionsWithFlags } from './monitor-drift-flags.js';
 import { type MonitoredModel, monitoredModel } from './monitor-model.js';
 import { type PerformanceFlags, performanceInput } from './monitor-performance.js';
 import { addRegistryOption, type RegistryFlags } from './registry-options.js';

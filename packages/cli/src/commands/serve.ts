@@ -9,7 +9,7 @@ import {
 } from '@modelgate/serve';
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
-import { parseNumber } from '../flags.js';
+import { collectFlag, parseNumber } from '../flags.js';
 import type { CommandOutcome } from '../outcome.js';
 import type { Wrap } from '../runner.js';
 import { addDeviceOption, type DeviceFlags, deviceProvider } from './device-option.js';
@@ -43,8 +43,6 @@ the metadata.json beside it; for a bare ONNX file give --spec or --features and
 --classes, else it is served as raw tensors only (named feature columns for a
 packed input and class labels need a spec).
 SIGTERM/SIGINT drain in-flight requests and exit 0. Logs are JSON lines on stderr.`;
-
-const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 const jsonLog = (line: object) =>
   process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), ...line })}\n`);
@@ -123,7 +121,7 @@ export function registerServe(program: Command, wrap: Wrap): void {
     .requiredOption(
       '-m, --model <ref>',
       'model to serve: name#stage, name@v3, name, a .onnx file or a training output (repeatable)',
-      collect,
+      collectFlag,
     )
     .option('-p, --port <n>', 'port (0 = any free port)', '8080')
     .option('--host <address>', 'address to listen on (0.0.0.0 in a container)', '127.0.0.1')

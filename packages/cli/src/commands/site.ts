@@ -1,6 +1,7 @@
 import { markdownText } from '@modelgate/core';
 import { buildSite, parseRepository, type SiteResult } from '@modelgate/site';
 import type { Command } from 'commander';
+import { collectFlag } from '../flags.js';
 import type { CommandOutcome, Finding } from '../outcome.js';
 import type { Wrap } from '../runner.js';
 import { renderTextTable } from '../table.js';
@@ -15,8 +16,6 @@ interface SiteFlags extends RegistryFlags {
   repository?: string;
   strict?: boolean;
 }
-
-const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 const count = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
 
@@ -84,7 +83,7 @@ export function registerSite(program: Command, wrap: Wrap): void {
       .option(
         '--monitor <path>',
         'a monitor.json, or a directory searched for them (repeat for more): the monitoring pages',
-        collect,
+        collectFlag,
       )
       .option(
         '--base-url <url>',

@@ -9,12 +9,12 @@ import {
 import {
   createSession,
   type ExecutionProvider,
+  hasSpecFlags,
   type ModelFile,
-  type ModelSpec,
   modelSpecOf,
+  type ResolvedSpec,
   recordedSpec,
   type SpecFlags,
-  type SpecSource,
 } from '@modelgate/runtime';
 import {
   type ProblemSpec,
@@ -86,15 +86,10 @@ async function holdoutSource(db: Database, request: EvaluateRequest): Promise<Ho
   };
 }
 
-interface SpecOf {
-  spec: ModelSpec;
-  source: SpecSource;
-}
-
 /** The spec of a model that carries none comes from the training split, as `modelgate train` made it. */
 function trainingSpecs(db: Database, request: EvaluateRequest, source: HoldoutSource) {
-  let spec: Promise<SpecOf> | undefined;
-  return (label: string): Promise<SpecOf> => {
+  let spec: Promise<ResolvedSpec> | undefined;
+  return (label: string): Promise<ResolvedSpec> => {
     const split: SplitSource | undefined = source.splits
       ? { splits: source.splits }
       : request.data
@@ -120,18 +115,20 @@ interface RunModelContext {
   holdout: Holdout;
   config: ModelgateConfig;
   settings: EvaluationSettings;
-  trainingSpec: (label: string) => Promise<SpecOf>;
+  trainingSpec: (label: string) => Promise<ResolvedSpec>;
   now?: Clock;
   warnings: string[];
   provider: ExecutionProvider;
 }
 
-/** The recorded spec, else the user's flags (challenger only), else the training data's. */
-async function specOf(model: ModelFile, ctx: RunModelContext, flags: SpecFlags | undefined): Promise<SpecOf> {
-  const recorded = recordedSpec(model);
-  if (recorded) return recorded;
-  if (flags && Object.values(flags).some((v) => v !== undefined)) return modelSpecOf(model, flags);
-  return ctx.trainingSpec(model.label);
+/** The recorded spec, else the user's flags (challenger only; modelSpecOf prefers the recorded one), else the training data's. */
+async function specOf(
+  model: ModelFile,
+  ctx: RunModelContext,
+  flags: SpecFlags | undefined,
+): Promise<ResolvedSpec> {
+  if (hasSpecFlags(flags)) return modelSpecOf(model, flags);
+  return recordedSpec(model) ?? ctx.trainingSpec(model.label);
 }
 
 async function runModel(

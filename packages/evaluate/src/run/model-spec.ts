@@ -2,12 +2,6 @@ import { type Task, UserError } from '@modelgate/core';
 import type { ModelSpec, SpecSource } from '@modelgate/runtime';
 import type { ProblemSpec } from '@modelgate/train';
 
-/** A spec and where it came from, as the report names it. */
-export interface ModelSpecOf {
-  spec: ProblemSpec;
-  source: SpecSource;
-}
-
 /**
  * The model must be for the configured task and target; a spec that names no
  * target (a bare model described by flags) predicts the configured one.

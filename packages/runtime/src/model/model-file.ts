@@ -4,6 +4,7 @@ import { basename, dirname, join } from 'node:path';
 import { errorMessage, UserError } from '@modelgate/core';
 import { loadVerifiedModel, METADATA_FORMAT, type VersionMetadata } from '@modelgate/registry';
 import { registryVersionOf } from './registry-path.js';
+import { isObject } from './spec.js';
 
 export const MODEL_FILE = 'model.onnx';
 /** What `modelgate train` writes beside model.onnx, and what each registry version holds. */
@@ -37,9 +38,6 @@ export interface ModelFile {
 export function sha256Hex(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
-
-const isObject = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 const isRegistryMetadata = (metadata: unknown) => isObject(metadata) && metadata.format === METADATA_FORMAT;
 

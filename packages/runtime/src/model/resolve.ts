@@ -4,7 +4,7 @@ import { readOnnxMetadata } from '../metadata.js';
 import { createSession } from '../session.js';
 import { type ModelSignature, readSignature } from '../signature.js';
 import { type ModelFile, readModelPath } from './model-file.js';
-import { type ModelSpec, parseModelSpec, specFromMetadataProps } from './spec.js';
+import { isObject, type ModelSpec, parseModelSpec, specFromMetadataProps } from './spec.js';
 import { hasSpecFlags, SPEC_FLAGS_HELP, type SpecFlags, specFromFlags } from './spec-flags.js';
 
 /** Where a model's spec was read from. */
@@ -16,9 +16,6 @@ export interface ResolvedSpec {
 }
 
 export type ResolvedModel = ModelFile & ResolvedSpec;
-
-const isObject = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** A training output's metadata.json has `spec`; a registry version's keeps it under `training`. */
 function metadataSpec(metadata: unknown): unknown {

@@ -34,7 +34,8 @@ export const SPEC_METADATA_KEYS = {
   algorithm: 'modelgate.algorithm',
 } as const;
 
-const isObject = (v: unknown): v is Record<string, unknown> =>
+/** A plain JSON object (not null, not an array). */
+export const isObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 const isStringList = (v: unknown): v is string[] => Array.isArray(v) && v.every((s) => typeof s === 'string');
 

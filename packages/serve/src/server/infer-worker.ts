@@ -1,4 +1,5 @@
 import { workerData } from 'node:worker_threads';
+import type { ExecutionProvider } from '@modelgate/runtime';
 import { InferenceSession, Tensor } from 'onnxruntime-node';
 import { move, transferableSymbol, valueSymbol } from 'piscina';
 import { type ElementType, numericBuffers, type TensorData, type TensorValues } from './tensor.js';
@@ -8,7 +9,7 @@ export interface WorkerSetup {
   models: { key: string; bytes: Uint8Array; warmup: TensorData[] }[];
   intraOpNumThreads: number;
   /** cuda runs on the GPU, with the CPU for the operators CUDA lacks. */
-  provider: 'cpu' | 'cuda';
+  provider: ExecutionProvider;
   /** [ready, failed] counters the pool owner waits on. */
   status: Int32Array;
 }

@@ -7,13 +7,14 @@ import {
   MODEL_FILE,
   type ModelSignature,
   type ModelSpec,
-  modelSpecOf,
   openModel,
+  type ResolvedSpec,
   readSignature,
   recordedSpec,
   SPEC_FLAGS_HELP,
   type SpecFlags,
   type SpecSource,
+  specFromFlags,
 } from '@modelgate/runtime';
 import { type ModelIO, planModelIO } from './model-io.js';
 import { allocate, type ElementType, isElementType, type TensorData } from './tensor.js';
@@ -96,7 +97,7 @@ export async function loadModelVersion(
     registry: registry ?? '',
     flag: '--model',
   });
-  const resolved = hasSpecFlags(specFlags) ? await modelSpecOf(file, specFlags) : recordedSpec(file);
+  const recorded = recordedSpec(file);
   const session = await createSession(file.bytes, { intraOpNumThreads: 1, label: file.label });
   let signature: ModelSignature;
   try {
@@ -104,6 +105,12 @@ export async function loadModelVersion(
   } finally {
     await session.release().catch(() => {});
   }
+  // The recorded spec, else the flags' (read against this probe's signature rather than a second session).
+  const resolved: ResolvedSpec | undefined =
+    recorded ??
+    (specFlags && hasSpecFlags(specFlags)
+      ? { spec: await specFromFlags(specFlags, signature, file.label), source: 'flags' }
+      : undefined);
   checkSignature(file.label, signature);
   const spec = resolved?.spec ?? null;
   const io = planModelIO(file.label, signature, spec);

@@ -23,7 +23,8 @@ export function checkFeatureNames(
   what: 'input' | 'column',
 ): void {
   const given = new Set(names);
-  const unknown = [...given].filter((name) => !packed.features.some((f) => f.name === name));
+  const known = new Set(packed.features.map((f) => f.name));
+  const unknown = [...given].filter((name) => !known.has(name));
   if (unknown.length > 0) {
     throw badRequest(
       `unknown ${what}${unknown.length > 1 ? 's' : ''} ${listNames(unknown)}; the model takes ${packedForms(packed)}`,

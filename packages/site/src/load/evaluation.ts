@@ -1,3 +1,4 @@
+import { parseJson } from '@modelgate/core';
 import { EVALUATION_VERSION, type EvaluationDocument } from '@modelgate/evaluate';
 
 export interface GateRuleSummary {
@@ -107,12 +108,7 @@ export function summariseEvaluation(raw: unknown): EvaluationSummary {
 
 /** evaluation.json's text, leniently read; a thrown error names the file. */
 export function parseEvaluation(text: string, file: string): EvaluationSummary {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (err) {
-    throw new Error(`${file}: invalid JSON: ${(err as Error).message}`);
-  }
+  const raw = parseJson(text, file);
   if (!isObject(raw)) throw new Error(`${file}: expected a JSON object`);
   return summariseEvaluation(raw);
 }

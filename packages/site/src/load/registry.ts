@@ -16,7 +16,6 @@ import {
   type StageMap,
   type VersionMetadata,
   versionDir,
-  versionNames,
 } from '@modelgate/registry';
 import type { Problems } from '../problems.js';
 import { type EvaluationSummary, parseEvaluation } from './evaluation.js';
@@ -166,10 +165,18 @@ function loadVersion(
   };
 }
 
-/** One model with every version; each file that cannot be read is a problem, never a failure. */
-export async function loadModel(registryDir: string, name: string, problems: Problems): Promise<LoadedModel> {
+/**
+ * One model with every version (its versions directory as listed already, oldest first); each file that
+ * cannot be read is a problem, never a failure.
+ */
+export async function loadModel(
+  registryDir: string,
+  name: string,
+  versions: readonly string[],
+  problems: Problems,
+): Promise<LoadedModel> {
   let stagesError: string | null = null;
-  const [stages, deprecated, versions] = await Promise.all([
+  const [stages, deprecated] = await Promise.all([
     readStages(registryDir, name).catch((err: unknown) => {
       stagesError = problems.caught('error', join(registryDir, name, REGISTRY_FILES.stages), err);
       return {} as StageMap;
@@ -178,7 +185,6 @@ export async function loadModel(registryDir: string, name: string, problems: Pro
       problems.caught('error', join(registryDir, name, REGISTRY_FILES.deprecated), err);
       return {} as DeprecatedMap;
     }),
-    versionNames(registryDir, name),
   ]);
   for (const [stage, version] of Object.entries(stages)) {
     if (!versions.includes(version)) {

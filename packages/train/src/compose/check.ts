@@ -8,7 +8,7 @@ import type { ProblemSpec, TrainingSet } from '../types.js';
 /** Rows the check runs: enough to meet every kind of value, few enough to cost nothing. */
 const CHECK_ROWS = 256;
 /** The composed model must give the command's model's outputs to this (relative for large values). */
-export const COMPOSE_TOLERANCE = 1e-6;
+const COMPOSE_TOLERANCE = 1e-6;
 
 function headRows(set: TrainingSet, rows: number): TrainingSet {
   const n = Math.min(rows, set.rows);

@@ -5,7 +5,7 @@ import { ML_DOMAIN } from '../onnx/graph-builder.js';
  * The oldest opsets the encoding graph's ops exist in with the form it uses:
  * IsNaN and Where (ai.onnx 9), LabelEncoder with keys and values (ai.onnx.ml 2).
  */
-export const MIN_OPSETS: Readonly<Record<string, number>> = { '': 9, [ML_DOMAIN]: 2 };
+const MIN_OPSETS: Readonly<Record<string, number>> = { '': 9, [ML_DOMAIN]: 2 };
 
 /** Added when the command's model lacks the domain: versions its ops exist in, and the IR they need. */
 const ADDED_OPSETS: Readonly<Record<string, { version: number; ir: number }>> = {

@@ -11,12 +11,9 @@ export { type EncodedColumn, encodedColumns, type FeatureMap, featureMap } from 
 export {
   type EncodableProblem,
   type EncodedSplits,
-  encodedDir,
   FEATURE_MAP_FILE,
-  fitProblemEncoding,
   writeEncodedSplits,
 } from './files.js';
 export { float32Text } from './float-text.js';
 export { encodingGraph } from './graph.js';
 export { encodeSet } from './matrix.js';
-export { type NumericStatistics, numericStatistics } from './statistics.js';

@@ -84,7 +84,7 @@ function encodedEnv(encoded: EncodedSplits | undefined): Record<string, string> 
  * is the whole spec (features with kinds and categories, classes); the names
  * alone are in MODELGATE_FEATURES and MODELGATE_CLASSES.
  */
-export function commandEnv(trial: CommandTrial, paramsFile: string): NodeJS.ProcessEnv {
+function commandEnv(trial: CommandTrial, paramsFile: string): NodeJS.ProcessEnv {
   return {
     ...process.env,
     ...gpuEnv(),

@@ -2,7 +2,6 @@ export {
   type ArtifactsRecord,
   DEFAULT_ARTIFACTS_MAX_MB,
   type KeptArtifacts,
-  keepTrialArtifacts,
   TRAINER_DIR,
   TRIALS_DIR,
 } from './artifacts.js';
@@ -10,12 +9,11 @@ export { candidateConfigs, searchSpaceOf } from './candidates.js';
 export {
   type CommandResult,
   type CommandTrial,
-  commandEnv,
   DEFAULT_COMMAND_TIMEOUT_MINUTES,
   runCommandTrial,
 } from './command.js';
 export { ENCODED_MODEL_FILE } from './encoded-model.js';
-export { type EncodedSplitSets, encodingsOf, writeEncodedSplitSets } from './encoded-splits.js';
+export type { EncodedSplitSets } from './encoded-splits.js';
 export {
   cudaVersionOf,
   detectGpus,
@@ -23,7 +21,6 @@ export {
   type GpuDevice,
   type GpuInfo,
   type GpuQuery,
-  nvidiaSmiNumber,
   parseNvidiaSmiCsv,
   queryGpus,
 } from './gpu.js';
@@ -45,7 +42,6 @@ export {
   type WrittenOutputs,
   writeTrainingOutputs,
   writeTrainingResult,
-  writeTrialRecords,
 } from './outputs.js';
 export {
   collectPlan,
@@ -64,7 +60,6 @@ export {
 } from './plan.js';
 export { createTrialRunner, type RunnerOptions, type TrialRunner } from './pool.js';
 export {
-  failureLine,
   formatDuration,
   formatValue,
   renderTrialsMarkdown,
@@ -73,11 +68,10 @@ export {
   trialReports,
   trialsTable,
 } from './report.js';
-export { existingSplitCsv, hasCommandCandidate, splitCsvPaths, writeSplitCsv } from './split-csv.js';
+export { writeSplitCsv } from './split-csv.js';
 export { withStagedDirectories } from './staged.js';
 export { loadTrainers } from './trainer-module.js';
 export {
-  allFailedError,
   requireSuccess,
   runTraining,
   type TrainingRun,

@@ -197,16 +197,16 @@ async function keepArtifacts(dir: string, run: TrainingRun, trials: TrialsFile):
 }
 
 /** trials.json and trials.md, with the kept trial directories: what is written even when every trial failed. */
-export async function writeTrialRecords(
+async function writeTrialRecords(
   dir: string,
   run: TrainingRun,
-): Promise<{ trials: TrialsFile; markdown: string; warnings: string[] }> {
-  const trials = trialsFile(run);
+  trials: TrialsFile = trialsFile(run),
+): Promise<{ markdown: string; warnings: string[] }> {
   const warnings = await keepArtifacts(dir, run, trials);
   const markdown = renderTrialsMarkdown(trials);
   await writeFileAtomic(join(dir, 'trials.json'), json(trials));
   await writeFileAtomic(join(dir, 'trials.md'), markdown);
-  return { trials, markdown, warnings };
+  return { markdown, warnings };
 }
 
 /**
@@ -224,7 +224,8 @@ export async function writeTrainingOutputs(
 ): Promise<WrittenOutputs> {
   const bestId = requireSuccess(run.result, run.space);
   const { spec, splits, datasets } = run.problem;
-  const best = trialsFile(run).trials.find((t) => t.id === bestId) as TrialReport;
+  const trials = trialsFile(run);
+  const best = trials.trials.find((t) => t.id === bestId) as TrialReport;
   const bytes = stampedModel(new Uint8Array(await readFile(run.modelPath(bestId))), spec, best);
   const { signature, metrics } = await checkModel(run, bytes, best);
   const trainer: TrainerRecord = best.algorithm
@@ -281,7 +282,7 @@ export async function writeTrainingOutputs(
     join(dir, 'params.json'),
     json({ trial: bestId, ...trainer, params, seed: run.settings.seed }),
   );
-  const { trials, markdown, warnings } = await writeTrialRecords(dir, run);
+  const { markdown, warnings } = await writeTrialRecords(dir, run, trials);
   await writeFileAtomic(join(dir, 'lineage.json'), json(lineage));
   await writeFileAtomic(join(dir, 'reference-profile.json'), stringifyProfile(profile));
   return { trials, markdown, model, lineage, warnings };

@@ -4,7 +4,7 @@ import { type Database, quoteLiteral, SPLIT_NAMES, type SplitName } from '@model
 import type { SearchSpace } from '../search/space.js';
 
 /** The CSV copy of each split: `<dir>/train.csv`, `validation.csv`, `test.csv`. */
-export function splitCsvPaths(dir: string): Record<SplitName, string> {
+function splitCsvPaths(dir: string): Record<SplitName, string> {
   return Object.fromEntries(SPLIT_NAMES.map((name) => [name, resolve(dir, `${name}.csv`)])) as Record<
     SplitName,
     string
