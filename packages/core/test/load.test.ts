@@ -44,6 +44,25 @@ describe('loadDataset', () => {
     expect(d && 'valid' in d ? [...d.valid] : []).toEqual([1, 1]);
   });
 
+  it("keeps a CSV column's own words when DuckDB would read them as booleans (yes/no), and true/false as booleans", async () => {
+    const ds = await loadDataset(db(), {
+      path: await tmp.write('words.csv', 'answer,flag,short\nyes,true,T\nno,FALSE,f\nyes,false,t\n'),
+    });
+    expect(ds.columns.map((c) => [c.name, c.type, c.kind])).toEqual([
+      ['answer', 'VARCHAR', 'categorical'],
+      ['flag', 'BOOLEAN', 'boolean'],
+      ['short', 'VARCHAR', 'categorical'],
+    ]);
+    const rows = await db().rows<{ answer: string; short: string }>(
+      `SELECT answer, short FROM ${ds.table} ORDER BY rowid`,
+    );
+    expect(rows.map((r) => [r.answer, r.short])).toEqual([
+      ['yes', 'T'],
+      ['no', 'f'],
+      ['yes', 't'],
+    ]);
+  });
+
   it('reads a glob of JSON files as one data set', async () => {
     const ds = await loadDataset(db(), { path: dataset('flights-[25]k.json') });
     expect(ds.files).toHaveLength(2);

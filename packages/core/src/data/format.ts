@@ -1,6 +1,6 @@
 import { extname } from 'node:path';
 import { UserError } from '../errors.js';
-import { listLiteral } from './sql.js';
+import { listLiteral, quoteLiteral } from './sql.js';
 
 export const DATA_FORMATS = ['csv', 'tsv', 'parquet', 'json', 'jsonl'] as const;
 export type DataFormat = (typeof DATA_FORMATS)[number];
@@ -39,14 +39,33 @@ export function formatFromPath(path: string): DataFormat {
  */
 const CSV_DIALECT = `header = true, auto_detect = true, strict_mode = true, quote = '"', escape = '"'`;
 
-/** The DuckDB table function call that reads these files in this format. */
-export function readerSql(files: readonly string[], format: DataFormat): string {
+/** CSV and TSV: types come from DuckDB's sniffer, which reads a sample of the rows. */
+export function isDelimited(format: DataFormat): boolean {
+  return format === 'csv' || format === 'tsv';
+}
+
+/** `types = {...}` reading the named CSV columns as text, or nothing. */
+function textTypes(textColumns: readonly string[]): string {
+  if (textColumns.length === 0) return '';
+  return `, types = {${textColumns.map((name) => `${quoteLiteral(name)}: 'VARCHAR'`).join(', ')}}`;
+}
+
+/**
+ * The DuckDB table function call that reads these files in this format.
+ * `textColumns` are read as text whatever the sniffer would make of them
+ * (CSV and TSV only: the other formats carry their types).
+ */
+export function readerSql(
+  files: readonly string[],
+  format: DataFormat,
+  textColumns: readonly string[] = [],
+): string {
   const list = listLiteral(files);
   switch (format) {
     case 'csv':
-      return `read_csv(${list}, ${CSV_DIALECT}, delim = ',', union_by_name = true)`;
+      return `read_csv(${list}, ${CSV_DIALECT}, delim = ','${textTypes(textColumns)}, union_by_name = true)`;
     case 'tsv':
-      return `read_csv(${list}, ${CSV_DIALECT}, delim = '\t', union_by_name = true)`;
+      return `read_csv(${list}, ${CSV_DIALECT}, delim = '\t'${textTypes(textColumns)}, union_by_name = true)`;
     case 'parquet':
       return `read_parquet(${list}, union_by_name = true)`;
     case 'json':

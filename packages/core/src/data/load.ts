@@ -1,5 +1,6 @@
 import { stat } from 'node:fs/promises';
 import { UserError } from '../errors.js';
+import { textInBooleanColumns } from './csv-booleans.js';
 import { diagnoseCsv } from './csv-diagnosis.js';
 import { checkCsvHeader } from './csv-header.js';
 import { type Database, duckdbMessage, type ProgressListener } from './database.js';
@@ -103,11 +104,18 @@ export async function loadDataset(
   }
   await checkTextEncoding(files, format);
   await checkCsvHeader(files, format);
-  try {
-    await db.run(
-      `CREATE OR REPLACE TEMP TABLE ${quoteIdent(table)} AS SELECT * FROM ${readerSql(files, format)}`,
+  const create = (textColumns: readonly string[] = []) =>
+    db.run(
+      `CREATE OR REPLACE TEMP TABLE ${quoteIdent(table)} AS SELECT * FROM ${readerSql(files, format, textColumns)}`,
       options.onProgress,
     );
+  try {
+    await create();
+    const typed = await db.rows<{ column_name: string; column_type: string }>(
+      `DESCRIBE ${quoteIdent(table)}`,
+    );
+    const words = await textInBooleanColumns(db, files, format, typed);
+    if (words.length > 0) await create(words);
   } catch (err) {
     throw await explainReadFailure(files, format, err);
   }

@@ -34,19 +34,6 @@ export interface InputQuery {
 
 type Feature = ColumnsSpec['features'][number];
 
-const isCsv = (format: DataFormat) => format === 'csv' || format === 'tsv';
-
-/**
- * CSV types come from a sample: a later 'n/a' in a number column would stop the
- * whole read. Numeric features are read as text and cast per row instead.
- */
-function readerWithTextFeatures(files: string[], format: DataFormat, numeric: readonly string[]): string {
-  const reader = readerSql(files, format);
-  if (!isCsv(format) || numeric.length === 0) return reader;
-  const types = numeric.map((name) => `${quoteLiteral(name)}: 'VARCHAR'`).join(', ');
-  return `${reader.slice(0, -1)}, types = {${types}})`;
-}
-
 function featureSql(feature: Feature, column: ColumnInfo): string {
   const id = quoteIdent(column.name);
   if (feature.kind === 'categorical') {
@@ -99,7 +86,9 @@ export async function planInput(
   const format = input.format ?? formatFromPath(files[0] ?? input.path);
   const where = describeFiles(files);
   await checkTextEncoding(files, format);
-  const numeric = spec.features.filter((f) => f.kind === 'numeric').map((f) => f.name);
+  // CSV types come from a sample: a later 'n/a' in a number column would stop the whole read, and a
+  // yes/no column would be read as booleans. Features are read as text and converted per row instead.
+  const textFeatures = spec.features.map((f) => f.name);
   const sniffed = await describe(db, readerSql(files, format), where);
   checkColumnNames(
     where,
@@ -117,7 +106,7 @@ export async function planInput(
       throw new UserError(`--id ${id}: ${where} has no such column (columns: ${[...present].join(', ')}).`);
     }
   }
-  const from = readerWithTextFeatures(files, format, numeric);
+  const from = readerSql(files, format, textFeatures);
   const columns = new Map((await describe(db, from, where)).map((c) => [c.name, c]));
   const ids = idNames.map((name) => columns.get(name) as ColumnInfo);
   const features = spec.features.map((f) => featureSql(f, columns.get(f.name) as ColumnInfo));

@@ -6,8 +6,9 @@ import { quoteLiteral } from '@modelgate/core';
  * Around the text, spaces, tabs and line breaks are ignored. Blank text is a
  * missing value. A number is decimal with '.' as the decimal point and an
  * optional exponent (`1.75`, `-3`, `.5`, `2e-3`), or `inf`, `infinity` or
- * `nan` in any case, with an optional sign. Anything else (`abc`, `1,75`,
- * `1_000`, `0x10`) is not a number, and the row is refused.
+ * `nan` in any case, with an optional sign; `true` and `false` in any case
+ * are 1 and 0 (a boolean column the model was trained on). Anything else
+ * (`abc`, `1,75`, `1_000`, `0x10`) is not a number, and the row is refused.
  *
  * The patterns are written for both RE2 (DuckDB) and JavaScript: no `\s`,
  * `\d` or inline flags, whose meaning differs between the two.
@@ -19,13 +20,17 @@ const SPECIAL = '[iI][nN][fF](?:[iI][nN][iI][tT][yY])?|[nN][aA][nN]';
 /** Group 1 is the number without the space around it. */
 export const NUMBER_TEXT_PATTERN = `^${SPACE}([+-]?(?:${DECIMAL}|${SPECIAL}))${SPACE}$`;
 export const BLANK_TEXT_PATTERN = `^${SPACE}$`;
+/** Group 1 is `true` or `false`, in any case. */
+export const BOOLEAN_TEXT_PATTERN = `^${SPACE}([tT][rR][uU][eE]|[fF][aA][lL][sS][eE])${SPACE}$`;
 
 /** A text column's value as a DOUBLE under the rule: NULL when blank or not a number. */
 export function numberFromTextSql(text: string): string {
-  return `TRY_CAST(regexp_extract(${text}, ${quoteLiteral(NUMBER_TEXT_PATTERN)}, 1) AS DOUBLE)`;
+  const word = `lower(regexp_extract(${text}, ${quoteLiteral(BOOLEAN_TEXT_PATTERN)}, 1))`;
+  const number = `TRY_CAST(regexp_extract(${text}, ${quoteLiteral(NUMBER_TEXT_PATTERN)}, 1) AS DOUBLE)`;
+  return `CASE ${word} WHEN 'true' THEN 1.0 WHEN 'false' THEN 0.0 ELSE ${number} END`;
 }
 
 /** True when a text value is there but is not a number under the rule. */
 export function notANumberSql(text: string): string {
-  return `(${text} IS NOT NULL AND NOT regexp_full_match(${text}, ${quoteLiteral(BLANK_TEXT_PATTERN)}) AND NOT regexp_full_match(${text}, ${quoteLiteral(NUMBER_TEXT_PATTERN)}))`;
+  return `(${text} IS NOT NULL AND NOT regexp_full_match(${text}, ${quoteLiteral(BLANK_TEXT_PATTERN)}) AND NOT regexp_full_match(${text}, ${quoteLiteral(NUMBER_TEXT_PATTERN)}) AND NOT regexp_full_match(${text}, ${quoteLiteral(BOOLEAN_TEXT_PATTERN)}))`;
 }
