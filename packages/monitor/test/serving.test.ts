@@ -137,6 +137,13 @@ describe('servingSeriesFromAggregates', () => {
       requests: [1],
     });
   });
+
+  it('names a serving file cut short or of another format, in one line', async () => {
+    const cut = await tmp.write('serving-2026-01-01T02Z.json', '{"format": "modelgate.serving/1", "minu');
+    await expectUserError(servingSeriesFromAggregates([cut], [hour(2)]), /invalid JSON/);
+    const other = await tmp.write('serving-2026-01-01T03Z.json', '{"format": "other"}');
+    await expectUserError(servingSeriesFromAggregates([other], [hour(3)]), /not a serving aggregate file/);
+  });
 });
 
 function lines0(): string {

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { type Database, UserError } from '@modelgate/core';
+import { type Database, parseJson, UserError } from '@modelgate/core';
 import type { Chunk } from '../chunks/chunk.js';
 import type { PredictionLogFiles } from '../prediction-log/files.js';
 import { type ServingSeries, servingSeries } from './requests.js';
@@ -18,7 +18,8 @@ interface ChunkTotals {
 }
 
 async function readServing(file: string): Promise<ServingMinutes> {
-  const parsed = JSON.parse(await readFile(file, 'utf8').catch(() => 'null')) as ServingMinutes | null;
+  const text = await readFile(file, 'utf8').catch(() => 'null');
+  const parsed = parseJson(text, file) as ServingMinutes | null;
   if (parsed?.format !== 'modelgate.serving/1' || !Array.isArray(parsed.minutes)) {
     throw new UserError(`${file}: not a serving aggregate file (expected format modelgate.serving/1).`);
   }

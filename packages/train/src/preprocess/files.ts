@@ -1,4 +1,4 @@
-import { rename } from 'node:fs/promises';
+import { rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   type ColumnInfo,
@@ -61,10 +61,15 @@ async function writeParquet(
     (name, j) => `${quoteLiteral(name)}: '${j < header.length - 1 ? 'FLOAT' : targetType}'`,
   );
   const tmp = `${parquet}.tmp-${process.pid}`;
-  await db.run(
-    `COPY (SELECT * FROM read_csv(${quoteLiteral(csv)}, header = true, auto_detect = false, delim = ',', quote = '"', escape = '"', columns = {${types.join(', ')}})) TO ${quoteLiteral(tmp)} (FORMAT parquet)`,
-  );
-  await rename(tmp, parquet);
+  try {
+    await db.run(
+      `COPY (SELECT * FROM read_csv(${quoteLiteral(csv)}, header = true, auto_detect = false, delim = ',', quote = '"', escape = '"', columns = {${types.join(', ')}})) TO ${quoteLiteral(tmp)} (FORMAT parquet)`,
+    );
+    await rename(tmp, parquet);
+  } catch (err) {
+    await rm(tmp, { force: true });
+    throw err;
+  }
 }
 
 /** The encoding of a prepared problem: fitted on its training split, its datetime columns known. */
