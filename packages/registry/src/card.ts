@@ -24,6 +24,14 @@ export function formatMetric(value: number): string {
 
 const code = (value: string) => markdownCode(value, 80);
 
+/** An https address of plain characters: safe as an autolink, nothing in it can end the link or the cell. */
+const PLAIN_HTTPS_URL = /^https:\/\/[A-Za-z0-9.-]+(?::[0-9]+)?(?:\/[A-Za-z0-9._~/-]*)?$/;
+
+/** The CI run as a link when it is a plain https address (a GitHub Actions run), else as text. */
+function ciRunCell(url: string): string {
+  return PLAIN_HTTPS_URL.test(url) ? `<${url}>` : markdownCell(url);
+}
+
 /** The feature names of the spec the training step recorded (the order of a packed input). */
 function specFeatures(spec: unknown): string[] {
   if (typeof spec !== 'object' || spec === null) return [];
@@ -50,7 +58,7 @@ function overview(m: VersionMetadata): string {
   rows.push(['parent', m.parent ? code(m.parent) : 'none']);
   if (m.code.commit) rows.push(['code commit', code(m.code.commit)]);
   if (m.configHash) rows.push(['config hash', code(m.configHash)]);
-  if (m.ciRun) rows.push(['CI run', markdownCell(m.ciRun)]);
+  if (m.ciRun) rows.push(['CI run', ciRunCell(m.ciRun)]);
   return renderMarkdownTable({
     columns: [{ header: 'field' }, { header: 'value', markdown: true }],
     rows,

@@ -102,6 +102,7 @@ describe('registerVersion', () => {
     const card = await readFile(join(dir, 'card.md'), 'utf8');
     expect(card).toContain('# penguins v1');
     expect(card).toContain('| registered | 2024-05-01T12:00:00.000Z |');
+    expect(card).toContain('| CI run | <https://github.com/acme/models/actions/runs/77> |');
     expect(card).toMatch(/\| input \| `x` \| `float32` \| `\[N, 4\]` \|/);
     expect(card).toContain('`Adelie`, `Chinstrap`, `Gentoo`');
     expect(card).toContain('## Features\n\nIn input order: `bill`, `flipper`, `mass`, `year`');
