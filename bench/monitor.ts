@@ -11,6 +11,8 @@
  * - monitor, Parquet file -> verdict: load, profile every column, compare.
  * - exact, columns in memory: driftFromSamples on typed arrays.
  * Goal: from DuckDB faster than scipy; from the file under 10 s.
+ * Then bench/monitor-bounds.ts prints the sketch statistics' measured error
+ * against their bound on flights-3m by month and seattle-weather by year.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -36,6 +38,7 @@ import {
   monitorDataset,
 } from '@modelgate/monitor';
 import { dataset as vegaDataset } from '../packages/core/test/datasets.js';
+import { printBounds } from './monitor-bounds.js';
 
 const file = vegaDataset('flights-3m.parquet');
 const PYTHON = '/usr/bin/python3';
@@ -242,3 +245,5 @@ const byDay = await timed(halves, async (db, { reference, current }) =>
 console.log(
   `\nmonitor by day, reference profile included (${byDay.result.chunks.length} chunks): ${byDay.seconds.toFixed(3)} s\n  ${byDay.result.verdict.headline}`,
 );
+
+await printBounds();

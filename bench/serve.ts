@@ -1,545 +1,455 @@
 /**
- * bench:serve — the model server under load on loopback, next to the same
- * models run in-process by raw onnxruntime-node in the same run.
+ * bench:serve — the model server against the protocol limit, in the same run.
  *
- * Three models from a temporary registry: the built-in gbdt trained on
- * flights (raw columns in, preprocessing inside the graph), a small tabular
- * MLP (32-256-256-8) and the MNIST-size MLP (784-512-512-10), both
- * MatMul/Add/Relu with seeded random weights. The server runs in a child
- * process (this file with --serve-child); the load generator (wrk when
- * installed, else autocannon: see serve-load.ts) sends OIP infer requests of
- * 16 and of 256 rows at concurrency 1, 16 and 64 — JSON, and for the networks
- * also the binary tensor data extension. Everything shares the machine's
- * cores, so every run prints the CPU each side used and the server's CPU per
- * request.
+ * A tabular classifier (breast-cancer-shaped logistic regression: 30 float
+ * features packed in one [N, 30] input, softmax probabilities, its spec in the
+ * ONNX metadata so the server derives the label and takes MLflow columns by
+ * feature name) is served by `modelgate serve` with its defaults, in a child
+ * process. Beside it, also in a child process, a bare node:http server does
+ * what each protocol requires without inference (serve-bare.ts). wrk (or
+ * autocannon, see serve-load.ts) sends OIP JSON, OIP binary tensor and MLflow
+ * `dataframe_split` requests of 1, 16 and 256 rows at c = 1, 16 and 64 to
+ * each, alternating server and bare run by run, so drift on this shared
+ * machine touches both alike. Raw onnxruntime (one session on every core at a
+ * large batch) is measured before and after.
  *
- * The raw limit is one onnxruntime session using every core at its best batch
- * size (picked by short windows first), measured over a window as long as a
- * server run just before and just after each model's server runs; the higher
- * is the limit. The server may batch requests up to the largest size tried.
- * The HTTP ceiling (a trivial GET at c=64) bounds the requests per second any
- * model could reach here. Goal: server ÷ raw >= 0.8 at c=64.
- * MODELGATE_BENCH_ROWS=64 measures one request size; MODELGATE_BENCH_MODELS=
- * mlp-mnist only the models named; MODELGATE_BENCH_PERF=1 starts the server
- * with --perf-basic-prof, so `perf record -p <server pid>` names JS frames.
+ * The goal measure: server rows/s ÷ min(raw onnxruntime, bare HTTP) ≥ 0.8.
+ * Also measured: malformed requests (a bad element at the end of a 16-row JSON
+ * body, and a body cut in half) against valid ones, in server CPU per request,
+ * and how many batches reached a worker meanwhile (expected: none).
+ *
+ * MODELGATE_BENCH_ROWS=16 measures one request size. --quick: 2 s runs (about 3 minutes in all); default 4 s runs (wrk takes whole seconds).
+ * --models: also the earlier per-model table against raw onnxruntime (GBDT on
+ * flights, two MLPs; see serve-models.ts). MODELGATE_BENCH_PERF=1 starts the
+ * children with --perf-basic-prof; MODELGATE_BENCH_PROF=<dir> starts the model
+ * server with --cpu-prof into that directory.
  */
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { type ChildProcess, execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
-import { Database } from '@modelgate/core';
 import { registerVersion } from '@modelgate/registry';
+import { createSession, type InferenceSession, specMetadataProps, Tensor } from '@modelgate/runtime';
+import { type InlineMode, startServer } from '@modelgate/serve';
+import { attr, OnnxGraph } from '@modelgate/train';
+import { type BareModel, startBareServer } from './serve-bare.js';
 import {
-  createSession,
-  type InferenceSession,
-  readSignature,
-  Tensor,
-  type TensorSignature,
-} from '@modelgate/runtime';
-import { startServer } from '@modelgate/serve';
-import { OnnxGraph } from '@modelgate/train';
-import { dataset } from '../packages/core/test/datasets.js';
-import { gbdtTrainer } from '../packages/train/src/gbdt/index.js';
-import { prepareTask } from '../packages/train/test/gbdt-data.js';
-import { loadGenerator, type Request } from './serve-load.js';
+  fmt,
+  generator,
+  type Load,
+  load,
+  seededUniform,
+  startChild,
+  stopChild,
+  stopOnSignal,
+} from './serve-harness.js';
+import type { Request } from './serve-load.js';
 
-/** Rows per request: small online requests and client-side batches; MODELGATE_BENCH_ROWS=64 measures one size. */
-const ROW_SIZES = process.env.MODELGATE_BENCH_ROWS ? [Number(process.env.MODELGATE_BENCH_ROWS)] : [16, 256];
+const QUICK = process.argv.includes('--quick');
+const SECONDS = QUICK ? 2 : 4;
+/** MODELGATE_BENCH_ROWS=16 measures one request size. */
+const ROW_SIZES = process.env.MODELGATE_BENCH_ROWS
+  ? [Number(process.env.MODELGATE_BENCH_ROWS)]
+  : [1, 16, 256];
 const CONCURRENCY = [1, 16, 64];
-const SECONDS = 5;
-const RAW_BATCHES = [16, 64, 256, 1024];
-const RAW_SECONDS = 1.5;
-const RAW_WINDOWS = 3;
-const generator = loadGenerator();
-/**
- * Two networks: a small tabular one (76k weights), where a request's HTTP work outweighs its
- * inference, and the canonical MNIST-size MLP (784-512-512-10, 670k weights, Keras's mnist_mlp).
- */
-const MLPS = [
-  { name: 'mlp-small', layers: [32, 256, 256, 8] },
-  { name: 'mlp-mnist', layers: [784, 512, 512, 10] },
+const RAW_BATCHES = [256, 1024];
+const GOAL = 0.8;
+
+/** sklearn's load_breast_cancer feature names, with each feature's mean: requests look like its rows. */
+const FEATURES: readonly (readonly [string, number])[] = [
+  ['mean radius', 14.13],
+  ['mean texture', 19.29],
+  ['mean perimeter', 91.97],
+  ['mean area', 654.9],
+  ['mean smoothness', 0.0964],
+  ['mean compactness', 0.1043],
+  ['mean concavity', 0.0888],
+  ['mean concave points', 0.0489],
+  ['mean symmetry', 0.1812],
+  ['mean fractal dimension', 0.0628],
+  ['radius error', 0.4052],
+  ['texture error', 1.217],
+  ['perimeter error', 2.866],
+  ['area error', 40.34],
+  ['smoothness error', 0.00704],
+  ['compactness error', 0.02548],
+  ['concavity error', 0.03189],
+  ['concave points error', 0.0118],
+  ['symmetry error', 0.02054],
+  ['fractal dimension error', 0.003795],
+  ['worst radius', 16.27],
+  ['worst texture', 25.68],
+  ['worst perimeter', 107.26],
+  ['worst area', 880.6],
+  ['worst smoothness', 0.1324],
+  ['worst compactness', 0.2543],
+  ['worst concavity', 0.2722],
+  ['worst concave points', 0.1146],
+  ['worst symmetry', 0.2901],
+  ['worst fractal dimension', 0.0839],
 ];
-const FLIGHTS = dataset('flights-3m.parquet');
-/** MODELGATE_BENCH_MODELS=mlp-mnist measures only the models named (comma-separated). */
-const ONLY = process.env.MODELGATE_BENCH_MODELS?.split(',').filter(Boolean);
-const FEATURES_SQL =
-  'distance, origin, destination, hour(date) + minute(date) / 60 AS departure_hour, month(date) AS month, dayofweek(date) AS day_of_week';
-
-type Column = { type: string; values: (number | string)[] };
-
-async function trainGbdt(db: Database): Promise<Uint8Array> {
-  const task = await prepareTask(db, {
-    path: FLIGHTS,
-    target: 'late',
-    task: 'binary',
-    select: `${FEATURES_SQL.replace('distance, origin, destination, ', '')}, delay > 15 AS late`,
-    where: 'rowid % 30 = 0',
-    features: ['distance', 'origin', 'destination', 'departure_hour', 'month', 'day_of_week'],
-    seed: 42,
-  });
-  const model = await gbdtTrainer.fit(task.spec, task.train, task.validation, {}, { seed: 42 });
-  return model.toOnnx(task.spec);
-}
-
-/** DuckDB's BIGINT arrives as bigint, which JSON cannot hold. */
-function plain(value: unknown): number | string {
-  if (typeof value === 'bigint') return Number(value);
-  return typeof value === 'number' || typeof value === 'string' ? value : 0;
-}
-
-/** xorshift32: seeded weights, so every run serves the same network. */
-function seededUniform(seed: number): () => number {
-  let x = seed >>> 0 || 1;
-  return () => {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return (x >>> 0) / 0x1_0000_0000 - 0.5;
-  };
-}
-
-function buildMlp(layers: readonly number[]): Uint8Array {
-  const random = seededUniform(7);
-  const g = new OnnxGraph('mlp');
-  let h = g.input('x', { dtype: 'float', shape: ['N', layers[0] as number] });
-  for (let layer = 0; layer + 1 < layers.length; layer++) {
-    const [fanIn, fanOut] = [layers[layer] as number, layers[layer + 1] as number];
-    const scale = 2 / Math.sqrt(fanIn);
-    const w = g.initializer(
-      `w${layer}`,
-      Float32Array.from({ length: fanIn * fanOut }, () => random() * scale),
-      [fanIn, fanOut],
-    );
-    const b = g.initializer(
-      `b${layer}`,
-      Float32Array.from({ length: fanOut }, () => random() * 0.1),
-      [fanOut],
-    );
-    h = g.node('Add', [g.node('MatMul', [h, w]), b]);
-    if (layer + 2 < layers.length) h = g.node('Relu', [h]);
-  }
-  g.output(h, 'scores', { dtype: 'float', shape: ['N', layers.at(-1) as number] });
-  return g.toBytes();
-}
-
-async function flightRows(db: Database, n: number): Promise<Record<string, unknown>[]> {
-  return db.rows(`SELECT ${FEATURES_SQL} FROM dataset WHERE rowid % 30 = 1 LIMIT ${n}`);
-}
-
-const OIP_TYPES: Record<string, string> = {
-  float32: 'FP32',
-  float64: 'FP64',
-  int64: 'INT64',
-  int32: 'INT32',
-  string: 'BYTES',
-  bool: 'BOOL',
+const MODEL: BareModel = {
+  name: 'breast-cancer',
+  input: 'x',
+  width: FEATURES.length,
+  features: FEATURES.map(([name]) => name),
+  classes: ['benign', 'malignant'],
 };
 
-/** Values per row: [N, 32] -> 32, [N, 1] and [N] -> 1. */
-function rowWidth(input: TensorSignature): number {
-  return input.shape.slice(1).reduce((a, b) => a * Math.max(1, b), 1);
-}
-
-function dimsOf(input: TensorSignature, rows: number): number[] {
-  return input.shape.length <= 1 ? [rows] : [rows, rowWidth(input)];
-}
-
-/** Each model input as a flat column of `rows` rows (row-major for [N, k] inputs). */
-function columnsFor(
-  inputs: readonly TensorSignature[],
-  rows: number,
-  source: (input: TensorSignature, i: number) => number | string,
-): Map<string, Column> {
-  const out = new Map<string, Column>();
-  for (const input of inputs) {
-    const width = rowWidth(input);
-    out.set(input.name, {
-      type: input.type,
-      values: Array.from({ length: rows * width }, (_, i) => source(input, i)),
-    });
-  }
-  return out;
-}
-
-function oipBody(inputs: readonly TensorSignature[], columns: Map<string, Column>, rows: number): string {
-  return JSON.stringify({
-    id: 'bench',
-    inputs: inputs.map((input) => {
-      const column = columns.get(input.name) as Column;
-      const width = rowWidth(input);
-      return {
-        name: input.name,
-        shape: dimsOf(input, rows),
-        datatype: OIP_TYPES[input.type] ?? 'FP32',
-        data: column.values.slice(0, rows * width),
-      };
-    }),
-  });
-}
-
-/** The same request with the binary tensor data extension: a JSON header, then raw little-endian floats. */
-function binaryBody(
-  inputs: readonly TensorSignature[],
-  columns: Map<string, Column>,
-  rows: number,
-): { body: Buffer; headerLength: number } {
-  const parts: Buffer[] = [];
-  const described = inputs.map((input) => {
-    const column = columns.get(input.name) as Column;
-    const values = Float32Array.from(column.values.slice(0, rows * rowWidth(input)), Number);
-    parts.push(Buffer.from(values.buffer));
-    return {
-      name: input.name,
-      shape: dimsOf(input, rows),
-      datatype: 'FP32',
-      parameters: { binary_data_size: values.byteLength },
-    };
-  });
-  const header = Buffer.from(
-    JSON.stringify({ id: 'bench', inputs: described, parameters: { binary_data_output: true } }),
+function buildLogistic(): Uint8Array {
+  const random = seededUniform(7);
+  const g = new OnnxGraph('logistic');
+  const x = g.input(MODEL.input, { dtype: 'float', shape: ['N', MODEL.width] });
+  const w = g.initializer(
+    'w',
+    Float32Array.from({ length: MODEL.width * 2 }, (_, i) => random() / (FEATURES[i >> 1]?.[1] ?? 1)),
+    [MODEL.width, 2],
   );
-  return { body: Buffer.concat([header, ...parts]), headerLength: header.length };
+  const b = g.initializer('b', Float32Array.from([0.1, -0.1]), [2]);
+  const p = g.node('Softmax', [g.node('Add', [g.node('MatMul', [x, w]), b])], { axis: attr.int(1) });
+  g.output(p, 'probabilities', { dtype: 'float', shape: ['N', 2] });
+  const spec = {
+    task: 'binary' as const,
+    target: 'diagnosis',
+    features: MODEL.features.map((name) => ({ name, kind: 'numeric' as const })),
+    classes: [...MODEL.classes],
+  };
+  return g.toBytes({ metadata: specMetadataProps(spec) });
 }
 
-function feeds(
-  inputs: readonly TensorSignature[],
-  columns: Map<string, Column>,
-  rows: number,
-): Record<string, Tensor> {
-  const out: Record<string, Tensor> = {};
-  for (const input of inputs) {
-    const column = columns.get(input.name) as Column;
-    const width = rowWidth(input);
-    const values = column.values.slice(0, rows * width);
-    const dims = dimsOf(input, rows);
-    if (input.type === 'string') out[input.name] = new Tensor('string', values.map(String), dims);
-    else if (input.type === 'int64')
-      out[input.name] = new Tensor(
-        'int64',
-        BigInt64Array.from(values, (v) => BigInt(Math.round(Number(v)))),
-        dims,
-      );
-    else if (input.type === 'float64')
-      out[input.name] = new Tensor('float64', Float64Array.from(values, Number), dims);
-    else out[input.name] = new Tensor('float32', Float32Array.from(values, Number), dims);
-  }
-  return out;
+/** Rows like the data set's: each feature around its mean, four significant digits. */
+function makeRows(count: number): number[][] {
+  const random = seededUniform(11);
+  return Array.from({ length: count }, () =>
+    FEATURES.map(([, mean]) => Number((mean * (1 + random())).toPrecision(4))),
+  );
 }
 
-interface RawModel {
-  session: InferenceSession;
-  feed: Record<string, Tensor>;
-  batch: number;
-  /** Rows/s by batch size in short windows, for the printout. */
-  all: string;
+interface Protocol {
+  label: string;
+  path: string;
+  request: (rows: readonly number[][]) => Request;
 }
 
-async function rowsPerSecond(
-  session: InferenceSession,
-  feed: Record<string, Tensor>,
-  batch: number,
-  seconds: number,
-) {
-  let rows = 0;
-  const start = performance.now();
-  while (performance.now() - start < seconds * 1000) {
-    await session.run(feed);
-    rows += batch;
-  }
-  return rows / ((performance.now() - start) / 1000);
-}
-
-/** The batch size at which one session using every core is fastest (best of a few short windows each). */
-async function bestBatch(
-  session: InferenceSession,
-  inputs: readonly TensorSignature[],
-  columns: Map<string, Column>,
-): Promise<RawModel> {
-  let best = { rate: 0, batch: 0, feed: {} as Record<string, Tensor> };
-  const all: string[] = [];
-  for (const batch of RAW_BATCHES) {
-    const feed = feeds(inputs, columns, batch);
-    await session.run(feed);
-    let rate = 0;
-    for (let window = 0; window < RAW_WINDOWS; window++) {
-      rate = Math.max(rate, await rowsPerSecond(session, feed, batch, RAW_SECONDS / RAW_WINDOWS));
-    }
-    all.push(`${batch}: ${fmt(rate)}`);
-    if (rate > best.rate) best = { rate, batch, feed };
-  }
-  return { session, feed: best.feed, batch: best.batch, all: all.join(', ') };
-}
-
-/**
- * The raw limit over a window as long as a server run, so both sides are averages over the same time
- * (a best-of-short-windows peak would flatter raw: this machine's speed drifts by 10-20% over seconds).
- */
-const rawLimit = (raw: RawModel) => rowsPerSecond(raw.session, raw.feed, raw.batch, SECONDS);
-
-const jsonRequest = (body: string): Request => ({
+const json = (body: unknown): Request => ({
   method: 'POST',
-  body,
+  body: JSON.stringify(body),
   headers: { 'content-type': 'application/json' },
 });
 
-function binaryRequest(body: Buffer, headerLength: number): Request {
-  return {
-    method: 'POST',
-    body,
-    headers: {
-      'content-type': 'application/octet-stream',
-      'inference-header-content-length': String(headerLength),
+const PROTOCOLS: readonly Protocol[] = [
+  {
+    label: 'OIP JSON',
+    path: `/v2/models/${MODEL.name}/infer`,
+    request: (rows) =>
+      json({
+        id: 'bench',
+        inputs: [
+          { name: MODEL.input, shape: [rows.length, MODEL.width], datatype: 'FP32', data: rows.flat() },
+        ],
+      }),
+  },
+  {
+    label: 'OIP binary tensors',
+    path: `/v2/models/${MODEL.name}/infer`,
+    request: (rows) => {
+      const values = Float32Array.from(rows.flat());
+      const header = Buffer.from(
+        JSON.stringify({
+          id: 'bench',
+          inputs: [
+            {
+              name: MODEL.input,
+              shape: [rows.length, MODEL.width],
+              datatype: 'FP32',
+              parameters: { binary_data_size: values.byteLength },
+            },
+          ],
+          parameters: { binary_data_output: true },
+        }),
+      );
+      return {
+        method: 'POST',
+        body: Buffer.concat([header, Buffer.from(values.buffer)]),
+        headers: {
+          'content-type': 'application/octet-stream',
+          'inference-header-content-length': String(header.length),
+        },
+      };
     },
-  };
-}
+  },
+  {
+    label: 'MLflow dataframe_split',
+    path: '/invocations',
+    request: (rows) => json({ dataframe_split: { columns: MODEL.features, data: rows } }),
+  },
+];
 
-const TICKS = 100;
-
-/** CPU seconds of the server process, and of the whole machine. */
-function cpuSample(server: ChildProcess): { server: number; busy: number } {
-  const stat = readFileSync(`/proc/${server.pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  const serverTicks = Number(fields[11]) + Number(fields[12]);
-  const machine = (readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '').split(/\s+/).slice(1).map(Number);
-  const total = machine.reduce((a, b) => a + b, 0);
-  const idle = (machine[3] ?? 0) + (machine[4] ?? 0);
-  return { server: serverTicks / TICKS, busy: (total - idle) / TICKS };
-}
-
-interface Load {
-  concurrency: number;
-  requests: number;
-  rowsPerSecond: number;
-  p50: number;
-  p99: number;
-  failed: number;
-  /** Cores busy on average: the server, the load generator, everything else on the machine. */
-  cores: { server: number; client: number; other: number };
-}
-
-async function load(
-  server: ChildProcess,
-  url: string,
-  request: Request,
-  rows: number,
-  concurrency: number,
-  seconds: number,
-): Promise<Load> {
-  const before = cpuSample(server);
-  const started = performance.now();
-  const result = await generator.run(url, request, concurrency, seconds);
-  const wall = (performance.now() - started) / 1000;
-  const after = cpuSample(server);
-  const server_ = (after.server - before.server) / wall;
-  const client = result.cpuSeconds / wall;
-  return {
-    concurrency,
-    requests: result.requestsPerSecond,
-    rowsPerSecond: result.requestsPerSecond * rows,
-    p50: result.p50,
-    p99: result.p99,
-    failed: result.failed,
-    cores: {
-      server: server_,
-      client,
-      other: Math.max(0, (after.busy - before.busy) / wall - server_ - client),
-    },
-  };
-}
-
-const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
-
-/** The server in its own process, so the load generator's CPU and the server's can be told apart. */
-async function startServerProcess(
-  registry: string,
-  models: readonly string[],
-  maxBatchSize: number,
-): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(
-    process.execPath,
-    [
-      ...process.execArgv,
-      ...(process.env.MODELGATE_BENCH_PERF ? ['--perf-basic-prof'] : []),
-      fileURLToPath(import.meta.url),
-      '--serve-child',
-      registry,
-      String(maxBatchSize),
-      ...models,
-    ],
-    // With --perf-basic-prof V8 also writes isolate-*-v8.log files into the working directory.
-    { stdio: ['pipe', 'pipe', 'inherit'], ...(process.env.MODELGATE_BENCH_PERF ? { cwd: tmpdir() } : {}) },
-  );
-  const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
-  for await (const line of lines) {
-    if (line.startsWith('{')) return { child, url: (JSON.parse(line) as { url: string }).url };
+/** A response's structure: names, types and lengths, not values; the two servers must agree on it. */
+function skeleton(value: unknown): unknown {
+  if (Array.isArray(value)) return [value.length, skeleton(value[0])];
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, k === 'id' ? v : skeleton(v)]));
   }
-  throw new Error('the server process exited before listening');
+  return typeof value;
 }
 
-async function stopServerProcess(child: ChildProcess): Promise<void> {
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGTERM');
-  await exited;
+async function responseSkeleton(url: string, request: Request): Promise<string> {
+  const response = await fetch(url, { method: 'POST', headers: request.headers, body: request.body });
+  const bytes = Buffer.from(await response.arrayBuffer());
+  if (!response.ok) throw new Error(`${url} answered ${response.status}: ${bytes.toString()}`);
+  const headerLength = response.headers.get('inference-header-content-length');
+  const text = bytes.toString('utf8', 0, headerLength === null ? bytes.length : Number(headerLength));
+  // Binary label bytes differ with the labels (benign, malignant), so only the structure is compared.
+  return JSON.stringify(skeleton(JSON.parse(text)));
 }
 
-async function serveChild([registry, maxBatchSize, ...models]: string[]): Promise<void> {
+async function rawRowsPerSecond(session: InferenceSession, rows: number[][]): Promise<number> {
+  let best = 0;
+  for (const batch of RAW_BATCHES) {
+    const x = Float32Array.from(Array.from({ length: batch }, (_, i) => rows[i % rows.length] ?? []).flat());
+    const feed = { [MODEL.input]: new Tensor('float32', x, [batch, MODEL.width]) };
+    await session.run(feed);
+    let done = 0;
+    const start = performance.now();
+    while (performance.now() - start < 1000) {
+      await session.run(feed);
+      done += batch;
+    }
+    best = Math.max(best, done / ((performance.now() - start) / 1000));
+  }
+  return best;
+}
+
+/** Batches run so far, read once the requests of the last load run have all been answered. */
+async function batchesSent(base: string): Promise<number> {
+  for (;;) {
+    const lines = (await (await fetch(`${base}/metrics`)).text()).split('\n');
+    if (lines.includes('modelgate_inflight_requests 0')) {
+      const line = lines.find((l) => l.startsWith('modelgate_batch_size_rows_count'));
+      return Number(line?.slice(line.lastIndexOf(' ') + 1) ?? 0);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+interface Cell {
+  protocol: string;
+  rows: number;
+  server: Load;
+  bare: Load;
+  ratio: number;
+}
+
+const ms = (n: number) => n.toFixed(1).padStart(6);
+
+function printTable(protocol: Protocol, bodies: Map<number, number>, cells: readonly Cell[]): void {
+  console.log(
+    `\n${protocol.label} (${protocol.path}); ratio = server rows/s ÷ min(raw, bare); CPU = bare ÷ server CPU µs per request`,
+  );
+  console.log(
+    '  rows   c |  server req/s  p50 ms  p99 ms  CPU µs/req |  bare req/s  p50 ms  p99 ms  CPU µs/req | ratio   CPU',
+  );
+  for (const { rows, server, bare, ratio } of cells) {
+    console.log(
+      `  ${String(rows).padStart(4)} ${String(server.concurrency).padStart(3)} | ${fmt(server.requests).padStart(13)} ${ms(server.p50)}  ${ms(server.p99)}  ${fmt(server.cpuPerRequest).padStart(10)} | ${fmt(bare.requests).padStart(11)} ${ms(bare.p50)}  ${ms(bare.p99)}  ${fmt(bare.cpuPerRequest).padStart(10)} | ${ratio.toFixed(2).padStart(5)} ${(bare.cpuPerRequest / server.cpuPerRequest).toFixed(2).padStart(5)}${server.failed + bare.failed > 0 ? `  (${server.failed}/${bare.failed} failed)` : ''}`,
+    );
+  }
+  console.log(`  bodies: ${[...bodies].map(([rows, bytes]) => `${rows} rows ${fmt(bytes)} B`).join(', ')}`);
+}
+
+async function protocolTable(): Promise<void> {
+  const work = await mkdtemp(join(tmpdir(), 'modelgate-bench-serve-'));
+  const registry = join(work, 'registry');
+  const bytes = buildLogistic();
+  execFileSync('git', ['init', '-q', work]);
+  await mkdir(join(work, 'artifact'), { recursive: true });
+  await writeFile(join(work, 'artifact', 'model.onnx'), bytes);
+  await registerVersion({
+    registryDir: registry,
+    name: MODEL.name,
+    model: join(work, 'artifact', 'model.onnx'),
+  });
+  const rows = makeRows(Math.max(...ROW_SIZES));
+  const session = await createSession(bytes, { intraOpNumThreads: availableParallelism() });
+  const rawBefore = await rawRowsPerSecond(session, rows);
+
+  const profile = process.env.MODELGATE_BENCH_PROF;
+  const server = await startChild(
+    import.meta.url,
+    'serve-child',
+    [registry, '64', 'auto', MODEL.name],
+    profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : [],
+  );
+  const bare = await startChild(import.meta.url, 'bare-child', [JSON.stringify(MODEL)]);
+  console.log(
+    `bench:serve: ${availableParallelism()} cores (load ${loadavg()[0]?.toFixed(1)}, shared with whatever else runs), ${SECONDS} s per run${QUICK ? ' (--quick)' : ''}`,
+  );
+  console.log(
+    `  model server ${server.url} (modelgate serve defaults, own process); bare node:http ${bare.url} (own process, one thread)`,
+  );
+  console.log(`  load generator: ${generator.name}; server and bare runs alternate`);
+  const cells: Cell[] = [];
+  const bodies = new Map<Protocol, Map<number, number>>();
+  let malformed = '';
+  try {
+    for (const protocol of PROTOCOLS) {
+      const sizes = new Map<number, number>();
+      bodies.set(protocol, sizes);
+      const table: Cell[] = [];
+      for (const size of ROW_SIZES) {
+        const request = protocol.request(rows.slice(0, size));
+        sizes.set(size, Buffer.byteLength(request.body));
+        const [ours, theirs] = await Promise.all([
+          responseSkeleton(`${server.url}${protocol.path}`, request),
+          responseSkeleton(`${bare.url}${protocol.path}`, request),
+        ]);
+        if (ours !== theirs)
+          throw new Error(`${protocol.label}: responses differ:\n  server ${ours}\n  bare   ${theirs}`);
+        await load(server.child, `${server.url}${protocol.path}`, request, size, 16, 1);
+        await load(bare.child, `${bare.url}${protocol.path}`, request, size, 16, 1);
+        for (const c of CONCURRENCY) {
+          const s = await load(server.child, `${server.url}${protocol.path}`, request, size, c, SECONDS);
+          const b = await load(bare.child, `${bare.url}${protocol.path}`, request, size, c, SECONDS);
+          table.push({ protocol: protocol.label, rows: size, server: s, bare: b, ratio: 0 });
+        }
+      }
+      cells.push(...table);
+      if (protocol === PROTOCOLS[0]) malformed = await malformedRuns(server, protocol, rows);
+    }
+    const rawAfter = await rawRowsPerSecond(session, rows);
+    const raw = Math.max(rawBefore, rawAfter);
+    for (const cell of cells) cell.ratio = cell.server.rowsPerSecond / Math.min(raw, cell.bare.rowsPerSecond);
+    console.log(
+      `\nraw onnxruntime-node, ${availableParallelism()} threads, best of batches ${RAW_BATCHES.join(' and ')}: ${fmt(rawBefore)} rows/s before, ${fmt(rawAfter)} after`,
+    );
+    for (const protocol of PROTOCOLS) {
+      printTable(
+        protocol,
+        bodies.get(protocol) ?? new Map(),
+        cells.filter((c) => c.protocol === protocol.label),
+      );
+    }
+    console.log(malformed);
+    console.log(await inlineAgainstWorkers(server, registry, rows));
+  } finally {
+    await Promise.all([stopChild(server.child), stopChild(bare.child)]);
+    await session.release();
+    await rm(work, { recursive: true, force: true });
+  }
+  const at = (protocol: string, size: number) =>
+    cells.filter((c) => c.protocol === protocol && c.rows === size && c.server.concurrency > 1);
+  console.log(`\ngoal: server ÷ min(raw, bare) >= ${GOAL} at c = 16 and 64 ->`);
+  for (const protocol of PROTOCOLS) {
+    for (const size of ROW_SIZES) {
+      const measured = at(protocol.label, size);
+      const ratios = measured.map((c) => c.ratio);
+      const cpu = measured.map((c) => c.bare.cpuPerRequest / c.server.cpuPerRequest);
+      console.log(
+        `  ${protocol.label}, ${size} rows: ${ratios.map((r) => r.toFixed(2)).join(', ')} ${Math.min(...ratios) >= GOAL ? 'met' : 'MISSED'} (CPU per request, bare ÷ server: ${cpu.map((r) => r.toFixed(2)).join(', ')})`,
+      );
+    }
+  }
+}
+
+/**
+ * The same server with `--inline never` beside the default, alternating run by run on 16-row
+ * requests at c = 64: what running the model on the HTTP thread saves against the worker hop.
+ */
+async function inlineAgainstWorkers(
+  auto: { child: ChildProcess; url: string },
+  registry: string,
+  rows: number[][],
+): Promise<string> {
+  const workers = await startChild(import.meta.url, 'serve-child', [registry, '64', 'never', MODEL.name]);
+  const lines = [
+    '\ninline (default auto) against --inline never, 16 rows at c = 64, alternating, mean of 2 runs each',
+  ];
+  try {
+    for (const protocol of PROTOCOLS.slice(0, 2)) {
+      const request = protocol.request(rows.slice(0, 16));
+      const runs = { auto: [] as Load[], never: [] as Load[] };
+      await load(workers.child, `${workers.url}${protocol.path}`, request, 16, 16, 1);
+      for (let i = 0; i < 2; i++) {
+        runs.auto.push(await load(auto.child, `${auto.url}${protocol.path}`, request, 16, 64, SECONDS));
+        runs.never.push(
+          await load(workers.child, `${workers.url}${protocol.path}`, request, 16, 64, SECONDS),
+        );
+      }
+      const mean = (loads: Load[], key: 'requests' | 'cpuPerRequest') =>
+        loads.reduce((sum, l) => sum + l[key], 0) / loads.length;
+      lines.push(
+        `  ${protocol.label.padEnd(20)} inline ${fmt(mean(runs.auto, 'requests')).padStart(6)} req/s ${fmt(mean(runs.auto, 'cpuPerRequest')).padStart(4)} CPU µs/req | workers ${fmt(mean(runs.never, 'requests')).padStart(6)} req/s ${fmt(mean(runs.never, 'cpuPerRequest')).padStart(4)} CPU µs/req | throughput ${(mean(runs.auto, 'requests') / mean(runs.never, 'requests')).toFixed(2)}×, CPU ${(mean(runs.auto, 'cpuPerRequest') / mean(runs.never, 'cpuPerRequest')).toFixed(2)}×`,
+      );
+    }
+  } finally {
+    await stopChild(workers.child);
+  }
+  return lines.join('\n');
+}
+
+/** Malformed 16-row requests at c = 64: server CPU per request against the valid ones, and batches sent meanwhile. */
+async function malformedRuns(
+  server: { child: ChildProcess; url: string },
+  protocol: Protocol,
+  rows: number[][],
+): Promise<string> {
+  const sixteen = rows.slice(0, 16);
+  const body = String(protocol.request(sixteen).body);
+  const lastIsText = sixteen.map((row, r) => (r === 15 ? [...row.slice(0, -1), 'x'] : row));
+  const cases: [string, Request][] = [
+    ['a string as the last element', protocol.request(lastIsText as number[][])],
+    ['the body cut in half', { ...protocol.request(sixteen), body: body.slice(0, body.length / 2) }],
+  ];
+  const url = `${server.url}${protocol.path}`;
+  const lines = [
+    `\nmalformed ${protocol.label} requests of 16 rows at c = 64, each run right after a valid one`,
+  ];
+  for (const [label, request] of cases) {
+    const reference = await load(server.child, url, protocol.request(sixteen), 16, 64, SECONDS);
+    const probe = await fetch(url, { method: 'POST', headers: request.headers, body: request.body });
+    if (probe.status !== 400) throw new Error(`malformed (${label}) answered ${probe.status}, expected 400`);
+    await probe.text();
+    const before = await batchesSent(server.url);
+    const run = await load(server.child, url, request, 16, 64, SECONDS);
+    const sent = (await batchesSent(server.url)) - before;
+    lines.push(
+      `  ${label.padEnd(30)} ${fmt(run.requests).padStart(7)} req/s, ${fmt(run.cpuPerRequest).padStart(4)} CPU µs/req (valid: ${fmt(reference.requests)} req/s, ${fmt(reference.cpuPerRequest)} µs/req; ${(run.cpuPerRequest / reference.cpuPerRequest).toFixed(2)} × valid); batches run meanwhile: ${sent}`,
+    );
+  }
+  return lines.join('\n');
+}
+
+async function serveChild([registry, maxBatchSize, inline, ...models]: string[]): Promise<void> {
   const server = await startServer({
     registry: registry as string,
     models,
+    inline: inline as InlineMode,
     host: '127.0.0.1',
     port: 0,
     maxBatchSize: Number(maxBatchSize),
+    // Where each model's batches run, and the timings that chose it, go into the printout.
+    log: (line) => {
+      if ((line as { event?: string }).event === 'inference-thread') console.log(`  ${JSON.stringify(line)}`);
+    },
   });
-  const stop = () => {
-    server.close().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
-  };
-  process.once('SIGTERM', stop);
-  process.stdin.on('end', stop).resume();
+  stopOnSignal(() => server.close());
   console.log(JSON.stringify({ url: server.url }));
 }
 
-function printRuns(title: string, runs: readonly Load[]): void {
-  console.log(`\n${title}`);
-  console.log(
-    '  c    req/s     rows/s   p50 ms   p99 ms   failed   cores: server client other   server CPU µs/request',
-  );
-  for (const r of runs) {
-    const perRequest = (r.cores.server / r.requests) * 1e6;
-    console.log(
-      `  ${String(r.concurrency).padStart(2)} ${fmt(r.requests).padStart(8)} ${fmt(r.rowsPerSecond).padStart(10)} ${r.p50.toFixed(1).padStart(8)} ${r.p99.toFixed(1).padStart(8)} ${String(r.failed).padStart(8)}   ${r.cores.server.toFixed(2).padStart(13)} ${r.cores.client.toFixed(2).padStart(6)} ${r.cores.other.toFixed(2).padStart(5)}   ${fmt(perRequest).padStart(21)}`,
-    );
-  }
+async function bareChild([model]: string[]): Promise<void> {
+  const server = await startBareServer(JSON.parse(model as string) as BareModel);
+  stopOnSignal(server.close);
+  console.log(JSON.stringify({ url: server.url }));
 }
 
-async function main(): Promise<void> {
-  const work = await mkdtemp(join(tmpdir(), 'modelgate-bench-serve-'));
-  const db = await Database.open();
-  try {
-    const gbdtBytes = await trainGbdt(db);
-    const rows = await flightRows(db, Math.max(...RAW_BATCHES));
-    const mlps = MLPS.map((mlp) => ({ ...mlp, bytes: buildMlp(mlp.layers) }));
-
-    const registry = join(work, 'registry');
-    execFileSync('git', ['init', '-q', work]);
-    await mkdir(registry, { recursive: true });
-    for (const { name, bytes } of [{ name: 'flights-gbdt', bytes: gbdtBytes }, ...mlps]) {
-      const dir = join(work, 'artifacts', name);
-      await mkdir(dir, { recursive: true });
-      await writeFile(join(dir, 'model.onnx'), bytes);
-      await registerVersion({ registryDir: registry, name, model: join(dir, 'model.onnx') });
-    }
-
-    const random = seededUniform(11);
-    // The GBDT takes strings and numbers, so JSON; the networks take floats, so both encodings, except
-    // that MNIST-size JSON (784 numbers a row as text) is only a measure of JSON.parse, and is left out.
-    const models = [
-      {
-        name: 'flights-gbdt',
-        bytes: gbdtBytes,
-        value: (input: TensorSignature, i: number) => plain(rows[i % rows.length]?.[input.name]),
-        encodings: ['JSON'],
-      },
-      ...mlps.map(({ name, bytes }) => ({
-        name,
-        bytes,
-        value: () => random(),
-        encodings: name === 'mlp-mnist' ? ['binary'] : ['JSON', 'binary'],
-      })),
-    ];
-    // Each model's best batch size first, before the server takes memory and threads.
-    const plans = [];
-    for (const model of models) {
-      if (ONLY && !ONLY.includes(model.name)) continue;
-      const session = await createSession(model.bytes, { intraOpNumThreads: availableParallelism() });
-      const { inputs } = readSignature(session);
-      const columns = columnsFor(inputs, Math.max(...RAW_BATCHES), model.value);
-      const raw = await bestBatch(session, inputs, columns);
-      const variants = ROW_SIZES.flatMap((rows) =>
-        model.encodings.map((encoding) => {
-          if (encoding === 'JSON')
-            return { label: 'JSON', rows, request: jsonRequest(oipBody(inputs, columns, rows)) };
-          const { body, headerLength } = binaryBody(inputs, columns, rows);
-          return { label: 'binary tensor data', rows, request: binaryRequest(body, headerLength) };
-        }),
-      );
-      plans.push({ name: model.name, variants, raw });
-    }
-    // The server may batch up to the largest size the raw limit was allowed: the best raw size flips
-    // between runs on a busy machine, and capping the server at it would cap its batching by noise.
-    const maxBatchSize = Math.max(...RAW_BATCHES);
-    const { child, url: base } = await startServerProcess(
-      registry,
-      models.map((m) => m.name),
-      maxBatchSize,
-    );
-    console.log(
-      `server ${base} (own process, default workers): ${availableParallelism()} cores (load ${loadavg()[0]?.toFixed(1)}), max batch ${maxBatchSize} rows, requests of ${ROW_SIZES.join(' and ')} rows, ${SECONDS} s per run`,
-    );
-    console.log(
-      `  load generator: ${generator.name}, on the same cores: "cores" is CPU time ÷ wall time per side ("other" = the rest of the machine)`,
-    );
-    const verdicts: string[] = [];
-    try {
-      const ceiling = await load(
-        child,
-        `${base}/v2/health/live`,
-        { method: 'GET', body: '', headers: {} },
-        1,
-        64,
-        SECONDS,
-      );
-      printRuns('HTTP ceiling: GET /v2/health/live (no body, no inference)', [ceiling]);
-      console.log(
-        `  = at most ${ROW_SIZES.map((rows) => `${fmt(ceiling.requests * rows)} rows/s with ${rows}-row requests`).join(', ')}, for any model`,
-      );
-      for (const { name, variants, raw } of plans) {
-        const url = `${base}/v2/models/${name}/infer`;
-        console.log(
-          `\n${name}: raw onnxruntime-node, ${availableParallelism()} threads, rows/s by batch: ${raw.all}`,
-        );
-        // Measured next to the server's runs, before and after them: the higher is the limit.
-        const before = await rawLimit(raw);
-        const runs: { label: string; rows: number; at64: number }[] = [];
-        for (const { label, rows, request } of variants) {
-          const probe = await fetch(url, { method: 'POST', headers: request.headers, body: request.body });
-          if (!probe.ok) throw new Error(`${name}: infer answered ${probe.status}: ${await probe.text()}`);
-          await load(child, url, request, rows, 16, 1);
-          const loads: Load[] = [];
-          for (const c of CONCURRENCY) loads.push(await load(child, url, request, rows, c, SECONDS));
-          printRuns(`${name}, ${label}, ${rows} rows per request`, loads);
-          runs.push({ label, rows, at64: loads.find((r) => r.concurrency === 64)?.rowsPerSecond ?? 0 });
-        }
-        const after = await rawLimit(raw);
-        const limit = Math.max(before, after);
-        console.log(
-          `\n  raw limit at batch ${raw.batch}, ${SECONDS} s windows: ${fmt(before)} rows/s before the server runs, ${fmt(after)} after`,
-        );
-        for (const { label, rows, at64 } of runs) {
-          const ratio = at64 / limit;
-          console.log(
-            `  ${label}, ${rows} rows per request: server ÷ raw limit at c=64 ${ratio.toFixed(2)} (server ÷ HTTP ceiling ${(at64 / (ceiling.requests * rows)).toFixed(2)})`,
-          );
-          verdicts.push(
-            `${name} ${label} ${rows} rows ${ratio.toFixed(2)} ${ratio >= 0.8 ? 'met' : 'MISSED'}`,
-          );
-        }
-        await raw.session.release();
-      }
-    } finally {
-      await stopServerProcess(child);
-    }
-    console.log(`\ngoal: server ÷ raw >= 0.8 at c=64 ->\n  ${verdicts.join('\n  ')}`);
-  } finally {
-    db.close();
-    await rm(work, { recursive: true, force: true });
+const mode = process.argv[2];
+if (mode === '--serve-child') await serveChild(process.argv.slice(3));
+else if (mode === '--bare-child') await bareChild(process.argv.slice(3));
+else {
+  await protocolTable();
+  if (process.argv.includes('--models') || process.env.MODELGATE_BENCH_MODELS) {
+    const { runModelTable } = await import('./serve-models.js');
+    await runModelTable(import.meta.url);
   }
 }
-
-if (process.argv[2] === '--serve-child') await serveChild(process.argv.slice(3));
-else await main();

@@ -1,13 +1,18 @@
 #!/usr/bin/env bash
-# Installs and builds modelgate inside the action's own checkout, once per runner and lockfile.
+# Installs modelgate for the actions, once per runner and lockfile (or release), in one of two ways:
+#   release  the action's checkout holds release artifacts in release/*.tgz (npm run release -- --out release):
+#            they are installed with their production dependencies only into .modelgate-install/, with no
+#            build (the tarballs carry dist/) and no dev dependencies. Faster: see ACTIONS.md.
+#   source   otherwise: npm ci of the whole workspace, then tsc -b.
 #
 #   action-setup.sh key      print the dependency cache key, paths and whether this checkout is
-#                            already installed and built (ready) to $GITHUB_OUTPUT (or stdout)
-#   action-setup.sh          install (npm ci) unless node_modules matches the lockfile, then build
-#                            unless dist matches the sources
+#                            already installed (and built) (ready) to $GITHUB_OUTPUT (or stdout)
+#   action-setup.sh          install unless the install matches its stamp, build (source only) unless
+#                            dist matches the sources; then print entry=<the action entry script> and
+#                            bin=<the modelgate CLI script> (to $GITHUB_OUTPUT, or stdout)
 #
 # The composite actions run `key`, restore the paths with actions/cache, then run the install:
-# on a warm runner (or a cache hit) both npm ci and tsc are skipped.
+# on a warm runner (or a cache hit) the install and the build are skipped.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
@@ -23,6 +28,12 @@ node_version() { node --version | tr -d 'v'; }
 
 deps_stamp="node_modules/.modelgate-deps"
 build_stamp="packages/cli/dist/.modelgate-build"
+release_install=".modelgate-install"
+release_stamp="$release_install/node_modules/.modelgate-release"
+shopt -s nullglob
+release_tarballs=(release/*.tgz)
+shopt -u nullglob
+release_hash() { sha256sum "${release_tarballs[@]}" | sha256sum | cut -c1-16; }
 
 emit() {
   if [ -n "${GITHUB_OUTPUT:-}" ]; then echo "$1=$2" >>"$GITHUB_OUTPUT"; else echo "$1=$2"; fi
@@ -30,16 +41,24 @@ emit() {
 
 if [ "${1:-}" = "key" ]; then
   os="${RUNNER_OS:-$(uname -s)}"
-  # ready: a self-hosted runner kept this checkout's install and build from an earlier job.
+  # ready: a self-hosted runner kept this checkout's install (and build) from an earlier job.
   ready=false
-  if [ "$(cat "$deps_stamp" 2>/dev/null)" = "node$(node_version)-$(lock_hash)" ] &&
-    [ "$(cat "$build_stamp" 2>/dev/null)" = "$(source_hash)" ]; then ready=true; fi
-  emit ready "$ready"
-  emit key "modelgate-deps-${os}-node$(node_version)-$(lock_hash)-$(source_hash)"
-  emit restore-key "modelgate-deps-${os}-node$(node_version)-$(lock_hash)-"
-  # Multi-line output: the node_modules of the root and every workspace, and the built dist folders.
-  paths="$root/node_modules"
-  for p in packages/*/; do paths+=$'\n'"$root/${p}node_modules"$'\n'"$root/${p}dist"; done
+  if [ ${#release_tarballs[@]} -gt 0 ]; then
+    if [ "$(cat "$release_stamp" 2>/dev/null)" = "node$(node_version)-$(release_hash)" ]; then ready=true; fi
+    emit ready "$ready"
+    emit key "modelgate-release-${os}-node$(node_version)-$(release_hash)"
+    emit restore-key "modelgate-release-${os}-node$(node_version)-$(release_hash)"
+    paths="$root/$release_install"
+  else
+    if [ "$(cat "$deps_stamp" 2>/dev/null)" = "node$(node_version)-$(lock_hash)" ] &&
+      [ "$(cat "$build_stamp" 2>/dev/null)" = "$(source_hash)" ]; then ready=true; fi
+    emit ready "$ready"
+    emit key "modelgate-deps-${os}-node$(node_version)-$(lock_hash)-$(source_hash)"
+    emit restore-key "modelgate-deps-${os}-node$(node_version)-$(lock_hash)-"
+    # Multi-line output: the node_modules of the root and every workspace, and the built dist folders.
+    paths="$root/node_modules"
+    for p in packages/*/; do paths+=$'\n'"$root/${p}node_modules"$'\n'"$root/${p}dist"; done
+  fi
   if [ -n "${GITHUB_OUTPUT:-}" ]; then
     delimiter="modelgate_$RANDOM$RANDOM"
     printf 'paths<<%s\n%s\n%s\n' "$delimiter" "$paths" "$delimiter" >>"$GITHUB_OUTPUT"
@@ -50,6 +69,26 @@ if [ "${1:-}" = "key" ]; then
 fi
 
 start=$(date +%s)
+if [ ${#release_tarballs[@]} -gt 0 ]; then
+  wanted="node$(node_version)-$(release_hash)"
+  if [ "$(cat "$release_stamp" 2>/dev/null)" != "$wanted" ]; then
+    echo "modelgate: installing the release artifacts (${#release_tarballs[@]} tarballs, production dependencies only)"
+    rm -rf "$release_install"
+    mkdir -p "$release_install"
+    echo '{ "private": true }' >"$release_install/package.json"
+    # onnxruntime-node's own install script runs here: the CPU build it ships, no CUDA download,
+    # unless the runner sets ONNXRUNTIME_NODE_INSTALL=cuda12.
+    (cd "$release_install" && ONNXRUNTIME_NODE_INSTALL="${ONNXRUNTIME_NODE_INSTALL:-skip}" \
+      npm install --omit=dev --no-audit --no-fund --loglevel=error "${release_tarballs[@]/#/$root/}")
+    echo "$wanted" >"$release_stamp"
+  else
+    echo "modelgate: release install up to date ($wanted)"
+  fi
+  emit entry "$root/$release_install/node_modules/@modelgate/cli/dist/action-entry.js"
+  emit bin "$root/$release_install/node_modules/@modelgate/cli/dist/bin.js"
+  echo "modelgate: ready in $(($(date +%s) - start))s"
+  exit 0
+fi
 wanted_deps="node$(node_version)-$(lock_hash)"
 if [ "$(cat "$deps_stamp" 2>/dev/null)" != "$wanted_deps" ]; then
   echo "modelgate: installing dependencies (npm ci)"
@@ -67,4 +106,6 @@ if [ "$(cat "$build_stamp" 2>/dev/null)" != "$wanted_build" ]; then
 else
   echo "modelgate: build up to date ($wanted_build)"
 fi
+emit entry "$root/packages/cli/dist/action-entry.js"
+emit bin "$root/packages/cli/dist/bin.js"
 echo "modelgate: ready in $(($(date +%s) - start))s"

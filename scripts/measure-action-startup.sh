@@ -1,26 +1,57 @@
 #!/usr/bin/env bash
-# Measures the start-up of a modelgate action on this machine, in a fresh export of HEAD:
-#   cold   empty npm cache, no node_modules: npm ci + build (a new runner, cache miss)
-#   build  node_modules present (restored from actions/cache), dist missing: build only
-#   warm   node_modules and dist present and matching (cache hit, or the runner's second job)
-# Usage: scripts/measure-action-startup.sh [workdir]   (downloads the dependencies from the npm registry)
+# Measures the start-up of a modelgate action on this machine, both ways scripts/action-setup.sh installs:
+#   source cold   empty npm cache, no node_modules: npm ci + build (a new runner, cache miss)
+#   source build  node_modules present (restored from actions/cache), dist missing: build only
+#   source warm   node_modules and dist present and matching (cache hit, or the runner's second job)
+#   release cold  empty npm cache: the release tarballs installed with production dependencies only
+#   release warm  the release install present and matching: checks only
+# The release artifacts are packed (untimed) from the source export once it is built, as a release does.
+# Usage: scripts/measure-action-startup.sh [--worktree] [workdir]   (downloads the dependencies from the
+# npm registry). The export is of HEAD; with --worktree, of the working tree (tracked and untracked files).
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
+tree=HEAD
+if [ "${1:-}" = "--worktree" ]; then
+  tree=worktree
+  shift
+fi
 work="${1:-$(mktemp -d /tmp/modelgate-startup.XXXXXX)}"
-mkdir -p "$work/src" "$work/npm-cache"
-git -C "$repo" archive HEAD | tar -x -C "$work/src"
-cp "$repo/scripts/action-setup.sh" "$work/src/scripts/action-setup.sh"
-cd "$work/src"
-measure() {
-  local label="$1"
-  local t0 t1
-  t0=$(date +%s.%N)
-  npm_config_cache="$work/npm-cache" bash scripts/action-setup.sh >"$work/$label.log" 2>&1
-  t1=$(date +%s.%N)
-  printf '%s %.1f s\n' "$label" "$(echo "$t1 - $t0" | bc)"
+export_tree() {
+  mkdir -p "$1"
+  if [ "$tree" = worktree ]; then
+    (cd "$repo" && git ls-files -co --exclude-standard -z | xargs -0 tar -c --ignore-failed-read) | tar -x -C "$1"
+  else
+    git -C "$repo" archive HEAD | tar -x -C "$1"
+  fi
+  cp "$repo/scripts/action-setup.sh" "$1/scripts/action-setup.sh"
 }
-measure cold
-rm -rf packages/*/dist
-measure build
-measure warm
-echo "node $(node --version), $(nproc) cores, node_modules $(du -sh node_modules | cut -f1)"
+seconds() { echo "$2 - $1" | bc; }
+# Runs the setup in $1 with npm cache $2; prints "<label> <seconds>" and keeps the time in $took.
+measure() {
+  local dir="$1" cache="$2" label="$3" t0 t1
+  t0=$(date +%s.%N)
+  (cd "$dir" && npm_config_cache="$cache" bash scripts/action-setup.sh >"$work/$label.log" 2>&1)
+  t1=$(date +%s.%N)
+  took=$(seconds "$t0" "$t1")
+  printf '%-13s %6.1f s\n' "$label" "$took"
+}
+
+export_tree "$work/source"
+measure "$work/source" "$work/npm-cache-source" source-cold
+source_cold=$took
+rm -rf "$work"/source/packages/*/dist
+measure "$work/source" "$work/npm-cache-source" source-build
+measure "$work/source" "$work/npm-cache-source" source-warm
+
+(cd "$work/source" && node scripts/release.mjs --out "$work/artifacts" >"$work/release.log" 2>&1)
+export_tree "$work/release"
+mkdir -p "$work/release/release"
+cp "$work"/artifacts/*.tgz "$work/release/release/"
+measure "$work/release" "$work/npm-cache-release" release-cold
+release_cold=$took
+measure "$work/release" "$work/npm-cache-release" release-warm
+
+echo "cold start, release / source: $(printf '%.2f' "$(echo "$release_cold / $source_cold" | bc -l)")"
+echo "installed: source $(du -sh "$work/source/node_modules" | cut -f1) of node_modules," \
+  "release $(du -sh "$work/release/.modelgate-install" | cut -f1) ($(du -ch "$work"/artifacts/*.tgz | tail -1 | cut -f1) of tarballs)"
+echo "node $(node --version), $(nproc) cores, export of $tree, $(date -u +%Y-%m-%dT%H:%MZ)"

@@ -16,5 +16,14 @@ export function parseNumber(flag: string, value: string | undefined, integer = f
   return n;
 }
 
+/** A share such as a sampling rate: a number from 0 to 1. */
+export function parseShare(flag: string, value: string | undefined): number | undefined {
+  const n = parseNumber(flag, value);
+  if (n !== undefined && !(n >= 0 && n <= 1)) {
+    throw new UserError(`--${flag} '${value}': expected a share from 0 to 1, such as 0.01.`);
+  }
+  return n;
+}
+
 /** A repeatable commander option's parser: each use adds its value. */
 export const collectFlag = (value: string, previous: string[] = []) => [...previous, value];

@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import { readdir, readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { copyFile, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { dataset } from '../../core/test/datasets.js';
 import { useTempDir } from '../../core/test/fixtures.js';
@@ -285,9 +285,9 @@ describe('action.yml files', () => {
 });
 
 describe('scripts/action-setup.sh key', () => {
-  const keyOutputs = async (): Promise<Record<string, string>> => {
+  const keyOutputs = async (script = 'scripts/action-setup.sh'): Promise<Record<string, string>> => {
     const output = await tmp.write('setup-output', '');
-    const run = spawnSync('bash', ['scripts/action-setup.sh', 'key'], {
+    const run = spawnSync('bash', [script, 'key'], {
       encoding: 'utf8',
       env: { PATH: process.env.PATH ?? '', RUNNER_OS: 'Linux', GITHUB_OUTPUT: output },
     });
@@ -309,5 +309,20 @@ describe('scripts/action-setup.sh key', () => {
       expect.arrayContaining([resolve('node_modules'), resolve('packages/cli/dist')]),
     );
     expect((await keyOutputs()).key).toBe(outputs.key);
+  });
+
+  it('keys a checkout holding release tarballs by them, restoring only their install', async () => {
+    const checkout = tmp.path('release-checkout');
+    await mkdir(join(checkout, 'scripts'), { recursive: true });
+    await mkdir(join(checkout, 'release'));
+    await copyFile('scripts/action-setup.sh', join(checkout, 'scripts', 'action-setup.sh'));
+    await writeFile(join(checkout, 'release', 'modelgate-cli-0.1.0.tgz'), 'one');
+    const script = join(checkout, 'scripts', 'action-setup.sh');
+    const outputs = await keyOutputs(script);
+    expect(outputs.key).toMatch(/^modelgate-release-Linux-node\d+\.\d+\.\d+-[0-9a-f]{16}$/);
+    expect(outputs.ready).toBe('false');
+    expect(outputs.paths).toBe(join(checkout, '.modelgate-install'));
+    await writeFile(join(checkout, 'release', 'modelgate-cli-0.1.0.tgz'), 'another');
+    expect((await keyOutputs(script)).key).not.toBe(outputs.key);
   });
 });

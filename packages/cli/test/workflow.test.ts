@@ -202,10 +202,11 @@ ${steps}`;
     expect(steps.findIndex((step) => step.uses === './.modelgate/actions/train')).toBeLessThan(given);
     expect(takenBack).toBe(steps.length - 1);
     const deploy = parse(await readFile('.github/workflows/modelgate-deploy.yml', 'utf8'));
-    const publish: { uses?: string; run?: string; with?: Record<string, unknown> }[] =
-      deploy.jobs.publish.steps;
-    expect(publish[0]?.with?.['persist-credentials']).toBe(false);
-    expect(publish.at(-1)?.run).toMatch(/GIT_CONFIG_VALUE_0="AUTHORIZATION: basic \$basic" git push$/m);
+    const gitops: { uses?: string; run?: string; with?: Record<string, unknown> }[] =
+      deploy.jobs.gitops.steps;
+    expect(gitops[0]?.with?.['persist-credentials']).toBe(false);
+    expect(gitops.at(-1)?.run).toMatch(/GIT_CONFIG_VALUE_0="AUTHORIZATION: basic \$basic" git "\$@"$/m);
+    expect(gitops.at(-1)?.run).not.toMatch(/git config\b/);
   });
 });
 

@@ -61,7 +61,7 @@ describe('profileDataset', () => {
   it('profiles penguins: nulls, categories and moments match plain JS over the raw JSON', async () => {
     const raw = JSON.parse(await readFile(dataset('penguins.json'), 'utf8')) as Record<string, unknown>[];
     const profile = await profileOf(dataset('penguins.json'));
-    expect(profile.version).toBe(1);
+    expect(profile.version).toBe(2);
     expect(profile.rows).toBe(raw.length);
     expect(Object.keys(profile.columns)).toEqual(Object.keys(raw[0] ?? {}));
 
@@ -119,7 +119,10 @@ describe('profileDataset', () => {
     const days = cells.map((c) => Date.parse(`${c[col('date')]}T00:00:00Z`));
     expect(date.stats.mean).toBeCloseTo(describeNumbers(days).mean, 3);
     expect(date.distinct).toBe(new Set(days).size);
-    expect(date.stats.sketch.relativeAccuracy).toBe(0.0001);
+    // Days on the one-minute time grid (1461 occupied buckets), and every distinct day kept exactly.
+    expect(date.stats.sketch.width).toBe(60_000);
+    expect(date.stats.sketch.positive).toHaveLength(new Set(days).size);
+    expect(date.stats.values?.map(([ms]) => ms)).toEqual([...new Set(days)].sort((a, b) => a - b));
 
     const weather = column(profile, 'weather', 'categorical');
     expect(new Map(weather.categories)).toEqual(countBy(cells.map((c) => c[col('weather')])));
@@ -209,9 +212,9 @@ describe('profileDataset', () => {
   });
 
   it('refuses a profile of another version with a clear message', () => {
-    expect(() => parseProfile('{"version":2,"rows":1,"columns":{}}', 'old.json')).toThrow(UserError);
-    expect(() => parseProfile('{"version":2,"rows":1,"columns":{}}', 'old.json')).toThrow(
-      /old\.json: profile version 2 is not supported/,
+    expect(() => parseProfile('{"version":3,"rows":1,"columns":{}}', 'new.json')).toThrow(UserError);
+    expect(() => parseProfile('{"version":3,"rows":1,"columns":{}}', 'new.json')).toThrow(
+      /^new\.json: profile version 3 is not supported\. Expected version 1 or 2\.$/,
     );
     expect(() => parseProfile('nope', 'x.json')).toThrow(/^x\.json: invalid JSON: /);
   });

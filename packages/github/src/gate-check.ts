@@ -1,12 +1,11 @@
-import { ellipsize, markdownText, renderMarkdownTable } from '@modelgate/core';
+import { markdownText, renderMarkdownTable } from '@modelgate/core';
+import { type CheckConclusion, type CheckRunResult, upsertCheckRun } from './check-run.js';
 import type { GitHubClient } from './client.js';
 import { type RepoRef, repoRef } from './context.js';
 import { codeSpan, cutToFit } from './escape.js';
 import type { EvaluationResult } from './evaluation.js';
-import { statusOf } from './http-errors.js';
-import type { UpsertAction } from './pull-request-comment.js';
 
-export type GateConclusion = 'success' | 'failure' | 'neutral';
+export type GateConclusion = CheckConclusion;
 
 /** The check's name, which branch protection can require. */
 export function gateCheckName(model: string): string {
@@ -49,33 +48,7 @@ export interface GateCheckOptions {
   detailsUrl?: string | null;
 }
 
-export interface GateCheckResult {
-  kind: 'check-run' | 'status';
-  action: UpsertAction;
-  id: number;
-  url: string;
-  name: string;
-  conclusion: GateConclusion;
-}
-
-async function commitStatus(
-  client: GitHubClient,
-  repo: RepoRef,
-  evaluation: EvaluationResult,
-  options: GateCheckOptions,
-): Promise<GateCheckResult> {
-  const name = gateCheckName(evaluation.model);
-  const conclusion = gateConclusion(evaluation);
-  const { data } = await client.rest.repos.createCommitStatus({
-    ...repo,
-    sha: options.sha,
-    state: conclusion === 'failure' ? 'failure' : 'success',
-    context: name,
-    description: ellipsize(evaluation.summary.replace(/\s+/g, ' '), 140),
-    ...(options.detailsUrl ? { target_url: options.detailsUrl } : {}),
-  });
-  return { kind: 'status', action: 'created', id: data.id, url: data.url, name, conclusion };
-}
+export type GateCheckResult = CheckRunResult;
 
 /**
  * The gate verdict as a check run on the head commit (updated when one of the
@@ -88,43 +61,12 @@ export async function publishGateCheck(
   evaluation: EvaluationResult,
   options: GateCheckOptions,
 ): Promise<GateCheckResult> {
-  const repo = repoRef(target);
-  const name = gateCheckName(evaluation.model);
-  const conclusion = gateConclusion(evaluation);
-  const output = {
-    title: ellipsize(evaluation.summary.replace(/\s+/g, ' '), 200),
+  return upsertCheckRun(client, repoRef(target), {
+    name: gateCheckName(evaluation.model),
+    sha: options.sha,
+    conclusion: gateConclusion(evaluation),
+    title: evaluation.summary,
     summary: renderGateSummary(evaluation),
-  };
-  try {
-    const { data: listed } = await client.rest.checks.listForRef({
-      ...repo,
-      ref: options.sha,
-      check_name: name,
-      filter: 'latest',
-    });
-    const existing = listed.check_runs[0];
-    const result = (
-      action: GateCheckResult['action'],
-      run: { id: number; html_url: string | null; url: string },
-    ) => ({ kind: 'check-run', action, id: run.id, url: run.html_url ?? run.url, name, conclusion }) as const;
-    if (existing?.conclusion === conclusion && existing.output.summary === output.summary) {
-      return result('unchanged', existing);
-    }
-    const fields = {
-      ...repo,
-      status: 'completed' as const,
-      conclusion,
-      output,
-      ...(options.detailsUrl ? { details_url: options.detailsUrl } : {}),
-    };
-    if (existing) {
-      const { data } = await client.rest.checks.update({ ...fields, check_run_id: existing.id });
-      return result('updated', data);
-    }
-    const { data } = await client.rest.checks.create({ ...fields, name, head_sha: options.sha });
-    return result('created', data);
-  } catch (err) {
-    if (statusOf(err) !== 403) throw err;
-    return commitStatus(client, repo, evaluation, options);
-  }
+    ...(options.detailsUrl !== undefined ? { detailsUrl: options.detailsUrl } : {}),
+  });
 }

@@ -1,3 +1,9 @@
+export {
+  type CheckConclusion,
+  type CheckRunInput,
+  type CheckRunResult,
+  upsertCheckRun,
+} from './check-run.js';
 export { type ClientOptions, createGitHubClient, DEFAULT_API_URL, type GitHubClient } from './client.js';
 export {
   CODEOWNERS_LOCATIONS,
@@ -51,6 +57,15 @@ export {
   upsertMonitorIssue,
 } from './monitor-issue.js';
 export {
+  type OnlineReport,
+  type OnlineReportOptions,
+  type OnlineReportResult,
+  onlineCheckName,
+  onlineConclusion,
+  onlineMarker,
+  publishOnlineReport,
+} from './online-check.js';
+export {
   type PromotionBranch,
   type PromotionBranchOptions,
   preparePromotionBranch,
@@ -59,6 +74,7 @@ export {
 export {
   type PromotionPullRequestOptions,
   type PromotionPullRequestResult,
+  promotesVersion,
   promotionMarker,
   renderPromotionBody,
   upsertPromotionPullRequest,

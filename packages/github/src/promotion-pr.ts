@@ -16,9 +16,18 @@ export function promotionMarker(model: string, stage: string): string {
   return `<!-- modelgate:promotion model=${markerValue(model)} stage=${markerValue(stage)} -->`;
 }
 
+const titleHead = (model: string, version: string, stage: string) =>
+  `modelgate: promote ${model} ${version} to ${stage}`;
+
 export function promotionTitle(branch: PromotionBranch, model: string): string {
   const { version, stage, previous } = branch.change;
-  return `modelgate: promote ${model} ${version} to ${stage}${previous ? ` (was ${previous})` : ''}`;
+  return `${titleHead(model, version, stage)}${previous ? ` (was ${previous})` : ''}`;
+}
+
+/** Whether a promotion pull request's title says it moves `stage` to this version. */
+export function promotesVersion(title: string, model: string, version: string, stage: string): boolean {
+  const head = titleHead(model, version, stage);
+  return title === head || title.startsWith(`${head} `);
 }
 
 /** The evaluation recorded with the version: its verdict and gate rules, leniently read. */
@@ -83,12 +92,18 @@ interface PullSummary {
   labels: { name?: string | undefined }[];
 }
 
-async function findOpenPullRequest(client: GitHubClient, repo: RepoRef, branch: string, base: string) {
+/** The open pull request from `branch` (into `base`, when given). */
+export async function findOpenPullRequest(
+  client: GitHubClient,
+  repo: RepoRef,
+  branch: string,
+  base?: string,
+) {
   const pages = client.paginate.iterator(client.rest.pulls.list, {
     ...repo,
     state: 'open',
     head: `${repo.owner}:${branch}`,
-    base,
+    ...(base ? { base } : {}),
     per_page: 100,
   });
   for await (const { data } of pages) {

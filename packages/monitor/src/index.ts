@@ -1,5 +1,6 @@
 export * from './anomaly/index.js';
 export * from './chunks/index.js';
+export * from './compare/index.js';
 export * from './drift/index.js';
 export * from './monitor/index.js';
 export * from './performance/index.js';

@@ -58,7 +58,14 @@ export {
   versionNames,
 } from './query.js';
 export { type RegisterOptions, type RegisterResult, registerVersion } from './register.js';
-export { DEFAULT_SETTINGS_YAML, loadSettings, type RegistrySettings } from './settings.js';
+export {
+  checkStage,
+  DEFAULT_SETTINGS_YAML,
+  loadSettings,
+  type OnlineRequirement,
+  parseSettings,
+  type RegistrySettings,
+} from './settings.js';
 export {
   loadVerifiedModel,
   type Problem,

@@ -19,7 +19,21 @@ const settingsSchema = z
   .strictObject({
     stages: z.array(stageName).min(1).default(['staging', 'production']),
     /** `from`: the stage a version must have passed; null lets any version in. */
-    rules: z.record(stageName, z.strictObject({ from: stageName.nullable() })).default({}),
+    rules: z
+      .record(
+        stageName,
+        z.strictObject({
+          from: stageName.nullable().optional(),
+          /** What the shadow comparison (`monitor --compare`) must show before a promotion PR to this stage may merge. */
+          online: z
+            .strictObject({
+              verdict: z.boolean().default(true),
+              min_shadow_rows: z.number().int().nonnegative().default(0),
+            })
+            .optional(),
+        }),
+      )
+      .default({}),
     lfs_threshold_mb: z.number().nonnegative().default(50),
     gto_tags: z.boolean().default(false),
   })
@@ -32,7 +46,7 @@ const settingsSchema = z
         ['', stage],
         ['from', rule.from],
       ] as const) {
-        if (name !== null && !s.stages.includes(name)) {
+        if (name !== null && name !== undefined && !s.stages.includes(name)) {
           ctx.addIssue({
             code: 'custom',
             path: key ? ['rules', stage, key] : ['rules', stage],
@@ -52,18 +66,33 @@ export interface RegistrySettings {
   requires: Record<string, string | null>;
   lfsThresholdBytes: number;
   gtoTags: boolean;
+  /** For each stage, what the online comparison must show before a promotion to it merges (null: nothing). */
+  online?: Record<string, OnlineRequirement | null>;
+}
+
+/** `rules.<stage>.online`: the check `modelgate/<model> online` fails until these hold. */
+export interface OnlineRequirement {
+  /** A pass verdict of the gate on labeled live rows; without it only a fail verdict fails the check. */
+  verdict: boolean;
+  /** Rows both models scored. */
+  minShadowRows: number;
 }
 
 /** Without a rule, a stage takes versions that passed the stage before it: the order is enforced. */
 function resolve(raw: RawSettings): RegistrySettings {
   const requires: Record<string, string | null> = {};
+  const online: Record<string, OnlineRequirement | null> = {};
   raw.stages.forEach((stage, i) => {
     const rule = raw.rules[stage];
-    requires[stage] = rule ? rule.from : (raw.stages[i - 1] ?? null);
+    requires[stage] = rule?.from !== undefined ? rule.from : (raw.stages[i - 1] ?? null);
+    online[stage] = rule?.online
+      ? { verdict: rule.online.verdict, minShadowRows: rule.online.min_shadow_rows }
+      : null;
   });
   return {
     stages: raw.stages,
     requires,
+    online,
     lfsThresholdBytes: Math.round(raw.lfs_threshold_mb * 1024 * 1024),
     gtoTags: raw.gto_tags,
   };
@@ -75,6 +104,8 @@ export const DEFAULT_SETTINGS_YAML = `# The modelgate model registry. Every chan
 stages: [staging, production]
 rules:
   production: { from: staging }
+  # To hold a promotion PR to production until the shadow comparison (SHADOW.md) says so:
+  # production: { from: staging, online: { verdict: true, min_shadow_rows: 1000 } }
 # model.onnx files larger than this are stored with Git LFS (see .gitattributes here).
 lfs_threshold_mb: 50
 # Also write GTO-compatible tags (<model>@v1.0.0, <model>#<stage>#N) so GTO and DVC Studio can read this registry.

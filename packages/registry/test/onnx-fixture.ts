@@ -1,6 +1,4 @@
-import onnxProto from 'onnx-proto';
-
-const { onnx } = onnxProto;
+import { onnx } from '@modelgate/core/onnx-proto';
 
 export interface ModelOptions {
   /** Width of the float input; also makes models distinct. */

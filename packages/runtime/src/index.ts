@@ -4,7 +4,7 @@ export type { ColumnPredictions, ColumnSet, ColumnsSpec } from './columns.js';
 export * from './device/index.js';
 export * from './export/index.js';
 export { alignColumns, type InputPlan, planInputs } from './feeds.js';
-export { readOnnxMetadata } from './metadata.js';
+export { Reader as ProtobufReader, readOnnxMetadata } from './metadata.js';
 export * from './model/index.js';
 export { type OutputPlan, planOutputs } from './outputs.js';
 export { concatBytes, messageField, varintField } from './protobuf-write.js';

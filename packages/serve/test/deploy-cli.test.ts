@@ -44,7 +44,9 @@ describe('modelgate deploy (CLI)', () => {
       'penguins-species',
     ]);
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toContain("--target 'helm': unknown target. Expected one of k8s, local.");
+    expect(bad.stderr).toContain(
+      "--target 'helm': unknown target. Expected one of k8s, image, modelcar, local.",
+    );
     const replicas = await runCli(
       k8s('--model', 'penguins-species', '--out', temp.path('x'), '--replicas', 'many'),
     );

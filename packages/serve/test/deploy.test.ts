@@ -1,7 +1,7 @@
 import { cp, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Ajv, type ValidateFunction } from 'ajv';
+import type { ValidateFunction } from 'ajv';
 import { Deployment } from 'kubernetes-models/apps/v1';
 import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2';
 import { Service } from 'kubernetes-models/v1';
@@ -10,6 +10,7 @@ import { parse } from 'yaml';
 import { expectUserError, useTempDir } from '../../core/test/fixtures.js';
 import { digestFile } from '../../registry/src/index.js';
 import { OWNERSHIP_FILE, validateManifest, writeK8sDeployment } from '../src/deploy/index.js';
+import { inferenceServiceValidator } from './kserve-schema.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 /** The repository's own registry: penguins-species v1, in staging. */
@@ -31,47 +32,10 @@ async function readYaml(path: string): Promise<Record<string, unknown>> {
   return parse(await readFile(path, 'utf8')) as Record<string, unknown>;
 }
 
-/** Like `kubectl apply --validate=strict`: a field the structural schema does not list is an error. */
-function strictly(schema: unknown): unknown {
-  if (Array.isArray(schema)) return schema.map(strictly);
-  if (typeof schema !== 'object' || schema === null) return schema;
-  const out = Object.fromEntries(
-    Object.entries(schema).map(([k, v]) => [
-      k,
-      k === 'properties'
-        ? Object.fromEntries(Object.entries(v as object).map(([p, s]) => [p, strictly(s)]))
-        : strictly(v),
-    ]),
-  );
-  if (
-    'properties' in out &&
-    !('additionalProperties' in out) &&
-    !out['x-kubernetes-preserve-unknown-fields']
-  ) {
-    out.additionalProperties = false;
-  }
-  return out;
-}
-
 let validateInferenceService: ValidateFunction;
 
 beforeAll(async () => {
-  const schema = JSON.parse(
-    await readFile(join(here, 'fixtures/kserve-inferenceservice-v1beta1.schema.json'), 'utf8'),
-  );
-  const ajv = new Ajv({ allErrors: true, strict: true, strictTypes: false });
-  ajv.addVocabulary([
-    'x-kubernetes-int-or-string',
-    'x-kubernetes-list-type',
-    'x-kubernetes-list-map-keys',
-    'x-kubernetes-map-type',
-    'x-kubernetes-preserve-unknown-fields',
-  ]);
-  ajv.addFormat('int32', {
-    type: 'number',
-    validate: (n: number) => Number.isInteger(n) && Math.abs(n) < 2 ** 31,
-  });
-  validateInferenceService = ajv.compile(strictly(schema) as object);
+  validateInferenceService = await inferenceServiceValidator();
 });
 
 describe('modelgate deploy --target k8s', () => {

@@ -23,7 +23,7 @@ const PENGUINS = {
 describe('prediction log behind the server', () => {
   it('logs what the server scored, and the server closing flushes it', async () => {
     const dir = temp.path('log');
-    const log = createPredictionLog({ dir, flushIntervalMs: 3_600_000 });
+    const log = createPredictionLog({ dir, flushIntervalMs: 3_600_000, requestLines: 1 });
     const server = await startServer({
       registry: REGISTRY,
       models: ['penguins-species#staging'],

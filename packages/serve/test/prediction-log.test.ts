@@ -228,7 +228,7 @@ describe('prediction log', () => {
 
   it('logs every answered request, unsampled, with its status and latency, by model and hour', async () => {
     const dir = temp.path('requests');
-    const log = createPredictionLog({ dir, sampleRate: 0 });
+    const log = createPredictionLog({ dir, sampleRate: 0, requestLines: 1 });
     log.request?.({
       time: HOUR,
       requestId: 'r1',

@@ -1,17 +1,22 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../cli/test/run-cli.js';
+import { useTempDir } from '../../core/test/fixtures.js';
 import { startServer } from '../src/index.js';
 import { freePort, waitReady } from './cli-server.js';
 import { inferBody, json } from './server-fixture.js';
 
 /** The repository's own registry: penguins-species v1 in staging. */
 const REGISTRY = fileURLToPath(new URL('../../../registry', import.meta.url));
+const temp = useTempDir('serve-cli');
 
 describe('modelgate serve', () => {
   it('serves until SIGTERM, reloads on SIGHUP, then drains and exits 0', async () => {
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;
+    const log = temp.path('prediction-log');
     const run = runCli([
       'serve',
       '--registry',
@@ -22,6 +27,8 @@ describe('modelgate serve', () => {
       String(port),
       '--workers',
       '1',
+      '--prediction-log',
+      log,
     ]);
     await waitReady(url);
     const response = await fetch(`${url}/invocations`, {
@@ -37,6 +44,12 @@ describe('modelgate serve', () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('modelgate serve: stopped on SIGTERM after draining in-flight requests');
     await expect(fetch(`${url}/ping`)).rejects.toThrow();
+    // By default the answered request is counted in the per-minute aggregates, not written as a line.
+    const files = await readdir(join(log, 'penguins-species'));
+    expect(files.filter((f) => f.startsWith('requests-'))).toEqual([]);
+    const serving = files.find((f) => f.startsWith('serving-')) as string;
+    const minutes = JSON.parse(await readFile(join(log, 'penguins-species', serving), 'utf8')).minutes;
+    expect(minutes.map((m: { count: number; status: { '2xx': number } }) => m.status['2xx'])).toEqual([1]);
   });
 
   it('exits 2 naming the bad reference or flag', async () => {
@@ -62,6 +75,17 @@ describe('modelgate serve', () => {
     ]);
     expect(badPort.code).toBe(2);
     expect(badPort.stderr).toMatch(/--port 'x': expected an integer/);
+    const badShare = await runCli([
+      'serve',
+      '--model',
+      'model.onnx',
+      '--prediction-log',
+      temp.path('unused'),
+      '--request-lines',
+      '2',
+    ]);
+    expect(badShare.code).toBe(2);
+    expect(badShare.stderr).toMatch(/--request-lines '2': expected a share from 0 to 1/);
   });
 });
 

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Database } from '@modelgate/core';
 import { promote, registerVersion } from '@modelgate/registry';
+import { createSession, Tensor } from '@modelgate/runtime';
 import { afterAll, beforeAll } from 'vitest';
 import {
   PENGUINS_DATA,
@@ -61,6 +62,17 @@ export function useServeRegistry(label: string): () => ServeRegistry {
     if (!fixture) throw new Error('useServeRegistry(): the registry is made in beforeAll');
     return fixture;
   };
+}
+
+/** The registry of useServeRegistry set up for `serve --shadow`: v1 in production, v2 in staging. */
+export function useShadowedRegistry(label: string): () => ServeRegistry {
+  const registry = useServeRegistry(label);
+  beforeAll(async () => {
+    const { registryDir } = registry();
+    await promote({ registryDir, name: MODEL, stage: 'production', version: 'v1' });
+    await promote({ registryDir, name: MODEL, stage: 'staging', version: 'v2' });
+  });
+  return registry;
 }
 
 /** A server for the test file, closed after its tests. */
@@ -130,4 +142,30 @@ export function metricValue(text: string, name: string, labels: Record<string, s
     }
   }
   return sum;
+}
+
+/** Penguin rows through onnxruntime-node in this process: the reference a server must match. */
+export async function scoreInProcess(model: Uint8Array, rows: readonly PenguinRow[]) {
+  const session = await createSession(model);
+  const feeds: Record<string, Tensor> = {};
+  for (const { name, datatype } of FEATURES) {
+    feeds[name] =
+      datatype === 'BYTES'
+        ? new Tensor(
+            'string',
+            rows.map((r) => String(r[name] ?? '')),
+            [rows.length, 1],
+          )
+        : new Tensor(
+            'float32',
+            Float32Array.from(rows, (r) => (r[name] as number | null) ?? Number.NaN),
+            [rows.length, 1],
+          );
+  }
+  const out = await session.run(feeds);
+  await session.release();
+  return {
+    probabilities: Array.from(out.probabilities?.data as Float32Array),
+    label: Array.from(out.label?.data as string[]),
+  };
 }

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { inferBody, MODEL, type PenguinRow, post, useServeRegistry, useServer } from './server-fixture.js';
+import {
+  inferBody,
+  MODEL,
+  metricValue,
+  type PenguinRow,
+  post,
+  useServeRegistry,
+  useServer,
+} from './server-fixture.js';
 
 const registry = useServeRegistry('serve-fuzz');
 const server = useServer(() => ({
@@ -174,6 +182,10 @@ describe('fuzzing the server with malformed requests', () => {
     const cases = makeCases(registry().rows, 2000);
     const statuses = new Map<number, number>();
     const failures: string[] = [];
+    const batchedRows = async () =>
+      metricValue(await (await fetch(`${base}/metrics`)).text(), 'modelgate_batch_size_rows_sum');
+    const rowsBefore = await batchedRows();
+    let answeredRows = 0;
     let next = 0;
     const worker = async () => {
       while (next < cases.length) {
@@ -185,9 +197,15 @@ describe('fuzzing the server with malformed requests', () => {
           failures.push(`${response.status} ${c.path}: ${text}`);
         if (response.status >= 400 && !text.startsWith('{"error":'))
           failures.push(`${response.status} without {"error"}: ${text.slice(0, 80)}`);
+        if (response.status === 200) {
+          const answer = JSON.parse(text);
+          answeredRows += answer.predictions?.length ?? answer.outputs[0].shape[0];
+        }
       }
     };
     await Promise.all(Array.from({ length: 16 }, worker));
+    // Only the rows of answered requests reached a worker: every malformed one was refused before.
+    expect(await batchedRows()).toBe(rowsBefore + answeredRows);
     expect(failures.slice(0, 5)).toEqual([]);
     expect(statuses.get(200) ?? 0).toBeGreaterThan(100);
     expect(statuses.get(400) ?? 0).toBeGreaterThan(600);

@@ -11,6 +11,8 @@ const server = useServer(() => ({
   port: 0,
   workers: 1,
   pollIntervalMs: 50,
+  // The swap retires the old generation's HTTP-thread sessions too (server-routes covers the workers').
+  inline: 'always',
   log: (line) => logs.push(line),
 }));
 
@@ -61,36 +63,40 @@ describe('hot reload', () => {
 });
 
 describe('load shedding and shutdown', () => {
-  it('sheds load over maxQueue with 429 and Retry-After, and drains in-flight requests on close', async () => {
-    const small = await startServer({
-      registry: registry().registryDir,
-      models: [`${MODEL}@v1`],
-      port: 0,
-      workers: 1,
-      maxQueue: 2,
-      // Requests wait in the batch queue long enough to be in flight when close() is called.
-      maxQueueDelayMs: 300,
-      maxBatchSize: 10_000,
-    });
-    const infer = `${small.url}/v2/models/${MODEL}/infer`;
-    const body = inferBody(registry().rows.slice(0, 50));
-    const responses = await Promise.all(Array.from({ length: 30 }, () => post(infer, body)));
-    const shed = responses.filter((r) => r.status === 429);
-    expect(shed.length).toBeGreaterThan(0);
-    expect(shed[0]?.headers.get('retry-after')).toBe('1');
-    expect(await json(shed[0])).toEqual({ error: expect.stringMatching(/limit of 2 queued requests/) });
-    expect(responses.every((r) => r.status === 200 || r.status === 429)).toBe(true);
+  it.each(['always', 'never'] as const)(
+    'sheds load over maxQueue with 429 and Retry-After, and drains in-flight requests on close (inline %s)',
+    async (inline) => {
+      const small = await startServer({
+        registry: registry().registryDir,
+        models: [`${MODEL}@v1`],
+        port: 0,
+        workers: 1,
+        inline,
+        maxQueue: 2,
+        // Requests wait in the batch queue long enough to be in flight when close() is called.
+        maxQueueDelayMs: 300,
+        maxBatchSize: 10_000,
+      });
+      const infer = `${small.url}/v2/models/${MODEL}/infer`;
+      const body = inferBody(registry().rows.slice(0, 50));
+      const responses = await Promise.all(Array.from({ length: 30 }, () => post(infer, body)));
+      const shed = responses.filter((r) => r.status === 429);
+      expect(shed.length).toBeGreaterThan(0);
+      expect(shed[0]?.headers.get('retry-after')).toBe('1');
+      expect(await json(shed[0])).toEqual({ error: expect.stringMatching(/limit of 2 queued requests/) });
+      expect(responses.every((r) => r.status === 200 || r.status === 429)).toBe(true);
 
-    const inFlight = [post(infer, body), post(infer, body)];
-    const metrics = `${small.url}/metrics`;
-    while (!(await (await fetch(metrics)).text()).includes('modelgate_inflight_requests 2')) {
-      await new Promise((resolve) => setTimeout(resolve, 5));
-    }
-    await small.close();
-    const drained = await Promise.all(inFlight);
-    expect(drained.map((r) => r.status)).toEqual([200, 200]);
-    await expect(fetch(`${small.url}/ping`)).rejects.toThrow();
-  });
+      const inFlight = [post(infer, body), post(infer, body)];
+      const metrics = `${small.url}/metrics`;
+      while (!(await (await fetch(metrics)).text()).includes('modelgate_inflight_requests 2')) {
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+      await small.close();
+      const drained = await Promise.all(inFlight);
+      expect(drained.map((r) => r.status)).toEqual([200, 200]);
+      await expect(fetch(`${small.url}/ping`)).rejects.toThrow();
+    },
+  );
 
   it('refuses a reference to a stage with no version, before listening', async () => {
     await expect(

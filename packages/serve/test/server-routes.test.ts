@@ -1,6 +1,5 @@
-import { createSession, Tensor } from '@modelgate/runtime';
 import { describe, expect, it } from 'vitest';
-import type { PredictionLogEntry } from '../src/index.js';
+import { type PredictionLogEntry, startServer } from '../src/index.js';
 import {
   FEATURES,
   inferBody,
@@ -10,6 +9,7 @@ import {
   metricValue,
   type PenguinRow,
   post,
+  scoreInProcess,
   useServeRegistry,
   useServer,
 } from './server-fixture.js';
@@ -23,6 +23,8 @@ const server = useServer(() => ({
   workers: 2,
   maxBatchSize: 64,
   maxQueueDelayMs: 20,
+  // The worker path; the HTTP-thread path is tested below against it.
+  inline: 'never',
   bodyLimitBytes: 256 * 1024,
   predictionLog: { record: (entry) => logged.push(entry), close: async () => {} },
 }));
@@ -30,30 +32,8 @@ const server = useServer(() => ({
 const url = (path: string) => `${server().url}${path}`;
 
 /** The same rows through onnxruntime-node in this process: the reference the server must match. */
-async function inProcess(version: 'v1' | 'v2', rows: readonly PenguinRow[]) {
-  const session = await createSession(registry().bytes[version]);
-  const feeds: Record<string, Tensor> = {};
-  for (const { name, datatype } of FEATURES) {
-    feeds[name] =
-      datatype === 'BYTES'
-        ? new Tensor(
-            'string',
-            rows.map((r) => String(r[name] ?? '')),
-            [rows.length, 1],
-          )
-        : new Tensor(
-            'float32',
-            Float32Array.from(rows, (r) => (r[name] as number | null) ?? Number.NaN),
-            [rows.length, 1],
-          );
-  }
-  const out = await session.run(feeds);
-  await session.release();
-  return {
-    probabilities: Array.from(out.probabilities?.data as Float32Array),
-    label: Array.from(out.label?.data as string[]),
-  };
-}
+const inProcess = (version: 'v1' | 'v2', rows: readonly PenguinRow[]) =>
+  scoreInProcess(registry().bytes[version], rows);
 
 describe('Open Inference Protocol', () => {
   it('answers health, server and model metadata', async () => {
@@ -324,5 +304,94 @@ describe('prediction log', () => {
       'probability_Chinstrap',
       'probability_Gentoo',
     ]);
+  });
+});
+
+describe('malformed bodies', () => {
+  it('answers invalid JSON with 400 on a connection kept open (a reconnect would cost more than the request)', async () => {
+    for (const path of [`/v2/models/${MODEL}/infer`, '/invocations']) {
+      const response = await post(url(path), '{"inputs": [{"name": "Isl');
+      expect(response.status).toBe(400);
+      expect(response.headers.get('connection')).toBe('keep-alive');
+      expect(await json(response)).toEqual({
+        error: expect.stringMatching(/^the request body is not valid JSON: /),
+      });
+    }
+  });
+});
+
+describe('inference on the HTTP thread (inline)', () => {
+  it('answers merged and lone requests as the workers do, and counts its batches', async () => {
+    const inline = await startServer({
+      registry: registry().registryDir,
+      models: [`${MODEL}#staging`, `${MODEL}@v2`],
+      port: 0,
+      workers: 1,
+      maxQueueDelayMs: 20,
+      inline: 'always',
+    });
+    try {
+      for (const version of ['v1', 'v2'] as const) {
+        const path = `/v2/models/${MODEL}/versions/${version}/infer`;
+        const requests = Array.from({ length: 16 }, (_, i) =>
+          registry().rows.slice(i * 3, i * 3 + 1 + (i % 3)),
+        );
+        const before = metricValue(
+          await (await fetch(`${inline.url}/metrics`)).text(),
+          'modelgate_batch_size_rows_count',
+        );
+        const together = await Promise.all(
+          requests.map(async (rows) => json(await post(`${inline.url}${path}`, inferBody(rows)))),
+        );
+        for (const [i, rows] of requests.entries()) {
+          const expected = await inProcess(version, rows);
+          expect(together[i].outputs[1].data).toEqual(expected.label);
+          together[i].outputs[0].data.forEach((p: number, k: number) => {
+            expect(p).toBeCloseTo(expected.probabilities[k] as number, 6);
+          });
+          const alone = await json(await post(url(path), inferBody(rows)));
+          expect(together[i].outputs).toEqual(alone.outputs);
+        }
+        const batches =
+          metricValue(
+            await (await fetch(`${inline.url}/metrics`)).text(),
+            'modelgate_batch_size_rows_count',
+          ) - before;
+        expect(batches).toBeGreaterThan(0);
+        expect(batches).toBeLessThan(16);
+      }
+    } finally {
+      await inline.close();
+    }
+  });
+
+  it('chooses per model from a measured run and hop, and says so', async () => {
+    const logs: {
+      event?: string;
+      model?: string;
+      inline?: boolean;
+      runMicros?: number;
+      hopMicros?: number;
+    }[] = [];
+    const auto = await startServer({
+      registry: registry().registryDir,
+      models: [`${MODEL}#staging`],
+      port: 0,
+      workers: 1,
+      log: (line) => logs.push(line),
+    });
+    try {
+      const choice = logs.find((l) => l.event === 'inference-thread');
+      expect(choice).toMatchObject({ model: `${MODEL}@v1`, inline: expect.any(Boolean) });
+      expect(choice?.runMicros).toBeGreaterThan(0);
+      expect(choice?.inline).toBe((choice?.runMicros ?? 0) < (choice?.hopMicros ?? 0));
+      const response = await post(
+        `${auto.url}/v2/models/${MODEL}/infer`,
+        inferBody(registry().rows.slice(0, 3)),
+      );
+      expect(response.status).toBe(200);
+    } finally {
+      await auto.close();
+    }
   });
 });

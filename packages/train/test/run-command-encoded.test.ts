@@ -32,7 +32,7 @@ import { configFor, runMatrixJob, writeSplitDirectory, writeTrainPlan } from './
 const db = useDatabase();
 const temp = useTempDir('train-encoded');
 
-const ONNX_PROTO = createRequire(import.meta.url).resolve('onnx-proto');
+const ONNX_PROTO = createRequire(import.meta.url).resolve('@modelgate/core/onnx-proto');
 
 /**
  * A user's trainer in node, reading only what the contract gives it: the
@@ -42,8 +42,7 @@ const ONNX_PROTO = createRequire(import.meta.url).resolve('onnx-proto');
  */
 const TRAINER = `
 import { readFileSync, writeFileSync } from 'node:fs';
-import onnxProto from ${JSON.stringify(ONNX_PROTO)};
-const { onnx } = onnxProto;
+import { onnx } from ${JSON.stringify(ONNX_PROTO)};
 const env = process.env;
 const out = env.MODELGATE_OUTPUT_DIR;
 writeFileSync(out + '/env.json', JSON.stringify(Object.fromEntries(Object.entries(env).filter(([k]) => k.startsWith('MODELGATE_')))));

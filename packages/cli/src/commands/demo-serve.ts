@@ -1,3 +1,4 @@
+import { writeFile } from 'node:fs/promises';
 import { loadDataset, quoteIdent, withDatabase } from '@modelgate/core';
 import { createPredictionLog, startServer } from '@modelgate/serve';
 
@@ -51,17 +52,49 @@ function shorten(text: string): string {
   return text.length > SHOWN_CHARS ? `${text.slice(0, SHOWN_CHARS)} …` : text;
 }
 
-/** Production traffic: every row of `file`, a few rows per request, as MLflow clients send them. */
-async function sendTraffic(url: string, file: string, columns: string[], write: Write): Promise<number> {
-  const rows = await withDatabase(async (db) => {
+/** Where the truth of the traffic's rows goes, as late labels arrive: by request id and row. */
+interface LabelsOut {
+  file: string;
+  column: string;
+}
+
+/** The labels CSV of the traffic's requests: request_id, row within the request, the truth. */
+async function writeTrafficLabels(labels: LabelsOut, truth: readonly unknown[]): Promise<void> {
+  const csv = (v: unknown) => `"${String(v ?? '').replaceAll('"', '""')}"`;
+  const lines = truth.map(
+    (y, i) => `${trafficId(Math.floor(i / TRAFFIC_BATCH))},${i % TRAFFIC_BATCH},${csv(y)}`,
+  );
+  await writeFile(labels.file, `request_id,row,${csv(labels.column)}\n${lines.join('\n')}\n`);
+}
+
+const trafficId = (request: number) => `traffic-${request}`;
+
+/**
+ * Production traffic: every row of `file`, a few rows per request, as MLflow
+ * clients send them, each request with its own X-Request-Id so late labels can be joined.
+ */
+async function sendTraffic(
+  url: string,
+  file: string,
+  columns: string[],
+  write: Write,
+  labels?: LabelsOut,
+): Promise<number> {
+  const { rows, truth } = await withDatabase(async (db) => {
     const { table } = await loadDataset(db, { path: file });
-    return db.jsonRows(`SELECT ${columns.map(quoteIdent).join(', ')} FROM ${quoteIdent(table)}`);
+    const rows = await db.jsonRows(`SELECT ${columns.map(quoteIdent).join(', ')} FROM ${quoteIdent(table)}`);
+    const truth = labels
+      ? (await db.jsonRows(`SELECT ${quoteIdent(labels.column)} AS y FROM ${quoteIdent(table)}`)).map(
+          (r) => r.y,
+        )
+      : [];
+    return { rows, truth };
   });
   let failed = 0;
   for (let start = 0; start < rows.length; start += TRAFFIC_BATCH) {
     const response = await fetch(`${url}/invocations`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', 'x-request-id': trafficId(start / TRAFFIC_BATCH) },
       body: JSON.stringify({ dataframe_records: rows.slice(start, start + TRAFFIC_BATCH) }),
     });
     await response.arrayBuffer();
@@ -70,6 +103,10 @@ async function sendTraffic(url: string, file: string, columns: string[], write: 
   write(
     `sent ${rows.length} rows of ${file} in ${Math.ceil(rows.length / TRAFFIC_BATCH)} requests (${failed} failed)\n`,
   );
+  if (labels) {
+    await writeTrafficLabels(labels, truth);
+    write(`their labels, as they would arrive later: ${labels.file}\n`);
+  }
   return failed;
 }
 
@@ -79,7 +116,16 @@ async function sendTraffic(url: string, file: string, columns: string[], write: 
  * Returns 0 when every call answered 200 and both protocols agree on the labels.
  */
 export async function serveDemo(
-  options: { registry: string; model: string; data: string; traffic: string; predictionLog: string },
+  options: {
+    registry: string;
+    model: string;
+    data: string;
+    traffic: string;
+    predictionLog: string;
+    /** A model scoring a copy of every request off the request path (serve --shadow). */
+    shadow?: string;
+    labels?: LabelsOut;
+  },
   write: Write,
 ): Promise<number> {
   const log = createPredictionLog({ dir: options.predictionLog });
@@ -89,6 +135,7 @@ export async function serveDemo(
     port: 0,
     workers: 1,
     predictionLog: log,
+    ...(options.shadow ? { shadow: { model: options.shadow } } : {}),
   });
   const name = options.model.split(/[#@]/)[0] ?? options.model;
   let failures = 0;
@@ -105,7 +152,9 @@ export async function serveDemo(
     return response.headers.get('content-type')?.includes('json') ? JSON.parse(text) : text;
   };
   try {
-    write(`serving ${options.model} at ${server.url}\n`);
+    write(
+      `serving ${options.model} at ${server.url}${options.shadow ? `, shadowed by ${options.shadow}` : ''}\n`,
+    );
     await call({ method: 'GET', path: '/v2/health/ready' });
     const meta = (await call({ method: 'GET', path: `/v2/models/${name}` })) as ModelMetadata;
     const rows = await sampleRows(
@@ -131,7 +180,7 @@ export async function serveDemo(
       write('the two protocols disagree\n');
       failures++;
     }
-    failures += await sendTraffic(server.url, options.traffic, columns, write);
+    failures += await sendTraffic(server.url, options.traffic, columns, write, options.labels);
     const metrics = String(await call({ method: 'GET', path: '/metrics' }));
     const requests = metrics.split('\n').filter((line) => /^modelgate_\w*requests_total\{/.test(line));
     write(`${requests.join('\n')}\n`);

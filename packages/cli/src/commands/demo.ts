@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadDataset, quoteIdent, quoteLiteral, UserError, withDatabase } from '@modelgate/core';
+import { loadConfig, loadDataset, quoteIdent, quoteLiteral, UserError, withDatabase } from '@modelgate/core';
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 import type { CommandOutcome } from '../outcome.js';
@@ -27,6 +27,8 @@ interface Step {
 }
 
 const EXAMPLE = join('examples', 'penguins');
+/** The shadow of the demo's server: the same version, as a stand-in for a newer challenger. */
+const SHADOW = 'penguins-species@v1';
 /** A git repository of the demo's own, standing in for the user's: the registry lives in it. */
 const DEMO_REPO = 'repo';
 const DEMO_MARKER = '.modelgate-demo';
@@ -159,7 +161,7 @@ function flightsPlan(example: string, out: string, registry: string): Step[] {
   ];
 }
 
-function plan(example: string, out: string, flights: string | undefined): Step[] {
+function plan(example: string, out: string, flights: string | undefined, target: string): Step[] {
   const config = join(example, 'modelgate.yaml');
   const registry = join(out, DEMO_REPO, 'registry');
   const predictionLog = join(out, 'prediction-log');
@@ -287,11 +289,14 @@ function plan(example: string, out: string, flights: string | undefined): Step[]
       expect: 0,
     },
     {
-      title: 'Serve the staged model; ask it with both protocols (OIP v2, MLflow); log production traffic',
+      title:
+        'Serve the staged model with a shadow (v1 again, standing in for a challenger); ask it with both protocols (OIP v2, MLflow); log production traffic',
       argv: [
         'serve',
         '--model',
         'penguins-species#staging',
+        '--shadow',
+        SHADOW,
         '--registry',
         registry,
         '--prediction-log',
@@ -302,13 +307,30 @@ function plan(example: string, out: string, flights: string | undefined): Step[]
           {
             registry,
             model: 'penguins-species#staging',
+            shadow: SHADOW,
             data: join(out, 'splits', 'test.parquet'),
             traffic: join(out, 'shifted.csv'),
             predictionLog,
+            labels: { file: join(out, 'traffic-labels.csv'), column: target },
           },
           write,
         ),
       expect: 0,
+    },
+    {
+      title:
+        'Compare production with its shadow on the same requests and gate the shadow on the labeled live rows (SHADOW.md; expected to fail: ~170 rows cannot resolve the 0.01 margin, the report says how many would)',
+      argv: [
+        ...monitor,
+        '--compare',
+        '--current',
+        join(predictionLog, 'penguins-species'),
+        '--labels',
+        join(out, 'traffic-labels.csv'),
+        '--out',
+        join(out, 'compare'),
+      ],
+      expect: 1,
     },
     {
       title: "Monitor: the holdout against the staged model's reference profile (no alert)",
@@ -351,7 +373,8 @@ async function demo(flags: DemoFlags, ctx: CliContext): Promise<CommandOutcome> 
   const write = (text: string) => {
     if (!ctx.json) process.stdout.write(text);
   };
-  for (const [i, step] of plan(example, out, flights).entries()) {
+  const { target } = await loadConfig(join(example, 'modelgate.yaml'));
+  for (const [i, step] of plan(example, out, flights, target).entries()) {
     const command = `modelgate ${step.argv.map((a) => (/[\s()*]/.test(a) ? `'${a}'` : a)).join(' ')}`;
     write(`\n== ${i + 1}. ${step.title}\n$ ${command}\n`);
     const code = step.run
@@ -380,6 +403,7 @@ async function demo(flags: DemoFlags, ctx: CliContext): Promise<CommandOutcome> 
     ['deploy/', 'Dockerfile, Kubernetes manifests and a KServe InferenceService (kubectl apply -k)'],
     ['prediction-log/', "the server's prediction log: JSONL rows and hourly mergeable profiles"],
     ['monitor-served/monitor.md', 'drift found in the traffic the server logged'],
+    ['compare/compare.md', 'production and its shadow on the same requests, and the online gate'],
     [
       'site/index.html',
       'the registry as a website: open it in a browser (modelgate-site.yml publishes it with GitHub Pages)',

@@ -1,4 +1,4 @@
-import { type K8sDeployResult, writeK8sDeployment } from '@modelgate/serve';
+import { type K8sDeployOptions, type K8sDeployResult, writeK8sDeployment } from '@modelgate/serve';
 import { parseNumber } from '../flags.js';
 import type { CommandOutcome } from '../outcome.js';
 import { VERSION } from '../version.js';
@@ -20,6 +20,7 @@ export interface K8sFlags {
   port?: string;
   storageUri?: string;
   kserveRuntime?: string;
+  canary?: string;
   force?: boolean;
 }
 
@@ -39,13 +40,21 @@ function describe(result: K8sDeployResult): string {
     `apply: kubectl apply -k ${out}  (or KServe: kubectl apply -k ${out}/kserve); Argo CD or Flux can sync either path`,
     `image: cd ${out} && npm install --package-lock-only && docker build -t ${result.image} .`,
   ];
+  if (result.canary) {
+    const c = result.canary;
+    lines.push(
+      `canary: ${c.percent}% to ${result.model}@${result.version}, the rest to ${c.stable} (KServe canaryTrafficPercent ${c.percent}; Deployments ${c.stableReplicas} stable + ${c.canaryReplicas} canary pods = ${c.effectivePercent}%)`,
+      'promote: re-run without --canary; roll back: re-run with --canary 0 (see DEPLOY.md)',
+    );
+  }
   if (result.replaced.length > 0) lines.push(`replaced: ${result.replaced.join(', ')}`);
   if (result.removed.length > 0) lines.push(`removed (no longer generated): ${result.removed.join(', ')}`);
   return lines.join('\n');
 }
 
-export async function deployK8s(flags: K8sFlags): Promise<CommandOutcome> {
-  const result = await writeK8sDeployment({
+/** The k8s flags as options: shared by the k8s, image and modelcar targets. */
+export function k8sOptions(flags: K8sFlags): K8sDeployOptions {
+  return {
     registry: flags.registry,
     model: flags.model,
     out: flags.out,
@@ -63,10 +72,15 @@ export async function deployK8s(flags: K8sFlags): Promise<CommandOutcome> {
       port: parseNumber('port', flags.port, true),
       storageUri: flags.storageUri,
       kserveRuntime: flags.kserveRuntime,
+      canary: parseNumber('canary', flags.canary, true),
     }),
     serverPackage: { name: '@modelgate/cli', version: VERSION },
     force: flags.force === true,
-  });
+  };
+}
+
+export async function deployK8s(flags: K8sFlags): Promise<CommandOutcome> {
+  const result = await writeK8sDeployment(k8sOptions(flags));
   return {
     exitCode: 0,
     data: result,

@@ -1,23 +1,46 @@
 import { UserError } from '@modelgate/core';
 import type { Command } from 'commander';
 import type { Wrap } from '../runner.js';
-import { deployK8s, type K8sFlags } from './deploy-k8s.js';
+import { deployImageCommand } from './deploy-image.js';
+import { deployK8s } from './deploy-k8s.js';
 import { deployLocal } from './deploy-local.js';
+import { deployModelcarCommand, type ModelcarFlags } from './deploy-modelcar.js';
 import { addRegistryOption } from './registry-options.js';
 
-const TARGETS = ['k8s', 'local'] as const;
+const TARGETS = ['k8s', 'image', 'modelcar', 'local'] as const;
 
-type DeployFlags = K8sFlags & { target: string; host: string };
+type DeployFlags = ModelcarFlags & { target: string; host: string };
 
 export function registerDeploy(program: Command, wrap: Wrap): void {
   const command = program
     .command('deploy')
     .description(
-      'write a GitOps directory for Kubernetes (Dockerfile, Deployment, Service, HPA, KServe InferenceService), or serve locally',
+      'write a GitOps directory for Kubernetes (Deployment, Service, HPA, KServe InferenceService), build and push the serving image or a KServe modelcar pinned by digest, or serve locally',
     )
     .requiredOption('--target <target>', `where to deploy: ${TARGETS.join(' | ')}`)
     .requiredOption('--model <ref>', 'model#stage, model@v3, or model (latest)')
-    .option('--out <dir>', 'k8s: the directory to write', 'deploy')
+    .option('--out <dir>', 'k8s, image, modelcar: the directory to write', 'deploy')
+    .option(
+      '--push <registry/repository>',
+      'image, modelcar: push there and write manifests naming the digest',
+    )
+    .option(
+      '--base-image <ref>',
+      'image, modelcar: the Node base of the server image (default node:20-bookworm-slim)',
+    )
+    .option('--builder <name>', 'image, modelcar: docker | podman | buildah (default: the first on PATH)')
+    .option(
+      '--modelcar-base <ref>',
+      "modelcar: the modelcar's base, with a shell for KServe's sidecar (default busybox:1.36)",
+    )
+    .option(
+      '--runtime-image <repository@sha256:digest>',
+      'modelcar: the toolkit server image the ClusterServingRuntime runs (default: build and push <push>-runtime)',
+    )
+    .option(
+      '--canary <percent>',
+      'k8s: send this share of traffic to this version, the rest to the deployed one',
+    )
     .option('--image <repository>', 'k8s: container image repository (default: the model name)')
     .option('--tag <tag>', 'k8s: image tag (default: the model version)')
     .option('--namespace <ns>', 'k8s: namespace written into kustomization.yaml')
@@ -43,6 +66,8 @@ export function registerDeploy(program: Command, wrap: Wrap): void {
   command.action(
     wrap<DeployFlags>(async (flags, ctx) => {
       if (flags.target === 'k8s') return deployK8s(flags);
+      if (flags.target === 'image') return deployImageCommand(flags);
+      if (flags.target === 'modelcar') return deployModelcarCommand(flags);
       if (flags.target === 'local') return deployLocal(flags, ctx);
       throw new UserError(
         `--target '${flags.target}': unknown target. Expected one of ${TARGETS.join(', ')}.`,

@@ -16,6 +16,7 @@ import type { CliContext } from '../context.js';
 import type { CommandOutcome } from '../outcome.js';
 import type { Wrap } from '../runner.js';
 import { addGitHubOptions, type GitHubFlags, openGitHub, withGitHubErrors } from './github-common.js';
+import { type OnlineFlags, runOnlineReport } from './github-online.js';
 import { addRegistryOption, type RegistryFlags } from './registry-options.js';
 
 interface EvaluationFlags extends GitHubFlags {
@@ -180,7 +181,8 @@ async function runMonitorIssue(flags: MonitorFlags, ctx: CliContext): Promise<Co
 const NOTES = `
 The token needs: pull-requests: write (comment, promotion-pr), checks: write (check; without it
 a commit status is posted, which needs statuses: write), contents: write (promotion-pr pushes its
-branch), issues: write (monitor-issue, labels), actions: write (--dispatch-workflow).
+branch), issues: write (monitor-issue, labels), actions: write (--dispatch-workflow);
+online-report needs pull-requests: write and checks: write.
 Outside a pull_request event, comment and check post nothing and exit 0.`;
 
 export function registerGithub(program: Command, wrap: Wrap): void {
@@ -237,4 +239,16 @@ export function registerGithub(program: Command, wrap: Wrap): void {
       )
       .option('--ref <branch>', 'the branch --dispatch-workflow runs on (default main)'),
   ).action(wrap<MonitorFlags>((flags, ctx) => runMonitorIssue(flags, ctx)));
+  addGitHubOptions(
+    addRegistryOption(
+      github
+        .command('online-report')
+        .description(
+          'post the shadow comparison on the open promotion PR of the shadowed version (one comment, edited in place) and the online check (SHADOW.md)',
+        )
+        .option('--compare <dir>', "the --out directory of 'modelgate monitor --compare' (required)")
+        .option('--model <name>', 'the model (required)')
+        .option('--stage <stage>', "the promotion PR's stage (default: the last stage in registry.yaml)"),
+    ),
+  ).action(wrap<OnlineFlags>((flags, ctx) => runOnlineReport(flags, ctx)));
 }

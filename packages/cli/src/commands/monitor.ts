@@ -46,6 +46,7 @@ import type { Wrap } from '../runner.js';
 import { renderTextTable } from '../table.js';
 import { withProgress } from '../with-progress.js';
 import { addDeviceOption, type DeviceFlags, deviceProvider } from './device-option.js';
+import { monitorCompare } from './monitor-compare.js';
 import { type DriftFlags, driftOptionsWithFlags } from './monitor-drift-flags.js';
 import { type MonitoredModel, monitoredModel } from './monitor-model.js';
 import { type PerformanceFlags, performanceInput } from './monitor-performance.js';
@@ -78,6 +79,7 @@ interface MonitorFlags extends RegistryFlags, PerformanceFlags, DeviceFlags, Dri
   minChunkRows?: string;
   outlierThreshold?: string;
   sigma?: string;
+  compare?: boolean;
 }
 
 interface Reference {
@@ -288,6 +290,7 @@ function textOf(report: MonitorReport, written: string): string {
 async function monitor(flags: MonitorFlags, ctx: CliContext): Promise<CommandOutcome> {
   const found = await findConfigWith(flags.config, loadMonitorConfig);
   await checkOutDir(flags.out);
+  if (flags.compare) return monitorCompare(flags, found?.config);
   const ref = await reference(flags);
   if (ref.monitored)
     // deviceProvider reads only `runtime`, which a monitor config shares with a full one.
@@ -372,6 +375,10 @@ export function registerMonitor(program: Command, wrap: Wrap): void {
           "label column of --labels and --reference-data (default: the config's or model's target)",
         )
         .option(
+          '--compare',
+          'compare the production model with its shadow (serve --shadow) on the same logged requests: agreement, output drift, latency and, with --labels, the gate on live rows (writes compare.json and compare.md)',
+        )
+        .option(
           '--reference-data <file>',
           'labeled reference rows (the holdout split) the model is run on to calibrate the CBPE estimates',
         ),
@@ -379,7 +386,7 @@ export function registerMonitor(program: Command, wrap: Wrap): void {
   )
     .addHelpText(
       'after',
-      '\nExit codes: 0 no alert, 1 alert (no rows in the window, dataset drift, a chunk anomaly, an elevated outlier rate or performance worse than the holdout), 2 bad input.',
+      '\nExit codes: 0 no alert, 1 alert (no rows in the window, dataset drift, a chunk anomaly, an elevated outlier rate or performance worse than the holdout; with --compare, the online gate failed), 2 bad input.',
     )
     .action(wrap<MonitorFlags>(monitor));
 }

@@ -19,6 +19,7 @@ import {
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { addDataOptions, type DataFlags, dataSpec } from '../data-source.js';
+import { parseNumber } from '../flags.js';
 import type { CommandOutcome } from '../outcome.js';
 import { findConfig } from '../project.js';
 import type { Wrap } from '../runner.js';
@@ -32,6 +33,15 @@ const MAX_NAME_CHARS = 32;
 interface ProfileFlags extends DataFlags {
   out: string;
   allowEmpty?: boolean;
+  exactValues?: string;
+}
+
+function exactValuesFlag(value: string | undefined): number | undefined {
+  const n = parseNumber('exact-values', value, true);
+  if (n !== undefined && n < 0) {
+    throw new UserError(`--exact-values '${value}': expected a count of values, 0 or more, such as 10000.`);
+  }
+  return n;
 }
 
 async function checkOutDir(out: string): Promise<void> {
@@ -67,6 +77,7 @@ function summaryTable(rows: SummaryRow[]): string {
 
 async function profileCommand(flags: ProfileFlags, ctx: CliContext): Promise<CommandOutcome> {
   const data = dataSpec(flags, await findConfig(flags.config));
+  const exactValues = exactValuesFlag(flags.exactValues);
   await checkOutDir(flags.out);
   const profile = await withDatabase(async (db): Promise<DataProfile> => {
     const dataset = await withProgress(ctx, 'loading data', (progress) =>
@@ -82,7 +93,11 @@ async function profileCommand(flags: ProfileFlags, ctx: CliContext): Promise<Com
       columns: dataset.columns.length,
     });
     return withProgress(ctx, 'profiling', (progress) =>
-      profileDataset(db, dataset, { source, onProgress: (f) => progress.update(f) }),
+      profileDataset(db, dataset, {
+        source,
+        onProgress: (f) => progress.update(f),
+        ...(exactValues !== undefined ? { exactValues } : {}),
+      }),
     );
   });
   const markdown = renderProfileMarkdown(profile);
@@ -109,5 +124,9 @@ export function registerProfile(program: Command, wrap: Wrap): void {
   )
     .option('-o, --out <dir>', 'directory for profile.json and profile.md', DEFAULT_OUT)
     .option('--allow-empty', 'profile data with no rows instead of refusing it')
+    .option(
+      '--exact-values <n>',
+      'numeric and datetime columns with at most n distinct values keep each with its count, so drift on them is exact (default 10000; 0: sketches only)',
+    )
     .action(wrap<ProfileFlags>(profileCommand));
 }

@@ -2,6 +2,7 @@ import { errorMessage } from '@modelgate/core';
 import { hasSpecFlags, type SpecFlags } from '@modelgate/runtime';
 import {
   createPredictionLog,
+  type InlineMode,
   type PredictionLog,
   type RunningServer,
   type ServeOptions,
@@ -9,15 +10,16 @@ import {
 } from '@modelgate/serve';
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
-import { collectFlag, parseNumber } from '../flags.js';
+import { collectFlag, parseNumber, parseShare } from '../flags.js';
 import type { CommandOutcome } from '../outcome.js';
 import type { Wrap } from '../runner.js';
 import { addDeviceOption, type DeviceFlags, deviceProvider } from './device-option.js';
 import { addRegistryOption, type RegistryFlags } from './registry-options.js';
+import { addShadowOptions, type ShadowFlags, shadowOptionsOf } from './serve-shadow.js';
 import { waitForStop } from './serve-signals.js';
 import { addSpecOptions, specFlagsOf } from './spec-options.js';
 
-interface ServeFlags extends RegistryFlags, SpecFlags, DeviceFlags {
+interface ServeFlags extends RegistryFlags, SpecFlags, DeviceFlags, ShadowFlags {
   model: string[];
   port: string;
   host: string;
@@ -30,7 +32,9 @@ interface ServeFlags extends RegistryFlags, SpecFlags, DeviceFlags {
   pollIntervalMs?: string;
   predictionLog?: string;
   sampleRate?: string;
+  requestLines?: string;
   accessLog?: boolean;
+  inline?: InlineMode;
 }
 
 const HELP = `
@@ -69,12 +73,15 @@ function numericOptions(flags: ServeFlags): Partial<ServeOptions> {
 
 async function serve(flags: ServeFlags, ctx: CliContext): Promise<CommandOutcome> {
   const provider = await deviceProvider(flags, undefined, ctx);
+  const shadow = shadowOptionsOf(flags);
   let predictionLog: PredictionLog | undefined;
   if (flags.predictionLog) {
-    const sampleRate = parseNumber('sample-rate', flags.sampleRate);
+    const sampleRate = parseShare('sample-rate', flags.sampleRate);
+    const requestLines = parseShare('request-lines', flags.requestLines);
     predictionLog = createPredictionLog({
       dir: flags.predictionLog,
       ...(sampleRate !== undefined ? { sampleRate } : {}),
+      ...(requestLines !== undefined ? { requestLines } : {}),
       onError: (err) => ctx.log(`modelgate serve: prediction log: ${errorMessage(err)}`),
     });
   }
@@ -87,8 +94,10 @@ async function serve(flags: ServeFlags, ctx: CliContext): Promise<CommandOutcome
     host: flags.host,
     log: jsonLog,
     accessLog: flags.accessLog === true,
+    ...(flags.inline !== undefined ? { inline: flags.inline } : {}),
     provider,
     ...(predictionLog ? { predictionLog } : {}),
+    ...shadow,
   };
   let server: RunningServer;
   try {
@@ -143,7 +152,16 @@ export function registerServe(program: Command, wrap: Wrap): void {
     )
     .option('--prediction-log <dir>', 'log served rows (sampled JSONL + hourly profiles) for monitoring')
     .option('--sample-rate <share>', 'share of requests the prediction log keeps, 0..1 (default 1)')
-    .option('--access-log', 'log every request as a JSON line');
+    .option(
+      '--request-lines <share>',
+      'share of answered requests also written as a JSON line; every request is counted in the per-minute aggregates, 0..1 (default 0)',
+    )
+    .option('--access-log', 'log every request as a JSON line')
+    .option(
+      '--inline <mode>',
+      'run a small model on the HTTP thread when its batch costs less than the hop to a worker: auto (measured at load), always or never (default auto)',
+    );
+  addShadowOptions(command);
   addSpecOptions(addDeviceOption(command));
   addRegistryOption(command);
   command.action(wrap<ServeFlags>(serve));

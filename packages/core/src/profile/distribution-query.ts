@@ -3,8 +3,14 @@ import type { ColumnInfo } from '../data/load.js';
 import { numberSql, quoteIdent, toNumber } from '../data/sql.js';
 import { doubleSql } from './column-sql.js';
 import { exactQuantiles } from './exact-quantiles.js';
-import { type QuantileSketch, sketchFromBuckets, sketchLogGamma } from './sketch.js';
-import type { Histogram, Quantiles } from './types.js';
+import {
+  type QuantileSketch,
+  sketchFromBuckets,
+  sketchLogGamma,
+  TIME_SKETCH_UNIT_MS,
+  timeSketchFromMinutes,
+} from './sketch.js';
+import type { Histogram, Quantiles, ValueCounts } from './types.js';
 
 export const HISTOGRAM_BINS = 20;
 /** Columns with at most this many distinct values (by the estimate) are grouped by value, which counts them exactly. */
@@ -12,6 +18,7 @@ export const GROUP_BY_VALUE_MAX_DISTINCT = 20_000;
 
 export interface DistributionRequest {
   column: ColumnInfo;
+  /** The sketch's relative accuracy; datetimes get a time grid instead. */
   relativeAccuracy: number;
   /** Extremes of the finite values, from the summary query. */
   min: number;
@@ -23,9 +30,10 @@ export interface DistributionRequest {
 export interface Distribution {
   sketch: QuantileSketch;
   histogram: Histogram;
-  /** When grouped by value: the number of distinct finite values and their exact quantiles. */
+  /** When grouped by value: the number of distinct finite values, their exact quantiles, and each with its count. */
   distinctFinite?: number;
   quantiles?: Quantiles | null;
+  values?: ValueCounts;
 }
 
 /** Equal-width edges over [min, max]; halves keep max - min from overflowing to infinity. */
@@ -41,14 +49,21 @@ function binSql(value: string, min: number, max: number): string {
   return `least(CAST(floor(${fraction} * ${HISTOGRAM_BINS}) AS INTEGER), ${HISTOGRAM_BINS - 1})`;
 }
 
-function branchSql(table: string, request: DistributionRequest, i: number): string {
+const isTime = (request: DistributionRequest) => request.column.kind === 'datetime';
+
+/** Sign and bucket index: the log bucket, or the minute (a DOUBLE: epoch minutes outrun INTEGER by the year 6000). */
+function bucketSql(request: DistributionRequest): string[] {
+  if (isTime(request)) return ['1 AS s', `floor(x / ${TIME_SKETCH_UNIT_MS}.0) AS k`];
   const logGamma = doubleSql(sketchLogGamma(request.relativeAccuracy));
-  const values = `SELECT ${numberSql(request.column)} AS x FROM ${quoteIdent(table)}`;
-  const keys = [
+  return [
     `CAST(sign(x) AS INTEGER) AS s`,
-    `CASE WHEN x <> 0 THEN CAST(ceil(ln(abs(x)) / ${logGamma}) AS INTEGER) END AS k`,
-    `${binSql('x', request.min, request.max)} AS b`,
-  ].join(', ');
+    `CASE WHEN x <> 0 THEN CAST(ceil(ln(abs(x)) / ${logGamma}) AS DOUBLE) END AS k`,
+  ];
+}
+
+function branchSql(table: string, request: DistributionRequest, i: number): string {
+  const values = `SELECT ${numberSql(request.column)} AS x FROM ${quoteIdent(table)}`;
+  const keys = [...bucketSql(request), `${binSql('x', request.min, request.max)} AS b`].join(', ');
   return request.byValue
     ? `SELECT ${i} AS col, x, ${keys}, n FROM (SELECT x, count(*) AS n FROM (${values}) WHERE isfinite(x) GROUP BY x)`
     : `SELECT ${i} AS col, NULL AS x, ${keys}, count(*) AS n FROM (${values}) WHERE isfinite(x) GROUP BY ALL`;
@@ -84,11 +99,17 @@ export async function distributions(
     const counts = bins[row.col];
     if (counts) counts[row.b] = (counts[row.b] ?? 0) + count;
   }
-  return requests.map((r, i) => ({
-    sketch: sketchFromBuckets(r.relativeAccuracy, buckets[i] ?? []),
-    histogram: { edges: histogramEdges(r.min, r.max), counts: bins[i] ?? [] },
-    ...(r.byValue
-      ? { distinctFinite: values[i]?.length ?? 0, quantiles: exactQuantiles(values[i] ?? []) }
-      : {}),
-  }));
+  return requests.map((r, i) => {
+    const own = buckets[i] ?? [];
+    const counted = (values[i] ?? []).sort((a, b) => a[0] - b[0]);
+    return {
+      sketch: isTime(r)
+        ? timeSketchFromMinutes(own.map(({ index, count }) => ({ index: index ?? 0, count })))
+        : sketchFromBuckets(r.relativeAccuracy, own),
+      histogram: { edges: histogramEdges(r.min, r.max), counts: bins[i] ?? [] },
+      ...(r.byValue
+        ? { distinctFinite: counted.length, quantiles: exactQuantiles(counted), values: counted }
+        : {}),
+    };
+  });
 }

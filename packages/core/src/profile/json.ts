@@ -1,6 +1,7 @@
 import { UserError } from '../errors.js';
 import { parseJson, readJsonFile } from '../fs/read-json.js';
-import { type DataProfile, PROFILE_VERSION } from './types.js';
+import type { DataProfile } from './types.js';
+import { upgradeProfile } from './upgrade.js';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
@@ -29,23 +30,18 @@ export function stringifyProfile(profile: DataProfile): string {
   return `${write(JSON.parse(JSON.stringify(profile)) as Json, '')}\n`;
 }
 
-/** A parsed JSON value as a profile; `name` (a file) is what error messages point at. */
+/** A parsed JSON value as a profile of today's version; `name` (a file) is what error messages point at. */
 function toProfile(value: unknown, name: string): DataProfile {
   const candidate = value as Partial<DataProfile> | null;
   if (typeof candidate !== 'object' || candidate === null || !('version' in candidate)) {
     throw new UserError(`${name}: not a modelgate profile. Expected an object with "version" and "columns".`);
-  }
-  if (candidate.version !== PROFILE_VERSION) {
-    throw new UserError(
-      `${name}: profile version ${String(candidate.version)} is not supported. Expected version ${PROFILE_VERSION}.`,
-    );
   }
   if (typeof candidate.rows !== 'number' || typeof candidate.columns !== 'object' || !candidate.columns) {
     throw new UserError(
       `${name}: not a modelgate profile. Expected "rows" (a number) and "columns" (an object).`,
     );
   }
-  return candidate as DataProfile;
+  return upgradeProfile(candidate as DataProfile, name);
 }
 
 /** Parses profile.json text; `name` (a file) is what error messages point at. */

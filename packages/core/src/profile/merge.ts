@@ -2,9 +2,10 @@ import { UserError } from '../errors.js';
 import { mergeCategories } from './categories.js';
 import { isoFromEpochMs } from './column-sql.js';
 import { mergeNumericStats } from './numeric-stats.js';
-import { emptySketch } from './sketch.js';
+import { emptyLike } from './sketch.js';
 import { mergeValueStats, valueStats } from './stats.js';
 import { type ColumnProfile, type DataProfile, PROFILE_VERSION, type TextColumnProfile } from './types.js';
+import { upgradeProfile } from './upgrade.js';
 
 /** The profile of no values of the same kind, standing in for a column one side does not have. */
 function absentLike(column: ColumnProfile, rows: number): ColumnProfile {
@@ -17,7 +18,7 @@ function absentLike(column: ColumnProfile, rows: number): ColumnProfile {
         ...noStats,
         quantiles: null,
         histogram: null,
-        sketch: emptySketch(column.stats.sketch.relativeAccuracy, column.stats.sketch.maxBins),
+        sketch: emptyLike(column.stats.sketch),
       };
       return column.kind === 'numeric'
         ? { ...column, ...none, nan: 0, posInf: 0, negInf: 0, stats }
@@ -44,7 +45,7 @@ function asText(column: ColumnProfile & { kind: 'categorical' | 'text' }): TextC
   return { kind: 'text', type, count, nulls, distinct, distinctExact, length };
 }
 
-function mergeColumn(name: string, a: ColumnProfile, b: ColumnProfile): ColumnProfile {
+function mergeColumn(name: string, a: ColumnProfile, b: ColumnProfile, exactValues: number): ColumnProfile {
   const base = {
     type: a.type === b.type ? a.type : [...new Set([...a.type.split(' | '), b.type])].join(' | '),
     count: a.count + b.count,
@@ -58,11 +59,11 @@ function mergeColumn(name: string, a: ColumnProfile, b: ColumnProfile): ColumnPr
       nan: a.nan + b.nan,
       posInf: a.posInf + b.posInf,
       negInf: a.negInf + b.negInf,
-      stats: mergeNumericStats(a.stats, b.stats),
+      stats: mergeNumericStats(a.stats, b.stats, exactValues),
     };
   }
   if (a.kind === 'datetime' && b.kind === 'datetime') {
-    const stats = mergeNumericStats(a.stats, b.stats);
+    const stats = mergeNumericStats(a.stats, b.stats, exactValues);
     return {
       kind: 'datetime',
       ...base,
@@ -110,35 +111,36 @@ function mergeColumn(name: string, a: ColumnProfile, b: ColumnProfile): ColumnPr
 }
 
 function mergeTwo(a: DataProfile, b: DataProfile): DataProfile {
+  const exactValues = Math.min(a.exactValues ?? 0, b.exactValues ?? 0);
+  const merge = (name: string, ca: ColumnProfile, cb: ColumnProfile) =>
+    mergeColumn(name, ca, cb, exactValues);
   const names = [...new Set([...Object.keys(a.columns), ...Object.keys(b.columns)])];
   const columns = names.map((name): [string, ColumnProfile] => {
     const ca = a.columns[name];
     const cb = b.columns[name];
-    if (ca && cb) return [name, mergeColumn(name, ca, cb)];
-    if (ca) return [name, mergeColumn(name, ca, absentLike(ca, b.rows))];
+    if (ca && cb) return [name, merge(name, ca, cb)];
+    if (ca) return [name, merge(name, ca, absentLike(ca, b.rows))];
     const only = cb as ColumnProfile;
-    return [name, mergeColumn(name, absentLike(only, a.rows), only)];
+    return [name, merge(name, absentLike(only, a.rows), only)];
   });
-  return { version: PROFILE_VERSION, rows: a.rows + b.rows, columns: Object.fromEntries(columns) };
-}
-
-function checkVersion(profile: DataProfile, position: number): void {
-  if (profile.version !== PROFILE_VERSION) {
-    throw new UserError(
-      `profile ${position + 1}: version ${String(profile.version)} is not supported. Expected version ${PROFILE_VERSION}.`,
-    );
-  }
+  return {
+    version: PROFILE_VERSION,
+    rows: a.rows + b.rows,
+    exactValues,
+    columns: Object.fromEntries(columns),
+  };
 }
 
 /**
  * The profile of all the rows behind the given profiles, as if profiled
  * together: counts, moments, sketches and (below MAX_CATEGORIES) category
  * counts exactly; quantiles and the histogram from the merged sketch; distinct
- * as a lower bound. A column missing from one side counts as null there.
+ * as a lower bound; exact value counts while the union has at most the
+ * smaller `exactValues` of the two. A column missing from one side counts as null there.
  * createdAt and source are dropped: they describe one input.
  */
 export function mergeProfiles(first: DataProfile, ...rest: DataProfile[]): DataProfile {
-  [first, ...rest].forEach(checkVersion);
-  const { createdAt: _c, source: _s, ...merged } = rest.reduce(mergeTwo, first);
+  const [head, ...tail] = [first, ...rest].map((profile, i) => upgradeProfile(profile, `profile ${i + 1}`));
+  const { createdAt: _c, source: _s, ...merged } = tail.reduce(mergeTwo, head as DataProfile);
   return merged;
 }

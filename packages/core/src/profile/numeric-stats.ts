@@ -1,5 +1,6 @@
 import { HISTOGRAM_BINS, histogramEdges } from './distribution-query.js';
-import { emptySketch, mergeSketches, type QuantileSketch, quantile, sketchBins } from './sketch.js';
+import { exactQuantiles } from './exact-quantiles.js';
+import { mergeSketches, type QuantileSketch, quantile, sketchBins } from './sketch.js';
 import { mergeValueStats } from './stats.js';
 import {
   type Histogram,
@@ -7,6 +8,7 @@ import {
   PROFILE_QUANTILES,
   type QuantileName,
   type Quantiles,
+  type ValueCounts,
   type ValueStats,
 } from './types.js';
 
@@ -28,46 +30,82 @@ export function quantilesFromSketch(
 
 export function numericStats(
   values: ValueStats,
-  distribution: { sketch: QuantileSketch; histogram: Histogram; quantiles?: Quantiles | null } | undefined,
-  relativeAccuracy: number,
+  distribution:
+    | { sketch: QuantileSketch; histogram: Histogram; quantiles?: Quantiles | null; values?: ValueCounts }
+    | undefined,
+  empty: QuantileSketch,
+  exactValues: number,
 ): NumericStats {
-  const sketch = distribution?.sketch ?? emptySketch(relativeAccuracy);
+  const sketch = distribution?.sketch ?? empty;
+  const counted = distribution?.values;
   return {
     ...values,
     quantiles: distribution?.quantiles ?? quantilesFromSketch(sketch, values.min, values.max),
     histogram: distribution?.histogram ?? null,
     sketch,
+    ...(counted && counted.length <= exactValues ? { values: counted } : {}),
   };
 }
 
-/** Approximate: each sketch bucket lands in the bin of its representative value. */
-function histogramFromSketch(sketch: QuantileSketch, min: number, max: number): Histogram {
-  const edges = histogramEdges(min, max);
+/** Counts of (value, weight) pairs in the display bins, binned as the profile query bins values. */
+function histogramOf(pairs: Iterable<readonly [number, number]>, min: number, max: number): Histogram {
   const counts = new Array<number>(HISTOGRAM_BINS).fill(0);
-  const width = max / HISTOGRAM_BINS - min / HISTOGRAM_BINS;
-  for (const bin of sketchBins(sketch)) {
-    const value = Math.min(max, Math.max(min, bin.value));
+  const half = max / 2 - min / 2;
+  for (const [x, n] of pairs) {
+    const value = Math.min(max, Math.max(min, x));
     const at =
-      width > 0
-        ? Math.min(HISTOGRAM_BINS - 1, Math.floor((value / HISTOGRAM_BINS - min / HISTOGRAM_BINS) / width))
+      half > 0
+        ? Math.min(Math.floor(((value * 0.5 - min / 2) / half) * HISTOGRAM_BINS), HISTOGRAM_BINS - 1)
         : 0;
-    counts[at] = (counts[at] ?? 0) + bin.count;
+    counts[at] = (counts[at] ?? 0) + n;
   }
-  return { edges, counts };
+  return { edges: histogramEdges(min, max), counts };
 }
 
-export function mergeNumericStats(a: NumericStats, b: NumericStats): NumericStats {
-  if (b.count === 0 && a.count > 0) return a;
-  if (a.count === 0 && b.count > 0) return b;
-  const { quantiles: _qa, histogram: _ha, sketch: sa, ...statsA } = a;
-  const { quantiles: _qb, histogram: _hb, sketch: sb, ...statsB } = b;
+/** Both sides' value counts added, or none when either side has none or the union passes `limit`. */
+function mergeValueCounts(a: NumericStats, b: NumericStats, limit: number): ValueCounts | undefined {
+  if (!a.values || !b.values) return undefined;
+  const [va, vb] = [a.values, b.values];
+  const out: ValueCounts = [];
+  let [i, j] = [0, 0];
+  while (i < va.length || j < vb.length) {
+    const x = va[i]?.[0] ?? Number.POSITIVE_INFINITY;
+    const y = vb[j]?.[0] ?? Number.POSITIVE_INFINITY;
+    const value = Math.min(x, y);
+    let n = 0;
+    if (x === value) n += (va[i++] as [number, number])[1];
+    if (y === value) n += (vb[j++] as [number, number])[1];
+    out.push([value, n]);
+    if (out.length > limit) return undefined;
+  }
+  return out;
+}
+
+function withinLimit(stats: NumericStats, limit: number): NumericStats {
+  if (!stats.values || stats.values.length <= limit) return stats;
+  const { values: _dropped, ...rest } = stats;
+  return rest;
+}
+
+/** `limit`: the most distinct values the merged stats keep exactly. */
+export function mergeNumericStats(a: NumericStats, b: NumericStats, limit: number): NumericStats {
+  if (b.count === 0 && a.count > 0) return withinLimit(a, limit);
+  if (a.count === 0 && b.count > 0) return withinLimit(b, limit);
+  const { quantiles: _qa, histogram: _ha, sketch: sa, values: _va, ...statsA } = a;
+  const { quantiles: _qb, histogram: _hb, sketch: sb, values: _vb, ...statsB } = b;
   const values = mergeValueStats(statsA, statsB);
   const sketch = mergeSketches(sa, sb);
+  const counted = mergeValueCounts(a, b, limit);
+  const { min, max } = values;
+  const histogram =
+    min === null || max === null
+      ? null
+      : histogramOf(counted ?? sketchBins(sketch).map((bin) => [bin.value, bin.count] as const), min, max);
   return {
     ...values,
-    quantiles: quantilesFromSketch(sketch, values.min, values.max),
-    histogram:
-      values.min === null || values.max === null ? null : histogramFromSketch(sketch, values.min, values.max),
+    quantiles: counted ? exactQuantiles(counted) : quantilesFromSketch(sketch, min, max),
+    histogram,
     sketch,
+    ...(counted ? { values: counted } : {}),
   };
 }

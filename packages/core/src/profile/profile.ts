@@ -6,9 +6,9 @@ import { categoryCounts } from './category-query.js';
 import { hasNumbers, isoFromEpochMs } from './column-sql.js';
 import { type Distribution, distributions, GROUP_BY_VALUE_MAX_DISTINCT } from './distribution-query.js';
 import { numericStats } from './numeric-stats.js';
-import { DATETIME_SKETCH_ACCURACY, NUMERIC_SKETCH_ACCURACY } from './sketch.js';
+import { emptySketch, emptyTimeSketch, NUMERIC_SKETCH_ACCURACY } from './sketch.js';
 import { type ColumnSummary, EXACT_DISTINCT_MAX_ROWS, summarizeColumns } from './summary-query.js';
-import { type ColumnProfile, type DataProfile, PROFILE_VERSION } from './types.js';
+import { type ColumnProfile, type DataProfile, EXACT_VALUES_MAX, PROFILE_VERSION } from './types.js';
 
 export interface ProfileOptions {
   /** Stamped into the profile as is; left out, the same data gives byte-identical profiles. */
@@ -16,10 +16,11 @@ export interface ProfileOptions {
   /** Lineage, usually from fingerprintFiles(). */
   source?: DatasetFingerprint;
   onProgress?: ProgressListener;
-}
-
-export function sketchAccuracyFor(column: ColumnInfo): number {
-  return column.kind === 'datetime' ? DATETIME_SKETCH_ACCURACY : NUMERIC_SKETCH_ACCURACY;
+  /**
+   * Numeric and datetime columns with at most this many distinct finite
+   * values keep each with its count (default EXACT_VALUES_MAX); 0 keeps only sketches.
+   */
+  exactValues?: number;
 }
 
 /** Share of the progress bar for each of the three queries. */
@@ -42,6 +43,7 @@ function columnProfile(
   distinctExact: boolean,
   distribution: Distribution | undefined,
   categories: Map<string, number> | undefined,
+  exactValues: number,
 ): ColumnProfile {
   const base = { type: column.type, count: summary.count, nulls: rows - summary.count };
   const counted = distribution?.distinctFinite;
@@ -62,7 +64,7 @@ function columnProfile(
         nan: summary.nan,
         posInf: summary.posInf,
         negInf: summary.negInf,
-        stats: numericStats(summary.values, distribution, sketchAccuracyFor(column)),
+        stats: numericStats(summary.values, distribution, emptySketch(NUMERIC_SKETCH_ACCURACY), exactValues),
       };
     case 'datetime': {
       const { min, max } = summary.values;
@@ -72,7 +74,7 @@ function columnProfile(
         ...distinct,
         min: min === null ? null : isoFromEpochMs(min, column.type),
         max: max === null ? null : isoFromEpochMs(max, column.type),
-        stats: numericStats(summary.values, distribution, sketchAccuracyFor(column)),
+        stats: numericStats(summary.values, distribution, emptyTimeSketch(), exactValues),
       };
     }
     case 'boolean':
@@ -101,7 +103,8 @@ function columnProfile(
 /**
  * Profiles every column of a loaded data set in three queries: one aggregate
  * pass over all columns, one grouping numeric columns into sketch buckets and
- * histogram bins, one counting categories. Kinds come from `dataset.columns`;
+ * histogram bins (or by value, keeping up to `exactValues` of them), one
+ * counting categories. Kinds come from `dataset.columns`;
  * pass the reference kinds there to keep profiles of new data mergeable.
  */
 export async function profileDataset(
@@ -110,6 +113,7 @@ export async function profileDataset(
   options: ProfileOptions = {},
 ): Promise<DataProfile> {
   const { table, columns } = dataset;
+  const exactValues = options.exactValues ?? EXACT_VALUES_MAX;
   const distinctExact = dataset.rowCount <= EXACT_DISTINCT_MAX_ROWS;
   const summary = await summarizeColumns(db, table, columns, {
     exactDistinct: distinctExact,
@@ -118,9 +122,9 @@ export async function profileDataset(
   const numbered = columns.flatMap((column, i) => {
     const values = summary.columns[i]?.values;
     if (!hasNumbers(column) || !values || values.min === null || values.max === null) return [];
-    const byValue = (summary.columns[i]?.distinct ?? 0) <= GROUP_BY_VALUE_MAX_DISTINCT;
+    const byValue = (summary.columns[i]?.distinct ?? 0) <= Math.max(GROUP_BY_VALUE_MAX_DISTINCT, exactValues);
     return [
-      { i, column, relativeAccuracy: sketchAccuracyFor(column), min: values.min, max: values.max, byValue },
+      { i, column, relativeAccuracy: NUMERIC_SKETCH_ACCURACY, min: values.min, max: values.max, byValue },
     ];
   });
   const shapes = await distributions(db, table, numbered, stage(options.onProgress, 1));
@@ -144,12 +148,14 @@ export async function profileDataset(
         distinctExact,
         distributionOf.get(i),
         countsOf.get(i),
+        exactValues,
       ),
     ];
   });
   return {
     version: PROFILE_VERSION,
     rows: summary.rows,
+    exactValues,
     ...(options.createdAt !== undefined ? { createdAt: options.createdAt } : {}),
     ...(options.source !== undefined ? { source: options.source } : {}),
     columns: Object.fromEntries(profiles),

@@ -1,7 +1,11 @@
 import type { DatasetFingerprint } from '../data/fingerprint.js';
 import type { QuantileSketch } from './sketch.js';
 
-export const PROFILE_VERSION = 1;
+export const PROFILE_VERSION = 2;
+/** Older versions still read (see upgrade.ts for what each becomes). */
+export const READABLE_PROFILE_VERSIONS: readonly number[] = [1, PROFILE_VERSION];
+/** Columns with at most this many distinct finite values keep them all, with counts (`NumericStats.values`). */
+export const EXACT_VALUES_MAX = 10_000;
 
 export const PROFILE_QUANTILES = {
   p1: 0.01,
@@ -35,15 +39,24 @@ export interface ValueStats {
   max: number | null;
 }
 
+/** `[value, count]` ascending by value. */
+export type ValueCounts = [number, number][];
+
 export interface NumericStats extends ValueStats {
   /**
-   * Exact (linear interpolation) for columns with few distinct values;
-   * otherwise, and in a merged profile, read from `sketch` (see its error there).
+   * Exact (linear interpolation) for columns with few distinct values or with
+   * `values`; otherwise, and in a merged profile, read from `sketch` (see its error there).
    */
   quantiles: Quantiles | null;
-  /** 20 equal-width bins over [min, max], for display; a merged profile rebuilds it from the sketch. */
+  /** 20 equal-width bins over [min, max], for display; a merged profile rebuilds it from `values`, else the sketch. */
   histogram: Histogram | null;
   sketch: QuantileSketch;
+  /**
+   * Every distinct finite value with its count, when there are at most the
+   * profile's `exactValues` of them: drift statistics on two such sides are
+   * exact. A merge keeps them while the union stays within the limit.
+   */
+  values?: ValueCounts;
 }
 
 interface ColumnBase {
@@ -65,7 +78,7 @@ export interface NumericColumnProfile extends ColumnBase {
   stats: NumericStats;
 }
 
-/** Stats on epoch milliseconds; `min`/`max` repeat the extremes as ISO strings. */
+/** Stats on epoch milliseconds, sketched on a time grid; `min`/`max` repeat the extremes as ISO strings. */
 export interface DatetimeColumnProfile extends ColumnBase {
   kind: 'datetime';
   min: string | null;
@@ -107,6 +120,8 @@ export type ColumnProfile =
 export interface DataProfile {
   version: typeof PROFILE_VERSION;
   rows: number;
+  /** The most distinct values a numeric or datetime column keeps exactly; absent counts as 0. */
+  exactValues?: number;
   createdAt?: string;
   source?: DatasetFingerprint;
   /** Keyed by column name, in the data set's column order. */

@@ -2,7 +2,7 @@ import type { ColumnData, ColumnProfile, DataProfile } from '@modelgate/core';
 import { compareColumn } from './column.js';
 import { decideSection } from './decide.js';
 import type { ColumnDistribution } from './distribution.js';
-import { distributionFromProfile } from './from-profile.js';
+import { distributionFromProfile, readingFor } from './from-profile.js';
 import { distributionFromSamples } from './from-samples.js';
 import { type DriftOptions, type DriftSettings, resolveDriftOptions } from './options.js';
 import type { ColumnDrift, DriftReport } from './types.js';
@@ -42,8 +42,9 @@ function report(settings: DriftSettings, sides: Sides): DriftReport {
 /**
  * Drift between a reference profile (the training data's) and a current one
  * (one window of production data, or many hourly profiles merged with
- * mergeProfiles): numbers from the quantile sketches, categories from their
- * counts. No raw production data is needed. See DRIFT.md for the error
+ * mergeProfiles): numbers from their exact values where both profiles kept
+ * them, else from the quantile sketches; categories from their counts. No raw
+ * production data is needed. See DRIFT.md for the error
  * against the exact statistics.
  */
 export function detectDrift(
@@ -56,10 +57,14 @@ export function detectDrift(
     source: 'profile',
     referenceRows: reference.rows,
     currentRows: current.rows,
-    reference: (name) => distributionFromProfile(reference.columns[name] as ColumnProfile, reference.rows),
+    reference: (name) => {
+      const column = reference.columns[name] as ColumnProfile;
+      return distributionFromProfile(column, reference.rows, readingFor(column, current.columns[name]));
+    },
     current: (name) => {
       const column = current.columns[name];
-      return column ? distributionFromProfile(column, current.rows) : undefined;
+      const reading = readingFor(reference.columns[name] as ColumnProfile, column);
+      return column ? distributionFromProfile(column, current.rows, reading) : undefined;
     },
   });
 }

@@ -21,29 +21,36 @@ export function labeledRows(labels: RowLabels, rows: Int32Array): Int32Array {
   return rows.filter((r) => !Number.isNaN(labels[r] as number));
 }
 
+/** The outputs and labels of `rows` as the metrics (and the gate) read a model's predictions. */
+export function labeledPredictions(
+  outputs: ModelOutputs,
+  labels: RowLabels,
+  rows: Int32Array,
+): TaskPredictions {
+  if (outputs.task === 'regression') {
+    return {
+      task: 'regression',
+      yTrue: gatherRows(labels as Float64Array, rows),
+      yPred: gatherRows(outputs.prediction as Float64Array, rows),
+    };
+  }
+  const classes = outputs.classes.length;
+  return {
+    task: outputs.task,
+    yTrue: gatherRows(labels as Int32Array, rows),
+    classes,
+    classNames: outputs.classes,
+    ...(outputs.probabilities ? { probabilities: gatherRows(outputs.probabilities, rows, classes) } : {}),
+    ...(outputs.yPred ? { yPred: gatherRows(outputs.yPred, rows) } : {}),
+  };
+}
+
 /** The metrics on labeled rows, with the evaluation's definitions (scikit-learn's). */
 export function realizedMetrics(outputs: ModelOutputs, labels: RowLabels, rows: Int32Array): MetricValues {
   const names = metricsOf(outputs);
   const out: MetricValues = {};
   if (rows.length === 0) return Object.fromEntries(names.map((m) => [m, null]));
-  let predictions: TaskPredictions;
-  if (outputs.task === 'regression') {
-    predictions = {
-      task: 'regression',
-      yTrue: gatherRows(labels as Float64Array, rows),
-      yPred: gatherRows(outputs.prediction as Float64Array, rows),
-    };
-  } else {
-    const classes = outputs.classes.length;
-    predictions = {
-      task: outputs.task,
-      yTrue: gatherRows(labels as Int32Array, rows),
-      classes,
-      classNames: outputs.classes,
-      ...(outputs.probabilities ? { probabilities: gatherRows(outputs.probabilities, rows, classes) } : {}),
-      ...(outputs.yPred ? { yPred: gatherRows(outputs.yPred, rows) } : {}),
-    };
-  }
+  const predictions = labeledPredictions(outputs, labels, rows);
   for (const name of names) {
     if (name === 'f1') {
       out.f1 = positiveF1(predictions);

@@ -4,6 +4,8 @@ import { isDirectory } from '../chunks/profile-dir.js';
 
 /** `predictions-2024-05-01T13Z.jsonl`, `predictions-2024-05-01T13Z-2.jsonl`: one file (or more) per hour. */
 export const PREDICTIONS_FILE = /^predictions-(\d{4}-\d\d-\d\dT\d\d)Z(?:-\d+)?\.jsonl$/;
+/** `shadow-2024-05-01T13Z.jsonl`: a shadow model's predictions for the same requests (`serve --shadow`). */
+export const SHADOW_FILE = /^shadow-(\d{4}-\d\d-\d\dT\d\d)Z(?:-\d+)?\.jsonl$/;
 /** `requests-2024-05-01T13Z.jsonl`: every request the server answered (status, latency). */
 export const REQUESTS_FILE = /^requests-(\d{4}-\d\d-\d\dT\d\d)Z(?:-\d+)?\.jsonl$/;
 /** `serving-2024-05-01T13Z.json`: the hour's requests per minute (count, status classes, latency buckets). */
@@ -15,6 +17,8 @@ export interface PredictionLogFiles {
   dir: string;
   /** JSONL files, in time order. */
   predictions: string[];
+  /** The shadow model's JSONL files, in time order (empty without a shadow). */
+  shadows: string[];
   /** Hourly profiles with their hour (epoch ms), in time order. */
   profiles: { file: string; hour: number }[];
   /** The server's request log (latency, status), in time order. */
@@ -32,6 +36,7 @@ async function scan(dir: string): Promise<PredictionLogFiles> {
   return {
     dir,
     predictions: names.filter((n) => PREDICTIONS_FILE.test(n)).map((n) => join(dir, n)),
+    shadows: names.filter((n) => SHADOW_FILE.test(n)).map((n) => join(dir, n)),
     requests: names.filter((n) => REQUESTS_FILE.test(n)).map((n) => join(dir, n)),
     serving: names.filter((n) => SERVING_FILE.test(n)).map((n) => join(dir, n)),
     profiles: names.flatMap((n) => {

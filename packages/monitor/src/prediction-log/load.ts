@@ -17,6 +17,10 @@ export const LOG_COLUMNS = {
   model: 'model',
   version: 'version',
   row: 'row',
+  /** `shadow` on a shadow model's rows (modelgate serve --shadow), absent or `production` otherwise. */
+  role: 'role',
+  /** On a shadow row: the shadow's scoring time for the whole request. */
+  latencyMs: 'latency_ms',
 } as const;
 
 /**

@@ -1,7 +1,5 @@
-import type { MonitorReport } from './types.js';
-
-/** Two-space JSON with number arrays (series values) on one line, so a report diffs and reads well. */
-export function stringifyMonitorReport(report: MonitorReport): string {
+/** Two-space JSON with number arrays (series values) on one line, so a report (monitor's, or --compare's) diffs and reads well. */
+export function stringifyMonitorReport(report: object): string {
   const text = JSON.stringify(
     report,
     (_key, value: unknown) => (typeof value === 'number' && !Number.isFinite(value) ? null : value),

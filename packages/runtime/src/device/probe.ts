@@ -1,8 +1,6 @@
 import { errorMessage } from '@modelgate/core';
-import onnxProto from 'onnx-proto';
+import { onnx } from '@modelgate/core/onnx-proto';
 import { InferenceSession, listSupportedBackends, env as ortEnv, Tensor } from 'onnxruntime-node';
-
-const { onnx } = onnxProto;
 
 export interface ProviderProbe {
   /** The execution provider's onnxruntime name: cpu, cuda, tensorrt, webgpu, ... */

@@ -1,10 +1,9 @@
 import { UserError } from '@modelgate/core';
-import onnxProto from 'onnx-proto';
+import { onnx } from '@modelgate/core/onnx-proto';
 import { float16Bits } from './float16.js';
 
-const { onnx } = onnxProto;
-type TensorProto = onnxProto.onnx.ITensorProto;
-type NodeProto = onnxProto.onnx.INodeProto;
+type TensorProto = onnx.ITensorProto;
+type NodeProto = onnx.INodeProto;
 
 export const QUANTIZE_MODES = ['fp16', 'int8'] as const;
 export type QuantizeMode = (typeof QUANTIZE_MODES)[number];
@@ -120,7 +119,7 @@ function int8Replacement(tensor: TensorProto, values: Float64Array, fresh: Fresh
   };
 }
 
-function nameSet(graph: onnxProto.onnx.IGraphProto): Set<string> {
+function nameSet(graph: onnx.IGraphProto): Set<string> {
   const names = new Set<string>();
   for (const t of graph.initializer ?? []) names.add(t.name ?? '');
   for (const v of [...(graph.input ?? []), ...(graph.output ?? [])]) names.add(v.name ?? '');
@@ -150,7 +149,7 @@ function candidate(mode: QuantizeMode, values: Float64Array, ops: ReadonlySet<st
   return values.every((v) => Number.isNaN(v) || Math.abs(v) <= 65504);
 }
 
-function decode(bytes: Uint8Array, label: string): onnxProto.onnx.ModelProto {
+function decode(bytes: Uint8Array, label: string): onnx.ModelProto {
   try {
     return onnx.ModelProto.decode(bytes);
   } catch (err) {
@@ -214,7 +213,7 @@ export function quantizeModel(bytes: Uint8Array, mode: QuantizeMode, label = 'mo
   return { mode, bytes: out, originalBytes: bytes.length, quantizedBytes: out.length, tensors };
 }
 
-function nothingReason(graph: onnxProto.onnx.IGraphProto, mode: QuantizeMode): string {
+function nothingReason(graph: onnx.IGraphProto, mode: QuantizeMode): string {
   const trees = (graph.node ?? []).some((n) => (n.opType ?? '').startsWith('TreeEnsemble'));
   if (trees) {
     return 'the model is a tree ensemble: its thresholds and leaf values are node attributes, not weight tensors, so there is nothing to quantize';

@@ -2,18 +2,35 @@ import { copyFile, mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { withStagedOutputs } from '@modelgate/core';
 import { digestBytes, digestFile, REGISTRY_FILES } from '@modelgate/registry';
+import { type CanarySplit, planCanary } from './canary.js';
 import { dockerfile, packageJson } from './dockerfile.js';
 import { inferenceService, kustomization } from './kserve.js';
 import { deployment, horizontalPodAutoscaler, service, type Workload } from './kubernetes.js';
 import { readModelSource } from './model-source.js';
 import { kubernetesName } from './names.js';
-import { type K8sDeployOptions, k8sDeploySettings } from './options.js';
+import { type K8sDeployOptions, type K8sDeploySettings, k8sDeploySettings } from './options.js';
 import { checkOverwrites, OWNERSHIP_FILE, readOwnership, removeStale } from './ownership.js';
 import { GENERATED_BY, renderYaml } from './render.js';
 import { validateManifest } from './validate.js';
 
 /** Subdirectories of the output; each is committed in one staged move. */
 const SUBDIRS = ['model', 'kserve'] as const;
+
+/** The image a build pushed: the manifests name it by digest, and `image.json` records it. */
+export interface PinnedImage {
+  repository: string;
+  /** `sha256:…`, the registry's manifest digest. */
+  digest: string;
+  /** What `image.json` holds (the deployment output a workflow reads). */
+  record: Record<string, unknown>;
+  /** Extra KServe files (the modelcar's ClusterServingRuntime), by path under `kserve/`. */
+  kserve?: Map<string, Record<string, unknown>>;
+  /** A modelcar's `oci://…@sha256:…` and runtime: then only kserve/ is written (no Deployment can run a modelcar). */
+  storageUri?: string;
+  kserveRuntime?: string;
+}
+
+export const IMAGE_RECORD_FILE = 'image.json';
 
 type Content = { text: string } | { copyOf: string };
 
@@ -28,6 +45,47 @@ export interface K8sDeployResult {
   replaced: string[];
   /** Files an earlier run wrote that this one no longer writes. */
   removed: string[];
+  /** With --canary: the split between the deployed version and this one. */
+  canary?: {
+    percent: number;
+    stable: string;
+    stableReplicas: number;
+    canaryReplicas: number;
+    /** The plain Deployments' share for this version: their replica ratio. */
+    effectivePercent: number;
+  };
+}
+
+/** Deployment (two with a canary: the deployed version and this one), Service, and an HPA unless fixed. */
+function plainManifests(
+  workload: Workload,
+  settings: K8sDeploySettings,
+  canary: CanarySplit | undefined,
+): Map<string, { validate(): void; kind?: string }> {
+  if (canary) {
+    // Fixed replica counts, no HPA: the ratio of ready pods is the traffic split.
+    return new Map<string, { validate(): void; kind?: string }>([
+      [
+        'deployment.yaml',
+        deployment({ ...canary.stable, name: workload.name }, settings, {
+          track: 'stable',
+          replicas: canary.stableReplicas,
+        }),
+      ],
+      [
+        'canary-deployment.yaml',
+        deployment(workload, settings, { track: 'canary', replicas: canary.canaryReplicas }),
+      ],
+      ['service.yaml', service(workload)],
+    ]);
+  }
+  const manifests = new Map<string, { validate(): void; kind?: string }>([
+    ['deployment.yaml', deployment(workload, settings)],
+    ['service.yaml', service(workload)],
+  ]);
+  if (settings.maxReplicas > settings.replicas)
+    manifests.set('hpa.yaml', horizontalPodAutoscaler(workload, settings));
+  return manifests;
 }
 
 async function plannedFiles(
@@ -36,40 +94,76 @@ async function plannedFiles(
   const settings = k8sDeploySettings(options);
   const source = await readModelSource(options.registry, options.model);
   const name = kubernetesName(source.name);
-  const repository = settings.image ?? name;
+  const pinned = options.pinned;
+  const repository = pinned?.repository ?? settings.image ?? name;
   const tag = settings.tag ?? source.version;
   const workload: Workload = {
     name,
     model: source.name,
     version: source.version,
-    image: `${repository}:${tag}`,
+    image: pinned ? `${repository}@${pinned.digest}` : `${repository}:${tag}`,
   };
   const from = `registry model ${source.name}@${source.version} (sha256 ${source.metadata.model.sha256.slice(0, 12)})`;
 
-  const manifests = new Map<string, { validate(): void; kind?: string }>([
-    ['deployment.yaml', deployment(workload, settings)],
-    ['service.yaml', service(workload)],
-  ]);
-  if (settings.maxReplicas > settings.replicas)
-    manifests.set('hpa.yaml', horizontalPodAutoscaler(workload, settings));
-  for (const [file, manifest] of manifests) validateManifest(file, manifest);
-
+  // A modelcar carries only the model: no Deployment can run it, so only kserve/ is written.
+  const plain = !pinned?.storageUri;
+  const canary =
+    plain && settings.canary !== undefined
+      ? await planCanary(options.out, settings.canary, settings.replicas, workload)
+      : undefined;
   const files = new Map<string, Content>();
-  for (const [file, manifest] of manifests) files.set(file, { text: renderYaml(from, manifest) });
-  files.set('kustomization.yaml', {
-    text: renderYaml(from, kustomization([...manifests.keys()], settings, { name: repository, tag })),
-  });
-  files.set('kserve/inferenceservice.yaml', { text: renderYaml(from, inferenceService(workload, settings)) });
-  files.set('kserve/kustomization.yaml', {
-    text: renderYaml(from, kustomization(['inferenceservice.yaml'], settings)),
-  });
-  files.set('Dockerfile', { text: dockerfile(from, source, workload.image, settings) });
-  files.set('package.json', { text: packageJson(from, name, settings) });
-  files.set(REGISTRY_FILES.settings, { text: source.registrySettings });
-  for (const [file, path] of source.files) files.set(`model/${file}`, { copyOf: path });
+  if (plain) {
+    const manifests = plainManifests(workload, settings, canary);
+    for (const [file, manifest] of manifests) validateManifest(file, manifest);
+    for (const [file, manifest] of manifests) files.set(file, { text: renderYaml(from, manifest) });
+    const image = pinned ? { name: repository, digest: pinned.digest } : { name: repository, newTag: tag };
+    files.set('kustomization.yaml', {
+      text: renderYaml(from, kustomization([...manifests.keys()], settings, image)),
+    });
+  }
+  // A pinned serving image runs as the Deployment; KServe gets the model from a modelcar instead
+  // (--target modelcar), so the image target writes no InferenceService of its own.
+  if (!pinned || pinned.storageUri) {
+    const isvcSettings = pinned?.storageUri
+      ? { ...settings, storageUri: pinned.storageUri, kserveRuntime: pinned.kserveRuntime }
+      : settings;
+    const kserveFiles = new Map<string, unknown>([
+      ['inferenceservice.yaml', inferenceService(workload, isvcSettings)],
+      ...(pinned?.kserve ?? []),
+    ]);
+    for (const [file, manifest] of kserveFiles)
+      files.set(`kserve/${file}`, { text: renderYaml(from, manifest) });
+    files.set('kserve/kustomization.yaml', {
+      text: renderYaml(from, kustomization([...kserveFiles.keys()], settings)),
+    });
+  }
+  if (pinned) {
+    files.set(IMAGE_RECORD_FILE, { text: `${JSON.stringify(pinned.record, null, 2)}\n` });
+  } else {
+    files.set('Dockerfile', { text: dockerfile(from, source, workload.image, settings) });
+    files.set('package.json', { text: packageJson(from, name, settings) });
+    files.set(REGISTRY_FILES.settings, { text: source.registrySettings });
+    for (const [file, path] of source.files) files.set(`model/${file}`, { copyOf: path });
+  }
   return {
     files,
-    result: { out: options.out, model: source.name, version: source.version, image: workload.image },
+    result: {
+      out: options.out,
+      model: source.name,
+      version: source.version,
+      image: workload.image,
+      ...(canary && settings.canary !== undefined
+        ? {
+            canary: {
+              percent: settings.canary,
+              stable: `${canary.stable.model}@${canary.stable.version}`,
+              stableReplicas: canary.stableReplicas,
+              canaryReplicas: canary.canaryReplicas,
+              effectivePercent: canary.effectivePercent,
+            },
+          }
+        : {}),
+    },
   };
 }
 
@@ -88,7 +182,9 @@ async function writeInto(dir: string, file: string, content: Content): Promise<v
  * Writes the GitOps directory for one registry version: Dockerfile and
  * package.json for the server image, Deployment + Service (+ HPA) with a
  * kustomization.yaml, and kserve/ with an InferenceService as the
- * alternative. Everything is generated and validated before anything is
+ * alternative. With `pinned` (the image and modelcar targets, after a push)
+ * the manifests name the pushed image by digest and image.json replaces the
+ * build files. Everything is generated and validated before anything is
  * written; each directory is then replaced in one staged move.
  */
 export async function writeK8sDeployment(options: K8sDeployOptions): Promise<K8sDeployResult> {
@@ -106,6 +202,7 @@ export async function writeK8sDeployment(options: K8sDeployOptions): Promise<K8s
   const replaced: string[] = [];
   const inSubdir = (file: string) => SUBDIRS.find((d) => file.startsWith(`${d}/`));
   for (const subdir of SUBDIRS) {
+    if (![...files.keys()].some((file) => inSubdir(file) === subdir)) continue;
     const { replaced: names } = await withStagedOutputs(join(options.out, subdir), async (dir) => {
       for (const [file, content] of files)
         if (inSubdir(file) === subdir) await writeInto(dir, file.slice(subdir.length + 1), content);

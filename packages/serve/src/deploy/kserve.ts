@@ -17,6 +17,8 @@ export function inferenceService(w: Workload, s: K8sDeploySettings): Record<stri
       predictor: {
         minReplicas: s.replicas,
         maxReplicas: s.maxReplicas,
+        // KServe sends this share to the revision this spec creates and the rest to the last ready one.
+        ...(s.canary === undefined ? {} : { canaryTrafficPercent: s.canary }),
         model: {
           modelFormat: { name: 'onnx' },
           protocolVersion: 'v2',
@@ -35,14 +37,14 @@ export function inferenceService(w: Workload, s: K8sDeploySettings): Record<stri
 export function kustomization(
   resources: readonly string[],
   s: K8sDeploySettings,
-  image?: { name: string; tag: string },
+  image?: { name: string; newTag: string } | { name: string; digest: string },
 ): Record<string, unknown> {
   return {
     apiVersion: 'kustomize.config.k8s.io/v1beta1',
     kind: 'Kustomization',
     ...(s.namespace ? { namespace: s.namespace } : {}),
     resources: [...resources],
-    // `kustomize edit set image` (or Argo CD Image Updater) changes the tag here, not in deployment.yaml.
-    ...(image ? { images: [{ name: image.name, newTag: image.tag }] } : {}),
+    // `kustomize edit set image` (or Argo CD Image Updater) changes the tag (or digest) here, not in deployment.yaml.
+    ...(image ? { images: [image] } : {}),
   };
 }

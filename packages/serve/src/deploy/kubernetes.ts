@@ -16,6 +16,14 @@ export interface Workload {
   image: string;
 }
 
+/** A canary split: each Deployment's fixed replica count, and the pod label that tells them apart. */
+export interface Track {
+  track: 'stable' | 'canary';
+  replicas: number;
+}
+
+export const TRACK_LABEL = 'modelgate.dev/track';
+
 function labels(w: Workload): Record<string, string> {
   return {
     'app.kubernetes.io/name': w.name,
@@ -29,23 +37,27 @@ function selector(w: Workload): Record<string, string> {
   return { 'app.kubernetes.io/name': w.name, 'app.kubernetes.io/component': 'model-server' };
 }
 
-export function deployment(w: Workload, s: K8sDeploySettings): Deployment {
+export function deployment(w: Workload, s: K8sDeploySettings, track?: Track): Deployment {
   const probe = (path: string, periodSeconds: number, failureThreshold: number) => ({
     httpGet: { path, port: 'http' },
     periodSeconds,
     timeoutSeconds: 2,
     failureThreshold,
   });
+  const name = track?.track === 'canary' ? `${w.name}-canary` : w.name;
+  const trackLabel = track ? { [TRACK_LABEL]: track.track } : {};
+  // With an HPA the replica count is its to set; a fixed count here would fight it on every sync.
+  const replicas = track ? track.replicas : s.maxReplicas > s.replicas ? undefined : s.replicas;
   return new Deployment({
-    metadata: { name: w.name, labels: { ...labels(w), 'app.kubernetes.io/version': w.version } },
+    metadata: { name, labels: { ...labels(w), ...trackLabel, 'app.kubernetes.io/version': w.version } },
     spec: {
-      // With an HPA the replica count is its to set; a fixed count here would fight it on every sync.
-      ...(s.maxReplicas > s.replicas ? {} : { replicas: s.replicas }),
-      selector: { matchLabels: selector(w) },
+      ...(replicas === undefined ? {} : { replicas }),
+      // The stable selector stays as it was (selectors are immutable); the canary's adds its track.
+      selector: { matchLabels: { ...selector(w), ...(track?.track === 'canary' ? trackLabel : {}) } },
       strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
       template: {
         metadata: {
-          labels: { ...labels(w), 'app.kubernetes.io/version': w.version },
+          labels: { ...labels(w), ...trackLabel, 'app.kubernetes.io/version': w.version },
           annotations: { 'modelgate.dev/model': `${w.model}@${w.version}` },
         },
         spec: {

@@ -1,4 +1,5 @@
 import { UserError } from '@modelgate/core';
+import type { PinnedImage } from './k8s.js';
 
 export interface K8sDeployOptions {
   /** The registry directory. */
@@ -33,6 +34,10 @@ export interface K8sDeployOptions {
   serverPackage?: { name: string; version: string };
   /** Overwrite files that were edited or not written by modelgate deploy. */
   force?: boolean;
+  /** Percent of traffic for this version while the deployed one keeps the rest (KServe canaryTrafficPercent). */
+  canary?: number;
+  /** Set by the image and modelcar targets: the pushed image the manifests name by digest. */
+  pinned?: PinnedImage;
 }
 
 export interface K8sDeploySettings {
@@ -50,6 +55,7 @@ export interface K8sDeploySettings {
   storageUri: string | undefined;
   kserveRuntime: string | undefined;
   serverPackage: { name: string; version: string };
+  canary: number | undefined;
   force: boolean;
 }
 
@@ -139,6 +145,7 @@ export function k8sDeploySettings(options: K8sDeployOptions): K8sDeploySettings 
     storageUri: options.storageUri,
     kserveRuntime: options.kserveRuntime,
     serverPackage: options.serverPackage ?? K8S_DEPLOY_DEFAULTS.serverPackage,
+    canary: options.canary === undefined ? undefined : integer('canary', options.canary, 0, 0, 100),
     force: options.force === true,
   };
 }

@@ -38,8 +38,10 @@ export interface PredictionLog extends PredictionSink {
 }
 
 interface Group {
+  /** The directory's model: the request's own, or for a shadow request the production's. */
   model: string;
   hour: string;
+  shadow: boolean;
   requests: BufferedRequest[];
 }
 
@@ -47,10 +49,12 @@ function groupByModelAndHour(requests: readonly BufferedRequest[]): Group[] {
   const groups = new Map<string, Group>();
   for (const request of requests) {
     const hour = hourKey(request.time);
-    const key = `${request.model}\n${hour}`;
+    const shadow = request.role === 'shadow';
+    const model = request.shadowOf ?? request.model;
+    const key = `${model}\n${hour}\n${shadow}`;
     let group = groups.get(key);
     if (!group) {
-      group = { model: request.model, hour, requests: [] };
+      group = { model, hour, shadow, requests: [] };
       groups.set(key, group);
     }
     group.requests.push(request);
@@ -135,6 +139,7 @@ export function createPredictionLog(options: PredictionLogOptions): PredictionLo
   const settings = resolveOptions(options);
   const sample = createSampler(settings.sampleRate, settings.seed);
   const files = new JsonlFiles(settings.maxFileBytes);
+  const shadowFiles = new JsonlFiles(settings.maxFileBytes, 'shadow');
   const requestFiles = new JsonlFiles(settings.maxFileBytes, 'requests');
   const profiles = new HourlyProfiles();
   const serving = new HourlyServing();
@@ -191,13 +196,20 @@ export function createPredictionLog(options: PredictionLogOptions): PredictionLo
       return;
     }
     try {
-      await files.append(dir, group.hour, group.requests.flatMap(requestLines));
+      await (group.shadow ? shadowFiles : files).append(
+        dir,
+        group.hour,
+        group.requests.flatMap(requestLines),
+      );
       stats.writtenRows += rows;
     } catch (err) {
       stats.failedRows += rows;
       report(err);
       return;
     }
+    // The hourly profile is the production answers' (what drift compares with training): a shadow's
+    // copies of the same inputs would count them twice.
+    if (group.shadow) return;
     try {
       await updateProfile(dir, group, rows);
     } catch (err) {

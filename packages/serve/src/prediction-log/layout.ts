@@ -3,8 +3,8 @@ export function hourKey(time: Date): string {
   return time.toISOString().slice(0, 13);
 }
 
-/** What a JSONL file of the log holds: scored rows, or one line per answered request. */
-export type JsonlKind = 'predictions' | 'requests';
+/** What a JSONL file of the log holds: scored rows, one line per answered request, or a shadow's rows. */
+export type JsonlKind = 'predictions' | 'requests' | 'shadow';
 
 /** `predictions-<hour>Z.jsonl`, then `predictions-<hour>Z-1.jsonl`, `-2`, … as the hour's files fill. */
 export function predictionsFileName(hour: string, index: number, kind: JsonlKind = 'predictions'): string {
@@ -15,7 +15,7 @@ export function profileFileName(hour: string): string {
   return `profile-${hour}Z.json`;
 }
 
-const JSONL_FILE = /^(predictions|requests)-(\d{4}-\d{2}-\d{2}T\d{2})Z(?:-(\d+))?\.jsonl$/;
+const JSONL_FILE = /^(predictions|requests|shadow)-(\d{4}-\d{2}-\d{2}T\d{2})Z(?:-(\d+))?\.jsonl$/;
 const PROFILE_FILE = /^profile-(\d{4}-\d{2}-\d{2}T\d{2})Z\.json$/;
 
 export function parsePredictionsFileName(

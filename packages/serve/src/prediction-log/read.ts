@@ -8,8 +8,14 @@ export interface PredictionLogHour {
   hour: string;
   /** The hour's JSONL files in write order (the `-n` suffix ascending). */
   predictions: string[];
+  /** The hour's shadow files (`serve --shadow`), in write order; empty without a shadow. */
+  shadow: string[];
   /** The hour's profile, absent when no batch of the hour was profiled. */
   profile?: string;
+}
+
+function inOrder(files: { index: number; path: string }[]): string[] {
+  return files.sort((a, b) => a.index - b.index).map((f) => f.path);
 }
 
 /** What a model's prediction log holds, hour by hour, oldest first: what a monitor reads. */
@@ -20,11 +26,12 @@ export async function listPredictionLog(dir: string, model: string): Promise<Pre
   const names = await readdir(folder).catch(() => {
     throw new UserError(`${folder}: no prediction log for model '${model}'.`);
   });
-  const hours = new Map<string, { files: { index: number; path: string }[]; profile?: string }>();
+  type Numbered = { index: number; path: string }[];
+  const hours = new Map<string, { files: Numbered; shadow: Numbered; profile?: string }>();
   const hourOf = (hour: string) => {
     let entry = hours.get(hour);
     if (!entry) {
-      entry = { files: [] };
+      entry = { files: [], shadow: [] };
       hours.set(hour, entry);
     }
     return entry;
@@ -33,6 +40,8 @@ export async function listPredictionLog(dir: string, model: string): Promise<Pre
     const predictions = parsePredictionsFileName(name);
     if (predictions)
       hourOf(predictions.hour).files.push({ index: predictions.index, path: join(folder, name) });
+    const shadow = parsePredictionsFileName(name, 'shadow');
+    if (shadow) hourOf(shadow.hour).shadow.push({ index: shadow.index, path: join(folder, name) });
     const profile = parseProfileFileName(name);
     if (profile) hourOf(profile.hour).profile = join(folder, name);
   }
@@ -40,7 +49,8 @@ export async function listPredictionLog(dir: string, model: string): Promise<Pre
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([hour, entry]) => ({
       hour,
-      predictions: entry.files.sort((a, b) => a.index - b.index).map((f) => f.path),
+      predictions: inOrder(entry.files),
+      shadow: inOrder(entry.shadow),
       ...(entry.profile !== undefined ? { profile: entry.profile } : {}),
     }));
 }

@@ -1,4 +1,4 @@
-import type { PredictionLogEntry } from './types.js';
+import type { PredictionLogEntry, PredictionRole } from './types.js';
 
 export type LoggedValue = number | string | boolean | null | LoggedValue[] | { [key: string]: LoggedValue };
 export type LoggedColumns = Record<string, LoggedValue[]>;
@@ -12,6 +12,10 @@ export interface BufferedRequest {
   rows: number;
   inputs: LoggedColumns;
   outputs: LoggedColumns;
+  role?: PredictionRole;
+  /** A shadow request: the production model whose directory it goes to. */
+  shadowOf?: string;
+  latencyMs?: number;
 }
 
 /** What JSON can hold: NaN and ±inf become null, bigint a number (or a string when unsafe), Date ISO. */
@@ -53,6 +57,24 @@ function validTime(time: unknown): Date {
   return new Date(Number.isNaN(ms) ? Date.now() : ms);
 }
 
+/** The entry's shadow fields, checked: a shadow entry without the production it shadows cannot be placed. */
+function roleFields(entry: PredictionLogEntry): Pick<BufferedRequest, 'role' | 'shadowOf' | 'latencyMs'> {
+  if (entry.role === undefined) return {};
+  if (entry.role === 'production') return { role: 'production' };
+  if (entry.role !== 'shadow') {
+    throw new Error(`prediction log: role ${String(entry.role)}: expected production or shadow.`);
+  }
+  if (typeof entry.shadowOf !== 'string') {
+    throw new Error('prediction log: a shadow entry needs shadowOf, the production model it shadows.');
+  }
+  const latencyMs = Number(entry.latencyMs);
+  return {
+    role: 'shadow',
+    shadowOf: entry.shadowOf,
+    ...(Number.isFinite(latencyMs) ? { latencyMs } : {}),
+  };
+}
+
 export function bufferRequest(entry: PredictionLogEntry): BufferedRequest {
   const rows = Math.max(0, Math.floor(entry.rows));
   return {
@@ -63,6 +85,7 @@ export function bufferRequest(entry: PredictionLogEntry): BufferedRequest {
     rows,
     inputs: copyColumns(entry.inputs, rows),
     outputs: copyColumns(entry.outputs, rows),
+    ...roleFields(entry),
   };
 }
 
@@ -79,10 +102,19 @@ export function requestLines(request: BufferedRequest): string[] {
     request_id: request.requestId,
     model: request.model,
     version: request.version,
+    ...(request.role !== undefined ? { role: request.role } : {}),
   };
+  const tail =
+    request.latencyMs !== undefined ? { latency_ms: Math.round(request.latencyMs * 1000) / 1000 } : {};
   const lines: string[] = [];
   for (let i = 0; i < request.rows; i++) {
-    const line = { ...head, row: i, inputs: rowOf(request.inputs, i), outputs: rowOf(request.outputs, i) };
+    const line = {
+      ...head,
+      row: i,
+      inputs: rowOf(request.inputs, i),
+      outputs: rowOf(request.outputs, i),
+      ...tail,
+    };
     lines.push(`${JSON.stringify(line)}\n`);
   }
   return lines;

@@ -1,4 +1,31 @@
 /**
+ * Which model of a shadowed pair made a prediction (`serve --shadow`). A server without a shadow
+ * writes no role.
+ *
+ * Shadow serving on disk: the shape `monitor --compare` reads. Stable; add fields, never rename.
+ *
+ * Both files live under `<dir>/<production model>/` (the shadow's rows sit next to the answers they
+ * shadow, whatever the shadow model is named), one JSON line per scored row:
+ *
+ * - `predictions-<hour>Z[-n].jsonl`: the answers, as without a shadow, plus `"role": "production"`:
+ *   `{"time", "request_id", "model", "version", "role": "production", "row", "inputs", "outputs"}`
+ * - `shadow-<hour>Z[-n].jsonl`: the shadow's predictions for the same inputs:
+ *   `{"time", "request_id", "model", "version", "role": "shadow", "row", "inputs", "outputs", "latency_ms"}`
+ *   where `request_id` and `row` equal those of the production line for the same input row, `model`
+ *   and `version` are the shadow's, and `latency_ms` is the shadow's time for the request: from
+ *   the batch of copies it went in being handed to the shadow's worker to its outputs (a wait behind
+ *   earlier shadow batches included; the up to 20 ms copies gather before that not).
+ *
+ * The shadow's rows pass the log's sampling with the same request id, so a logged shadow row has its
+ * production row unless the log's buffer dropped that one. A production row may have no shadow row:
+ * left out by `--shadow-rate`, dropped by the full shadow queue, or failed (counted in /metrics as
+ * `modelgate_shadow_requests_total{outcome}`). Shadow rows are not profiled and are not in the
+ * `requests-*.jsonl` / `serving-*.json` series, which stay the production answers'.
+ * `listPredictionLog` lists the shadow files per hour as `shadow`.
+ */
+export type PredictionRole = 'production' | 'shadow';
+
+/**
  * The contract between the server (which records) and the prediction log (which writes).
  * One entry is one scored request: columns of equal length `rows`.
  */
@@ -14,6 +41,12 @@ export interface PredictionLogEntry {
   inputs: Record<string, ArrayLike<unknown>>;
   /** Output columns by name (e.g. `label`, per-class probabilities `probability_<class>`, or `prediction`). */
   outputs: Record<string, ArrayLike<unknown>>;
+  /** Set when the server runs a shadow; see "Shadow serving on disk" above. */
+  role?: PredictionRole;
+  /** For a shadow entry: the production model it shadows, whose directory it is written under. */
+  shadowOf?: string;
+  /** For a shadow entry: the shadow's scoring time for the request, in ms (see above). */
+  latencyMs?: number;
 }
 
 /** One request the server answered for a model, scored or refused: the log's serving series. */

@@ -1,4 +1,5 @@
 import { unavailable } from './http-error.js';
+import type { InlineMode, InlineSession } from './inline-session.js';
 import type { ModelVersion } from './models.js';
 import { concatRows, sliceRows, type TensorData } from './tensor.js';
 import type { InferencePool } from './worker-pool.js';
@@ -6,6 +7,8 @@ import type { InferencePool } from './worker-pool.js';
 export interface BatchSettings {
   maxBatchSize: number;
   maxQueueDelayMs: number;
+  /** Whether small models run on the HTTP thread (default never). */
+  inline?: InlineMode;
 }
 
 export interface BatchObserver {
@@ -25,7 +28,9 @@ interface Pending {
 /**
  * Dynamic batching for one model version: requests queue while every worker
  * is busy (or up to maxQueueDelayMs), then go out together up to
- * maxBatchSize rows; the outputs are split back per request.
+ * maxBatchSize rows; the outputs are split back per request. With an inline
+ * session (a model cheaper to run than to hand to a worker) batches run on this
+ * thread, one at a time, and requests queue behind the running one.
  */
 export class Batcher {
   private readonly queue: Pending[] = [];
@@ -40,8 +45,13 @@ export class Batcher {
     private readonly pool: InferencePool,
     private readonly settings: BatchSettings,
     private readonly observer: BatchObserver,
+    private readonly inline?: InlineSession,
   ) {
     this.outputs = model.signature.outputs.map((o) => o.name);
+  }
+
+  private get capacity(): number {
+    return this.inline ? 1 : this.pool.capacity;
   }
 
   /** All outputs of the model for these inputs (rows = the first dimension). */
@@ -60,7 +70,7 @@ export class Batcher {
   }
 
   private schedule(): void {
-    while (this.queue.length > 0 && this.inFlight < this.pool.capacity) {
+    while (this.queue.length > 0 && this.inFlight < this.capacity) {
       const waited = performance.now() - (this.queue[0] as Pending).enqueued;
       const full = this.queuedRows >= this.settings.maxBatchSize || !this.model.batchable;
       if (!full && waited < this.settings.maxQueueDelayMs) {
@@ -108,18 +118,8 @@ export class Batcher {
       rows += p.rows;
     }
     this.observer.batch(this.model, rows);
-    // Even a batch of one is copied into pooled buffers: the request keeps its own inputs (the
-    // prediction log reads them), and the copy is cheaper than the allocation it replaces.
-    const take = (bytes: number) => this.pool.buffers.take(bytes);
-    const inputs = (batch[0] as Pending).inputs.map((_, i) =>
-      concatRows(
-        batch.map((p) => p.inputs[i] as TensorData),
-        take,
-      ),
-    );
     this.inFlight++;
-    this.pool
-      .runPooled({ key: this.model.key, inputs, outputs: this.outputs })
+    (this.inline ? this.runInline(batch) : this.runOnWorker(batch))
       .then(
         (outputs) => this.split(batch, outputs),
         (err: unknown) => (batch.length === 1 ? (batch[0] as Pending).reject(err) : this.runAlone(batch)),
@@ -131,11 +131,45 @@ export class Batcher {
       });
   }
 
+  private concatInputs(batch: readonly Pending[]): TensorData[] {
+    const take = (bytes: number) => this.pool.buffers.take(bytes);
+    return (batch[0] as Pending).inputs.map((_, i) =>
+      concatRows(
+        batch.map((p) => p.inputs[i] as TensorData),
+        take,
+      ),
+    );
+  }
+
+  private runOnWorker(batch: readonly Pending[]): Promise<TensorData[]> {
+    // Even a batch of one is copied into pooled buffers: the request keeps its own inputs (the
+    // prediction log reads them), and the copy is cheaper than the allocation it replaces.
+    const inputs = this.concatInputs(batch);
+    return this.pool.runPooled({ key: this.model.key, inputs, outputs: this.outputs });
+  }
+
+  /** On this thread: a lone request's inputs are used as they are; a batch's are joined in pooled memory. */
+  private async runInline(batch: readonly Pending[]): Promise<TensorData[]> {
+    const inline = this.inline as InlineSession;
+    if (batch.length === 1) return inline.run((batch[0] as Pending).inputs, this.outputs);
+    const inputs = this.concatInputs(batch);
+    try {
+      return await inline.run(inputs, this.outputs);
+    } finally {
+      for (const input of inputs)
+        if (!Array.isArray(input.data)) this.pool.buffers.give(input.data.buffer as ArrayBuffer);
+    }
+  }
+
   /** A failed batch is retried request by request, so one request onnxruntime rejects fails alone. */
   private async runAlone(batch: readonly Pending[]): Promise<void> {
     for (const p of batch) {
       try {
-        p.resolve(await this.pool.run({ key: this.model.key, inputs: p.inputs, outputs: this.outputs }));
+        p.resolve(
+          await (this.inline
+            ? this.inline.run(p.inputs, this.outputs)
+            : this.pool.run({ key: this.model.key, inputs: p.inputs, outputs: this.outputs })),
+        );
       } catch (err) {
         p.reject(err);
       }

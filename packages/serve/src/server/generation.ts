@@ -1,6 +1,7 @@
 import type { ExecutionProvider } from '@modelgate/runtime';
 import { Batcher, type BatchObserver, type BatchSettings } from './batcher.js';
-import type { ModelVersion } from './models.js';
+import { type InlineChoice, InlineSession } from './inline-session.js';
+import { type ModelVersion, warmupInputs } from './models.js';
 import { InferencePool } from './worker-pool.js';
 
 /**
@@ -15,8 +16,13 @@ export class Generation {
     private readonly pool: InferencePool,
     settings: BatchSettings,
     observer: BatchObserver,
+    private readonly inline: ReadonlyMap<string, InlineSession>,
+    /** Per model key: whether its batches run on the HTTP thread, and the timings that decided it. */
+    readonly inlineChoices: ReadonlyMap<string, InlineChoice>,
   ) {
-    for (const model of models) this.batchers.set(model.key, new Batcher(model, pool, settings, observer));
+    for (const model of models) {
+      this.batchers.set(model.key, new Batcher(model, pool, settings, observer, inline.get(model.key)));
+    }
   }
 
   static async start(
@@ -27,7 +33,28 @@ export class Generation {
     provider: ExecutionProvider = 'cpu',
   ): Promise<Generation> {
     const pool = await InferencePool.start(models, workers, provider);
-    return new Generation(models, pool, settings, observer);
+    const inline = new Map<string, InlineSession>();
+    const choices = new Map<string, InlineChoice>();
+    try {
+      // Only on the CPU: a CUDA session's runs are not the HTTP thread's to make.
+      const mode = provider === 'cpu' ? (settings.inline ?? 'never') : 'never';
+      for (const model of models) {
+        const opened = await InlineSession.open(
+          model,
+          pool,
+          settings.maxBatchSize,
+          mode,
+          warmupInputs(model),
+        );
+        choices.set(model.key, opened.choice);
+        if (opened.session) inline.set(model.key, opened.session);
+      }
+    } catch (err) {
+      await Promise.all([...inline.values()].map((s) => s.release()));
+      await pool.close();
+      throw err;
+    }
+    return new Generation(models, pool, settings, observer, inline, choices);
   }
 
   /** The version a route names: the first one loaded for the name when no version is given. */
@@ -47,6 +74,7 @@ export class Generation {
   /** Waits for queued and running batches, then stops the workers. */
   async retire(): Promise<void> {
     await Promise.all([...this.batchers.values()].map((b) => b.drained()));
+    await Promise.all([...this.inline.values()].map((s) => s.release()));
     await this.pool.close();
   }
 }

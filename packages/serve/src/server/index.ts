@@ -1,2 +1,4 @@
+export type { InlineMode } from './inline-session.js';
 export type { RunningServer, ServeOptions } from './options.js';
+export type { ShadowOptions } from './shadow/options.js';
 export { startServer } from './start-server.js';

@@ -1,8 +1,10 @@
 import { workerData } from 'node:worker_threads';
 import type { ExecutionProvider } from '@modelgate/runtime';
-import { InferenceSession, Tensor } from 'onnxruntime-node';
+import { InferenceSession, type Tensor } from 'onnxruntime-node';
 import { move, transferableSymbol, valueSymbol } from 'piscina';
-import { type ElementType, numericBuffers, type TensorData, type TensorValues } from './tensor.js';
+import { feeds, servingSessionOptions, toTensorData } from './onnx-session.js';
+import { lowerThreadPriority } from './shadow/thread-priority.js';
+import { numericBuffers, type TensorData } from './tensor.js';
 
 /** What each worker of a pool gets: every model of the generation, loaded once per worker. */
 export interface WorkerSetup {
@@ -12,6 +14,8 @@ export interface WorkerSetup {
   provider: ExecutionProvider;
   /** [ready, failed] counters the pool owner waits on. */
   status: Int32Array;
+  /** A lower CPU priority (the shadow's pool), set before the sessions start their threads. */
+  niceness?: number;
 }
 
 export interface InferTask {
@@ -33,16 +37,10 @@ const setup = workerData as WorkerSetup;
 async function loadSessions(): Promise<Map<string, InferenceSession>> {
   const sessions = new Map<string, InferenceSession>();
   for (const model of setup.models) {
-    const session = await InferenceSession.create(model.bytes, {
-      executionProviders: setup.provider === 'cuda' ? ['cuda', 'cpu'] : ['cpu'],
-      graphOptimizationLevel: 'all',
-      executionMode: 'sequential',
-      interOpNumThreads: 1,
-      intraOpNumThreads: setup.intraOpNumThreads,
-      // Spinning intra-op threads would take the cores the HTTP thread and the other workers need.
-      extra: { session: { intra_op: { allow_spinning: '0' } } },
-      logSeverityLevel: 3,
-    });
+    const session = await InferenceSession.create(
+      model.bytes,
+      servingSessionOptions(setup.intraOpNumThreads, setup.provider),
+    );
     // The first run allocates and JIT-plans; pay it before the server says ready.
     await session.run(feeds(model.warmup));
     sessions.set(model.key, session);
@@ -50,11 +48,7 @@ async function loadSessions(): Promise<Map<string, InferenceSession>> {
   return sessions;
 }
 
-function feeds(inputs: readonly TensorData[]): Record<string, Tensor> {
-  const out: Record<string, Tensor> = {};
-  for (const input of inputs) out[input.name] = new Tensor(input.type, input.data, input.dims);
-  return out;
-}
+if (setup.niceness) lowerThreadPriority(setup.niceness);
 
 const ready = loadSessions().then(
   (sessions) => {
@@ -68,15 +62,6 @@ const ready = loadSessions().then(
 );
 // The owner learns of a failure through the status counters and the next task.
 ready.catch(() => {});
-
-function toTensorData(name: string, tensor: Tensor): TensorData {
-  return {
-    name,
-    type: tensor.type as ElementType,
-    dims: tensor.dims.map(Number),
-    data: tensor.data as TensorValues,
-  };
-}
 
 /** Buffers are moved to the HTTP thread rather than copied: nothing here uses them again. */
 function moved(result: InferResult): InferResult {

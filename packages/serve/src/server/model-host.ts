@@ -83,7 +83,11 @@ export class ModelHost {
       generation = await Generation.start(
         models,
         this.settings.workers,
-        { maxBatchSize: this.settings.maxBatchSize, maxQueueDelayMs: this.settings.maxQueueDelayMs },
+        {
+          maxBatchSize: this.settings.maxBatchSize,
+          maxQueueDelayMs: this.settings.maxQueueDelayMs,
+          inline: this.settings.inline,
+        },
         this.metrics,
         this.settings.provider,
       );
@@ -112,6 +116,9 @@ export class ModelHost {
       })),
       seconds,
     });
+    for (const [model, choice] of generation.inlineChoices) {
+      this.settings.log({ level: 'info', event: 'inference-thread', model, ...choice });
+    }
     if (old) this.retire(old);
   }
 

@@ -1,6 +1,8 @@
 import { UserError } from '@modelgate/core';
 import type { ExecutionProvider, SpecFlags } from '@modelgate/runtime';
 import type { PredictionSink } from '../prediction-log/types.js';
+import { INLINE_MODES, type InlineMode } from './inline-session.js';
+import type { ShadowOptions } from './shadow/options.js';
 import { defaultWorkers } from './worker-pool.js';
 
 export interface ServeOptions {
@@ -40,6 +42,14 @@ export interface ServeOptions {
    * own session per model, and onnxruntime serialises the runs of one CUDA session.
    */
   provider?: ExecutionProvider;
+  /**
+   * Where a model's batches run: `auto` (default) runs a model on the HTTP thread when a batch of
+   * maxBatchSize rows takes less time there than the hop to a worker and back (measured at load);
+   * `never` always uses the workers, `always` never does (CPU only).
+   */
+  inline?: InlineMode;
+  /** A model scoring a sampled copy of the first model's requests, off the request path (shadow/). */
+  shadow?: ShadowOptions;
 }
 
 export interface RunningServer {
@@ -50,7 +60,7 @@ export interface RunningServer {
   reload(): Promise<void>;
 }
 
-type OptionalSettings = 'registry' | 'predictionLog' | 'pollIntervalMs' | 'specFlags';
+type OptionalSettings = 'registry' | 'predictionLog' | 'pollIntervalMs' | 'specFlags' | 'shadow';
 
 export type ServeSettings = Required<Omit<ServeOptions, OptionalSettings>> &
   Pick<ServeOptions, OptionalSettings>;
@@ -82,10 +92,15 @@ export function serveSettings(options: ServeOptions): ServeSettings {
     log: options.log ?? (() => {}),
     accessLog: options.accessLog ?? false,
     provider: options.provider ?? 'cpu',
+    inline: options.inline ?? 'auto',
   };
+  if (!INLINE_MODES.includes(settings.inline)) {
+    throw new UserError(`--inline ${settings.inline}: expected ${INLINE_MODES.join(', ')}`);
+  }
   if (options.registry !== undefined) settings.registry = options.registry;
   if (options.predictionLog !== undefined) settings.predictionLog = options.predictionLog;
   if (options.specFlags !== undefined) settings.specFlags = options.specFlags;
+  if (options.shadow !== undefined) settings.shadow = options.shadow;
   if (options.pollIntervalMs !== undefined) {
     settings.pollIntervalMs = positiveInteger('--poll-interval-ms', options.pollIntervalMs, 0);
   }

@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import { errorMessage } from '@modelgate/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { badRequest, type HttpError, unavailable } from './http-error.js';
+import { badRequest, type HttpError, MalformedBody, unavailable } from './http-error.js';
 import { encodeInvocation, parseInvocation } from './mlflow-request.js';
 import type { ModelVersion } from './models.js';
 import { parseInferRequest } from './oip-request.js';
@@ -75,9 +75,13 @@ function inferRoute(ctx: Context) {
   );
 }
 
-/** Binary tensor data extension: the first Inference-Header-Content-Length bytes are the JSON request. */
+/**
+ * The request's JSON: a parsed body as it is; a byte body (binary tensor data extension) split at
+ * Inference-Header-Content-Length, its first bytes being the JSON request.
+ */
 function splitBinaryBody(request: FastifyRequest): { json: unknown; binary?: Buffer } {
   const body = request.body;
+  if (body instanceof MalformedBody) throw badRequest(body.message);
   if (!Buffer.isBuffer(body)) return { json: body };
   const header = request.headers['inference-header-content-length'];
   const length = header === undefined ? body.length : Number(header);
@@ -103,7 +107,7 @@ function invocationsRoute(ctx: Context) {
       const model = generation.models[0] as ModelVersion;
       setModel(model);
       const contentType = String(request.headers['content-type'] ?? 'application/json');
-      const body = Buffer.isBuffer(request.body) ? splitBinaryBody(request).json : request.body;
+      const body = splitBinaryBody(request).json;
       const { inputs, rows } = parseInvocation(model, contentType, body);
       const id = requestId(request);
       const outputs = await score(ctx, model, inputs, rows, id);

@@ -44,6 +44,7 @@ export async function score(
         ctx.settings.log({ level: 'warn', event: 'prediction-log-failed', error: errorMessage(err) });
       }
     }
+    ctx.shadow?.offer(model, inputs, rows, id);
     return outputs;
   } finally {
     ctx.admitted--;

@@ -5,6 +5,7 @@ import type { ServerMetrics } from './metrics.js';
 import type { ModelHost } from './model-host.js';
 import type { ModelVersion } from './models.js';
 import type { ServeSettings } from './options.js';
+import type { ShadowRunner } from './shadow/shadow-runner.js';
 
 export type Protocol = 'oip' | 'mlflow';
 
@@ -22,6 +23,8 @@ export interface Context {
   bodies: BinaryBodies;
   admitted: number;
   closing: boolean;
+  /** `--shadow`: offered a copy of every answered request. */
+  shadow?: ShadowRunner;
 }
 
 export function sendError(reply: FastifyReply, err: HttpError): FastifyReply {

@@ -3,6 +3,7 @@ import { buildApp } from './app.js';
 import { ServerMetrics } from './metrics.js';
 import { ModelHost } from './model-host.js';
 import { type RunningServer, type ServeOptions, serveSettings } from './options.js';
+import { startShadow } from './shadow/start-shadow.js';
 
 /**
  * Loads (sha256-verified) and warms every model in a pool of worker threads,
@@ -15,10 +16,16 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   metrics.provider.set({ provider: settings.provider }, 1);
   const host = new ModelHost(settings, metrics);
   await host.start();
-  const { app, startClosing } = buildApp(settings, host, metrics);
+  const shadow = await startShadow(settings, host, metrics).catch(async (err: unknown) => {
+    await host.close();
+    metrics.stop();
+    throw err;
+  });
+  const { app, startClosing } = buildApp(settings, host, metrics, shadow);
   try {
     await app.listen({ host: settings.host, port: settings.port });
   } catch (err) {
+    await shadow?.close();
     await host.close();
     metrics.stop();
     throw err;
@@ -54,6 +61,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       startClosing();
       await app.close();
       await host.close();
+      await shadow?.close();
       await settings.predictionLog?.close();
       metrics.stop();
       settings.log({ level: 'info', event: 'closed' });

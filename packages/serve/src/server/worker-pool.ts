@@ -51,6 +51,7 @@ export class InferencePool {
     models: readonly ModelVersion[],
     workers: number,
     provider: ExecutionProvider = 'cpu',
+    options: { niceness?: number } = {},
   ): Promise<InferencePool> {
     const status = new Int32Array(new SharedArrayBuffer(8));
     const setup: WorkerSetup = {
@@ -58,6 +59,7 @@ export class InferencePool {
       intraOpNumThreads: threadsPerWorker(workers),
       provider,
       status,
+      ...(options.niceness !== undefined ? { niceness: options.niceness } : {}),
     };
     const entry = workerEntry();
     const pool = new Piscina<InferTask, InferResult>({

@@ -24,8 +24,8 @@ function renameGraph(graph: OnnxTypes.IGraphProto, names: ReadonlyMap<string, st
 
 /**
  * The model with tensors renamed (onnx.compose's add_prefix, for the few names
- * that clash). It goes through onnx-proto, which drops fields newer than
- * ONNX 1.10: only taken when a feature has the name of one of the model's
+ * that clash). It decodes and re-encodes the model, which drops fields newer
+ * than the onnx.proto the bindings were generated from: only taken when a feature has the name of one of the model's
  * tensors, which the byte-level splice cannot resolve.
  */
 export function renameTensors(model: OnnxTypes.ModelProto, names: ReadonlyMap<string, string>): Uint8Array {

@@ -6,7 +6,7 @@ import { type TensorData, tensorProto } from './tensors.js';
 
 export const ML_DOMAIN = 'ai.onnx.ml';
 
-/** Opsets onnxruntime-node 1.30 runs; ONNX IR 8 is what onnx-proto 8 (ONNX 1.10) describes. */
+/** Opsets onnxruntime-node 1.30 runs; IR 8 (ONNX 1.10) is read by every onnxruntime since 1.10, web included. */
 export const DEFAULT_OPSETS: Readonly<Record<string, number>> = { '': 17, [ML_DOMAIN]: 3 };
 export const IR_VERSION = 8;
 

@@ -1,5 +1,2 @@
-import onnxProto from 'onnx-proto';
-
-/** The ONNX protobuf classes (onnx-proto is CommonJS, so it comes in as one default export). */
-export const { onnx } = onnxProto;
-export type { onnx as OnnxTypes } from 'onnx-proto';
+/** The ONNX protobuf classes, generated from ONNX's onnx.proto (npm run generate:onnx-proto). */
+export { onnx, onnx as OnnxTypes } from '@modelgate/core/onnx-proto';

@@ -1,0 +1,143 @@
+/**
+ * What bench:serve's tables share: child processes for the servers under test
+ * (so their CPU can be told apart from the load generator's), one measured
+ * load run, and the printout.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { type LoadGenerator, loadGenerator, type Request } from './serve-load.js';
+
+export const generator: LoadGenerator = loadGenerator();
+
+const TICKS = 100;
+
+/** CPU seconds of a process (all its threads), and of the whole machine. */
+function cpuSample(child: ChildProcess): { process: number; busy: number } {
+  const stat = readFileSync(`/proc/${child.pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const ticks = Number(fields[11]) + Number(fields[12]);
+  const machine = (readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '').split(/\s+/).slice(1).map(Number);
+  const total = machine.reduce((a, b) => a + b, 0);
+  const idle = (machine[3] ?? 0) + (machine[4] ?? 0);
+  return { process: ticks / TICKS, busy: (total - idle) / TICKS };
+}
+
+export interface Load {
+  concurrency: number;
+  requests: number;
+  rowsPerSecond: number;
+  p50: number;
+  p99: number;
+  failed: number;
+  /** Cores busy on average: the server, the load generator, everything else on the machine. */
+  cores: { server: number; client: number; other: number };
+  /** CPU µs the server process spent per request. */
+  cpuPerRequest: number;
+}
+
+/** One load run against the server in `child`, with the CPU each side used. */
+export async function load(
+  child: ChildProcess,
+  url: string,
+  request: Request,
+  rows: number,
+  concurrency: number,
+  seconds: number,
+): Promise<Load> {
+  const before = cpuSample(child);
+  const started = performance.now();
+  const result = await generator.run(url, request, concurrency, seconds);
+  const wall = (performance.now() - started) / 1000;
+  const after = cpuSample(child);
+  const server = (after.process - before.process) / wall;
+  const client = result.cpuSeconds / wall;
+  return {
+    concurrency,
+    requests: result.requestsPerSecond,
+    rowsPerSecond: result.requestsPerSecond * rows,
+    p50: result.p50,
+    p99: result.p99,
+    failed: result.failed,
+    cores: { server, client, other: Math.max(0, (after.busy - before.busy) / wall - server - client) },
+    cpuPerRequest: result.requestsPerSecond > 0 ? (server / result.requestsPerSecond) * 1e6 : 0,
+  };
+}
+
+export const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+
+/**
+ * Runs this bench's entry file again as `--<mode> ...args` in its own process; it prints one JSON
+ * line with its url once listening.
+ */
+export async function startChild(
+  entry: string,
+  mode: string,
+  args: readonly string[],
+  nodeArgs: readonly string[] = [],
+): Promise<{ child: ChildProcess; url: string }> {
+  const perf = process.env.MODELGATE_BENCH_PERF;
+  const child = spawn(
+    process.execPath,
+    [
+      ...process.execArgv,
+      ...(perf ? ['--perf-basic-prof'] : []),
+      ...nodeArgs,
+      fileURLToPath(entry),
+      `--${mode}`,
+      ...args,
+    ],
+    // With --perf-basic-prof V8 also writes isolate-*-v8.log files into the working directory.
+    { stdio: ['pipe', 'pipe', 'inherit'], ...(perf ? { cwd: tmpdir() } : {}) },
+  );
+  const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
+  for await (const line of lines) {
+    if (line.startsWith('{')) return { child, url: (JSON.parse(line) as { url: string }).url };
+    console.log(line);
+  }
+  throw new Error(`the --${mode} process exited before listening`);
+}
+
+export async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  await exited;
+}
+
+/** In a child: stop on SIGTERM or when the parent goes away (stdin closes). */
+export function stopOnSignal(close: () => Promise<void>): void {
+  const stop = () => {
+    close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.once('SIGTERM', stop);
+  process.stdin.on('end', stop).resume();
+}
+
+export function printRuns(title: string, runs: readonly Load[]): void {
+  console.log(`\n${title}`);
+  console.log(
+    '  c    req/s     rows/s   p50 ms   p99 ms   failed   cores: server client other   server CPU µs/request',
+  );
+  for (const r of runs) {
+    console.log(
+      `  ${String(r.concurrency).padStart(2)} ${fmt(r.requests).padStart(8)} ${fmt(r.rowsPerSecond).padStart(10)} ${r.p50.toFixed(1).padStart(8)} ${r.p99.toFixed(1).padStart(8)} ${String(r.failed).padStart(8)}   ${r.cores.server.toFixed(2).padStart(13)} ${r.cores.client.toFixed(2).padStart(6)} ${r.cores.other.toFixed(2).padStart(5)}   ${fmt(r.cpuPerRequest).padStart(21)}`,
+    );
+  }
+}
+
+/** xorshift32: seeded weights and rows, so every run serves and sends the same. */
+export function seededUniform(seed: number): () => number {
+  let x = seed >>> 0 || 1;
+  return () => {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    return (x >>> 0) / 0x1_0000_0000 - 0.5;
+  };
+}

@@ -1,0 +1,266 @@
+/**
+ * bench:shadow — what `serve --shadow --shadow-rate 1` costs the production answers.
+ *
+ * Two `modelgate serve` servers in child processes, the same in all but the shadow: the repository's
+ * penguins-species classifier (staging) with a prediction log, one with the same version's file as
+ * a shadow scoring every request (rate 1, its own niced worker). First the most one-row OIP JSON
+ * requests a second the plain server answers (closed loop, 32 connections); then, at half that
+ * rate, an open-loop client (requests sent on a fixed schedule, latency measured from the scheduled
+ * time, so a stalled server is not hidden) runs against each server in turn, alternating run by run
+ * so drift on this shared machine touches both alike.
+ *
+ * The goal: p99 with the shadow ÷ p99 without ≤ 1.10 (medians over the runs). Also printed: the
+ * share of requests the shadow scored (a shadow that dropped everything would cost nothing).
+ *
+ * --quick: 3 s runs, 3 rounds; default 6 s runs, 5 rounds. MODELGATE_BENCH_PROF=<dir> writes the
+ * servers' CPU profiles there.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { Agent, request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { createPredictionLog, startServer } from '@modelgate/serve';
+
+const REGISTRY = fileURLToPath(new URL('../registry', import.meta.url));
+const MODEL = 'penguins-species';
+const SHADOW_FILE = join(REGISTRY, MODEL, 'versions', 'v1', 'model.onnx');
+const quick = process.argv.includes('--quick');
+const SECONDS = quick ? 3 : 6;
+const ROUNDS = quick ? 3 : 5;
+/** MODELGATE_BENCH_PROF=<dir>: the servers write CPU profiles (of their HTTP threads) there. */
+const PROFILE_DIR = process.env.MODELGATE_BENCH_PROF;
+
+const BODY = JSON.stringify({
+  inputs: [
+    { name: 'Island', datatype: 'BYTES', shape: [1, 1], data: ['Biscoe'] },
+    { name: 'Beak Length (mm)', datatype: 'FP32', shape: [1, 1], data: [39.1] },
+    { name: 'Beak Depth (mm)', datatype: 'FP32', shape: [1, 1], data: [18.7] },
+    { name: 'Flipper Length (mm)', datatype: 'FP32', shape: [1, 1], data: [181] },
+    { name: 'Body Mass (g)', datatype: 'FP32', shape: [1, 1], data: [3750] },
+    { name: 'Sex', datatype: 'BYTES', shape: [1, 1], data: ['MALE'] },
+  ],
+});
+
+/** The child: one server, its URL on stdout as a JSON line, closed on SIGTERM. */
+async function serveChild(withShadow: boolean): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), 'modelgate-bench-shadow-'));
+  const server = await startServer({
+    registry: REGISTRY,
+    models: [`${MODEL}#staging`],
+    port: 0,
+    predictionLog: createPredictionLog({ dir }),
+    ...(withShadow ? { shadow: { model: SHADOW_FILE, rate: 1 } } : {}),
+  });
+  process.stdout.write(`${JSON.stringify({ url: server.url })}\n`);
+  process.once('SIGTERM', () => {
+    void server
+      .close()
+      .then(() => rm(dir, { recursive: true, force: true }))
+      .then(() => process.exit(0));
+  });
+}
+
+async function startChild(withShadow: boolean): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(
+    process.execPath,
+    [
+      ...process.execArgv,
+      ...(PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : []),
+      fileURLToPath(import.meta.url),
+      withShadow ? '--child-shadow' : '--child-plain',
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  for await (const line of createInterface({ input: child.stdout as NodeJS.ReadableStream })) {
+    if (line.startsWith('{')) return { child, url: (JSON.parse(line) as { url: string }).url };
+  }
+  throw new Error('a server child exited before listening');
+}
+
+function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return Promise.resolve();
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGTERM');
+  return exited;
+}
+
+const agent = new Agent({ keepAlive: true, maxSockets: 512 });
+
+/** One request; resolves with its status once the whole answer is read. */
+function send(url: URL): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      url,
+      { method: 'POST', agent, headers: { 'content-type': 'application/json' } },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      },
+    );
+    req.on('error', reject);
+    req.end(BODY);
+  });
+}
+
+const inferUrl = (base: string) => new URL(`${base}/v2/models/${MODEL}/infer`);
+
+/** Closed loop: the most requests a second `connections` clients get answered. */
+async function maxRate(base: string, connections: number, seconds: number): Promise<number> {
+  const url = inferUrl(base);
+  const end = performance.now() + seconds * 1000;
+  let done = 0;
+  await Promise.all(
+    Array.from({ length: connections }, async () => {
+      while (performance.now() < end) {
+        if ((await send(url)) === 200) done++;
+      }
+    }),
+  );
+  return done / seconds;
+}
+
+interface OpenLoopResult {
+  sent: number;
+  failed: number;
+  p50: number;
+  p99: number;
+}
+
+function percentile(sorted: readonly number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
+}
+
+/** Open loop: requests on a fixed schedule at `rate`/s; latency from each one's scheduled time. */
+async function openLoop(base: string, rate: number, seconds: number): Promise<OpenLoopResult> {
+  const url = inferUrl(base);
+  const total = Math.round(rate * seconds);
+  const latencies: number[] = [];
+  let failed = 0;
+  const inFlight: Promise<void>[] = [];
+  const start = performance.now();
+  let sent = 0;
+  while (sent < total) {
+    const due = Math.min(total, Math.floor(((performance.now() - start) * rate) / 1000) + 1);
+    for (; sent < due; sent++) {
+      const scheduled = start + (sent * 1000) / rate;
+      inFlight.push(
+        send(url).then(
+          (status) => {
+            if (status === 200) latencies.push(performance.now() - scheduled);
+            else failed++;
+          },
+          () => {
+            failed++;
+          },
+        ),
+      );
+    }
+    await new Promise((resolve) => setTimeout(resolve, 1));
+  }
+  await Promise.all(inFlight);
+  latencies.sort((a, b) => a - b);
+  return { sent: total, failed, p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
+}
+
+async function metric(base: string, name: string, labels = ''): Promise<number> {
+  const text = await (await fetch(`${base}/metrics`)).text();
+  let sum = 0;
+  for (const line of text.split('\n')) {
+    if (line.startsWith(`${name}{`) && line.includes(labels)) sum += Number(line.split(' ').pop());
+  }
+  return sum;
+}
+
+const TICKS_PER_SECOND = 100;
+
+/** CPU seconds (user + system) a process's main thread, and the whole process, have used. */
+function cpuSeconds(pid: number): { main: number; all: number } {
+  const ticks = (stat: string) => {
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+  };
+  return {
+    main: ticks(readFileSync(`/proc/${pid}/task/${pid}/stat`, 'utf8')),
+    all: ticks(readFileSync(`/proc/${pid}/stat`, 'utf8')),
+  };
+}
+
+const median = (values: readonly number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] as number;
+};
+const ms = (n: number) => `${n.toFixed(2)} ms`;
+
+async function main(): Promise<void> {
+  const plain = await startChild(false);
+  const shadowed = await startChild(true);
+  try {
+    await maxRate(plain.url, 16, 1);
+    await maxRate(shadowed.url, 16, 1);
+    const max = await maxRate(plain.url, 32, SECONDS);
+    const rate = Math.max(1, Math.floor(max / 2));
+    console.log(`max load without a shadow: ${max.toFixed(0)} requests/s (1-row OIP JSON, 32 connections)`);
+    console.log(`open loop at half of it: ${rate} requests/s, ${SECONDS} s runs, ${ROUNDS} rounds\n`);
+    console.log('round  no shadow p50 / p99        shadow rate 1 p50 / p99     p99 ratio');
+    const ratios: number[] = [];
+    const cpu = { plain: { main: 0, all: 0 }, shadowed: { main: 0, all: 0 } };
+    const measured = async (server: typeof plain, key: 'plain' | 'shadowed') => {
+      const before = cpuSeconds(server.child.pid as number);
+      const result = await openLoop(server.url, rate, SECONDS);
+      const after = cpuSeconds(server.child.pid as number);
+      cpu[key].main += after.main - before.main;
+      cpu[key].all += after.all - before.all;
+      return result;
+    };
+    const p99s = { plain: [] as number[], shadowed: [] as number[] };
+    // A run each at the measured rate first: JIT and the first log flushes are not what is measured.
+    await openLoop(plain.url, rate, 2);
+    await openLoop(shadowed.url, rate, 2);
+    let failed = 0;
+    const shadowBefore = {
+      scored: await metric(shadowed.url, 'modelgate_shadow_requests_total', 'outcome="scored"'),
+      dropped: await metric(shadowed.url, 'modelgate_shadow_dropped_total'),
+    };
+    for (let round = 1; round <= ROUNDS; round++) {
+      const [first, second] = round % 2 === 1 ? [plain, shadowed] : [shadowed, plain];
+      const a = await measured(first, first === plain ? 'plain' : 'shadowed');
+      const b = await measured(second, second === plain ? 'plain' : 'shadowed');
+      const [p, s] = first === plain ? [a, b] : [b, a];
+      failed += p.failed + s.failed;
+      p99s.plain.push(p.p99);
+      p99s.shadowed.push(s.p99);
+      ratios.push(s.p99 / p.p99);
+      console.log(
+        `${String(round).padStart(5)}  ${ms(p.p50).padStart(9)} / ${ms(p.p99).padEnd(12)}  ${ms(s.p50).padStart(9)} / ${ms(s.p99).padEnd(12)}  ${(s.p99 / p.p99).toFixed(3)}`,
+      );
+    }
+    const offered = rate * SECONDS * ROUNDS;
+    const scored =
+      (await metric(shadowed.url, 'modelgate_shadow_requests_total', 'outcome="scored"')) -
+      shadowBefore.scored;
+    const dropped = (await metric(shadowed.url, 'modelgate_shadow_dropped_total')) - shadowBefore.dropped;
+    const ratio = median(p99s.shadowed) / median(p99s.plain);
+    console.log(
+      `\nshadow: scored ${scored} requests (${((100 * scored) / offered).toFixed(1)}% of the open-loop ones), dropped ${dropped}`,
+    );
+    console.log(`failed answers: ${failed}`);
+    const perRequest = (seconds: number) => `${((seconds * 1e6) / offered).toFixed(0)} µs`;
+    console.log(
+      `server CPU per request, HTTP thread / whole process: no shadow ${perRequest(cpu.plain.main)} / ${perRequest(cpu.plain.all)}, shadow ${perRequest(cpu.shadowed.main)} / ${perRequest(cpu.shadowed.all)}`,
+    );
+    console.log(
+      `p99 with shadow ÷ without (medians over rounds): ${ratio.toFixed(3)} (median of per-round ratios ${median(ratios).toFixed(3)}); goal ≤ 1.10: ${ratio <= 1.1 ? 'met' : 'NOT met'}`,
+    );
+  } finally {
+    agent.destroy();
+    await Promise.all([stopChild(plain.child), stopChild(shadowed.child)]);
+  }
+}
+
+if (process.argv.includes('--child-plain')) await serveChild(false);
+else if (process.argv.includes('--child-shadow')) await serveChild(true);
+else await main();

@@ -1,0 +1,40 @@
+import { UserError } from '@modelgate/core';
+
+/** `serve --shadow`: a second model that scores a sampled copy of the answered requests, off the request path. */
+export interface ShadowOptions {
+  /** The shadow's reference (`name#staging`, `name@v3`, a .onnx file…); it shadows the first `--model`. */
+  model: string;
+  /** The share of answered requests copied to the shadow, 0..1, chosen by request id. Default 1. */
+  rate?: number;
+  /** Shadow requests waiting or running at most; more are dropped and counted. Default 256. */
+  maxQueue?: number;
+  /** A shadow request not scored within this is counted as timed out. Default 5000 ms. */
+  timeoutMs?: number;
+  /** The shadow's own inference worker threads, run at the lowest CPU priority. Default 1. */
+  workers?: number;
+}
+
+export type ShadowSettings = Required<ShadowOptions>;
+
+export const SHADOW_DEFAULTS = { rate: 1, maxQueue: 256, timeoutMs: 5000, workers: 1 } as const;
+
+function positiveInteger(flag: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!Number.isInteger(value) || value < 1) {
+    throw new UserError(`${flag} ${value}: expected an integer of at least 1`);
+  }
+  return value;
+}
+
+export function shadowSettings(options: ShadowOptions): ShadowSettings {
+  const rate = options.rate ?? SHADOW_DEFAULTS.rate;
+  if (!(rate >= 0 && rate <= 1)) throw new UserError(`--shadow-rate ${rate}: expected a share from 0 to 1`);
+  if (!options.model) throw new UserError('--shadow: expected a model reference');
+  return {
+    model: options.model,
+    rate,
+    maxQueue: positiveInteger('--shadow-max-queue', options.maxQueue, SHADOW_DEFAULTS.maxQueue),
+    timeoutMs: positiveInteger('--shadow-timeout-ms', options.timeoutMs, SHADOW_DEFAULTS.timeoutMs),
+    workers: positiveInteger('--shadow-workers', options.workers, SHADOW_DEFAULTS.workers),
+  };
+}

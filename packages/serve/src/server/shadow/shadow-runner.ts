@@ -1,0 +1,282 @@
+import { errorMessage, UserError } from '@modelgate/core';
+import { createSampler } from '../../prediction-log/sampling.js';
+import type { PredictionSink } from '../../prediction-log/types.js';
+import { Batcher, type BatchObserver } from '../batcher.js';
+import type { ServerMetrics } from '../metrics.js';
+import { loadModelVersion, type ModelVersion, resolveModelRef } from '../models.js';
+import type { ServeSettings } from '../options.js';
+import { predictionEntry } from '../prediction-entry.js';
+import { servedOutputs } from '../served-outputs.js';
+import { concatRows, sliceRows, type TensorData } from '../tensor.js';
+import { InferencePool } from '../worker-pool.js';
+import { FaultLog } from './fault-log.js';
+import { ShadowMetrics } from './metrics.js';
+import { type ShadowSettings, shadowSettings } from './options.js';
+import { signatureDifference } from './signature.js';
+
+/** The lowest CPU priority: the shadow's workers only get what the production's leave. */
+const SHADOW_NICENESS = 19;
+
+// The shadow's batches are its own: they stay out of the production's batch metrics.
+const UNOBSERVED: BatchObserver = { batch: () => {}, queued: () => {} };
+
+const TIMED_OUT = Symbol('timed out');
+
+/** How long copies gather before they go to the shadow's worker together. */
+const BATCH_WINDOW_MS = 20;
+
+interface Offered {
+  inputs: TensorData[];
+  rows: number;
+  requestId: string;
+  answered: Date;
+}
+
+/** The request's tensors copied: the request's own buffers go back to a pool once it is answered. */
+function copyInputs(inputs: readonly TensorData[]): TensorData[] {
+  return inputs.map((t) => ({ name: t.name, type: t.type, dims: [...t.dims], data: t.data.slice() }));
+}
+
+/**
+ * `serve --shadow`: the shadow model in workers of its own, fed a sampled copy of the requests the
+ * production answered. offer() returns at once and never throws: the answer is never delayed or failed.
+ */
+export class ShadowRunner {
+  private readonly sample: (requestId: string) => boolean;
+  private readonly faults: FaultLog;
+  private pending = 0;
+  /** Copies gathering for the next batch. */
+  private waiting: Offered[] = [];
+  private waitingRows = 0;
+  private window: NodeJS.Timeout | undefined;
+  private closing = false;
+  private drainWaiters: (() => void)[] = [];
+
+  private constructor(
+    private readonly settings: ShadowSettings,
+    /** The first `--model`: the requests answered for its reference are shadowed, across reloads. */
+    private readonly production: Pick<ModelVersion, 'name' | 'ref'>,
+    private readonly model: ModelVersion,
+    private readonly pool: InferencePool,
+    private readonly batcher: Batcher,
+    private readonly metrics: ShadowMetrics,
+    private readonly sink: PredictionSink | undefined,
+    /** Rows a batch of copies gathers at most (the server's --max-batch-size). */
+    private readonly maxBatchRows: number,
+    log: (line: object) => void,
+  ) {
+    this.sample = createSampler(settings.rate, 0);
+    this.faults = new FaultLog(log);
+  }
+
+  /**
+   * Loads the shadow and checks it takes the production's inputs and answers in its form; a UserError
+   * naming the difference when not. `production` is the loaded first `--model`.
+   */
+  static async start(
+    serve: ServeSettings,
+    production: ModelVersion,
+    metrics: ServerMetrics,
+    sink: PredictionSink | undefined,
+  ): Promise<ShadowRunner> {
+    if (!serve.shadow) throw new Error('ShadowRunner.start: no --shadow given');
+    const settings = shadowSettings(serve.shadow);
+    // The loader names the flag it serves, --model; here the reference came from --shadow.
+    const asShadow = (err: unknown) => {
+      if (!(err instanceof UserError)) throw err;
+      const message = err.message.startsWith('--model ')
+        ? `--shadow ${err.message.slice('--model '.length)}`
+        : `--shadow ${settings.model}: ${err.message}`;
+      throw new UserError(message);
+    };
+    const at = await resolveModelRef(serve.registry, settings.model).catch(asShadow);
+    const model = await loadModelVersion(serve.registry, at, serve.specFlags).catch(asShadow);
+    const difference = signatureDifference(production, model);
+    if (difference) {
+      throw new UserError(
+        `--shadow ${settings.model} (${model.key}) cannot shadow --model ${production.ref} (${production.key}): ${difference}`,
+      );
+    }
+    const pool = await InferencePool.start([model], settings.workers, serve.provider, {
+      niceness: SHADOW_NICENESS,
+    }).catch((err: unknown) => {
+      throw new UserError(
+        `--shadow ${settings.model}: the model did not load and warm up: ${errorMessage(err)}`,
+      );
+    });
+    const batcher = new Batcher(
+      model,
+      pool,
+      { maxBatchSize: serve.maxBatchSize, maxQueueDelayMs: 0 },
+      UNOBSERVED,
+    );
+    serve.log({
+      level: 'info',
+      event: 'shadow-loaded',
+      shadow: { ref: model.ref, name: model.name, version: model.version, sha256: model.sha256 },
+      production: production.name,
+      rate: settings.rate,
+    });
+    return new ShadowRunner(
+      settings,
+      { name: production.name, ref: production.ref },
+      model,
+      pool,
+      batcher,
+      new ShadowMetrics(metrics.registry),
+      sink,
+      serve.maxBatchSize,
+      serve.log,
+    );
+  }
+
+  /** Queues a copy of an answered request for the shadow when it is sampled and there is room. */
+  offer(answeredBy: ModelVersion, inputs: readonly TensorData[], rows: number, requestId: string): void {
+    try {
+      if (answeredBy.ref !== this.production.ref || !this.sample(requestId)) return;
+      if (this.closing) {
+        this.metrics.dropped.inc({ reason: 'closing' });
+        return;
+      }
+      if (this.pending >= this.settings.maxQueue) {
+        this.metrics.dropped.inc({ reason: 'queue_full' });
+        return;
+      }
+      this.pending++;
+      this.metrics.queued.set(this.pending);
+      // Copied now: the request's buffers are reused once it is answered.
+      this.waiting.push({ inputs: copyInputs(inputs), rows, requestId, answered: new Date() });
+      this.waitingRows += rows;
+      // Sent later, in batches: one hand-over to the shadow's worker costs the HTTP thread about what
+      // a whole batch does, so copies gather for a short window (never on a request's time).
+      if (this.waiting.length === 1) {
+        this.window = setTimeout(() => this.dispatch(), this.model.batchable ? BATCH_WINDOW_MS : 0);
+      } else if (this.waitingRows >= this.maxBatchRows) {
+        clearTimeout(this.window);
+        this.window = setTimeout(() => this.dispatch(), 0);
+      }
+    } catch (err) {
+      this.faults.report({ event: 'shadow-failed', model: this.model.key, error: errorMessage(err) });
+    }
+  }
+
+  private dispatch(): void {
+    clearTimeout(this.window);
+    this.window = undefined;
+    const copies = this.waiting;
+    this.waiting = [];
+    this.waitingRows = 0;
+    const batches = this.model.batchable ? [copies] : copies.map((c) => [c]);
+    for (const batch of batches) {
+      if (batch.length > 0) void this.run(batch).finally(() => this.settle(batch.length));
+    }
+  }
+
+  /** Scores a batch of copies; a failed batch of several is retried copy by copy, so one bad copy fails alone. */
+  private async run(copies: readonly Offered[]): Promise<void> {
+    const rows = copies.reduce((n, c) => n + c.rows, 0);
+    const inputs =
+      copies.length === 1
+        ? (copies[0] as Offered).inputs
+        : (copies[0] as Offered).inputs.map((_, i) =>
+            concatRows(
+              copies.map((c) => c.inputs[i] as TensorData),
+              (bytes) => new ArrayBuffer(bytes),
+            ),
+          );
+    const started = performance.now();
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<typeof TIMED_OUT>((resolve) => {
+      timer = setTimeout(() => resolve(TIMED_OUT), this.settings.timeoutMs);
+    });
+    const scoring = this.batcher.submit(inputs, rows, Date.now() + this.settings.timeoutMs);
+    let raw: TensorData[] | typeof TIMED_OUT;
+    try {
+      raw = await Promise.race([scoring, timeout]);
+    } catch (err) {
+      if (copies.length > 1) {
+        for (const copy of copies) await this.run([copy]);
+      } else {
+        this.failed(1, 'shadow-failed', errorMessage(err));
+      }
+      return;
+    } finally {
+      clearTimeout(timer);
+    }
+    if (raw === TIMED_OUT) {
+      this.failed(copies.length, 'shadow-timeout', `not scored within ${this.settings.timeoutMs} ms`);
+      // The slots stay taken until the work ends, so a hung shadow cannot queue without bound.
+      await scoring.catch(() => {});
+      return;
+    }
+    const latencyMs = performance.now() - started;
+    let offset = 0;
+    for (const copy of copies) {
+      const own = copies.length === 1 ? raw : raw.map((o) => sliceRows(o, offset, copy.rows));
+      offset += copy.rows;
+      this.scored(copy, own, latencyMs);
+    }
+  }
+
+  private failed(count: number, event: 'shadow-failed' | 'shadow-timeout', error: string): void {
+    const outcome = event === 'shadow-timeout' ? 'timeout' : 'failed';
+    this.metrics.requests.inc({ model: this.model.name, version: this.model.version, outcome }, count);
+    this.faults.report({ event, model: this.model.key, error });
+  }
+
+  private scored(copy: Offered, raw: TensorData[], latencyMs: number): void {
+    let outputs: TensorData[];
+    try {
+      outputs = servedOutputs(this.model, raw, copy.rows);
+    } catch (err) {
+      this.failed(1, 'shadow-failed', errorMessage(err));
+      return;
+    }
+    const labels = { model: this.model.name, version: this.model.version };
+    this.metrics.requests.inc({ ...labels, outcome: 'scored' });
+    this.metrics.latency.observe(labels, latencyMs / 1000);
+    this.record(copy, outputs, latencyMs);
+  }
+
+  private record(copy: Offered, outputs: TensorData[], latencyMs: number): void {
+    const sink = this.sink;
+    if (!sink || !(sink.accepts?.(copy.requestId) ?? true)) return;
+    try {
+      sink.record({
+        ...predictionEntry(this.model, copy.requestId, copy.inputs, outputs, copy.rows),
+        // The production answer's time, so both rows of a request fall in the same hour's files.
+        time: copy.answered,
+        role: 'shadow',
+        shadowOf: this.production.name,
+        latencyMs,
+      });
+    } catch (err) {
+      this.faults.report({ event: 'prediction-log-failed', model: this.model.key, error: errorMessage(err) });
+    }
+  }
+
+  private settle(count: number): void {
+    this.pending -= count;
+    this.metrics.queued.set(this.pending);
+    if (this.pending > 0) return;
+    const waiters = this.drainWaiters;
+    this.drainWaiters = [];
+    for (const resolve of waiters) resolve();
+  }
+
+  /** Takes no more work, waits for queued work (at most the timeout), then stops the workers. */
+  async close(): Promise<void> {
+    this.closing = true;
+    if (this.pending > 0) {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        new Promise<void>((resolve) => this.drainWaiters.push(resolve)),
+        new Promise<void>((resolve) => {
+          timer = setTimeout(resolve, this.settings.timeoutMs);
+        }),
+      ]);
+      clearTimeout(timer);
+    }
+    await this.pool.close();
+  }
+}

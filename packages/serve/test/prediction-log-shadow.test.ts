@@ -1,0 +1,76 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { readProfile } from '@modelgate/core';
+import { describe, expect, it } from 'vitest';
+import { useTempDir } from '../../core/test/fixtures.js';
+import {
+  createPredictionLog,
+  listPredictionLog,
+  type PredictionLogEntry,
+} from '../src/prediction-log/index.js';
+
+const temp = useTempDir('prediction-log-shadow');
+const TIME = new Date('2026-11-26T07:59:59.900Z');
+
+function entry(requestId: string, extra: Partial<PredictionLogEntry>): PredictionLogEntry {
+  return {
+    time: TIME,
+    requestId,
+    model: 'm',
+    version: 'v1',
+    rows: 2,
+    inputs: { x: [1, 2] },
+    outputs: { label: ['a', 'b'] },
+    ...extra,
+  };
+}
+
+const lines = async (file: string) =>
+  (await readFile(file, 'utf8'))
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
+
+describe('prediction log: shadow entries', () => {
+  it('writes a shadow’s rows to shadow-<hour>Z.jsonl under the production model, unprofiled', async () => {
+    const dir = temp.path('roles');
+    const errors: unknown[] = [];
+    const log = createPredictionLog({ dir, onError: (err) => errors.push(err) });
+    log.record(entry('r1', { role: 'production' }));
+    log.record(
+      entry('r1', { model: 'challenger', version: 'v7', role: 'shadow', shadowOf: 'm', latencyMs: 1.23456 }),
+    );
+    // A shadow entry that cannot say whose it is, or an unknown role, is dropped and counted.
+    log.record(entry('r2', { role: 'shadow' }));
+    log.record(entry('r3', { role: 'canary' as never }));
+    await log.close();
+    expect(log.stats()).toMatchObject({ writtenRows: 4, droppedRequests: 2 });
+    expect(String(errors[0])).toMatch(/a shadow entry needs shadowOf/);
+    expect(String(errors[1])).toMatch(/role canary: expected production or shadow/);
+
+    const [hour] = await listPredictionLog(dir, 'm');
+    expect(hour?.predictions).toEqual([join(dir, 'm', 'predictions-2026-11-26T07Z.jsonl')]);
+    expect(hour?.shadow).toEqual([join(dir, 'm', 'shadow-2026-11-26T07Z.jsonl')]);
+    expect((await lines(hour?.predictions[0] ?? '')).map((l) => [l.request_id, l.role, l.row])).toEqual([
+      ['r1', 'production', 0],
+      ['r1', 'production', 1],
+    ]);
+    expect(await lines(hour?.shadow[0] ?? '')).toEqual(
+      [0, 1].map((row) => ({
+        time: TIME.toISOString(),
+        request_id: 'r1',
+        model: 'challenger',
+        version: 'v7',
+        role: 'shadow',
+        row,
+        inputs: { x: row + 1 },
+        outputs: { label: row === 0 ? 'a' : 'b' },
+        latency_ms: 1.235,
+      })),
+    );
+    expect((await readProfile(hour?.profile ?? '')).rows).toBe(2);
+    await expect(listPredictionLog(dir, 'challenger')).rejects.toThrow(
+      /no prediction log for model 'challenger'/,
+    );
+  });
+});

@@ -1,0 +1,300 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { readProfile, UserError } from '@modelgate/core';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../../cli/test/run-cli.js';
+import { useTempDir } from '../../core/test/fixtures.js';
+import { byoFixture } from '../../runtime/test/byo-fixtures.js';
+import { createPredictionLog, listPredictionLog } from '../src/prediction-log/index.js';
+import { type RunningServer, startServer } from '../src/server/index.js';
+import {
+  inferBody,
+  MODEL,
+  metricValue,
+  type PenguinRow,
+  post,
+  useShadowedRegistry,
+} from './server-fixture.js';
+
+const SHADOW_FIXTURES = join(import.meta.dirname, 'fixtures', 'shadow');
+const temp = useTempDir('shadow');
+const registry = useShadowedRegistry('shadow');
+
+interface LogLine {
+  request_id: string;
+  model: string;
+  version: string;
+  role?: string;
+  row: number;
+  inputs: Record<string, unknown>;
+  outputs: Record<string, unknown>;
+  latency_ms?: number;
+}
+
+async function readLines(files: readonly string[]): Promise<LogLine[]> {
+  const texts = await Promise.all(files.map((f) => readFile(f, 'utf8')));
+  return texts.flatMap((t) =>
+    t
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as LogLine),
+  );
+}
+
+function byRequest(lines: readonly LogLine[]): Map<string, LogLine[]> {
+  const out = new Map<string, LogLine[]>();
+  for (const line of lines) out.set(line.request_id, [...(out.get(line.request_id) ?? []), line]);
+  return out;
+}
+
+async function metrics(server: RunningServer): Promise<string> {
+  return (await fetch(`${server.url}/metrics`)).text();
+}
+
+/** Every shadow request offered so far has ended (scored, failed, timed out) or was dropped. */
+async function shadowSettled(server: RunningServer, offered: number): Promise<string> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const text = await metrics(server);
+    const ended =
+      metricValue(text, 'modelgate_shadow_requests_total') +
+      metricValue(text, 'modelgate_shadow_dropped_total');
+    if (ended >= offered && metricValue(text, 'modelgate_shadow_queued_requests') === 0) return text;
+    if (Date.now() > deadline) throw new Error(`the shadow ended ${ended} of ${offered} requests:\n${text}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** `count` requests, `concurrency` at a time; every answer's status. */
+async function load(count: number, concurrency: number, send: (i: number) => Promise<Response>) {
+  const statuses: number[] = new Array(count);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < count) {
+        const i = next++;
+        const response = await send(i);
+        statuses[i] = response.status;
+        await response.arrayBuffer();
+      }
+    }),
+  );
+  return statuses;
+}
+
+const rowsFor = (rows: readonly PenguinRow[], i: number) =>
+  [0, 1, 2].map((k) => rows[(i * 3 + k) % rows.length] as PenguinRow);
+
+describe('serve --shadow', () => {
+  it('logs both versions’ predictions for the same request ids under load, and answers from production', async () => {
+    const { registryDir, rows } = registry();
+    const dir = temp.path('load-log');
+    const server = await startServer({
+      registry: registryDir,
+      // The second model answers the same inputs directly: what the shadow must have logged.
+      models: [`${MODEL}#production`, `${MODEL}@v2`],
+      // A generous timeout: on a busy machine the niced shadow may lag far behind, and must not time out here.
+      shadow: { model: `${MODEL}#staging`, timeoutMs: 120_000 },
+      predictionLog: createPredictionLog({ dir, flushIntervalMs: 3_600_000 }),
+      port: 0,
+      workers: 1,
+    });
+    const requests = 240;
+    let text: string;
+    try {
+      const statuses = await load(requests, 12, (i) =>
+        post(`${server.url}/v2/models/${MODEL}/infer`, inferBody(rowsFor(rows, i), { id: `load-${i}` })),
+      );
+      expect(statuses.every((s) => s === 200)).toBe(true);
+      const direct = await load(requests, 12, (i) =>
+        post(
+          `${server.url}/v2/models/${MODEL}/versions/v2/infer`,
+          inferBody(rowsFor(rows, i), { id: `direct-${i}` }),
+        ),
+      );
+      expect(direct.every((s) => s === 200)).toBe(true);
+      text = await shadowSettled(server, requests);
+    } finally {
+      await server.close();
+    }
+    // Only the first --model's answers are shadowed, each once; the shadow's work is not the production's.
+    expect(metricValue(text, 'modelgate_shadow_requests_total', { outcome: 'scored', version: 'v2' })).toBe(
+      requests,
+    );
+    expect(metricValue(text, 'modelgate_shadow_requests_total')).toBe(requests);
+    expect(metricValue(text, 'modelgate_shadow_dropped_total')).toBe(0);
+    expect(metricValue(text, 'modelgate_shadow_duration_seconds_count')).toBe(requests);
+    expect(metricValue(text, 'modelgate_requests_total', { version: 'v2' })).toBe(requests);
+
+    const [hour, ...more] = await listPredictionLog(dir, MODEL);
+    expect(more).toEqual([]);
+    const production = byRequest(await readLines(hour?.predictions ?? []));
+    const shadow = byRequest(await readLines(hour?.shadow ?? []));
+    expect(shadow.size).toBe(requests);
+    for (let i = 0; i < requests; i++) {
+      const answered = production.get(`load-${i}`) ?? [];
+      const shadowed = shadow.get(`load-${i}`) ?? [];
+      expect(answered.map((l) => [l.model, l.version, l.role, l.row])).toEqual(
+        [0, 1, 2].map((row) => [MODEL, 'v1', 'production', row]),
+      );
+      expect(shadowed.map((l) => [l.model, l.version, l.role, l.row])).toEqual(
+        [0, 1, 2].map((row) => [MODEL, 'v2', 'shadow', row]),
+      );
+      expect(shadowed.map((l) => l.inputs)).toEqual(answered.map((l) => l.inputs));
+      expect(shadowed.every((l) => (l.latency_ms ?? 0) > 0)).toBe(true);
+    }
+    // The shadow's outputs (scored in batches of copies) are v2's own answers for the same rows.
+    for (let i = 0; i < requests; i++) {
+      expect(shadow.get(`load-${i}`)?.map((l) => l.outputs)).toEqual(
+        production.get(`direct-${i}`)?.map((l) => l.outputs),
+      );
+    }
+    // The two versions disagree somewhere, so the comparison above is not of identical models.
+    const differing = [...shadow.keys()].filter(
+      (id) =>
+        JSON.stringify(shadow.get(id)?.map((l) => l.outputs.label)) !==
+        JSON.stringify(production.get(id)?.map((l) => l.outputs.label)),
+    );
+    expect(differing.length).toBeGreaterThan(0);
+    // The hourly profile counts the answered rows once: the shadow's copies are not profiled.
+    expect((await readProfile(hour?.profile ?? '')).rows).toBe(requests * 2 * 3);
+  });
+
+  it('a failing shadow never fails an answer: each failed copy counted in /metrics and logged', async () => {
+    const fixture = byoFixture('packed-probabilities');
+    const dir = temp.path('failing-log');
+    const logged: Record<string, unknown>[] = [];
+    const server = await startServer({
+      models: [fixture.path],
+      specFlags: {
+        features: fixture.expected.features.join(','),
+        classes: (fixture.expected.classes ?? []).join(','),
+        task: fixture.expected.task,
+      },
+      shadow: { model: join(SHADOW_FIXTURES, 'fails.onnx') },
+      predictionLog: createPredictionLog({ dir, flushIntervalMs: 3_600_000 }),
+      port: 0,
+      workers: 1,
+      log: (line) => logged.push(line as Record<string, unknown>),
+    });
+    const requests = 60;
+    // The shadow fails on any positive input value: the odd requests fail it, the even (all zero) do
+    // not, also when a batch of copies mixes both.
+    const data = (i: number) => (i % 2 === 1 ? [40, 18, 190, 3800, 45, 15, 210, 4500] : new Array(8).fill(0));
+    let text: string;
+    try {
+      const statuses = await load(requests, 8, (i) =>
+        post(`${server.url}/v2/models/packed-probabilities/infer`, {
+          id: `fail-${i}`,
+          inputs: [{ name: 'input', datatype: 'FP32', shape: [2, 4], data: data(i) }],
+        }),
+      );
+      expect(statuses.every((s) => s === 200)).toBe(true);
+      text = await shadowSettled(server, requests);
+    } finally {
+      await server.close();
+    }
+    expect(metricValue(text, 'modelgate_shadow_requests_total', { outcome: 'failed' })).toBe(requests / 2);
+    expect(metricValue(text, 'modelgate_shadow_requests_total', { outcome: 'scored' })).toBe(requests / 2);
+    expect(metricValue(text, 'modelgate_requests_total', { status: '200' })).toBe(requests);
+    expect(metricValue(text, 'modelgate_requests_total')).toBe(requests);
+    const failures = logged.filter((l) => l.event === 'shadow-failed');
+    expect(failures.length).toBeGreaterThan(0);
+    expect(String(failures[0]?.error)).toMatch(/Gather node.*indices element out of data bounds/);
+    const [hour] = await listPredictionLog(dir, 'packed-probabilities');
+    const shadowIds = [...new Set((await readLines(hour?.shadow ?? [])).map((l) => l.request_id))].sort();
+    const even = Array.from({ length: requests / 2 }, (_, k) => `fail-${2 * k}`).sort();
+    expect(shadowIds).toEqual(even);
+    expect(new Set((await readLines(hour?.predictions ?? [])).map((l) => l.request_id)).size).toBe(requests);
+  });
+
+  it('a slow shadow times out and its bounded queue drops the excess, counted; answers unaffected', async () => {
+    const fixture = byoFixture('packed-probabilities');
+    const logged: Record<string, unknown>[] = [];
+    const maxQueue = 2;
+    const server = await startServer({
+      models: [fixture.path],
+      shadow: { model: join(SHADOW_FIXTURES, 'slow.onnx'), timeoutMs: 20, maxQueue },
+      port: 0,
+      workers: 1,
+      log: (line) => logged.push(line as Record<string, unknown>),
+    });
+    const requests = 24;
+    let text: string;
+    let mostQueued = 0;
+    try {
+      const body = {
+        inputs: [{ name: 'input', datatype: 'FP32', shape: [1, 4], data: [40, 18, 190, 3800] }],
+      };
+      const statuses = await load(requests, 6, async (i) => {
+        const response = await post(`${server.url}/v2/models/packed-probabilities/infer`, body);
+        if (i % 6 === 0) {
+          mostQueued = Math.max(
+            mostQueued,
+            metricValue(await metrics(server), 'modelgate_shadow_queued_requests'),
+          );
+        }
+        return response;
+      });
+      expect(statuses.every((s) => s === 200)).toBe(true);
+      text = await shadowSettled(server, requests);
+    } finally {
+      await server.close();
+    }
+    const timedOut = metricValue(text, 'modelgate_shadow_requests_total', { outcome: 'timeout' });
+    const dropped = metricValue(text, 'modelgate_shadow_dropped_total', { reason: 'queue_full' });
+    expect(timedOut).toBeGreaterThan(0);
+    expect(dropped).toBeGreaterThan(0);
+    expect(
+      timedOut + dropped + metricValue(text, 'modelgate_shadow_requests_total', { outcome: 'scored' }),
+    ).toBe(requests);
+    expect(mostQueued).toBeLessThanOrEqual(maxQueue);
+    expect(logged.some((l) => l.event === 'shadow-timeout')).toBe(true);
+  });
+
+  it('refuses a shadow with another signature at start, naming the difference', async () => {
+    const { registryDir } = registry();
+    const other = byoFixture('packed-probabilities');
+    const started = startServer({
+      registry: registryDir,
+      models: [`${MODEL}#production`],
+      shadow: { model: other.path },
+      port: 0,
+      workers: 1,
+    });
+    await expect(started).rejects.toThrow(UserError);
+    await expect(started).rejects.toThrow(
+      /--shadow .*packed-probabilities\.onnx \(packed-probabilities@v1\) cannot shadow --model penguins#production \(penguins@v1\): inputs: production has Island, .*; shadow has input$/,
+    );
+
+    const cli = await runCli([
+      'serve',
+      '--registry',
+      registryDir,
+      '--model',
+      `${MODEL}#production`,
+      '--shadow',
+      other.path,
+      '--port',
+      '0',
+      '--workers',
+      '1',
+    ]);
+    expect(cli.code).toBe(2);
+    const errors = cli.stderr.split('\n').filter((l) => l.includes('cannot shadow'));
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatch(/inputs: production has Island, .*; shadow has input/);
+
+    const missing = startServer({
+      models: [other.path],
+      shadow: { model: 'missing.onnx' },
+      port: 0,
+      workers: 1,
+    });
+    await expect(missing).rejects.toThrow(/^--shadow missing\.onnx: no such file/);
+
+    const rateWithout = await runCli(['serve', '--model', other.path, '--shadow-rate', '0.5']);
+    expect(rateWithout.code).toBe(2);
+    expect(rateWithout.stderr).toMatch(/--shadow-rate: needs --shadow <ref>/);
+  });
+});
