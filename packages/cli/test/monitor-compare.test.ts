@@ -144,6 +144,8 @@ describe('modelgate monitor --compare', () => {
     );
     expect(run.stderr).toBe('');
     const report = await readReport(join(dir, 'out'));
+    expect(run.stdout.split('\n')[0]).toBe(report.verdict.summary);
+    expect(run.stdout).toMatch(/^(pass|fail|pending): (?!pass|fail|pending)/);
 
     const paired = parts.filter((p) => p.shadowed && p.produced).flatMap((p) => p.rows);
     const productionOnly = parts.filter((p) => !p.shadowed && p.produced).flatMap((p) => p.rows).length;

@@ -70,6 +70,24 @@ describe('modelgate profile', () => {
     expect((await readdir(join(root, 'out'))).sort()).toEqual(['profile.json', 'profile.md']);
   });
 
+  it('keeps exact values per monitor.exact_values in the config, and --exact-values goes over it', async () => {
+    const root = await writeProject(tmp.path('exact'), `${PENGUINS_CONFIG}monitor: { exact_values: 0 }\n`);
+    const mass = (profile: ReturnType<typeof parseProfile>) => {
+      const column = profile.columns['Body Mass (g)'];
+      return column?.kind === 'numeric' ? column.stats : undefined;
+    };
+    const sketched = await runCli(['--json', 'profile', '--out', 'out'], { cwd: root });
+    expect(sketched.code).toBe(0);
+    expect(parseProfile(sketched.stdout).exactValues).toBe(0);
+    expect(mass(parseProfile(sketched.stdout))).not.toHaveProperty('values');
+    const flagged = await runCli(['--json', 'profile', '--out', 'out', '--exact-values', '100'], {
+      cwd: root,
+    });
+    expect(flagged.code).toBe(0);
+    expect(parseProfile(flagged.stdout).exactValues).toBe(100);
+    expect(mass(parseProfile(flagged.stdout))).toHaveProperty('values');
+  });
+
   it('takes data and format from a --config elsewhere, the path relative to the config file', async () => {
     const root = await writeProject(
       tmp.path('elsewhere'),

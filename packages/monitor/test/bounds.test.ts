@@ -192,6 +192,20 @@ describe('chunk records on flights', () => {
       }
     });
   });
+
+  it('fall back to the sketch and its bound when the chunks keep no exact values (monitor.exact_values: 0)', async () => {
+    const flights = await load('flights-3m.parquet');
+    const january = await profileDataset(db(), await sideOf(flights, 'month(date) = 1'));
+    const later = await sideOf(flights, 'month(date) BETWEEN 2 AND 3');
+    const report = await monitorDataset(db(), january, later, {
+      time: 'date',
+      chunk: { by: 'time', unit: 'month' },
+      exactValues: 0,
+    });
+    const numeric = report.chunks.flatMap((c) => c.drift.columns).filter((c) => c.method === 'wasserstein');
+    expect(numeric.length).toBeGreaterThan(0);
+    for (const c of numeric) expect(c.sketchError, c.column).toBeGreaterThan(0);
+  });
 });
 
 describe('dates on the time grid', () => {

@@ -125,7 +125,7 @@ function textOf(report: ShadowComparison, written: string): string {
       ? `mean difference ${w.difference?.mean ?? '–'}`
       : `agreement ${w.agreement === null ? '–' : `${(w.agreement * 100).toFixed(1)}%`}`;
   return [
-    `${report.verdict.status}: ${report.verdict.summary}`,
+    report.verdict.summary,
     `${report.rows.paired} rows scored by both models (${report.rows.productionOnly} by production only, ${report.rows.shadowOnly} by the shadow only); ${outputs}; output drift: ${w.drift.drift ? 'yes' : 'no'}.`,
     ...(report.gate?.outcomes.map((o) => `  ${o.status} ${o.metric} ${o.rule}: ${o.reason}`) ?? []),
     ...report.notes.map((n) => `${n.level}: ${n.message}`),

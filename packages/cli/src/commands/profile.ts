@@ -76,8 +76,9 @@ function summaryTable(rows: SummaryRow[]): string {
 }
 
 async function profileCommand(flags: ProfileFlags, ctx: CliContext): Promise<CommandOutcome> {
-  const data = dataSpec(flags, await findConfig(flags.config));
-  const exactValues = exactValuesFlag(flags.exactValues);
+  const found = await findConfig(flags.config);
+  const data = dataSpec(flags, found);
+  const exactValues = exactValuesFlag(flags.exactValues) ?? found?.config.monitor?.exact_values;
   await checkOutDir(flags.out);
   const profile = await withDatabase(async (db): Promise<DataProfile> => {
     const dataset = await withProgress(ctx, 'loading data', (progress) =>

@@ -402,6 +402,14 @@ export const monitorSchema = z.strictObject({
   prediction: columnName
     .optional()
     .describe('Model-output column of the current data; its mean per chunk is a monitored series.'),
+  exact_values: z
+    .number()
+    .int('expected a whole number of values')
+    .nonnegative()
+    .optional()
+    .describe(
+      'Distinct values a profile keeps exactly per numeric or datetime column (the reference profile train writes, modelgate profile, the chunks monitor profiles): when both sides keep theirs, drift is computed exactly (bound 0). 0 keeps sketches only. Default 10000.',
+    ),
   drift: z
     .strictObject({
       columns: z.array(columnName).min(1).optional().describe('Columns to test. Default: the features.'),

@@ -35,8 +35,9 @@ export async function profileChunks(
   dataset: Dataset,
   columns: readonly AlignedColumn[],
   chunks: readonly PlannedChunk[],
-  onProgress?: ProgressListener,
+  options: { exactValues?: number | undefined; onProgress?: ProgressListener | undefined } = {},
 ): Promise<DataProfile[]> {
+  const { exactValues, onProgress } = options;
   const profiles: DataProfile[] = [];
   const select = columns.length > 0 ? alignedSelect(columns) : '1 AS __none';
   const view: Dataset = { ...dataset, table: CHUNK_VIEW, columns: columns.map((c) => c.info) };
@@ -46,7 +47,11 @@ export async function profileChunks(
         `CREATE OR REPLACE TEMP VIEW ${quoteIdent(CHUNK_VIEW)} AS SELECT ${select} FROM ${quoteIdent(dataset.table)} WHERE ${chunk.where}`,
       );
       profiles.push(
-        await profileDataset(db, { ...view, rowCount: Math.max(chunk.rows, CHEAP_DISTINCT_ROWS) }),
+        await profileDataset(
+          db,
+          { ...view, rowCount: Math.max(chunk.rows, CHEAP_DISTINCT_ROWS) },
+          exactValues !== undefined ? { exactValues } : {},
+        ),
       );
       onProgress?.(profiles.length / chunks.length);
     }

@@ -73,6 +73,7 @@ export function monitorOptionsFromConfig(config: MonitorConfigFile | undefined):
     ...(config?.time ? { time: config.time } : {}),
     ...(config?.target ? { target: config.target } : {}),
     ...(section?.prediction ? { prediction: section.prediction } : {}),
+    ...(section?.exact_values !== undefined ? { exactValues: section.exact_values } : {}),
     ...(section?.baseline_chunks !== undefined ? { baselineChunks: section.baseline_chunks } : {}),
     ...(section?.min_chunk_rows !== undefined ? { minChunkRows: section.min_chunk_rows } : {}),
     ...(section?.outlier_threshold !== undefined ? { outlierThreshold: section.outlier_threshold } : {}),

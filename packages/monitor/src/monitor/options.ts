@@ -24,6 +24,8 @@ export interface MonitorOptions {
   outlierThreshold?: number;
   /** A model-output column of the current data: its mean (or top class share) per chunk is a monitored series. */
   prediction?: string;
+  /** Distinct values each chunk profile keeps exactly per numeric or datetime column (core's default). */
+  exactValues?: number;
   /** The label column: tested in the window when the current data has it, not as a feature. */
   target?: string;
   /** Columns that are not features (ids). */
@@ -49,6 +51,7 @@ export interface MonitorSettings {
   sigma: number;
   outlierThreshold: number;
   prediction: string | undefined;
+  exactValues: number | undefined;
   target: string | undefined;
   ignore: string[];
   drift: DriftOptions;
@@ -94,6 +97,7 @@ export function resolveMonitorOptions(options: MonitorOptions): MonitorSettings 
     sigma: positive('sigma', options.sigma, DEFAULT_SIGMA),
     outlierThreshold: positive('outlierThreshold', options.outlierThreshold, DEFAULT_OUTLIER_THRESHOLD),
     prediction: options.prediction,
+    exactValues: options.exactValues,
     target: options.target,
     ignore: [...(options.ignore ?? [])],
     drift: options.drift ?? {},

@@ -107,7 +107,10 @@ export async function monitorDataset(
       message: `${plan.excluded} rows have no readable time in '${time?.name}' and are left out.`,
     });
   }
-  const profiles = await profileChunks(db, dataset, columns, plan.chunks, options.onProgress);
+  const profiles = await profileChunks(db, dataset, columns, plan.chunks, {
+    exactValues: settings.exactValues,
+    onProgress: options.onProgress,
+  });
   const numeric = new Map(columns.filter((c) => c.info.kind === 'numeric').map((c) => [c.info.name, c.sql]));
   const { rules } = outlierRules(
     reference,

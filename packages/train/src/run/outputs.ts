@@ -270,7 +270,9 @@ export async function writeTrainingOutputs(
     columns: datasets.train.columns.length,
   });
   // The profile names the file by its name in the split directory, not a scratch path.
+  const exactValues = run.config.monitor?.exact_values;
   const profile = await profileDataset(db, datasets.train, {
+    ...(exactValues !== undefined ? { exactValues } : {}),
     source: {
       ...source,
       files: source.files.map((f) => ({ ...f, path: splits.manifest.splits.train.file })),
