@@ -23,7 +23,7 @@ import {
   type LocalRegistry,
   startRegistry,
 } from './docker-fixture.js';
-import { inferenceServiceValidator } from './kserve-schema.js';
+import { clusterServingRuntimeValidator, inferenceServiceValidator } from './kserve-schema.js';
 import {
   FEATURES,
   inferBody,
@@ -48,9 +48,11 @@ let built: ImageDeployResult | undefined;
 const imagesToRemove: string[] = [];
 
 let validateInferenceService: Awaited<ReturnType<typeof inferenceServiceValidator>>;
+let validateClusterServingRuntime: Awaited<ReturnType<typeof clusterServingRuntimeValidator>>;
 
 beforeAll(async () => {
   validateInferenceService = await inferenceServiceValidator();
+  validateClusterServingRuntime = await clusterServingRuntimeValidator();
   if (noDocker) return;
   base = await ensureBaseImage();
   local = await startRegistry();
@@ -163,6 +165,9 @@ describe('modelgate deploy --target image (dockerd)', () => {
       expect(deployment.spec.template.spec.containers[0].image).toBe(image.reference);
       const kustomization = parse(await readFile(join(out, 'kustomization.yaml'), 'utf8'));
       expect(kustomization.images).toEqual([{ name: image.repository, digest: image.digest }]);
+      const isvc = parse(await readFile(join(out, 'kserve/inferenceservice.yaml'), 'utf8'));
+      expect(validateInferenceService(isvc), JSON.stringify(validateInferenceService.errors)).toBe(true);
+      expect(isvc.spec.predictor.containers[0].image).toBe(image.reference);
       // The pulled image runs too: the digest, not the local tag, is what production gets.
       await withContainer(image.reference, async (url) => {
         expect((await fetch(`${url}/v2/models/${MODEL}/ready`)).status).toBe(200);
@@ -224,6 +229,9 @@ describe('modelgate deploy --target modelcar (dockerd)', () => {
         metadata: { name: result.runtimeName },
         spec: { supportedModelFormats: [{ name: 'onnx' }], protocolVersions: ['v2'] },
       });
+      expect(validateClusterServingRuntime(csr), JSON.stringify(validateClusterServingRuntime.errors)).toBe(
+        true,
+      );
       const container = csr.spec.containers[0];
       expect(container.image).toBe(runtime);
       expect(await pathExists(join(out, 'deployment.yaml'))).toBe(false);

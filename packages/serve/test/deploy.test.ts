@@ -9,8 +9,15 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { expectUserError, useTempDir } from '../../core/test/fixtures.js';
 import { digestFile } from '../../registry/src/index.js';
-import { OWNERSHIP_FILE, validateManifest, writeK8sDeployment } from '../src/deploy/index.js';
-import { inferenceServiceValidator } from './kserve-schema.js';
+import {
+  k8sDeploySettings,
+  modelcarManifests,
+  OWNERSHIP_FILE,
+  servingImageManifests,
+  validateManifest,
+  writeK8sDeployment,
+} from '../src/deploy/index.js';
+import { clusterServingRuntimeValidator, inferenceServiceValidator } from './kserve-schema.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 /** The repository's own registry: penguins-species v1, in staging. */
@@ -33,9 +40,11 @@ async function readYaml(path: string): Promise<Record<string, unknown>> {
 }
 
 let validateInferenceService: ValidateFunction;
+let validateClusterServingRuntime: ValidateFunction;
 
 beforeAll(async () => {
   validateInferenceService = await inferenceServiceValidator();
+  validateClusterServingRuntime = await clusterServingRuntimeValidator();
 });
 
 describe('modelgate deploy --target k8s', () => {
@@ -239,3 +248,151 @@ async function snapshotDir(dir: string): Promise<Record<string, string>> {
   }
   return out;
 }
+
+// What --target image and --target modelcar write once pushed, rendered for a made-up digest without a build
+// (deploy-image.test.ts builds, runs and pushes them for real when dockerd is there).
+// biome-ignore lint/suspicious/noExplicitAny: assertions walk the manifests by path
+async function readManifest(path: string): Promise<any> {
+  return parse(await readFile(path, 'utf8'));
+}
+
+describe('modelgate deploy --target image|modelcar: the manifests for a pushed digest', () => {
+  const digest = (byte: string) => `sha256:${byte.repeat(64)}`;
+  const repository = '127.0.0.1:5000/acme/penguins-server';
+  const pushedImage = async (out: string, byte: string, canary?: number) => {
+    const metadata = JSON.parse(
+      await readFile(join(REGISTRY, 'penguins-species/versions/v1/metadata.json'), 'utf8'),
+    );
+    const model = { name: 'penguins-species', version: 'v1', sha256: metadata.model.sha256 };
+    const pinned = servingImageManifests(model, { repository, digest: digest(byte) }, {});
+    return writeK8sDeployment({
+      registry: REGISTRY,
+      model: MODEL,
+      out,
+      pinned,
+      ...(canary === undefined ? {} : { canary }),
+    });
+  };
+
+  it('image: the InferenceService runs the serving image by digest as a custom predictor, like the Deployment', async () => {
+    const out = temp.path('image-kserve');
+    const result = await pushedImage(out, 'a');
+    expect(result.files).toEqual(
+      expect.arrayContaining(['kserve/inferenceservice.yaml', 'kserve/kustomization.yaml']),
+    );
+    const isvc = await readManifest(join(out, 'kserve/inferenceservice.yaml'));
+    expect(validateInferenceService(isvc), JSON.stringify(validateInferenceService.errors)).toBe(true);
+    expect(isvc.spec.predictor).not.toHaveProperty('model');
+    const [container] = isvc.spec.predictor.containers;
+    expect(container.image).toBe(`${repository}@${digest('a')}`);
+    const server = (await readManifest(join(out, 'deployment.yaml'))).spec.template.spec.containers[0];
+    expect(container.image).toBe(server.image);
+    // The image's ENTRYPOINT and CMD, which the Deployment runs without naming them.
+    expect([...container.command, ...container.args]).toEqual([
+      'node',
+      '/app/node_modules/@modelgate/cli/dist/bin.js',
+      'serve',
+      '--registry',
+      '/app/registry',
+      '--model',
+      'penguins-species@v1',
+      '--host',
+      '0.0.0.0',
+      '--port',
+      '8080',
+    ]);
+    expect(container.ports).toEqual([{ containerPort: 8080, protocol: 'TCP' }]);
+    expect(container.readinessProbe).toEqual({
+      ...server.readinessProbe,
+      httpGet: { ...server.readinessProbe.httpGet, port: 8080 },
+    });
+    expect(container.resources).toEqual(server.resources);
+    expect((await readYaml(join(out, 'kserve/kustomization.yaml'))).resources).toEqual([
+      'inferenceservice.yaml',
+    ]);
+
+    const misspelt = [
+      (c: Record<string, unknown>) => {
+        c.imagePullPolcy = 'IfNotPresent';
+      },
+      (c: { readinessProbe: { httpGet: Record<string, unknown> } }) => {
+        c.readinessProbe.httpGet.paht = '/v2/health/ready';
+      },
+      (c: { ports: Record<string, unknown>[] }) => {
+        (c.ports[0] as Record<string, unknown>).containerPort = '8080';
+      },
+    ];
+    for (const breakIt of misspelt) {
+      const broken = structuredClone(isvc);
+      breakIt(broken.spec.predictor.containers[0]);
+      expect(validateInferenceService(broken)).toBe(false);
+    }
+    const singular = structuredClone(isvc);
+    singular.spec.predictor.container = singular.spec.predictor.containers;
+    expect(validateInferenceService(singular)).toBe(false);
+  });
+
+  it('image with --canary: the new digest gets canaryTrafficPercent on the InferenceService and its own Deployment', async () => {
+    const out = temp.path('image-canary');
+    await pushedImage(out, 'a');
+    const result = await pushedImage(out, 'b', 20);
+    expect(result.canary).toMatchObject({ percent: 20, stable: 'penguins-species@v1' });
+    const isvc = await readManifest(join(out, 'kserve/inferenceservice.yaml'));
+    expect(validateInferenceService(isvc), JSON.stringify(validateInferenceService.errors)).toBe(true);
+    expect(isvc.spec.predictor.canaryTrafficPercent).toBe(20);
+    expect(isvc.spec.predictor.containers[0].image).toBe(`${repository}@${digest('b')}`);
+    const image = async (file: string) =>
+      (await readManifest(join(out, file))).spec.template.spec.containers[0].image;
+    expect(await image('deployment.yaml')).toBe(`${repository}@${digest('a')}`);
+    expect(await image('canary-deployment.yaml')).toBe(`${repository}@${digest('b')}`);
+  });
+
+  it('modelcar: the ClusterServingRuntime validates strictly against the vendored CRD schema, and a misspelt field fails', async () => {
+    const out = temp.path('modelcar-kserve');
+    const modelcar = { repository: '127.0.0.1:5000/acme/penguins-modelcar', digest: digest('c') };
+    const runtime = `${modelcar.repository}-runtime@${digest('d')}`;
+    const settings = k8sDeploySettings({ registry: REGISTRY, model: MODEL, out });
+    const pinned = modelcarManifests(
+      { ...modelcar, reference: `${modelcar.repository}@${modelcar.digest}` },
+      runtime,
+      settings,
+      {},
+    );
+    await writeK8sDeployment({ registry: REGISTRY, model: MODEL, out, pinned });
+    const csr = await readManifest(join(out, 'kserve/clusterservingruntime.yaml'));
+    expect(validateClusterServingRuntime(csr), JSON.stringify(validateClusterServingRuntime.errors)).toBe(
+      true,
+    );
+    expect(csr.spec.containers[0].image).toBe(runtime);
+    const isvc = await readManifest(join(out, 'kserve/inferenceservice.yaml'));
+    expect(validateInferenceService(isvc), JSON.stringify(validateInferenceService.errors)).toBe(true);
+    expect(isvc.spec.predictor.model).toMatchObject({
+      storageUri: `oci://${modelcar.repository}@${modelcar.digest}`,
+      runtime: csr.metadata.name,
+    });
+
+    const breakers = [
+      (c: { spec: Record<string, unknown> }) => {
+        c.spec.supportedModelFormat = c.spec.supportedModelFormats;
+      },
+      (c: { spec: { containers: Record<string, unknown>[] } }) => {
+        (c.spec.containers[0] as Record<string, unknown>).comand = ['node'];
+      },
+      (c: { spec: { containers: { securityContext: Record<string, unknown> }[] } }) => {
+        (c.spec.containers[0] as { securityContext: Record<string, unknown> }).securityContext.runAsNonroot =
+          true;
+      },
+      (c: { spec: { supportedModelFormats: Record<string, unknown>[] } }) => {
+        (c.spec.supportedModelFormats[0] as Record<string, unknown>).autoSelect = 'false';
+      },
+      (c: { spec: Record<string, unknown> }) => {
+        delete c.spec.containers;
+      },
+    ];
+    for (const breakIt of breakers) {
+      const broken = structuredClone(csr);
+      breakIt(broken);
+      expect(validateClusterServingRuntime(broken), JSON.stringify(broken.spec)).toBe(false);
+    }
+  });
+});

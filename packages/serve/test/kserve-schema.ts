@@ -27,11 +27,9 @@ function strictly(schema: unknown): unknown {
   return out;
 }
 
-/** The vendored KServe InferenceService v1beta1 schema (fixtures/kserve-inferenceservice.md), compiled strictly. */
-export async function inferenceServiceValidator(): Promise<ValidateFunction> {
-  const schema = JSON.parse(
-    await readFile(join(here, 'fixtures/kserve-inferenceservice-v1beta1.schema.json'), 'utf8'),
-  );
+/** A vendored KServe CRD schema excerpt (see the .md beside it), compiled strictly. */
+async function crdValidator(file: string): Promise<ValidateFunction> {
+  const schema = JSON.parse(await readFile(join(here, 'fixtures', file), 'utf8'));
   const ajv = new Ajv({ allErrors: true, strict: true, strictTypes: false });
   ajv.addVocabulary([
     'x-kubernetes-int-or-string',
@@ -46,4 +44,14 @@ export async function inferenceServiceValidator(): Promise<ValidateFunction> {
   });
   ajv.addFormat('int64', { type: 'number', validate: (n: number) => Number.isSafeInteger(n) });
   return ajv.compile(strictly(schema) as object);
+}
+
+/** The InferenceService v1beta1 schema (fixtures/kserve-inferenceservice.md). */
+export function inferenceServiceValidator(): Promise<ValidateFunction> {
+  return crdValidator('kserve-inferenceservice-v1beta1.schema.json');
+}
+
+/** The ClusterServingRuntime v1alpha1 schema (fixtures/kserve-clusterservingruntime.md). */
+export function clusterServingRuntimeValidator(): Promise<ValidateFunction> {
+  return crdValidator('kserve-clusterservingruntime-v1alpha1.schema.json');
 }

@@ -21,7 +21,7 @@ function describe(r: ImageDeployResult): string {
     `pushed ${r.image.reference}`,
     `digest ${r.image.digest}`,
     `wrote ${out}/ (${r.manifests.files.join('  ')}): the manifests name the image by digest; ${out}/image.json records it`,
-    `apply: kubectl apply -k ${out}`,
+    `apply: kubectl apply -k ${out}  (or KServe: kubectl apply -k ${out}/kserve)`,
   );
   return lines.join('\n');
 }

@@ -39,7 +39,7 @@ export function registerDeploy(program: Command, wrap: Wrap): void {
     )
     .option(
       '--canary <percent>',
-      'k8s: send this share of traffic to this version, the rest to the deployed one',
+      'k8s, image, modelcar: send this share of traffic to this version, the rest to the deployed one',
     )
     .option('--image <repository>', 'k8s: container image repository (default: the model name)')
     .option('--tag <tag>', 'k8s: image tag (default: the model version)')

@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import { UserError } from '@modelgate/core';
 import { REGISTRY_FILES } from '@modelgate/registry';
 import { type Builder, findBuilder } from './builder.js';
-import { DEFAULT_BASE_IMAGE, serverDockerfile } from './image-dockerfile.js';
+import { DEFAULT_BASE_IMAGE, serverDockerfile, serverEntrypoint } from './image-dockerfile.js';
 import { gitSource, imageLabels } from './image-labels.js';
-import { type K8sDeployResult, writeK8sDeployment } from './k8s.js';
+import { type K8sDeployResult, type PinnedImage, writeK8sDeployment } from './k8s.js';
 import { type ModelSource, readModelSource } from './model-source.js';
 import { kubernetesName } from './names.js';
 import { type K8sDeployOptions, k8sDeploySettings } from './options.js';
@@ -82,11 +82,29 @@ async function stageModel(dir: string, source: ModelSource): Promise<void> {
   await writeFile(join(dir, 'registry', REGISTRY_FILES.settings), source.registrySettings);
 }
 
+function modelOf(source: ModelSource): { name: string; version: string; sha256: string } {
+  return { name: source.name, version: source.version, sha256: source.metadata.model.sha256 };
+}
+
+/** What the pushed serving image becomes in the manifests: the Deployment's image and the InferenceService's predictor. */
+export function servingImageManifests(
+  model: { name: string; version: string; sha256: string },
+  image: { repository: string; digest: string },
+  record: Record<string, unknown>,
+): PinnedImage {
+  return {
+    ...image,
+    entrypoint: serverEntrypoint({ model: { ...model, registryDir: IMAGE_REGISTRY } }),
+    record,
+  };
+}
+
 /**
  * `modelgate deploy --target image`: builds the serving image for one
  * registry version (its files sha256-checked before they are copied in, and
  * the model again inside the image), pushes it when asked, and then writes the
- * Kubernetes manifests naming it by digest plus `image.json`.
+ * Kubernetes manifests and a KServe InferenceService (the image as its
+ * predictor) naming it by digest, plus `image.json`.
  */
 export async function deployImage(options: ImageDeployOptions): Promise<ImageDeployResult> {
   const settings = k8sDeploySettings(options);
@@ -97,6 +115,7 @@ export async function deployImage(options: ImageDeployOptions): Promise<ImageDep
   await builder.checkNode(baseImage);
   const repository = options.push ?? settings.image ?? `modelgate/${kubernetesName(source.name)}`;
   const tag = `${repository}:${imageTag(source)}`;
+  const model = { ...modelOf(source), registryDir: IMAGE_REGISTRY };
   let labels: Record<string, string> = {};
   let toolkitVersion = '';
   await buildContext(builder, async (dir) => {
@@ -110,17 +129,7 @@ export async function deployImage(options: ImageDeployOptions): Promise<ImageDep
       created: new Date().toISOString(),
       description: `modelgate ${toolkitVersion} serving registry model ${source.name}@${source.version} (OIP v2, MLflow /invocations)`,
     });
-    const dockerfile = serverDockerfile({
-      baseImage,
-      labels,
-      port: settings.port,
-      model: {
-        name: source.name,
-        version: source.version,
-        sha256: source.metadata.model.sha256,
-        registryDir: IMAGE_REGISTRY,
-      },
-    });
+    const dockerfile = serverDockerfile({ baseImage, labels, port: settings.port, model });
     return { dockerfile, tag };
   });
   const result = { model: source.name, version: source.version, builder: builder.name, baseImage };
@@ -130,7 +139,15 @@ export async function deployImage(options: ImageDeployOptions): Promise<ImageDep
   const image: BuiltImage = { tag, repository, digest, reference: `${repository}@${digest}`, labels };
   const manifests = await writeK8sDeployment({
     ...options,
-    pinned: { repository, digest, record: { format: 'modelgate.image/1', ...result, ...image } },
+    pinned: servingImageManifests(
+      modelOf(source),
+      { repository, digest },
+      {
+        format: 'modelgate.image/1',
+        ...result,
+        ...image,
+      },
+    ),
   });
   return { ...result, image, manifests };
 }

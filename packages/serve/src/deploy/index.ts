@@ -1,5 +1,11 @@
 export { BUILDERS } from './builder.js';
-export { type BuiltImage, deployImage, type ImageDeployOptions, type ImageDeployResult } from './image.js';
+export {
+  type BuiltImage,
+  deployImage,
+  type ImageDeployOptions,
+  type ImageDeployResult,
+  servingImageManifests,
+} from './image.js';
 export { DEFAULT_BASE_IMAGE, DEFAULT_MODELCAR_BASE, MODELCAR_DIR } from './image-dockerfile.js';
 export { MODEL_LABELS } from './image-labels.js';
 export { IMAGE_RECORD_FILE, type K8sDeployResult, writeK8sDeployment } from './k8s.js';
@@ -10,6 +16,7 @@ export {
   deployModelcar,
   type ModelcarOptions,
   type ModelcarResult,
+  modelcarManifests,
 } from './modelcar.js';
 export { kubernetesName } from './names.js';
 export {

@@ -4,7 +4,7 @@ import { withStagedOutputs } from '@modelgate/core';
 import { digestBytes, digestFile, REGISTRY_FILES } from '@modelgate/registry';
 import { type CanarySplit, planCanary } from './canary.js';
 import { dockerfile, packageJson } from './dockerfile.js';
-import { inferenceService, kustomization } from './kserve.js';
+import { inferenceService, kustomization, servingImageInferenceService } from './kserve.js';
 import { deployment, horizontalPodAutoscaler, service, type Workload } from './kubernetes.js';
 import { readModelSource } from './model-source.js';
 import { kubernetesName } from './names.js';
@@ -28,6 +28,8 @@ export interface PinnedImage {
   /** A modelcar's `oci://…@sha256:…` and runtime: then only kserve/ is written (no Deployment can run a modelcar). */
   storageUri?: string;
   kserveRuntime?: string;
+  /** The serving image's ENTRYPOINT (the image target): KServe runs the image itself as a custom predictor. */
+  entrypoint?: string[];
 }
 
 export const IMAGE_RECORD_FILE = 'image.json';
@@ -88,6 +90,23 @@ function plainManifests(
   return manifests;
 }
 
+/** The InferenceService: the model from storage (k8s, modelcar) or the pinned serving image as the predictor. */
+function kserveService(
+  workload: Workload,
+  settings: K8sDeploySettings,
+  pinned: PinnedImage | undefined,
+): Record<string, unknown> | undefined {
+  if (!pinned) return inferenceService(workload, settings);
+  if (pinned.storageUri) {
+    return inferenceService(workload, {
+      ...settings,
+      storageUri: pinned.storageUri,
+      kserveRuntime: pinned.kserveRuntime,
+    });
+  }
+  return pinned.entrypoint && servingImageInferenceService(workload, settings, pinned.entrypoint);
+}
+
 async function plannedFiles(
   options: K8sDeployOptions,
 ): Promise<{ files: Map<string, Content>; result: Omit<K8sDeployResult, 'files' | 'replaced' | 'removed'> }> {
@@ -121,14 +140,10 @@ async function plannedFiles(
       text: renderYaml(from, kustomization([...manifests.keys()], settings, image)),
     });
   }
-  // A pinned serving image runs as the Deployment; KServe gets the model from a modelcar instead
-  // (--target modelcar), so the image target writes no InferenceService of its own.
-  if (!pinned || pinned.storageUri) {
-    const isvcSettings = pinned?.storageUri
-      ? { ...settings, storageUri: pinned.storageUri, kserveRuntime: pinned.kserveRuntime }
-      : settings;
+  const isvc = kserveService(workload, settings, pinned);
+  if (isvc) {
     const kserveFiles = new Map<string, unknown>([
-      ['inferenceservice.yaml', inferenceService(workload, isvcSettings)],
+      ['inferenceservice.yaml', isvc],
       ...(pinned?.kserve ?? []),
     ]);
     for (const [file, manifest] of kserveFiles)
@@ -183,8 +198,9 @@ async function writeInto(dir: string, file: string, content: Content): Promise<v
  * package.json for the server image, Deployment + Service (+ HPA) with a
  * kustomization.yaml, and kserve/ with an InferenceService as the
  * alternative. With `pinned` (the image and modelcar targets, after a push)
- * the manifests name the pushed image by digest and image.json replaces the
- * build files. Everything is generated and validated before anything is
+ * the manifests name the pushed image by digest (the image target's
+ * InferenceService runs that image as its predictor) and image.json replaces
+ * the build files. Everything is generated and validated before anything is
  * written; each directory is then replaced in one staged move.
  */
 export async function writeK8sDeployment(options: K8sDeployOptions): Promise<K8sDeployResult> {

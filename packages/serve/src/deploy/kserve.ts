@@ -1,10 +1,13 @@
-import type { Workload } from './kubernetes.js';
+import { containerResources, IMAGE_UID, readinessProbe, type Workload } from './kubernetes.js';
 import type { K8sDeploySettings } from './options.js';
 
 export const KSERVE_API_VERSION = 'serving.kserve.io/v1beta1';
 
-/** A KServe InferenceService for the same ONNX file: KServe picks (or is told) a runtime that speaks OIP v2. */
-export function inferenceService(w: Workload, s: K8sDeploySettings): Record<string, unknown> {
+function withPredictor(
+  w: Workload,
+  s: K8sDeploySettings,
+  predictor: Record<string, unknown>,
+): Record<string, unknown> {
   return {
     apiVersion: KSERVE_API_VERSION,
     kind: 'InferenceService',
@@ -19,19 +22,63 @@ export function inferenceService(w: Workload, s: K8sDeploySettings): Record<stri
         maxReplicas: s.maxReplicas,
         // KServe sends this share to the revision this spec creates and the rest to the last ready one.
         ...(s.canary === undefined ? {} : { canaryTrafficPercent: s.canary }),
-        model: {
-          modelFormat: { name: 'onnx' },
-          protocolVersion: 'v2',
-          ...(s.kserveRuntime ? { runtime: s.kserveRuntime } : {}),
-          storageUri: s.storageUri ?? `pvc://modelgate-models/${w.model}/${w.version}`,
-          resources: {
-            requests: { cpu: s.cpuRequest, memory: s.memoryRequest },
-            limits: { cpu: s.cpuLimit, memory: s.memoryLimit },
-          },
-        },
+        ...predictor,
       },
     },
   };
+}
+
+/** A KServe InferenceService for the same ONNX file: KServe picks (or is told) a runtime that speaks OIP v2. */
+export function inferenceService(w: Workload, s: K8sDeploySettings): Record<string, unknown> {
+  return withPredictor(w, s, {
+    model: {
+      modelFormat: { name: 'onnx' },
+      protocolVersion: 'v2',
+      ...(s.kserveRuntime ? { runtime: s.kserveRuntime } : {}),
+      storageUri: s.storageUri ?? `pvc://modelgate-models/${w.model}/${w.version}`,
+      resources: containerResources(s),
+    },
+  });
+}
+
+/** The toolkit's server as KServe's main container (a custom predictor, or a ServingRuntime's). */
+export function kserveContainer(
+  s: K8sDeploySettings,
+  image: string,
+  command: readonly string[],
+  args: readonly string[],
+): Record<string, unknown> {
+  return {
+    name: 'kserve-container',
+    image,
+    command: [...command],
+    args: [...args],
+    env: [{ name: 'NODE_ENV', value: 'production' }],
+    ports: [{ containerPort: s.port, protocol: 'TCP' }],
+    resources: containerResources(s),
+    securityContext: {
+      allowPrivilegeEscalation: false,
+      runAsNonRoot: true,
+      runAsUser: IMAGE_UID,
+      capabilities: { drop: ['ALL'] },
+    },
+  };
+}
+
+/**
+ * An InferenceService whose predictor is the serving image itself (a custom
+ * predictor, `w.image` pinned by digest): the command and port the image
+ * runs with, and the Deployment's readiness probe. Knative, which runs
+ * KServe's serverless predictors, accepts an unnamed port and a probe on its
+ * number only, hence no `http` name here.
+ */
+export function servingImageInferenceService(
+  w: Workload,
+  s: K8sDeploySettings,
+  entrypoint: readonly string[],
+): Record<string, unknown> {
+  const container = kserveContainer(s, w.image, entrypoint, ['--port', String(s.port)]);
+  return withPredictor(w, s, { containers: [{ ...container, readinessProbe: readinessProbe(s.port) }] });
 }
 
 export function kustomization(

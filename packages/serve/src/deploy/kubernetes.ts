@@ -37,13 +37,27 @@ function selector(w: Workload): Record<string, string> {
   return { 'app.kubernetes.io/name': w.name, 'app.kubernetes.io/component': 'model-server' };
 }
 
+export function containerResources(s: K8sDeploySettings) {
+  return {
+    requests: { cpu: s.cpuRequest, memory: s.memoryRequest },
+    limits: { cpu: s.cpuLimit, memory: s.memoryLimit },
+  };
+}
+
+/** An HTTP probe on one of the server's health routes. */
+export function httpProbe(
+  path: string,
+  port: number | string,
+  periodSeconds: number,
+  failureThreshold: number,
+) {
+  return { httpGet: { path, port }, periodSeconds, timeoutSeconds: 2, failureThreshold };
+}
+
+/** Ready only once the model is loaded and warmed. */
+export const readinessProbe = (port: number | string) => httpProbe(HEALTH_PATHS.ready, port, 5, 3);
+
 export function deployment(w: Workload, s: K8sDeploySettings, track?: Track): Deployment {
-  const probe = (path: string, periodSeconds: number, failureThreshold: number) => ({
-    httpGet: { path, port: 'http' },
-    periodSeconds,
-    timeoutSeconds: 2,
-    failureThreshold,
-  });
   const name = track?.track === 'canary' ? `${w.name}-canary` : w.name;
   const trackLabel = track ? { [TRACK_LABEL]: track.track } : {};
   // With an HPA the replica count is its to set; a fixed count here would fight it on every sync.
@@ -77,14 +91,11 @@ export function deployment(w: Workload, s: K8sDeploySettings, track?: Track): De
               imagePullPolicy: 'IfNotPresent',
               ports: [{ name: 'http', containerPort: s.port, protocol: 'TCP' }],
               env: [{ name: 'NODE_ENV', value: 'production' }],
-              resources: {
-                requests: { cpu: s.cpuRequest, memory: s.memoryRequest },
-                limits: { cpu: s.cpuLimit, memory: s.memoryLimit },
-              },
+              resources: containerResources(s),
               // Ready only once the model is loaded and warmed; the startup probe gives loading a minute.
-              startupProbe: probe(HEALTH_PATHS.ready, 2, 30),
-              readinessProbe: probe(HEALTH_PATHS.ready, 5, 3),
-              livenessProbe: probe(HEALTH_PATHS.live, 10, 3),
+              startupProbe: httpProbe(HEALTH_PATHS.ready, 'http', 2, 30),
+              readinessProbe: readinessProbe('http'),
+              livenessProbe: httpProbe(HEALTH_PATHS.live, 'http', 10, 3),
               securityContext: {
                 allowPrivilegeEscalation: false,
                 readOnlyRootFilesystem: true,

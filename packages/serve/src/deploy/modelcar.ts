@@ -11,8 +11,8 @@ import {
   serverDockerfile,
 } from './image-dockerfile.js';
 import { gitSource, imageLabels } from './image-labels.js';
-import { type K8sDeployResult, writeK8sDeployment } from './k8s.js';
-import { IMAGE_UID } from './kubernetes.js';
+import { type K8sDeployResult, type PinnedImage, writeK8sDeployment } from './k8s.js';
+import { kserveContainer } from './kserve.js';
 import { readModelSource } from './model-source.js';
 import { kubernetesName } from './names.js';
 import { type K8sDeploySettings, k8sDeploySettings } from './options.js';
@@ -78,11 +78,11 @@ export function clusterServingRuntime(
       supportedModelFormats: [{ name: 'onnx', version: '1', autoSelect: false }],
       protocolVersions: ['v2'],
       containers: [
-        {
-          name: 'kserve-container',
+        kserveContainer(
+          s,
           image,
-          command: ['node', IMAGE_BIN],
-          args: [
+          ['node', IMAGE_BIN],
+          [
             'serve',
             '--model',
             `${KSERVE_MODEL_MOUNT}/{{.Name}}`,
@@ -91,19 +91,7 @@ export function clusterServingRuntime(
             '--port',
             String(s.port),
           ],
-          env: [{ name: 'NODE_ENV', value: 'production' }],
-          ports: [{ containerPort: s.port, protocol: 'TCP' }],
-          resources: {
-            requests: { cpu: s.cpuRequest, memory: s.memoryRequest },
-            limits: { cpu: s.cpuLimit, memory: s.memoryLimit },
-          },
-          securityContext: {
-            allowPrivilegeEscalation: false,
-            runAsNonRoot: true,
-            runAsUser: IMAGE_UID,
-            capabilities: { drop: ['ALL'] },
-          },
-        },
+        ),
       ],
     },
   };
@@ -198,20 +186,31 @@ export async function deployModelcar(options: ModelcarOptions): Promise<Modelcar
   const rtName = runtimeName(runtime);
   const manifests = await writeK8sDeployment({
     ...options,
-    pinned: {
-      repository,
-      digest: modelcar.digest,
-      storageUri: `oci://${modelcar.reference}`,
-      kserveRuntime: rtName,
-      kserve: new Map([['clusterservingruntime.yaml', clusterServingRuntime(rtName, runtime, settings)]]),
-      record: {
-        format: 'modelgate.modelcar/1',
-        ...result,
-        modelcar,
-        runtime,
-        runtimeName: rtName,
-      },
-    },
+    pinned: modelcarManifests(modelcar, runtime, settings, {
+      format: 'modelgate.modelcar/1',
+      ...result,
+      modelcar,
+      runtime,
+      runtimeName: rtName,
+    }),
   });
   return { ...result, modelcar, runtime, runtimeName: rtName, manifests };
+}
+
+/** What the pushed modelcar and runtime images become in kserve/: the InferenceService and the ClusterServingRuntime. */
+export function modelcarManifests(
+  modelcar: Pick<PushedImage, 'repository' | 'digest' | 'reference'>,
+  runtime: string,
+  settings: K8sDeploySettings,
+  record: Record<string, unknown>,
+): PinnedImage {
+  const rtName = runtimeName(runtime);
+  return {
+    repository: modelcar.repository,
+    digest: modelcar.digest,
+    storageUri: `oci://${modelcar.reference}`,
+    kserveRuntime: rtName,
+    kserve: new Map([['clusterservingruntime.yaml', clusterServingRuntime(rtName, runtime, settings)]]),
+    record,
+  };
 }
