@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Installs modelgate for the actions, once per runner and lockfile (or release), in one of two ways:
-#   release  the action's checkout holds release artifacts in release/*.tgz (npm run release -- --out release):
-#            they are installed with their production dependencies only into .modelgate-install/, with no
-#            build (the tarballs carry dist/) and no dev dependencies. Faster: see ACTIONS.md.
+#   release  the action's checkout holds release artifacts in release/*.tgz (npm run release -- --out release,
+#            committed by scripts/cut-release.sh): they are installed with their production dependencies only
+#            into .modelgate-install/, with no build (the tarballs carry dist/) and no dev dependencies; with
+#            npm ci from release/package-lock.json (the versions the toolkit was tested with) when the release
+#            has one. Faster: see ACTIONS.md.
 #   source   otherwise: npm ci of the whole workspace, then tsc -b.
 #
 #   action-setup.sh key      print the dependency cache key, paths and whether this checkout is
@@ -33,7 +35,14 @@ release_stamp="$release_install/node_modules/.modelgate-release"
 shopt -s nullglob
 release_tarballs=(release/*.tgz)
 shopt -u nullglob
-release_hash() { sha256sum "${release_tarballs[@]}" | sha256sum | cut -c1-16; }
+# A release without its lockfile (made before releases carried one) is installed by semver range.
+release_locked=false
+if [ -f release/package-lock.json ] && [ -f release/package.json ]; then release_locked=true; fi
+release_hash() {
+  local files=("${release_tarballs[@]}")
+  if [ "$release_locked" = true ]; then files+=(release/package.json release/package-lock.json); fi
+  sha256sum "${files[@]}" | sha256sum | cut -c1-16
+}
 
 emit() {
   if [ -n "${GITHUB_OUTPUT:-}" ]; then echo "$1=$2" >>"$GITHUB_OUTPUT"; else echo "$1=$2"; fi
@@ -72,14 +81,22 @@ start=$(date +%s)
 if [ ${#release_tarballs[@]} -gt 0 ]; then
   wanted="node$(node_version)-$(release_hash)"
   if [ "$(cat "$release_stamp" 2>/dev/null)" != "$wanted" ]; then
-    echo "modelgate: installing the release artifacts (${#release_tarballs[@]} tarballs, production dependencies only)"
     rm -rf "$release_install"
     mkdir -p "$release_install"
-    echo '{ "private": true }' >"$release_install/package.json"
     # onnxruntime-node's own install script runs here: the CPU build it ships, no CUDA download,
     # unless the runner sets ONNXRUNTIME_NODE_INSTALL=cuda12.
-    (cd "$release_install" && ONNXRUNTIME_NODE_INSTALL="${ONNXRUNTIME_NODE_INSTALL:-skip}" \
-      npm install --omit=dev --no-audit --no-fund --loglevel=error "${release_tarballs[@]/#/$root/}")
+    export ONNXRUNTIME_NODE_INSTALL="${ONNXRUNTIME_NODE_INSTALL:-skip}"
+    if [ "$release_locked" = true ]; then
+      echo "modelgate: installing the release artifacts (${#release_tarballs[@]} tarballs, production dependencies only, npm ci from release/package-lock.json)"
+      # The lock names the tarballs by paths relative to it: the install folder gets a copy of all three.
+      cp "${release_tarballs[@]}" release/package.json release/package-lock.json "$release_install/"
+      (cd "$release_install" && npm ci --omit=dev --no-audit --no-fund --loglevel=error)
+    else
+      echo "modelgate: installing the release artifacts (${#release_tarballs[@]} tarballs, production dependencies only, no lockfile: newest versions in range)"
+      echo '{ "private": true }' >"$release_install/package.json"
+      (cd "$release_install" &&
+        npm install --omit=dev --no-audit --no-fund --loglevel=error "${release_tarballs[@]/#/$root/}")
+    fi
     echo "$wanted" >"$release_stamp"
   else
     echo "modelgate: release install up to date ($wanted)"

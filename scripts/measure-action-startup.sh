@@ -3,8 +3,11 @@
 #   source cold   empty npm cache, no node_modules: npm ci + build (a new runner, cache miss)
 #   source build  node_modules present (restored from actions/cache), dist missing: build only
 #   source warm   node_modules and dist present and matching (cache hit, or the runner's second job)
-#   release cold  empty npm cache: the release tarballs installed with production dependencies only
+#   release cold  empty npm cache: the release tarballs installed with production dependencies only,
+#                 npm ci from the release's lockfile
 #   release warm  the release install present and matching: checks only
+#   unlocked cold empty npm cache: the same tarballs without the lockfile (npm install, newest in range),
+#                 as releases were installed before they carried one
 # The release artifacts are packed (untimed) from the source export once it is built, as a release does.
 # Usage: scripts/measure-action-startup.sh [--worktree] [workdir]   (downloads the dependencies from the
 # npm registry). The export is of HEAD; with --worktree, of the working tree (tracked and untracked files).
@@ -46,12 +49,18 @@ measure "$work/source" "$work/npm-cache-source" source-warm
 (cd "$work/source" && node scripts/release.mjs --out "$work/artifacts" >"$work/release.log" 2>&1)
 export_tree "$work/release"
 mkdir -p "$work/release/release"
-cp "$work"/artifacts/*.tgz "$work/release/release/"
+cp "$work"/artifacts/*.tgz "$work"/artifacts/package.json "$work"/artifacts/package-lock.json "$work/release/release/"
 measure "$work/release" "$work/npm-cache-release" release-cold
 release_cold=$took
 measure "$work/release" "$work/npm-cache-release" release-warm
+export_tree "$work/unlocked"
+mkdir -p "$work/unlocked/release"
+cp "$work"/artifacts/*.tgz "$work/unlocked/release/"
+measure "$work/unlocked" "$work/npm-cache-unlocked" unlocked-cold
+unlocked_cold=$took
 
 echo "cold start, release / source: $(printf '%.2f' "$(echo "$release_cold / $source_cold" | bc -l)")"
+echo "cold start, release (locked) / release without the lockfile: $(printf '%.2f' "$(echo "$release_cold / $unlocked_cold" | bc -l)")"
 echo "installed: source $(du -sh "$work/source/node_modules" | cut -f1) of node_modules," \
   "release $(du -sh "$work/release/.modelgate-install" | cut -f1) ($(du -ch "$work"/artifacts/*.tgz | tail -1 | cut -f1) of tarballs)"
 echo "node $(node --version), $(nproc) cores, export of $tree, $(date -u +%Y-%m-%dT%H:%MZ)"

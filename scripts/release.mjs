@@ -1,12 +1,15 @@
 #!/usr/bin/env node
 // Writes the installable release artifacts: one `npm pack` tarball per workspace package, built from this
-// checkout (so packages/cli's dist/toolkit-pin.json records its commit for `modelgate init`).
+// checkout (so packages/cli's dist/toolkit-pin.json records its commit for `modelgate init`), and a
+// package.json with the package-lock.json that installs them all with the public dependencies at the
+// versions of this repository's package-lock.json: `cd <dir> && npm ci --omit=dev` (what the actions do).
 // Usage: npm run release -- --out <dir>
 // A user's repository installs them all at once: npm install <dir>/*.tgz
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { writeReleaseLock } from './release-lock.mjs';
 
 const root = resolve(import.meta.dirname, '..');
 let out;
@@ -49,11 +52,15 @@ try {
       '--loglevel=error',
     ]),
   );
+  writeReleaseLock(root, staging, staging, 'modelgate-release');
+  const lockFiles = ['package.json', 'package-lock.json'];
   mkdirSync(dir, { recursive: true });
   for (const old of readdirSync(dir).filter((f) => f.endsWith('.tgz'))) rmSync(join(dir, old));
-  for (const { filename } of packed) renameSync(join(staging, filename), join(dir, filename));
+  for (const file of [...packed.map((p) => p.filename), ...lockFiles])
+    renameSync(join(staging, file), join(dir, file));
   for (const { filename, size } of packed)
     console.log(`${join(dir, filename)}  ${(size / 1024).toFixed(0)} kB`);
+  console.log(`${join(dir, 'package-lock.json')}  the public dependencies, locked`);
 } finally {
   rmSync(staging, { recursive: true, force: true });
 }

@@ -323,6 +323,16 @@ describe('scripts/action-setup.sh key', () => {
     expect(outputs.ready).toBe('false');
     expect(outputs.paths).toBe(join(checkout, '.modelgate-install'));
     await writeFile(join(checkout, 'release', 'modelgate-cli-0.1.0.tgz'), 'another');
-    expect((await keyOutputs(script)).key).not.toBe(outputs.key);
+    const another = (await keyOutputs(script)).key;
+    expect(another).not.toBe(outputs.key);
+    // The release's lockfile decides the installed versions: a new lock is a new install.
+    await writeFile(join(checkout, 'release', 'package.json'), '{}');
+    await writeFile(join(checkout, 'release', 'package-lock.json'), '{ "lockfileVersion": 3 }');
+    const locked = (await keyOutputs(script)).key;
+    await writeFile(
+      join(checkout, 'release', 'package-lock.json'),
+      '{ "lockfileVersion": 3, "packages": {} }',
+    );
+    expect(new Set([another, locked, (await keyOutputs(script)).key]).size).toBe(3);
   });
 });
