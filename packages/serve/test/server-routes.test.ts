@@ -226,6 +226,32 @@ describe('MLflow scoring protocol', () => {
     }
   });
 
+  it('reads true and false in a numeric column as 1 and 0, as modelgate predict does (a boolean column trained on)', async () => {
+    const mass = 'Body Mass (g)';
+    const rows = registry()
+      .rows.slice(110, 114)
+      .map((r, i) => ({ ...r, [mass]: i % 2 }));
+    const expected = await inProcess('v1', rows);
+    const asWord = (r: PenguinRow) => columns.map((c) => (c === mass ? r[c] === 1 : (r[c] ?? null)));
+    const split = await post(url('/invocations'), {
+      dataframe_split: { columns, data: rows.map(asWord) },
+    });
+    expect(split.status).toBe(200);
+    const csv = [
+      columns.map((c) => (c.includes(' ') ? `"${c}"` : c)).join(','),
+      ...rows.map((r) =>
+        columns.map((c) => (c === mass ? (r[c] === 1 ? ' TRUE' : 'false') : String(r[c] ?? ''))).join(','),
+      ),
+    ].join('\n');
+    const text = await post(url('/invocations'), csv, { 'content-type': 'text/csv' });
+    expect(text.status).toBe(200);
+    for (const response of [split, text]) {
+      const { predictions } = await json(response);
+      expect(predictions.map((p: { label: string }) => p.label)).toEqual(expected.label);
+      expect(predictions[1].probabilities[0]).toBeCloseTo(expected.probabilities[3] as number, 6);
+    }
+  });
+
   it('rejects unknown columns and malformed payloads with 400', async () => {
     for (const [payload, message] of [
       [{ dataframe_records: [{ nope: 1 }] }, /unknown column 'nope'/],

@@ -81,13 +81,20 @@ function fromCsv(text: string): Columns {
   return new Map(columns.map((name, j) => [name, rows.map((row) => row[j] as string)]));
 }
 
-/** CSV cells and JSON scalars as the element type wants them: '' and null are missing. */
+/**
+ * CSV cells and JSON scalars as the element type wants them: '' and null are
+ * missing; true and false in a numeric column are 1 and 0, as `modelgate
+ * predict` and the web bundle read a boolean column the model was trained on.
+ */
 function coerce(type: ElementType, value: unknown): unknown {
   if (type === 'string')
     return value === null || value === undefined ? '' : typeof value === 'object' ? value : String(value);
+  if (typeof value === 'boolean') return type === 'bool' ? value : Number(value);
   if (typeof value !== 'string') return value ?? null;
   if (type === 'bool') return value === 'true' ? true : value === 'false' ? false : value;
-  if (value.trim() === '') return null;
+  const text = value.trim();
+  if (text === '') return null;
+  if (/^(true|false)$/i.test(text)) return Number(text.toLowerCase() === 'true');
   const n = Number(value);
   return Number.isNaN(n) ? value : n;
 }
