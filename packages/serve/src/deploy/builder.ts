@@ -40,8 +40,9 @@ function exec(bin: string, args: string[]): Promise<Result> {
 }
 
 /** The last non-empty line a failing command printed: usually the one that says why. */
+/** The builder's last word: its last line of stderr (where the reason is), else of stdout. */
 function lastLine(r: Result): string {
-  const lines = `${r.stderr}\n${r.stdout}`.split('\n').map((l) => l.trim());
+  const lines = `${r.stdout}\n${r.stderr}`.split('\n').map((l) => l.trim());
   return oneLine(lines.filter((l) => l !== '').at(-1) ?? `exit code ${r.code}`);
 }
 
