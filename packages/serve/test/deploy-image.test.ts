@@ -367,7 +367,7 @@ describe('modelgate deploy --target image: bad input, one line, exit 2, nothing 
       expect(run.code).toBe(2);
       expect(run.stderr).toMatch(
         new RegExp(
-          `--push: docker push 127\\.0\\.0\\.1:${closed}/nobody/penguins:\\S+ was refused \\(.+\\)\\. Check the registry address and log in first: docker login 127\\.0\\.0\\.1:${closed}\\.`,
+          `--push: docker push 127\\.0\\.0\\.1:${closed}/nobody/penguins:\\S+ was refused \\(.*connection refused\\)\\. Check the registry address and log in first: docker login 127\\.0\\.0\\.1:${closed}\\.`,
         ),
       );
       expect(await pathExists(out)).toBe(false);
