@@ -230,7 +230,7 @@ describe('MLflow scoring protocol', () => {
     const mass = 'Body Mass (g)';
     const rows = registry()
       .rows.slice(110, 114)
-      .map((r, i) => ({ ...r, [mass]: i % 2 }));
+      .map((r, i): PenguinRow => ({ ...r, [mass]: i % 2 }));
     const expected = await inProcess('v1', rows);
     const asWord = (r: PenguinRow) => columns.map((c) => (c === mass ? r[c] === 1 : (r[c] ?? null)));
     const split = await post(url('/invocations'), {
