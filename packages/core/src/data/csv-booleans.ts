@@ -14,9 +14,12 @@ export async function textInBooleanColumns(
   db: Database,
   files: readonly string[],
   format: DataFormat,
-  typed: ReadonlyArray<{ column_name: string; column_type: string }>,
 ): Promise<string[]> {
   if (!isDelimited(format)) return [];
+  // The sniffer's types from its sample, without reading the whole file.
+  const typed = await db.rows<{ column_name: string; column_type: string }>(
+    `DESCRIBE SELECT * FROM ${readerSql(files, format)}`,
+  );
   const booleans = typed.filter((c) => c.column_type === 'BOOLEAN').map((c) => c.column_name);
   if (booleans.length === 0) return [];
   const counts = booleans.map(

@@ -104,18 +104,12 @@ export async function loadDataset(
   }
   await checkTextEncoding(files, format);
   await checkCsvHeader(files, format);
-  const create = (textColumns: readonly string[] = []) =>
-    db.run(
+  try {
+    const textColumns = await textInBooleanColumns(db, files, format);
+    await db.run(
       `CREATE OR REPLACE TEMP TABLE ${quoteIdent(table)} AS SELECT * FROM ${readerSql(files, format, textColumns)}`,
       options.onProgress,
     );
-  try {
-    await create();
-    const typed = await db.rows<{ column_name: string; column_type: string }>(
-      `DESCRIBE ${quoteIdent(table)}`,
-    );
-    const words = await textInBooleanColumns(db, files, format, typed);
-    if (words.length > 0) await create(words);
   } catch (err) {
     throw await explainReadFailure(files, format, err);
   }
