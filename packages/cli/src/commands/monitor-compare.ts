@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import {
   type GateConfig,
   type GateRules,
@@ -9,8 +8,6 @@ import {
   type Task,
   UserError,
   withDatabase,
-  withStagedOutputs,
-  writeFileAtomic,
 } from '@modelgate/core';
 import { collectGateEvidence, evaluateGate, evaluationSettings, resolveGate } from '@modelgate/evaluate';
 import {
@@ -21,10 +18,10 @@ import {
   parseChunkSpec,
   renderCompareMarkdown,
   type ShadowComparison,
-  stringifyMonitorReport,
 } from '@modelgate/monitor';
 import { showVersion } from '@modelgate/registry';
 import type { CommandOutcome } from '../outcome.js';
+import { writeReportFiles } from './monitor-output.js';
 
 export const COMPARE_FILES = { json: 'compare.json', markdown: 'compare.md' } as const;
 
@@ -167,22 +164,23 @@ export async function monitorCompare(
             source: flags.labels,
           }
         : undefined;
+    let judge: ReturnType<typeof onlineJudge> | undefined;
     const result = await compareShadow(db, log, {
       model: name ?? null,
       ...(task ? { task } : {}),
       ...(model && model.classes.length > 0 ? { classes: model.classes } : {}),
       ...(flags.chunk ? { chunk: parseChunkSpec(flags.chunk) } : {}),
       ...(labels ? { labels } : {}),
-      judge: (rows) => onlineJudge(config, rows.production.task)(rows),
+      // One gate for the run: the task is the same for every chunk and the window.
+      judge: (rows) => {
+        judge ??= onlineJudge(config, rows.production.task);
+        return judge(rows);
+      },
     });
     return result;
   });
   const markdown = renderCompareMarkdown(report);
-  const { replaced } = await withStagedOutputs(flags.out, async (dir) => {
-    await writeFileAtomic(join(dir, COMPARE_FILES.json), stringifyMonitorReport(report));
-    await writeFileAtomic(join(dir, COMPARE_FILES.markdown), markdown);
-  });
-  const written = `Wrote ${join(flags.out, COMPARE_FILES.json)} and ${join(flags.out, COMPARE_FILES.markdown)}${replaced.length > 0 ? ' (replacing the previous ones)' : ''}.`;
+  const written = await writeReportFiles(flags.out, COMPARE_FILES, report, markdown);
   return {
     exitCode: report.verdict.status === 'fail' ? 1 : 0,
     data: report,

@@ -12,8 +12,6 @@ import {
   readProfile,
   UserError,
   withDatabase,
-  withStagedOutputs,
-  writeFileAtomic,
 } from '@modelgate/core';
 import {
   type Chunk,
@@ -34,7 +32,6 @@ import {
   readLogProfiles,
   readProfileDir,
   renderMonitorMarkdown,
-  stringifyMonitorReport,
 } from '@modelgate/monitor';
 import { digestBytes, REGISTRY_FILES, showVersion } from '@modelgate/registry';
 import type { Command } from 'commander';
@@ -49,6 +46,7 @@ import { addDeviceOption, type DeviceFlags, deviceProvider } from './device-opti
 import { monitorCompare } from './monitor-compare.js';
 import { type DriftFlags, driftOptionsWithFlags } from './monitor-drift-flags.js';
 import { type MonitoredModel, monitoredModel } from './monitor-model.js';
+import { writeReportFiles } from './monitor-output.js';
 import { type PerformanceFlags, performanceInput } from './monitor-performance.js';
 import { addRegistryOption, type RegistryFlags } from './registry-options.js';
 
@@ -298,11 +296,7 @@ async function monitor(flags: MonitorFlags, ctx: CliContext): Promise<CommandOut
   const options = monitorOptions(flags, found, ref);
   const report = await runMonitor(flags, options, ref, found, ctx);
   const markdown = renderMonitorMarkdown(report);
-  const { replaced } = await withStagedOutputs(flags.out, async (dir) => {
-    await writeFileAtomic(join(dir, MONITOR_FILES.json), stringifyMonitorReport(report));
-    await writeFileAtomic(join(dir, MONITOR_FILES.markdown), markdown);
-  });
-  const written = `Wrote ${join(flags.out, MONITOR_FILES.json)} and ${join(flags.out, MONITOR_FILES.markdown)}${replaced.length > 0 ? ' (replacing the previous ones)' : ''}.`;
+  const written = await writeReportFiles(flags.out, MONITOR_FILES, report, markdown);
   return {
     exitCode: report.verdict.alert ? 1 : 0,
     data: report,

@@ -6,11 +6,8 @@ export { type ProfileOptions, profileDataset } from './profile.js';
 export {
   cdf,
   coarsenTimeSketch,
-  DATETIME_SKETCH_ACCURACY,
   emptySketch,
-  emptyTimeSketch,
   MAX_SKETCH_BINS,
-  MAX_TIME_SKETCH_BINS,
   mergeSketches,
   NUMERIC_SKETCH_ACCURACY,
   type QuantileSketch,
@@ -19,7 +16,6 @@ export {
   type SketchBins,
   sketchBins,
   sketchCount,
-  TIME_SKETCH_UNIT_MS,
 } from './sketch.js';
 export { EXACT_DISTINCT_MAX_ROWS } from './summary-query.js';
 export * from './types.js';

@@ -40,8 +40,6 @@ export interface QuantileSketch {
 }
 
 export const NUMERIC_SKETCH_ACCURACY = 0.01;
-/** What version-1 profiles used for datetimes: about a day for modern dates. */
-export const DATETIME_SKETCH_ACCURACY = 0.0001;
 export const MAX_SKETCH_BINS = 4096;
 /** The finest time grid: one minute. */
 export const TIME_SKETCH_UNIT_MS = 60_000;

@@ -16,21 +16,19 @@ import { quoteLiteral } from '@modelgate/core';
 const SPACE = '[ \\t\\n\\r]*';
 const DECIMAL = '(?:[0-9]+\\.?[0-9]*|\\.[0-9]+)(?:[eE][+-]?[0-9]+)?';
 const SPECIAL = '[iI][nN][fF](?:[iI][nN][iI][tT][yY])?|[nN][aA][nN]';
+const BOOLEAN = '[tT][rR][uU][eE]|[fF][aA][lL][sS][eE]';
 
-/** Group 1 is the number without the space around it. */
-export const NUMBER_TEXT_PATTERN = `^${SPACE}([+-]?(?:${DECIMAL}|${SPECIAL}))${SPACE}$`;
+/** Group 1 is the number (or true/false) without the space around it. */
+export const NUMBER_TEXT_PATTERN = `^${SPACE}([+-]?(?:${DECIMAL}|${SPECIAL})|${BOOLEAN})${SPACE}$`;
 export const BLANK_TEXT_PATTERN = `^${SPACE}$`;
-/** Group 1 is `true` or `false`, in any case. */
-export const BOOLEAN_TEXT_PATTERN = `^${SPACE}([tT][rR][uU][eE]|[fF][aA][lL][sS][eE])${SPACE}$`;
 
 /** A text column's value as a DOUBLE under the rule: NULL when blank or not a number. */
 export function numberFromTextSql(text: string): string {
-  const word = `lower(regexp_extract(${text}, ${quoteLiteral(BOOLEAN_TEXT_PATTERN)}, 1))`;
-  const number = `TRY_CAST(regexp_extract(${text}, ${quoteLiteral(NUMBER_TEXT_PATTERN)}, 1) AS DOUBLE)`;
-  return `CASE ${word} WHEN 'true' THEN 1.0 WHEN 'false' THEN 0.0 ELSE ${number} END`;
+  const found = `regexp_extract(${text}, ${quoteLiteral(NUMBER_TEXT_PATTERN)}, 1)`;
+  return `CASE lower(${found}) WHEN 'true' THEN 1.0 WHEN 'false' THEN 0.0 ELSE TRY_CAST(${found} AS DOUBLE) END`;
 }
 
 /** True when a text value is there but is not a number under the rule. */
 export function notANumberSql(text: string): string {
-  return `(${text} IS NOT NULL AND NOT regexp_full_match(${text}, ${quoteLiteral(BLANK_TEXT_PATTERN)}) AND NOT regexp_full_match(${text}, ${quoteLiteral(NUMBER_TEXT_PATTERN)}) AND NOT regexp_full_match(${text}, ${quoteLiteral(BOOLEAN_TEXT_PATTERN)}))`;
+  return `(${text} IS NOT NULL AND NOT regexp_full_match(${text}, ${quoteLiteral(BLANK_TEXT_PATTERN)}) AND NOT regexp_full_match(${text}, ${quoteLiteral(NUMBER_TEXT_PATTERN)}))`;
 }

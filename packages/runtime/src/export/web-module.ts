@@ -1,4 +1,4 @@
-import { BLANK_TEXT_PATTERN, BOOLEAN_TEXT_PATTERN, NUMBER_TEXT_PATTERN } from '../batch/number-text.js';
+import { BLANK_TEXT_PATTERN, NUMBER_TEXT_PATTERN } from '../batch/number-text.js';
 
 /**
  * modelgate-model.js: the bundle's ES module. It mirrors the runtime's feeds
@@ -49,7 +49,6 @@ export async function schema() {
 // and an optional exponent, or inf, infinity or nan; true and false are 1 and 0; anything else ('abc',
 // '1,75') refuses the row.
 const NUMBER_TEXT = new RegExp(${JSON.stringify(NUMBER_TEXT_PATTERN)});
-const BOOLEAN_TEXT = new RegExp(${JSON.stringify(BOOLEAN_TEXT_PATTERN)});
 const BLANK_TEXT = new RegExp(${JSON.stringify(BLANK_TEXT_PATTERN)});
 
 /** A numeric feature's value; NaN is missing. Text that is not a number throws, naming the row and column. */
@@ -59,11 +58,10 @@ function numberOf(value, name, row) {
   if (typeof value === 'boolean') return value ? 1 : 0;
   const text = String(value);
   if (BLANK_TEXT.test(text)) return Number.NaN;
-  const word = BOOLEAN_TEXT.exec(text);
-  if (word) return word[1].toLowerCase() === 'true' ? 1 : 0;
   const match = NUMBER_TEXT.exec(text);
   if (!match) throw new Error('row ' + row + ": column '" + name + "': '" + text + "' is not a number");
   const number = match[1].toLowerCase();
+  if (number === 'true' || number === 'false') return number === 'true' ? 1 : 0;
   if (number.endsWith('nan')) return Number.NaN;
   if (number.endsWith('inf') || number.endsWith('infinity')) return number.startsWith('-') ? -Infinity : Infinity;
   return Number(number);

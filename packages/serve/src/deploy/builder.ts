@@ -4,7 +4,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { oneLine, UserError } from '@modelgate/core';
-import { NODE_CHECK } from './image-dockerfile.js';
+import { MARKERS, NODE_CHECK } from './image-dockerfile.js';
 
 export const BUILDERS = ['docker', 'podman', 'buildah'] as const;
 export type BuilderName = (typeof BUILDERS)[number];
@@ -39,7 +39,6 @@ function exec(bin: string, args: string[]): Promise<Result> {
   });
 }
 
-/** The last non-empty line a failing command printed: usually the one that says why. */
 /** The builder's last word: its last line of stderr (where the reason is), else of stdout. */
 function lastLine(r: Result): string {
   const lines = `${r.stdout}\n${r.stderr}`.split('\n').map((l) => l.trim());
@@ -54,15 +53,14 @@ function onPath(bin: string): boolean {
 export function buildFailure(name: BuilderName, r: Result, baseImage: string): UserError {
   const said = `${r.stderr}\n${r.stdout}`;
   if (
-    /MODELGATE_NO_NODE|"node": executable file not found|exec: "node"|node: not found|no such file or directory/i.test(
-      said,
-    )
+    said.includes(MARKERS.noNode) ||
+    /"node": executable file not found|exec: "node"|node: not found|no such file or directory/i.test(said)
   ) {
     return new UserError(
       `--base-image ${baseImage}: has no node on its PATH. Use an image with Node >= 20.19 (e.g. node:20-slim, or a base built as DEPLOY.md shows).`,
     );
   }
-  if (/MODELGATE_DIGEST_MISMATCH/.test(said)) {
+  if (said.includes(MARKERS.digest)) {
     return new UserError(
       `${name} build: the model copied into the image does not match its sha256; re-run (the registry changed while building?).`,
     );
@@ -102,10 +100,8 @@ async function withDigestFile<T>(use: (file: string) => Promise<T>): Promise<T> 
   }
 }
 
-function parseLabels(text: string, ref: string): Record<string, string> {
-  const parsed = JSON.parse(text || 'null') as Record<string, string> | null;
-  if (parsed === undefined) throw new Error(`${ref}: no labels`);
-  return parsed ?? {};
+function parseLabels(text: string): Record<string, string> {
+  return (JSON.parse(text || 'null') as Record<string, string> | null) ?? {};
 }
 
 function dockerLike(name: 'docker' | 'podman', baseImage: string): Builder {
@@ -143,7 +139,7 @@ function dockerLike(name: 'docker' | 'podman', baseImage: string): Builder {
     async labels(ref) {
       const r = await exec(name, ['image', 'inspect', '--format', '{{json .Config.Labels}}', ref]);
       if (r.code !== 0) throw new UserError(`${name} image inspect ${ref}: ${lastLine(r)}`);
-      return parseLabels(r.stdout.trim(), ref);
+      return parseLabels(r.stdout.trim());
     },
   };
 }
@@ -166,7 +162,7 @@ function buildah(baseImage: string): Builder {
     async labels(ref) {
       const r = await exec('buildah', ['inspect', '--format', '{{json .OCIv1.Config.Labels}}', ref]);
       if (r.code !== 0) throw new UserError(`buildah inspect ${ref}: ${lastLine(r)}`);
-      return parseLabels(r.stdout.trim(), ref);
+      return parseLabels(r.stdout.trim());
     },
   };
 }
@@ -188,8 +184,13 @@ export async function findBuilder(requested: string | undefined, baseImage: stri
   if (requested !== undefined && !(BUILDERS as readonly string[]).includes(requested)) {
     throw new UserError(`--builder '${requested}': expected one of ${BUILDERS.join(', ')}.`);
   }
-  const name = (requested as BuilderName | undefined) ?? BUILDERS.find(onPath);
-  if (name === undefined || !onPath(name)) {
+  const name =
+    requested === undefined
+      ? BUILDERS.find(onPath)
+      : onPath(requested)
+        ? (requested as BuilderName)
+        : undefined;
+  if (name === undefined) {
     throw new UserError(
       `${requested ? `--builder ${requested}: not` : `no container builder (${BUILDERS.join(', ')})`} found on PATH. Install one (e.g. apt-get install docker.io, then start dockerd) and re-run.`,
     );

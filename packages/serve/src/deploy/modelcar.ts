@@ -107,13 +107,12 @@ async function pushed(
   return { tag, repository, digest, reference: `${repository}@${digest}`, labels };
 }
 
-/** Builds (and pushes) the toolkit's server image without a model: what the ClusterServingRuntime runs. */
+/** Builds and pushes the toolkit's server image without a model: what the ClusterServingRuntime runs. */
 async function buildRuntime(
   builder: Builder,
   repository: string,
   baseImage: string,
   settings: K8sDeploySettings,
-  push: boolean,
 ): Promise<string> {
   await builder.checkNode(baseImage);
   let version = '';
@@ -132,7 +131,6 @@ async function buildRuntime(
     const serveArgs = ['serve', '--model', KSERVE_MODEL_MOUNT];
     return { dockerfile: serverDockerfile({ baseImage, labels, port: settings.port, serveArgs }), tag };
   });
-  if (!push) return tag;
   return (await pushed(builder, tag, repository, labels)).reference;
 }
 
@@ -181,7 +179,6 @@ export async function deployModelcar(options: ModelcarOptions): Promise<Modelcar
       `${options.push}-runtime`,
       options.baseImage ?? DEFAULT_BASE_IMAGE,
       settings,
-      true,
     ));
   const rtName = runtimeName(runtime);
   const manifests = await writeK8sDeployment({

@@ -16,8 +16,6 @@ export interface WireField {
   bytes: Uint8Array;
   /** Length-delimited fields: the payload. */
   payload?: Uint8Array;
-  /** Varint fields: the value. */
-  value?: number;
 }
 
 /** The fields of a message in order; throws on bytes that are not protobuf. */
@@ -29,8 +27,7 @@ export function wireFields(bytes: Uint8Array): WireField[] {
     const [field, wire] = reader.tag();
     if (field === 0) throw new Error('field number 0');
     const found: Partial<WireField> = {};
-    if (wire === 0) found.value = reader.varint();
-    else if (wire === 2) found.payload = reader.bytesField();
+    if (wire === 2) found.payload = reader.bytesField();
     else reader.skip(wire);
     out.push({ field, wire, bytes: bytes.subarray(start, reader.pos), ...found });
   }
