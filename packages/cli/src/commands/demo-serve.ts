@@ -1,4 +1,5 @@
 import { writeFile } from 'node:fs/promises';
+import { setTimeout } from 'node:timers/promises';
 import { loadDataset, quoteIdent, withDatabase } from '@modelgate/core';
 import { createPredictionLog, startServer } from '@modelgate/serve';
 
@@ -26,6 +27,9 @@ interface Exchange {
 const ROWS = 3;
 const SHOWN_CHARS = 600;
 const TRAFFIC_BATCH = 8;
+/** Longer than the shadow's own timeout (5 s by default), after which every copy has an outcome. */
+const SHADOW_DRAIN_MS = 10_000;
+const SHADOW_POLL_MS = 20;
 
 /** A few rows of the data the server will score, as plain values by column. */
 async function sampleRows(file: string, columns: readonly string[]): Promise<Record<string, unknown>[]> {
@@ -111,9 +115,23 @@ async function sendTraffic(
 }
 
 /**
+ * The shadow scores its copies off the request path, after the answers went out: waits until it has
+ * none waiting or running, so the metrics the demo prints count every copy. False when it never drained.
+ */
+async function shadowDrained(url: string): Promise<boolean> {
+  const until = Date.now() + SHADOW_DRAIN_MS;
+  while (Date.now() < until) {
+    const metrics = await (await fetch(`${url}/metrics`)).text();
+    if (/^modelgate_shadow_queued_requests 0$/m.test(metrics)) return true;
+    await setTimeout(SHADOW_POLL_MS);
+  }
+  return false;
+}
+
+/**
  * Serves the staged model the way `modelgate serve` does, asks it the questions a client asks with both
  * protocols (Open Inference Protocol v2 and MLflow's /invocations), and logs what it scored.
- * Returns 0 when every call answered 200 and both protocols agree on the labels.
+ * Returns 0 when every call answered 200, both protocols agree on the labels and a shadow finished every copy it was sent.
  */
 export async function serveDemo(
   options: {
@@ -181,6 +199,10 @@ export async function serveDemo(
       failures++;
     }
     failures += await sendTraffic(server.url, options.traffic, columns, write, options.labels);
+    if (options.shadow && !(await shadowDrained(server.url))) {
+      write(`the shadow still had copies to score after ${SHADOW_DRAIN_MS / 1000} s\n`);
+      failures++;
+    }
     const metrics = String(await call({ method: 'GET', path: '/metrics' }));
     const requests = metrics.split('\n').filter((line) => /^modelgate_\w*requests_total\{/.test(line));
     write(`${requests.join('\n')}\n`);

@@ -3,7 +3,15 @@ import { existsSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadConfig, loadDataset, quoteIdent, quoteLiteral, UserError, withDatabase } from '@modelgate/core';
+import {
+  loadConfig,
+  loadDataset,
+  quoteIdent,
+  quoteLiteral,
+  UserError,
+  withDatabase,
+  writeFileAtomic,
+} from '@modelgate/core';
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 import type { CommandOutcome } from '../outcome.js';
@@ -27,13 +35,20 @@ interface Step {
 }
 
 const EXAMPLE = join('examples', 'penguins');
-/** The shadow of the demo's server: the same version, as a stand-in for a newer challenger. */
-const SHADOW = 'penguins-species@v1';
+/** The challenger the demo trains and registers as v2: the shadow of the demo's server. */
+const CHALLENGER = 'penguins-species@v2';
+const CHALLENGER_DIR = 'challenger';
+/** Logistic regression alone, at the strongest penalty the example's search allows: simpler, and not the same model. */
+const CHALLENGER_CANDIDATES = [{ algorithm: 'logistic', params: { l2: 10 } }];
 /** A git repository of the demo's own, standing in for the user's: the registry lives in it. */
 const DEMO_REPO = 'repo';
 const DEMO_MARKER = '.modelgate-demo';
+const PREDICTION_LOG = 'prediction-log';
 
-/** A fresh repository each run; a directory without the demo's marker is never removed. */
+/**
+ * A fresh repository and prediction log each run (an earlier run's requests would pair with this
+ * run's under the same ids); an --out without the demo's marker is never cleared.
+ */
 async function freshDemoRepo(out: string): Promise<void> {
   const dir = join(out, DEMO_REPO);
   if (existsSync(dir)) {
@@ -41,6 +56,7 @@ async function freshDemoRepo(out: string): Promise<void> {
       throw new UserError(`${dir}: exists and was not made by the demo; choose another --out.`);
     }
     await rm(dir, { recursive: true, force: true });
+    await rm(join(out, PREDICTION_LOG), { recursive: true, force: true });
   }
   await mkdir(dir, { recursive: true });
   await writeFile(join(dir, DEMO_MARKER), 'made by modelgate demo; removed and re-made on every run\n');
@@ -91,6 +107,28 @@ async function writeShiftedBatch(source: string, file: string): Promise<void> {
       SELECT * REPLACE (${mass} * 1.3 AS ${mass}) FROM ${quoteIdent(table)} WHERE ${quoteIdent('Island')} = 'Biscoe'
     ) TO ${quoteLiteral(file)} (HEADER)`);
   });
+}
+
+/**
+ * The example's config with another `train:` section, for the challenger. JSON values are YAML
+ * flow style, so each key stays on a line of its own; the data path is made absolute for the new directory.
+ */
+async function writeChallengerConfig(example: string, file: string): Promise<void> {
+  const config = await loadConfig(join(example, 'modelgate.yaml'));
+  const challenger = {
+    ...config,
+    data:
+      typeof config.data === 'string'
+        ? resolve(example, config.data)
+        : { ...config.data, path: resolve(example, config.data.path) },
+    train: { metric: config.train.metric, candidates: CHALLENGER_CANDIDATES },
+  };
+  const lines = Object.entries(challenger).map(([key, value]) => `${key}: ${JSON.stringify(value)}`);
+  await mkdir(dirname(file), { recursive: true });
+  await writeFileAtomic(
+    file,
+    `# Written by modelgate demo: ${join(example, 'modelgate.yaml')} with the challenger's train: section.\n${lines.join('\n')}\n`,
+  );
 }
 
 /** The flights project: two weeks of June production traffic, labels arriving late. */
@@ -164,7 +202,7 @@ function flightsPlan(example: string, out: string, registry: string): Step[] {
 function plan(example: string, out: string, flights: string | undefined, target: string): Step[] {
   const config = join(example, 'modelgate.yaml');
   const registry = join(out, DEMO_REPO, 'registry');
-  const predictionLog = join(out, 'prediction-log');
+  const predictionLog = join(out, PREDICTION_LOG);
   const monitor = [
     'monitor',
     '--model',
@@ -186,6 +224,8 @@ function plan(example: string, out: string, flights: string | undefined, target:
     registry,
   ];
   const contract = join(out, 'contract.json');
+  const challengerConfig = join(out, CHALLENGER_DIR, 'modelgate.yaml');
+  const challengerModel = join(out, CHALLENGER_DIR, 'model');
   return [
     { title: 'Check the project config', argv: ['config', 'check', '--config', config], expect: 0 },
     {
@@ -233,12 +273,45 @@ function plan(example: string, out: string, flights: string | undefined, target:
       argv: ['promote', 'penguins-species@v1', '--to', 'staging', '--registry', registry],
       expect: 0,
     },
-    { title: 'Browse the registry', argv: ['registry', 'ls', '--registry', registry], expect: 0 },
     {
-      title: 'Gate the same model against the staging champion (the PR check)',
-      argv: [...evaluate, '--baseline', 'penguins-species#staging', '--out', join(out, 'gate')],
+      title: `Train a challenger: logistic regression alone, strongly penalised, a far smaller model (its config, ${CHALLENGER_DIR}/modelgate.yaml, is written by the demo)`,
+      argv: [
+        'train',
+        '--config',
+        challengerConfig,
+        '--splits',
+        join(out, 'splits'),
+        '--out',
+        challengerModel,
+      ],
       expect: 0,
     },
+    {
+      title:
+        'Gate the challenger against the staging champion on the holdout (the PR check; expected to fail: 69 rows cannot show it is at most 0.01 worse, so it goes on to a shadow)',
+      argv: [
+        'evaluate',
+        '--config',
+        challengerConfig,
+        '--model',
+        challengerModel,
+        '--splits',
+        join(out, 'splits'),
+        '--registry',
+        registry,
+        '--baseline',
+        'penguins-species#staging',
+        '--out',
+        challengerModel,
+      ],
+      expect: 1,
+    },
+    {
+      title: 'Register the challenger as v2 (staging stays on v1)',
+      argv: ['register', '--model', challengerModel, '--config', challengerConfig, '--registry', registry],
+      expect: 0,
+    },
+    { title: 'Browse the registry', argv: ['registry', 'ls', '--registry', registry], expect: 0 },
     {
       title:
         'Batch-score the new batch with the staged model (rows it could not score would go to a reject file)',
@@ -290,13 +363,13 @@ function plan(example: string, out: string, flights: string | undefined, target:
     },
     {
       title:
-        'Serve the staged model with a shadow (v1 again, standing in for a challenger); ask it with both protocols (OIP v2, MLflow); log production traffic',
+        'Serve the staged model (v1) with the challenger (v2) as its shadow; ask it with both protocols (OIP v2, MLflow); log production traffic',
       argv: [
         'serve',
         '--model',
         'penguins-species#staging',
         '--shadow',
-        SHADOW,
+        CHALLENGER,
         '--registry',
         registry,
         '--prediction-log',
@@ -307,7 +380,7 @@ function plan(example: string, out: string, flights: string | undefined, target:
           {
             registry,
             model: 'penguins-species#staging',
-            shadow: SHADOW,
+            shadow: CHALLENGER,
             data: join(out, 'splits', 'test.parquet'),
             traffic: join(out, 'shifted.csv'),
             predictionLog,
@@ -319,7 +392,7 @@ function plan(example: string, out: string, flights: string | undefined, target:
     },
     {
       title:
-        'Compare production with its shadow on the same requests and gate the shadow on the labeled live rows (SHADOW.md; expected to fail: ~170 rows cannot resolve the 0.01 margin, the report says how many would)',
+        'Compare production (v1) with its shadow (v2) on the same requests and gate v2 on the labeled live rows (SHADOW.md; expected to fail: the models disagree, v2 is wrong where v1 is right, and ~170 rows cannot show v2 is at most 0.01 worse)',
       argv: [
         ...monitor,
         '--compare',
@@ -365,6 +438,7 @@ async function demo(flags: DemoFlags, ctx: CliContext): Promise<CommandOutcome> 
   await mkdir(out, { recursive: true });
   await writeBadBatch(resolve(example, 'data', 'penguins.csv'), join(out, 'new-batch.csv'));
   await writeShiftedBatch(resolve(example, 'data', 'penguins.csv'), join(out, 'shifted.csv'));
+  await writeChallengerConfig(example, join(out, CHALLENGER_DIR, 'modelgate.yaml'));
   await freshDemoRepo(out);
   // Imported here: main() builds the program that registers this command.
   const { main } = await import('../main.js');
@@ -394,16 +468,19 @@ async function demo(flags: DemoFlags, ctx: CliContext): Promise<CommandOutcome> 
     ['model/report.md', 'holdout evaluation (also evaluation.json, report.html), registered with the model'],
     [
       `${DEMO_REPO}/registry/`,
-      'the git registry: penguins-species v1, promoted to staging (see git log there)',
+      'the git registry: penguins-species v1 in staging and the challenger v2 (see git log there)',
     ],
-    ['gate/report.html', 'champion vs challenger: the report a reviewer reads on the PR'],
+    [
+      `${CHALLENGER_DIR}/model/report.html`,
+      'champion vs challenger on the holdout: the report a reviewer reads on the PR',
+    ],
     ['monitor-drift/monitor.md', 'the drift report a scheduled workflow turns into an issue'],
     ['scores.parquet', 'batch predictions (label + class probabilities) for the new batch'],
     ['web/index.html', 'the web bundle: serve the folder and predict in the browser'],
     ['deploy/', 'Dockerfile, Kubernetes manifests and a KServe InferenceService (kubectl apply -k)'],
-    ['prediction-log/', "the server's prediction log: JSONL rows and hourly mergeable profiles"],
+    [`${PREDICTION_LOG}/`, "the server's prediction log: JSONL rows and hourly mergeable profiles"],
     ['monitor-served/monitor.md', 'drift found in the traffic the server logged'],
-    ['compare/compare.md', 'production and its shadow on the same requests, and the online gate'],
+    ['compare/compare.md', 'v1 and its shadow v2 on the same requests, and the online gate'],
     [
       'site/index.html',
       'the registry as a website: open it in a browser (modelgate-site.yml publishes it with GitHub Pages)',
