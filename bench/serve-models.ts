@@ -351,6 +351,7 @@ export async function runModelTable(entry: string): Promise<void> {
       registry,
       String(maxBatchSize),
       'auto',
+      'auto',
       ...models.map((m) => m.name),
     ]);
     console.log(

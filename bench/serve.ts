@@ -30,7 +30,13 @@ import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { registerVersion } from '@modelgate/registry';
 import { createSession, type InferenceSession, specMetadataProps, Tensor } from '@modelgate/runtime';
-import { type InlineMode, startServer } from '@modelgate/serve';
+import {
+  type InlineMode,
+  resolveAcceptors,
+  type ServeOptions,
+  startAcceptors,
+  startServer,
+} from '@modelgate/serve';
 import { attr, OnnxGraph } from '@modelgate/train';
 import { type BareModel, startBareServer } from './serve-bare.js';
 import {
@@ -278,7 +284,7 @@ async function protocolTable(): Promise<void> {
   const server = await startChild(
     import.meta.url,
     'serve-child',
-    [registry, '64', 'auto', MODEL.name],
+    [registry, '64', 'auto', 'auto', MODEL.name],
     profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : [],
   );
   const bare = await startChild(import.meta.url, 'bare-child', [JSON.stringify(MODEL)]);
@@ -286,7 +292,7 @@ async function protocolTable(): Promise<void> {
     `bench:serve: ${availableParallelism()} cores (load ${loadavg()[0]?.toFixed(1)}, shared with whatever else runs), ${SECONDS} s per run${QUICK ? ' (--quick)' : ''}`,
   );
   console.log(
-    `  model server ${server.url} (modelgate serve defaults, own process); bare node:http ${bare.url} (own process, one thread)`,
+    `  model server ${server.url} (modelgate serve defaults: --acceptors auto = ${resolveAcceptors('auto')} processes; CPU counts them all); bare node:http ${bare.url} (own process, one thread)`,
   );
   console.log(`  load generator: ${generator.name}; server and bare runs alternate`);
   const cells: Cell[] = [];
@@ -331,7 +337,7 @@ async function protocolTable(): Promise<void> {
       );
     }
     console.log(malformed);
-    console.log(await inlineAgainstWorkers(server, registry, rows));
+    console.log(await variantsAgainstDefault(server, registry, rows));
   } finally {
     await Promise.all([stopChild(server.child), stopChild(bare.child)]);
     await session.release();
@@ -352,38 +358,55 @@ async function protocolTable(): Promise<void> {
   }
 }
 
+/** Variants of the server measured beside its defaults: [label, --inline, --acceptors]. */
+const VARIANTS: [string, InlineMode, string][] = [
+  ['--acceptors 1', 'auto', '1'],
+  ['--inline never', 'never', 'auto'],
+];
+
 /**
- * The same server with `--inline never` beside the default, alternating run by run on 16-row
- * requests at c = 64: what running the model on the HTTP thread saves against the worker hop.
+ * The same server with one flag changed beside the default, alternating run by run on 16-row
+ * requests at c = 64: what several acceptors buy against one process, and what running the model
+ * on the HTTP thread saves against the worker hop.
  */
-async function inlineAgainstWorkers(
-  auto: { child: ChildProcess; url: string },
+async function variantsAgainstDefault(
+  defaults: { child: ChildProcess; url: string },
   registry: string,
   rows: number[][],
 ): Promise<string> {
-  const workers = await startChild(import.meta.url, 'serve-child', [registry, '64', 'never', MODEL.name]);
   const lines = [
-    '\ninline (default auto) against --inline never, 16 rows at c = 64, alternating, mean of 2 runs each',
+    '\nthe defaults against one flag changed, 16 rows at c = 64, alternating, mean of 2 runs each',
   ];
-  try {
-    for (const protocol of PROTOCOLS.slice(0, 2)) {
-      const request = protocol.request(rows.slice(0, 16));
-      const runs = { auto: [] as Load[], never: [] as Load[] };
-      await load(workers.child, `${workers.url}${protocol.path}`, request, 16, 16, 1);
-      for (let i = 0; i < 2; i++) {
-        runs.auto.push(await load(auto.child, `${auto.url}${protocol.path}`, request, 16, 64, SECONDS));
-        runs.never.push(
-          await load(workers.child, `${workers.url}${protocol.path}`, request, 16, 64, SECONDS),
+  for (const [label, inline, acceptors] of VARIANTS) {
+    const variant = await startChild(import.meta.url, 'serve-child', [
+      registry,
+      '64',
+      inline,
+      acceptors,
+      MODEL.name,
+    ]);
+    try {
+      for (const protocol of PROTOCOLS.slice(0, 2)) {
+        const request = protocol.request(rows.slice(0, 16));
+        const runs = { defaults: [] as Load[], variant: [] as Load[] };
+        await load(variant.child, `${variant.url}${protocol.path}`, request, 16, 16, 1);
+        for (let i = 0; i < 2; i++) {
+          runs.defaults.push(
+            await load(defaults.child, `${defaults.url}${protocol.path}`, request, 16, 64, SECONDS),
+          );
+          runs.variant.push(
+            await load(variant.child, `${variant.url}${protocol.path}`, request, 16, 64, SECONDS),
+          );
+        }
+        const mean = (loads: Load[], key: 'requests' | 'cpuPerRequest') =>
+          loads.reduce((sum, l) => sum + l[key], 0) / loads.length;
+        lines.push(
+          `  ${protocol.label.padEnd(20)} defaults ${fmt(mean(runs.defaults, 'requests')).padStart(6)} req/s ${fmt(mean(runs.defaults, 'cpuPerRequest')).padStart(4)} CPU µs/req | ${label.padEnd(15)} ${fmt(mean(runs.variant, 'requests')).padStart(6)} req/s ${fmt(mean(runs.variant, 'cpuPerRequest')).padStart(4)} CPU µs/req | defaults: throughput ${(mean(runs.defaults, 'requests') / mean(runs.variant, 'requests')).toFixed(2)}×, CPU ${(mean(runs.defaults, 'cpuPerRequest') / mean(runs.variant, 'cpuPerRequest')).toFixed(2)}×`,
         );
       }
-      const mean = (loads: Load[], key: 'requests' | 'cpuPerRequest') =>
-        loads.reduce((sum, l) => sum + l[key], 0) / loads.length;
-      lines.push(
-        `  ${protocol.label.padEnd(20)} inline ${fmt(mean(runs.auto, 'requests')).padStart(6)} req/s ${fmt(mean(runs.auto, 'cpuPerRequest')).padStart(4)} CPU µs/req | workers ${fmt(mean(runs.never, 'requests')).padStart(6)} req/s ${fmt(mean(runs.never, 'cpuPerRequest')).padStart(4)} CPU µs/req | throughput ${(mean(runs.auto, 'requests') / mean(runs.never, 'requests')).toFixed(2)}×, CPU ${(mean(runs.auto, 'cpuPerRequest') / mean(runs.never, 'cpuPerRequest')).toFixed(2)}×`,
-      );
+    } finally {
+      await stopChild(variant.child);
     }
-  } finally {
-    await stopChild(workers.child);
   }
   return lines.join('\n');
 }
@@ -420,8 +443,11 @@ async function malformedRuns(
   return lines.join('\n');
 }
 
-async function serveChild([registry, maxBatchSize, inline, ...models]: string[]): Promise<void> {
-  const server = await startServer({
+async function serveChild([registry, maxBatchSize, inline, acceptors, ...models]: string[]): Promise<void> {
+  const count = resolveAcceptors(acceptors === 'auto' ? 'auto' : Number(acceptors));
+  const start = (options: ServeOptions) =>
+    count > 1 ? startAcceptors({ ...options, acceptors: count }) : startServer(options);
+  const server = await start({
     registry: registry as string,
     models,
     inline: inline as InlineMode,

@@ -1,11 +1,14 @@
-import { errorMessage } from '@modelgate/core';
+import { errorMessage, UserError } from '@modelgate/core';
 import { hasSpecFlags, type SpecFlags } from '@modelgate/runtime';
 import {
+  type AcceptorCount,
   createPredictionLog,
   type InlineMode,
   type PredictionLog,
   type RunningServer,
+  resolveAcceptors,
   type ServeOptions,
+  startAcceptors,
   startServer,
 } from '@modelgate/serve';
 import type { Command } from 'commander';
@@ -35,6 +38,7 @@ interface ServeFlags extends RegistryFlags, SpecFlags, DeviceFlags, ShadowFlags 
   requestLines?: string;
   accessLog?: boolean;
   inline?: InlineMode;
+  acceptors: string;
 }
 
 const HELP = `
@@ -46,6 +50,10 @@ to serve several. A model's spec (features, classes) is read from the model or
 the metadata.json beside it; for a bare ONNX file give --spec or --features and
 --classes, else it is served as raw tensors only (named feature columns for a
 packed input and class labels need a spec).
+--acceptors (default auto: one per core, or per core of the container's CPU limit)
+runs that many server processes on one port, so reading and answering requests
+uses every core; each holds its own copy of the models (use --acceptors 1 for a
+model too big to hold twice).
 SIGTERM/SIGINT drain in-flight requests and exit 0. Logs are JSON lines on stderr.`;
 
 const jsonLog = (line: object) =>
@@ -71,9 +79,17 @@ function numericOptions(flags: ServeFlags): Partial<ServeOptions> {
   return out;
 }
 
+function acceptorCount(value: string): AcceptorCount {
+  if (value === 'auto') return 'auto';
+  if (!/^\d+$/.test(value.trim()))
+    throw new UserError(`--acceptors '${value}': expected auto or an integer of at least 1.`);
+  return Number(value);
+}
+
 async function serve(flags: ServeFlags, ctx: CliContext): Promise<CommandOutcome> {
   const provider = await deviceProvider(flags, undefined, ctx);
   const shadow = shadowOptionsOf(flags);
+  const acceptors = resolveAcceptors(acceptorCount(flags.acceptors), provider);
   let predictionLog: PredictionLog | undefined;
   if (flags.predictionLog) {
     const sampleRate = parseShare('sample-rate', flags.sampleRate);
@@ -99,19 +115,21 @@ async function serve(flags: ServeFlags, ctx: CliContext): Promise<CommandOutcome
     ...(predictionLog ? { predictionLog } : {}),
     ...shadow,
   };
-  let server: RunningServer;
+  let server: RunningServer | undefined;
+  const stop = waitForStop(() => {
+    server?.reload().catch((err: unknown) => ctx.log(`modelgate serve: reload failed: ${errorMessage(err)}`));
+  });
   try {
-    server = await startServer(options);
+    server = acceptors > 1 ? await startAcceptors({ ...options, acceptors }) : await startServer(options);
   } catch (err) {
+    stop.cancel();
     await predictionLog?.close();
     throw err;
   }
   // Long-running: the address is needed now, not with the outcome at exit (--json keeps stdout for that).
   if (!ctx.json)
     process.stdout.write(`modelgate serve: listening on ${server.url} (${flags.model.join(', ')})\n`);
-  const signal = await waitForStop(() => {
-    server.reload().catch((err: unknown) => ctx.log(`modelgate serve: reload failed: ${errorMessage(err)}`));
-  });
+  const signal = await stop.stopped;
   await server.close();
   return {
     exitCode: 0,
@@ -134,7 +152,12 @@ export function registerServe(program: Command, wrap: Wrap): void {
     )
     .option('-p, --port <n>', 'port (0 = any free port)', '8080')
     .option('--host <address>', 'address to listen on (0.0.0.0 in a container)', '127.0.0.1')
-    .option('--workers <n>', 'inference worker threads (default: one per core)')
+    .option(
+      '--acceptors <n>',
+      'server processes sharing the port, each with its own models: auto (one per core) or a number',
+      'auto',
+    )
+    .option('--workers <n>', 'inference worker threads per acceptor (default: cores ÷ acceptors)')
     .option('--max-batch-size <rows>', 'rows per dynamic batch (default 64)')
     .option(
       '--max-queue-delay-ms <ms>',

@@ -328,5 +328,13 @@ export function createPredictionLog(options: PredictionLogOptions): PredictionLo
     if (db) await db.then((d) => d.close(), report);
   }
 
-  return { record, accepts, request, flush, close, stats: () => ({ ...stats }) };
+  return {
+    record,
+    accepts,
+    request,
+    flush,
+    close,
+    stats: () => ({ ...stats }),
+    sampling: { sampleRate: settings.sampleRate, seed: settings.seed },
+  };
 }

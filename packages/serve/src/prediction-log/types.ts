@@ -70,6 +70,11 @@ export interface PredictionSink {
    * server skips building an entry the sampling would drop.
    */
   accepts?(requestId: string): boolean;
+  /**
+   * How accepts() samples (a share of request ids, hashed with a seed), for a sink that samples
+   * elsewhere on its behalf: `serve --acceptors` samples in each acceptor process.
+   */
+  readonly sampling?: { sampleRate: number; seed: number };
   /** Every answered request (not sampled), for latency and error rate per hour. */
   request?(entry: RequestLogEntry): void;
   close(): Promise<void>;

@@ -44,12 +44,15 @@ export class ServerMetrics implements BatchObserver {
     name: `${PREFIX}model_load_seconds`,
     help: 'Time to verify, load and warm up a model version',
     labelNames: ['model', 'version'] as const,
+    // With --acceptors each process loads the model; the slowest is the time to serve it.
+    aggregator: 'max',
     registers: [this.registry],
   });
   readonly loaded = new Gauge({
     name: `${PREFIX}model_loaded`,
     help: '1 for each model version currently served',
     labelNames: ['model', 'version'] as const,
+    aggregator: 'max',
     registers: [this.registry],
   });
   readonly reloads = new Counter({
@@ -63,8 +66,12 @@ export class ServerMetrics implements BatchObserver {
     name: `${PREFIX}execution_provider`,
     help: '1 for the onnxruntime execution provider the models run on (--device)',
     labelNames: ['provider'] as const,
+    aggregator: 'max',
     registers: [this.registry],
   });
+
+  /** What /metrics answers: this registry, or with `--acceptors` every acceptor's gathered. */
+  text: () => Promise<string> = () => this.registry.metrics();
 
   /** Ends the default metrics' event-loop monitor and GC observer; the server calls it on close. */
   readonly stop: () => void;

@@ -162,6 +162,6 @@ export function registerRoutes(app: FastifyInstance, ctx: Context): void {
     })),
   }));
   app.get('/metrics', async (_, reply) =>
-    reply.header('content-type', ctx.metrics.registry.contentType).send(await ctx.metrics.registry.metrics()),
+    reply.header('content-type', ctx.metrics.registry.contentType).send(await ctx.metrics.text()),
   );
 }

@@ -1,4 +1,5 @@
 import { errorMessage } from '@modelgate/core';
+import type { Registry } from 'prom-client';
 import { buildApp } from './app.js';
 import { ServerMetrics } from './metrics.js';
 import { ModelHost } from './model-host.js';
@@ -10,9 +11,20 @@ import { startShadow } from './shadow/start-shadow.js';
  * then listens. Resolves once the server is ready; a bad reference or model
  * rejects with a UserError before anything listens.
  */
-export async function startServer(options: ServeOptions): Promise<RunningServer> {
+export function startServer(options: ServeOptions): Promise<RunningServer> {
+  return startServerWith(options, {});
+}
+
+/** How an acceptor of `--acceptors` differs from a server of its own. */
+export interface ServerHooks {
+  /** Given the server's registry at start, returns what /metrics answers. */
+  metricsText?: (registry: Registry) => () => Promise<string>;
+}
+
+export async function startServerWith(options: ServeOptions, hooks: ServerHooks): Promise<RunningServer> {
   const settings = serveSettings(options);
   const metrics = new ServerMetrics();
+  if (hooks.metricsText) metrics.text = hooks.metricsText(metrics.registry);
   metrics.provider.set({ provider: settings.provider }, 1);
   const host = new ModelHost(settings, metrics);
   await host.start();

@@ -1,0 +1,98 @@
+import { type BufferedRequest, bufferRequest } from '../../prediction-log/rows.js';
+import { createSampler } from '../../prediction-log/sampling.js';
+import type { PredictionLogEntry, PredictionSink, RequestLogEntry } from '../../prediction-log/types.js';
+import type { ForwardedLogSettings, ToPrimary } from './messages.js';
+
+/** How long records gather before they cross to the primary: one message per batch, not per request. */
+const SEND_INTERVAL_MS = 20;
+const SEND_AT_ENTRIES = 256;
+/** Entries held while the pipe is slower than the requests; more are dropped (and said so on close). */
+const MAX_PENDING = 50_000;
+
+/**
+ * An acceptor's prediction log: entries are copied out of the request's buffers (as the log itself
+ * does) and sent in batches to the primary, the one writer of the log's files.
+ */
+export class ForwardingSink implements PredictionSink {
+  private predictions: BufferedRequest[] = [];
+  private requests: RequestLogEntry[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private nextFlush = 0;
+  private readonly flushed = new Map<number, () => void>();
+  private readonly sample: ((requestId: string) => boolean) | undefined;
+  dropped = 0;
+  private closed = false;
+
+  constructor(
+    private readonly send: (message: ToPrimary) => void,
+    private readonly settings: ForwardedLogSettings,
+  ) {
+    const sampling = settings.sampling;
+    if (sampling) this.sample = createSampler(sampling.sampleRate, sampling.seed);
+  }
+
+  accepts(requestId: string): boolean {
+    return this.sample === undefined || this.sample(requestId);
+  }
+
+  record(entry: PredictionLogEntry): void {
+    if (this.closed || !this.room()) return;
+    try {
+      this.predictions.push(bufferRequest(entry));
+    } catch {
+      this.dropped += 1;
+      return;
+    }
+    this.schedule();
+  }
+
+  request(entry: RequestLogEntry): void {
+    if (this.closed || !this.settings.requests || !this.room()) return;
+    this.requests.push({ ...entry, time: new Date(entry.time.getTime()) });
+    this.schedule();
+  }
+
+  /** Called by the acceptor when the primary says a flush arrived. */
+  flushedUpTo(id: number): void {
+    this.flushed.get(id)?.();
+    this.flushed.delete(id);
+  }
+
+  /** Sends what is held and resolves once the primary has handed it to its log. */
+  async close(): Promise<void> {
+    this.closed = true;
+    const id = this.nextFlush++;
+    const arrived = new Promise<void>((resolve) => this.flushed.set(id, resolve));
+    this.sendPending(id);
+    await arrived;
+  }
+
+  private room(): boolean {
+    if (this.predictions.length + this.requests.length < MAX_PENDING) return true;
+    this.dropped += 1;
+    return false;
+  }
+
+  private schedule(): void {
+    if (this.predictions.length + this.requests.length >= SEND_AT_ENTRIES) this.sendPending();
+    else if (!this.timer) {
+      this.timer = setTimeout(() => this.sendPending(), SEND_INTERVAL_MS);
+      this.timer.unref();
+    }
+  }
+
+  private sendPending(flushId?: number): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    if (flushId === undefined && this.predictions.length === 0 && this.requests.length === 0) return;
+    const message: ToPrimary = {
+      type: 'modelgate:predictions',
+      predictions: this.predictions,
+      requests: this.requests,
+      ...(flushId !== undefined ? { flushId } : {}),
+    };
+    this.predictions = [];
+    this.requests = [];
+    this.send(message);
+  }
+}

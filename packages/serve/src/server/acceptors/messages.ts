@@ -1,0 +1,47 @@
+import type { BufferedRequest } from '../../prediction-log/rows.js';
+import type { RequestLogEntry } from '../../prediction-log/types.js';
+import type { ServeOptions } from '../options.js';
+
+/** What an acceptor is started with: the server's options less what cannot cross a process boundary. */
+export type AcceptorServeOptions = Omit<ServeOptions, 'log' | 'predictionLog'>;
+
+/** How the acceptor's stand-in for the primary's prediction log behaves. */
+export interface ForwardedLogSettings {
+  /** Whether the primary's log keeps per-request lines (`request()`), so they are worth sending. */
+  requests: boolean;
+  /** The primary log's sampling, applied in the acceptor so sampled-out rows never cross the pipe. */
+  sampling?: { sampleRate: number; seed: number };
+}
+
+export type ToAcceptor =
+  | { type: 'modelgate:start'; index: number; options: AcceptorServeOptions; log?: ForwardedLogSettings }
+  | { type: 'modelgate:reload'; id: number }
+  | { type: 'modelgate:close' }
+  | { type: 'modelgate:metrics-text'; id: number; text?: string; error?: string }
+  | { type: 'modelgate:log-flushed'; id: number };
+
+export type ToPrimary =
+  /** Sent once the acceptor listens for messages: before that, a message to it would be lost. */
+  | { type: 'modelgate:hello' }
+  | { type: 'modelgate:listening'; url: string }
+  | { type: 'modelgate:failed'; message: string; userError: boolean }
+  | { type: 'modelgate:log-line'; line: object }
+  | {
+      type: 'modelgate:predictions';
+      predictions: BufferedRequest[];
+      requests: RequestLogEntry[];
+      /** Set on the last batch of a flush the acceptor waits for: answered with `log-flushed`. */
+      flushId?: number;
+    }
+  | { type: 'modelgate:metrics'; id: number }
+  | { type: 'modelgate:reloaded'; id: number; error?: string };
+
+/** Messages of our own protocol; prom-client's cluster messages share the channel. */
+export function isOurs<T extends { type: string }>(message: unknown): message is T {
+  return (
+    typeof message === 'object' &&
+    message !== null &&
+    typeof (message as { type?: unknown }).type === 'string' &&
+    (message as { type: string }).type.startsWith('modelgate:')
+  );
+}

@@ -1,0 +1,208 @@
+import cluster, { type Worker } from 'node:cluster';
+import { errorMessage, UserError } from '@modelgate/core';
+import { AggregatorRegistry } from 'prom-client';
+import type { PredictionSink } from '../../prediction-log/types.js';
+import type { RunningServer, ServeOptions } from '../options.js';
+import { workersPerAcceptor } from './count.js';
+import { acceptorEntry } from './entry.js';
+import {
+  type AcceptorServeOptions,
+  type ForwardedLogSettings,
+  isOurs,
+  type ToAcceptor,
+  type ToPrimary,
+} from './messages.js';
+
+/** After an acceptor dies, its replacement starts this much later, doubling while they keep dying. */
+const RESTART_DELAY_MS = 1_000;
+const MAX_RESTART_DELAY_MS = 30_000;
+
+export interface AcceptorsOptions extends ServeOptions {
+  /** HTTP acceptor processes sharing the port (see resolveAcceptors). */
+  acceptors: number;
+}
+
+/** Settings of the log the acceptors forward to, as far as they can act on them locally. */
+function forwardedLog(sink: PredictionSink | undefined): ForwardedLogSettings | undefined {
+  if (!sink) return undefined;
+  return { requests: sink.request !== undefined, ...(sink.sampling ? { sampling: sink.sampling } : {}) };
+}
+
+/** Hands an acceptor's forwarded rows to the one prediction log; never throws into the primary. */
+function writeForwarded(
+  sink: PredictionSink,
+  message: Extract<ToPrimary, { type: 'modelgate:predictions' }>,
+) {
+  for (const entry of message.predictions) sink.record(entry);
+  if (sink.request) for (const entry of message.requests) sink.request(entry);
+}
+
+/**
+ * `serve --acceptors N`: N processes (node:cluster) each run the whole server on one shared port, so the
+ * per-request protocol work uses N cores. This process is the primary: it starts them, restarts one
+ * that dies, is the one writer of the prediction log, gathers /metrics, and reloads and drains them.
+ */
+export async function startAcceptors(options: AcceptorsOptions): Promise<RunningServer> {
+  if (!cluster.isPrimary) throw new Error('startAcceptors: already in an acceptor process');
+  const { log: logOption, predictionLog, acceptors: count, ...serveOptions } = options;
+  const log = logOption ?? (() => {});
+  const started: AcceptorServeOptions = {
+    ...serveOptions,
+    workers: serveOptions.workers ?? workersPerAcceptor(count),
+  };
+  const logSettings = forwardedLog(predictionLog);
+  const { exec, execArgv } = acceptorEntry();
+  cluster.setupPrimary({ exec, execArgv, args: [], serialization: 'advanced' });
+  const metrics = new AggregatorRegistry();
+
+  const byIndex = new Map<number, Worker>();
+  const failures = new Map<number, number>();
+  let closing = false;
+  /** Until every acceptor first listens, one that exits fails the start instead of being replaced. */
+  let allListening = false;
+  let nextReload = 0;
+  /** Reloads under way: the acceptors (cluster worker ids) yet to answer, and their errors. */
+  const reloads = new Map<number, { pending: Set<number>; errors: string[]; done: () => void }>();
+  const answered = (reload: { pending: Set<number>; done: () => void }, worker: Worker) => {
+    if (reload.pending.delete(worker.id) && reload.pending.size === 0) reload.done();
+  };
+
+  function onMessage(worker: Worker, message: unknown): void {
+    if (!isOurs<ToPrimary>(message)) return;
+    switch (message.type) {
+      case 'modelgate:log-line':
+        log(message.line);
+        break;
+      case 'modelgate:predictions':
+        if (predictionLog) writeForwarded(predictionLog, message);
+        if (message.flushId !== undefined)
+          send(worker, { type: 'modelgate:log-flushed', id: message.flushId });
+        break;
+      case 'modelgate:metrics':
+        metrics.clusterMetrics().then(
+          (text) => send(worker, { type: 'modelgate:metrics-text', id: message.id, text }),
+          (err: unknown) =>
+            send(worker, { type: 'modelgate:metrics-text', id: message.id, error: errorMessage(err) }),
+        );
+        break;
+      case 'modelgate:reloaded': {
+        const reload = reloads.get(message.id);
+        if (!reload) break;
+        if (message.error) reload.errors.push(message.error);
+        answered(reload, worker);
+        break;
+      }
+    }
+  }
+
+  /** Starts acceptor `index`; resolves with its url once it listens, rejects with why it could not. */
+  function fork(index: number): Promise<string> {
+    const worker = cluster.fork({ MODELGATE_ACCEPTOR: String(index) });
+    byIndex.set(index, worker);
+    // A send to an acceptor that just died fails; its exit is handled below.
+    worker.on('error', () => {});
+    worker.on('message', (message: unknown) => onMessage(worker, message));
+    const listening = new Promise<string>((resolve, reject) => {
+      worker.on('message', (message: unknown) => {
+        if (!isOurs<ToPrimary>(message)) return;
+        if (message.type === 'modelgate:listening') resolve(message.url);
+        if (message.type === 'modelgate:failed')
+          reject(message.userError ? new UserError(message.message) : new Error(message.message));
+      });
+      worker.once('exit', (code, signal) =>
+        reject(new Error(`acceptor ${index} exited before listening (${signal ?? `code ${code}`})`)),
+      );
+    });
+    worker.once('exit', (code, signal) => {
+      if (byIndex.get(index) === worker) byIndex.delete(index);
+      for (const reload of [...reloads.values()]) answered(reload, worker);
+      if (allListening && !closing) restart(index, code, signal);
+    });
+    worker.on('message', (message: unknown) => {
+      if (isOurs<ToPrimary>(message) && message.type === 'modelgate:hello')
+        send(worker, {
+          type: 'modelgate:start',
+          index,
+          options: started,
+          ...(logSettings ? { log: logSettings } : {}),
+        });
+    });
+    return listening;
+  }
+
+  function restart(index: number, code: number | null, signal: string | null): void {
+    const failed = (failures.get(index) ?? 0) + 1;
+    failures.set(index, failed);
+    const delay = Math.min(MAX_RESTART_DELAY_MS, RESTART_DELAY_MS * 2 ** (failed - 1));
+    log({ level: 'error', event: 'acceptor-exited', acceptor: index, code, signal, restartInMs: delay });
+    setTimeout(() => {
+      if (closing) return;
+      fork(index).then(
+        () => {
+          failures.set(index, 0);
+          log({ level: 'info', event: 'acceptor-restarted', acceptor: index });
+        },
+        (err: unknown) =>
+          log({ level: 'error', event: 'acceptor-failed', acceptor: index, error: errorMessage(err) }),
+      );
+    }, delay).unref();
+  }
+
+  const exited = () =>
+    Promise.all(
+      [...byIndex.values()].map(
+        (worker) =>
+          new Promise<void>((resolve) =>
+            worker.isDead() ? resolve() : worker.once('exit', () => resolve()),
+          ),
+      ),
+    );
+
+  async function close(): Promise<void> {
+    closing = true;
+    const stopped = exited();
+    for (const worker of byIndex.values()) send(worker, { type: 'modelgate:close' });
+    await stopped;
+    await predictionLog?.close();
+  }
+
+  const urls = await Promise.allSettled(Array.from({ length: count }, (_, i) => fork(i + 1)));
+  const failed = urls.find((u): u is PromiseRejectedResult => u.status === 'rejected');
+  if (failed) {
+    await close();
+    throw failed.reason;
+  }
+  allListening = true;
+  const url = (urls[0] as PromiseFulfilledResult<string>).value;
+  log({ level: 'info', event: 'acceptors', url, acceptors: count });
+
+  let closed: Promise<void> | undefined;
+  return {
+    url,
+    close: () => {
+      closed ??= close().then(() => log({ level: 'info', event: 'closed' }));
+      return closed;
+    },
+    reload: () =>
+      new Promise<void>((resolve, reject) => {
+        const id = nextReload++;
+        const workers = [...byIndex.values()];
+        const reload = {
+          pending: new Set(workers.map((w) => w.id)),
+          errors: [] as string[],
+          done: () => {
+            reloads.delete(id);
+            if (reload.errors.length > 0) reject(new Error(reload.errors[0]));
+            else resolve();
+          },
+        };
+        if (workers.length === 0) return resolve();
+        reloads.set(id, reload);
+        for (const worker of workers) send(worker, { type: 'modelgate:reload', id });
+      }),
+  };
+}
+
+function send(worker: Worker, message: ToAcceptor): void {
+  if (worker.isConnected()) worker.send(message);
+}

@@ -1,0 +1,176 @@
+import cluster from 'node:cluster';
+import { readFile } from 'node:fs/promises';
+import { readProfile, UserError } from '@modelgate/core';
+import { promote } from '@modelgate/registry';
+import { describe, expect, it } from 'vitest';
+import { useTempDir } from '../../core/test/fixtures.js';
+import { createPredictionLog, listPredictionLog } from '../src/prediction-log/index.js';
+import { type RunningServer, startAcceptors } from '../src/server/index.js';
+import {
+  inferBody,
+  json,
+  MODEL,
+  metricValue,
+  type PenguinRow,
+  post,
+  scoreInProcess,
+  useShadowedRegistry,
+} from './server-fixture.js';
+
+const temp = useTempDir('acceptors');
+const registry = useShadowedRegistry('acceptors');
+
+type LogLine = Record<string, unknown>;
+
+const rowsFor = (rows: readonly PenguinRow[], i: number) =>
+  [0, 1].map((k) => rows[(i * 2 + k) % rows.length] as PenguinRow);
+
+async function readJsonl(files: readonly string[]): Promise<LogLine[]> {
+  const texts = await Promise.all(files.map((f) => readFile(f, 'utf8')));
+  return texts.flatMap((t) =>
+    t
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as LogLine),
+  );
+}
+
+/** `count` OIP requests, `concurrency` at a time, each on a connection of its own so they spread. */
+async function infer(server: RunningServer, rows: readonly PenguinRow[], count: number, prefix: string) {
+  const answers: { status: number; body: LogLine }[] = new Array(count);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: 8 }, async () => {
+      while (next < count) {
+        const i = next++;
+        const response = await post(
+          `${server.url}/v2/models/${MODEL}/infer`,
+          inferBody(rowsFor(rows, i), { id: `${prefix}-${i}` }),
+          { connection: 'close' },
+        );
+        answers[i] = { status: response.status, body: await json(response) };
+      }
+    }),
+  );
+  return answers;
+}
+
+async function until<T>(what: string, probe: () => T | undefined): Promise<T> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const value = probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+const liveAcceptors = () => Object.values(cluster.workers ?? {}).filter((w) => w && !w.isDead());
+
+describe('serve --acceptors', () => {
+  it('shares one port: answers equal onnxruntime, one prediction log and one /metrics for all, reload and drain', async () => {
+    const { registryDir, rows, bytes } = registry();
+    const dir = temp.path('log');
+    const logs: LogLine[] = [];
+    const server = await startAcceptors({
+      acceptors: 3,
+      registry: registryDir,
+      models: [`${MODEL}#production`],
+      shadow: { model: `${MODEL}#staging`, timeoutMs: 120_000 },
+      predictionLog: createPredictionLog({ dir, flushIntervalMs: 3_600_000, requestLines: 1 }),
+      port: 0,
+      workers: 1,
+      accessLog: true,
+      log: (line) => logs.push(line as LogLine),
+    });
+    expect(liveAcceptors()).toHaveLength(3);
+    const requests = 60;
+    let text: string;
+    try {
+      const answers = await infer(server, rows, requests, 'first');
+      expect(answers.map((a) => a.status)).toEqual(new Array(requests).fill(200));
+      const expected = await scoreInProcess(bytes.v1, rows.slice(0, 2));
+      expect(answers[0]?.body.model_version).toBe('v1');
+      const labels = (answers[0]?.body.outputs as { name: string; data: unknown[] }[]).find(
+        (o) => o.name === 'label',
+      );
+      expect(labels?.data).toEqual(expected.label);
+      // Every acceptor answered some: each served from its own models.
+      const served = new Set(logs.filter((l) => l.event === 'request').map((l) => l.acceptor));
+      expect([...served].sort()).toEqual([1, 2, 3]);
+
+      // /metrics, asked of any acceptor, counts every acceptor's requests; a loaded model is 1, not 3.
+      text = await (await fetch(`${server.url}/metrics`)).text();
+      expect(metricValue(text, 'modelgate_requests_total', { status: '200' })).toBe(requests);
+      expect(metricValue(text, 'modelgate_model_loaded', { version: 'v1' })).toBe(1);
+
+      // A promotion reaches every acceptor on reload.
+      await promote({ registryDir, name: MODEL, stage: 'production', version: 'v2' });
+      await server.reload();
+      const after = await infer(server, rows, 12, 'after');
+      expect(new Set(after.map((a) => a.body.model_version))).toEqual(new Set(['v2']));
+      await promote({ registryDir, name: MODEL, stage: 'production', version: 'v1' });
+    } finally {
+      await server.close();
+    }
+    expect(liveAcceptors()).toHaveLength(0);
+    expect(logs.filter((l) => l.event === 'closed').map((l) => l.acceptor ?? 'primary')).toEqual(
+      expect.arrayContaining([1, 2, 3, 'primary']),
+    );
+
+    // One writer: every answered row once, with its request id, and the shadow's beside them.
+    const [hour, ...more] = await listPredictionLog(dir, MODEL);
+    expect(more).toEqual([]);
+    const answered = await readJsonl(hour?.predictions ?? []);
+    expect(answered).toHaveLength((requests + 12) * 2);
+    expect(new Set(answered.map((l) => l.request_id)).size).toBe(requests + 12);
+    const shadowed = await readJsonl(hour?.shadow ?? []);
+    expect(shadowed.length).toBeGreaterThan(0);
+    expect(shadowed.every((l) => l.role === 'shadow')).toBe(true);
+    expect((await readProfile(hour?.profile ?? '')).rows).toBe((requests + 12) * 2);
+  });
+
+  it('replaces an acceptor that dies; the others answer meanwhile', async () => {
+    const { registryDir, rows } = registry();
+    const logs: LogLine[] = [];
+    const server = await startAcceptors({
+      acceptors: 2,
+      registry: registryDir,
+      models: [`${MODEL}#production`],
+      port: 0,
+      workers: 1,
+      log: (line) => logs.push(line as LogLine),
+    });
+    try {
+      const [victim] = liveAcceptors();
+      victim?.process.kill('SIGKILL');
+      await until('the exit to be logged', () => logs.find((l) => l.event === 'acceptor-exited'));
+      const meanwhile = await infer(server, rows, 10, 'meanwhile');
+      expect(meanwhile.map((a) => a.status)).toEqual(new Array(10).fill(200));
+      const restarted = await until('the replacement', () =>
+        logs.find((l) => l.event === 'acceptor-restarted'),
+      );
+      expect(restarted.acceptor).toBe(logs.find((l) => l.event === 'acceptor-exited')?.acceptor);
+      expect(liveAcceptors()).toHaveLength(2);
+      const after = await infer(server, rows, 10, 'after');
+      expect(after.map((a) => a.status)).toEqual(new Array(10).fill(200));
+    } finally {
+      await server.close();
+    }
+    expect(liveAcceptors()).toHaveLength(0);
+  });
+
+  it('a model that cannot load fails the start in one line, with no acceptor left running', async () => {
+    const { registryDir } = registry();
+    const start = startAcceptors({
+      acceptors: 2,
+      registry: registryDir,
+      models: [`${MODEL}@v9`],
+      port: 0,
+      workers: 1,
+    });
+    await expect(start).rejects.toThrow(UserError);
+    await expect(start).rejects.toThrow(/v9/);
+    await until('the acceptors to exit', () => (liveAcceptors().length === 0 ? true : undefined));
+  });
+});
