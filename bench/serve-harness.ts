@@ -23,26 +23,35 @@ function statFields(pid: number | string): string[] | undefined {
   }
 }
 
-/** CPU ticks of a process and its descendants (`serve --acceptors` runs one process per acceptor). */
-function treeTicks(root: number): number {
+/** The processes of a tree, the root first (`serve --acceptors` runs one process per acceptor). */
+export function processTree(root: number): number[] {
   const children = new Map<number, number[]>();
-  const ticks = new Map<number, number>();
   for (const name of readdirSync('/proc')) {
     if (!/^\d+$/.test(name)) continue;
     const fields = statFields(name);
     if (!fields) continue;
     const parent = Number(fields[1]);
     children.set(parent, [...(children.get(parent) ?? []), Number(name)]);
-    ticks.set(Number(name), Number(fields[11]) + Number(fields[12]));
   }
-  let total = 0;
+  const out: number[] = [];
   const stack = [root];
   while (stack.length > 0) {
     const pid = stack.pop() as number;
-    total += ticks.get(pid) ?? 0;
+    out.push(pid);
     stack.push(...(children.get(pid) ?? []));
   }
-  return total;
+  return out;
+}
+
+/** CPU ticks (user + system) of a process, all threads; with `thread`, of that thread only. */
+export function ticksOf(pid: number, thread?: number): number {
+  const fields = statFields(thread === undefined ? pid : `${pid}/task/${thread}`);
+  return fields ? Number(fields[11]) + Number(fields[12]) : 0;
+}
+
+/** CPU ticks of a process and its descendants. */
+export function treeTicks(root: number): number {
+  return processTree(root).reduce((sum, pid) => sum + ticksOf(pid), 0);
 }
 
 /** CPU seconds of a process (all its threads and child processes), and of the whole machine. */

@@ -18,7 +18,7 @@
  * body, and a body cut in half) against valid ones, in server CPU per request,
  * and how many batches reached a worker meanwhile (expected: none).
  *
- * MODELGATE_BENCH_ROWS=16 measures one request size. --quick: 2 s runs (about 3 minutes in all); default 4 s runs (wrk takes whole seconds).
+ * MODELGATE_BENCH_ROWS=16 measures one request size, MODELGATE_BENCH_PROTOCOL=binary one protocol. --quick: 2 s runs (about 3 minutes in all); default 4 s runs (wrk takes whole seconds).
  * --models: also the earlier per-model table against raw onnxruntime (GBDT on
  * flights, two MLPs; see serve-models.ts). MODELGATE_BENCH_PERF=1 starts the
  * children with --perf-basic-prof; MODELGATE_BENCH_PROF=<dir> starts the model
@@ -143,7 +143,7 @@ const json = (body: unknown): Request => ({
   headers: { 'content-type': 'application/json' },
 });
 
-const PROTOCOLS: readonly Protocol[] = [
+const ALL_PROTOCOLS: readonly Protocol[] = [
   {
     label: 'OIP JSON',
     path: `/v2/models/${MODEL.name}/infer`,
@@ -190,6 +190,11 @@ const PROTOCOLS: readonly Protocol[] = [
     request: (rows) => json({ dataframe_split: { columns: MODEL.features, data: rows } }),
   },
 ];
+
+/** MODELGATE_BENCH_PROTOCOL=binary (a part of a label) measures that protocol only. */
+const PROTOCOLS = ALL_PROTOCOLS.filter((p) =>
+  p.label.toLowerCase().includes((process.env.MODELGATE_BENCH_PROTOCOL ?? '').toLowerCase()),
+);
 
 /** A response's structure: names, types and lengths, not values; the two servers must agree on it. */
 function skeleton(value: unknown): unknown {
@@ -321,7 +326,7 @@ async function protocolTable(): Promise<void> {
         }
       }
       cells.push(...table);
-      if (protocol === PROTOCOLS[0]) malformed = await malformedRuns(server, protocol, rows);
+      if (protocol === ALL_PROTOCOLS[0]) malformed = await malformedRuns(server, protocol, rows);
     }
     const rawAfter = await rawRowsPerSecond(session, rows);
     const raw = Math.max(rawBefore, rawAfter);

@@ -12,18 +12,26 @@
  * The goal: p99 with the shadow ÷ p99 without ≤ 1.10 (medians over the runs). Also printed: the
  * share of requests the shadow scored (a shadow that dropped everything would cost nothing).
  *
- * --quick: 3 s runs, 3 rounds; default 6 s runs, 5 rounds. MODELGATE_BENCH_PROF=<dir> writes the
+ * --quick: 3 s runs, 3 rounds; default 6 s runs, 5 rounds. `--acceptors 1` runs each server as one
+ * process (default: serve's own default, one acceptor per core); `--load 0.25` runs the open loop at
+ * that share of the maximum instead of half; `--no-log` leaves the prediction log out. MODELGATE_BENCH_PROF=<dir> writes the
  * servers' CPU profiles there.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { createPredictionLog, startServer } from '@modelgate/serve';
+import {
+  createPredictionLog,
+  resolveAcceptors,
+  type ServeOptions,
+  startAcceptors,
+  startServer,
+} from '@modelgate/serve';
+import { processTree, ticksOf } from './serve-harness.js';
 
 const REGISTRY = fileURLToPath(new URL('../registry', import.meta.url));
 const MODEL = 'penguins-species';
@@ -31,6 +39,16 @@ const SHADOW_FILE = join(REGISTRY, MODEL, 'versions', 'v1', 'model.onnx');
 const quick = process.argv.includes('--quick');
 const SECONDS = quick ? 3 : 6;
 const ROUNDS = quick ? 3 : 5;
+/** `--acceptors 1`: one server process, as from code; default serve's own (one per core). */
+const ACCEPTORS = resolveAcceptors(
+  process.argv.includes('--acceptors')
+    ? Number(process.argv[process.argv.indexOf('--acceptors') + 1])
+    : 'auto',
+);
+/** `--load 0.25`: the open loop's share of the plain server's maximum (the goal is set at 0.5). */
+const LOAD = process.argv.includes('--load') ? Number(process.argv[process.argv.indexOf('--load') + 1]) : 0.5;
+/** `--no-log`: both servers without a prediction log, so the shadow's logged rows cost nothing. */
+const NO_LOG = process.argv.includes('--no-log');
 /** MODELGATE_BENCH_PROF=<dir>: the servers write CPU profiles (of their HTTP threads) there. */
 const PROFILE_DIR = process.env.MODELGATE_BENCH_PROF;
 
@@ -48,11 +66,13 @@ const BODY = JSON.stringify({
 /** The child: one server, its URL on stdout as a JSON line, closed on SIGTERM. */
 async function serveChild(withShadow: boolean): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'modelgate-bench-shadow-'));
-  const server = await startServer({
+  const start = (options: ServeOptions) =>
+    ACCEPTORS > 1 ? startAcceptors({ ...options, acceptors: ACCEPTORS }) : startServer(options);
+  const server = await start({
     registry: REGISTRY,
     models: [`${MODEL}#staging`],
     port: 0,
-    predictionLog: createPredictionLog({ dir }),
+    ...(NO_LOG ? {} : { predictionLog: createPredictionLog({ dir }) }),
     ...(withShadow ? { shadow: { model: SHADOW_FILE, rate: 1 } } : {}),
   });
   process.stdout.write(`${JSON.stringify({ url: server.url })}\n`);
@@ -72,6 +92,9 @@ async function startChild(withShadow: boolean): Promise<{ child: ChildProcess; u
       ...(PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : []),
       fileURLToPath(import.meta.url),
       withShadow ? '--child-shadow' : '--child-plain',
+      '--acceptors',
+      String(ACCEPTORS),
+      ...(NO_LOG ? ['--no-log'] : []),
     ],
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );
@@ -177,15 +200,17 @@ async function metric(base: string, name: string, labels = ''): Promise<number> 
 
 const TICKS_PER_SECOND = 100;
 
-/** CPU seconds (user + system) a process's main thread, and the whole process, have used. */
+/**
+ * CPU seconds (user + system) of the HTTP threads (the main thread of each acceptor process, or of
+ * the one process) and of the whole server (every process and thread: with --acceptors the
+ * primary, which writes the prediction log, and every inference and shadow thread).
+ */
 function cpuSeconds(pid: number): { main: number; all: number } {
-  const ticks = (stat: string) => {
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
-  };
+  const tree = processTree(pid);
+  const acceptors = tree.length > 1 ? tree.slice(1) : tree;
   return {
-    main: ticks(readFileSync(`/proc/${pid}/task/${pid}/stat`, 'utf8')),
-    all: ticks(readFileSync(`/proc/${pid}/stat`, 'utf8')),
+    main: acceptors.reduce((sum, p) => sum + ticksOf(p, p), 0) / TICKS_PER_SECOND,
+    all: tree.reduce((sum, p) => sum + ticksOf(p), 0) / TICKS_PER_SECOND,
   };
 }
 
@@ -202,9 +227,12 @@ async function main(): Promise<void> {
     await maxRate(plain.url, 16, 1);
     await maxRate(shadowed.url, 16, 1);
     const max = await maxRate(plain.url, 32, SECONDS);
-    const rate = Math.max(1, Math.floor(max / 2));
+    const rate = Math.max(1, Math.floor(max * LOAD));
+    console.log(
+      `servers: ${ACCEPTORS > 1 ? `${ACCEPTORS} acceptor processes each (serve's default)` : 'one process each (--acceptors 1)'}, ${NO_LOG ? 'no prediction log (--no-log)' : 'with a prediction log'}`,
+    );
     console.log(`max load without a shadow: ${max.toFixed(0)} requests/s (1-row OIP JSON, 32 connections)`);
-    console.log(`open loop at half of it: ${rate} requests/s, ${SECONDS} s runs, ${ROUNDS} rounds\n`);
+    console.log(`open loop at ${LOAD} of it: ${rate} requests/s, ${SECONDS} s runs, ${ROUNDS} rounds\n`);
     console.log('round  no shadow p50 / p99        shadow rate 1 p50 / p99     p99 ratio');
     const ratios: number[] = [];
     const cpu = { plain: { main: 0, all: 0 }, shadowed: { main: 0, all: 0 } };
@@ -250,7 +278,7 @@ async function main(): Promise<void> {
     console.log(`failed answers: ${failed}`);
     const perRequest = (seconds: number) => `${((seconds * 1e6) / offered).toFixed(0)} µs`;
     console.log(
-      `server CPU per request, HTTP thread / whole process: no shadow ${perRequest(cpu.plain.main)} / ${perRequest(cpu.plain.all)}, shadow ${perRequest(cpu.shadowed.main)} / ${perRequest(cpu.shadowed.all)}`,
+      `server CPU per request, HTTP thread${ACCEPTORS > 1 ? 's' : ''} / whole server: no shadow ${perRequest(cpu.plain.main)} / ${perRequest(cpu.plain.all)}, shadow ${perRequest(cpu.shadowed.main)} / ${perRequest(cpu.shadowed.all)}`,
     );
     console.log(
       `p99 with shadow ÷ without (medians over rounds): ${ratio.toFixed(3)} (median of per-round ratios ${median(ratios).toFixed(3)}); goal ≤ 1.10: ${ratio <= 1.1 ? 'met' : 'NOT met'}`,
