@@ -8,10 +8,10 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
  */
 export function acceptorEntry(): { exec: string; execArgv: string[] } {
   const here = fileURLToPath(import.meta.url);
-  if (!here.endsWith('.ts'))
-    return { exec: join(dirname(here), 'acceptor-main.js'), execArgv: process.execArgv };
+  // A debugger flag would make every acceptor open the primary's inspector port.
+  const inherited = process.execArgv.filter((arg) => !arg.startsWith('--inspect'));
+  if (!here.endsWith('.ts')) return { exec: join(dirname(here), 'acceptor-main.js'), execArgv: inherited };
   const loader = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
-  const inherited = process.execArgv;
   const loaded = inherited.some((arg) => arg.includes('tsx'));
   return {
     exec: join(dirname(here), 'acceptor-main.ts'),

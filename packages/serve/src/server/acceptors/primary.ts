@@ -97,7 +97,7 @@ export async function startAcceptors(options: AcceptorsOptions): Promise<Running
 
   /** Starts acceptor `index`; resolves with its url once it listens, rejects with why it could not. */
   function fork(index: number): Promise<string> {
-    const worker = cluster.fork({ MODELGATE_ACCEPTOR: String(index) });
+    const worker = cluster.fork();
     byIndex.set(index, worker);
     // A send to an acceptor that just died fails; its exit is handled below.
     worker.on('error', () => {});
