@@ -37,6 +37,7 @@ export class Batcher {
   private queuedRows = 0;
   private inFlight = 0;
   private timer: NodeJS.Timeout | undefined;
+  private turn: NodeJS.Immediate | undefined;
   private idleWaiters: (() => void)[] = [];
   private readonly outputs: string[];
 
@@ -69,7 +70,19 @@ export class Batcher {
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
+  /**
+   * Starts what may start, at the end of this event-loop turn: the requests read in the same turn
+   * (one wake-up's worth of sockets) then go out as one batch, not the first alone and the rest
+   * behind it; a batch costs a run (or a hop) whatever its size.
+   */
   private schedule(): void {
+    this.turn ??= setImmediate(() => {
+      this.turn = undefined;
+      this.startBatches();
+    });
+  }
+
+  private startBatches(): void {
     while (this.queue.length > 0 && this.inFlight < this.capacity) {
       const waited = performance.now() - (this.queue[0] as Pending).enqueued;
       const full = this.queuedRows >= this.settings.maxBatchSize || !this.model.batchable;
@@ -77,7 +90,7 @@ export class Batcher {
         if (!this.timer) {
           this.timer = setTimeout(() => {
             this.timer = undefined;
-            this.schedule();
+            this.startBatches();
           }, this.settings.maxQueueDelayMs - waited);
         }
         return;

@@ -67,9 +67,17 @@ export async function startAcceptors(options: AcceptorsOptions): Promise<Running
     if (reload.pending.delete(worker.id) && reload.pending.size === 0) reload.done();
   };
 
-  function onMessage(worker: Worker, message: unknown): void {
+  function onMessage(worker: Worker, index: number, message: unknown): void {
     if (!isOurs<ToPrimary>(message)) return;
     switch (message.type) {
+      case 'modelgate:hello':
+        send(worker, {
+          type: 'modelgate:start',
+          index,
+          options: started,
+          ...(logSettings ? { log: logSettings } : {}),
+        });
+        break;
       case 'modelgate:log-line':
         log(message.line);
         break;
@@ -101,7 +109,7 @@ export async function startAcceptors(options: AcceptorsOptions): Promise<Running
     byIndex.set(index, worker);
     // A send to an acceptor that just died fails; its exit is handled below.
     worker.on('error', () => {});
-    worker.on('message', (message: unknown) => onMessage(worker, message));
+    worker.on('message', (message: unknown) => onMessage(worker, index, message));
     const listening = new Promise<string>((resolve, reject) => {
       worker.on('message', (message: unknown) => {
         if (!isOurs<ToPrimary>(message)) return;
@@ -117,15 +125,6 @@ export async function startAcceptors(options: AcceptorsOptions): Promise<Running
       if (byIndex.get(index) === worker) byIndex.delete(index);
       for (const reload of [...reloads.values()]) answered(reload, worker);
       if (allListening && !closing) restart(index, code, signal);
-    });
-    worker.on('message', (message: unknown) => {
-      if (isOurs<ToPrimary>(message) && message.type === 'modelgate:hello')
-        send(worker, {
-          type: 'modelgate:start',
-          index,
-          options: started,
-          ...(logSettings ? { log: logSettings } : {}),
-        });
     });
     return listening;
   }
@@ -158,18 +157,18 @@ export async function startAcceptors(options: AcceptorsOptions): Promise<Running
       ),
     );
 
-  async function close(): Promise<void> {
+  async function stopAcceptors(): Promise<void> {
     closing = true;
     const stopped = exited();
     for (const worker of byIndex.values()) send(worker, { type: 'modelgate:close' });
     await stopped;
-    await predictionLog?.close();
   }
 
   const urls = await Promise.allSettled(Array.from({ length: count }, (_, i) => fork(i + 1)));
   const failed = urls.find((u): u is PromiseRejectedResult => u.status === 'rejected');
   if (failed) {
-    await close();
+    // As startServer: a failed start leaves the caller's prediction log to the caller.
+    await stopAcceptors();
     throw failed.reason;
   }
   allListening = true;
@@ -180,7 +179,11 @@ export async function startAcceptors(options: AcceptorsOptions): Promise<Running
   return {
     url,
     close: () => {
-      closed ??= close().then(() => log({ level: 'info', event: 'closed' }));
+      closed ??= (async () => {
+        await stopAcceptors();
+        await predictionLog?.close();
+        log({ level: 'info', event: 'closed' });
+      })();
       return closed;
     },
     reload: () =>
