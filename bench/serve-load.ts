@@ -29,15 +29,21 @@ export interface Generated {
 
 export interface LoadGenerator {
   name: string;
-  run(url: string, request: Request, concurrency: number, seconds: number): Promise<Generated>;
+  /**
+   * `rate`: paces the connections to about that many requests a second in all (wrk: each connection
+   * waits concurrency ÷ rate between its requests, whole ms; autocannon: overallRate). Not a true
+   * open loop: a slow answer delays that connection's next request.
+   */
+  run(url: string, request: Request, concurrency: number, seconds: number, rate?: number): Promise<Generated>;
 }
 
 const autocannonGenerator: LoadGenerator = {
   name: 'autocannon (in the bench process)',
-  async run(url, request, concurrency, seconds) {
+  async run(url, request, concurrency, seconds, rate) {
     const before = process.cpuUsage();
     const result = await autocannon({
       url,
+      ...(rate !== undefined ? { overallRate: rate } : {}),
       method: request.method,
       ...(request.method === 'POST' ? { headers: request.headers, body: request.body } : {}),
       connections: concurrency,
@@ -63,6 +69,10 @@ if path ~= nil and path ~= "" then
   f:close()
 end
 wrk.method = os.getenv("BENCH_METHOD")
+local pause = tonumber(os.getenv("BENCH_DELAY_MS") or "0")
+if pause > 0 then
+  delay = function() return pause end
+end
 done = function(summary, latency, requests)
   local e = summary.errors
   io.write(string.format('{"requests":%d,"duration":%d,"p50":%d,"p99":%d,"status":%d,"errors":%d,"timeouts":%d}\\n',
@@ -86,7 +96,7 @@ const TICKS = 100;
 
 const wrkGenerator: LoadGenerator = {
   name: 'wrk (1 thread, its own process)',
-  async run(url, request, concurrency, seconds) {
+  async run(url, request, concurrency, seconds, rate) {
     const dir = await mkdtemp(join(tmpdir(), 'modelgate-bench-wrk-'));
     try {
       const script = join(dir, 'request.lua');
@@ -116,6 +126,8 @@ const wrkGenerator: LoadGenerator = {
               ...process.env,
               BENCH_BODY: request.method === 'POST' ? body : '',
               BENCH_METHOD: request.method,
+              BENCH_DELAY_MS:
+                rate === undefined ? '0' : String(Math.max(1, Math.round((1000 * concurrency) / rate))),
             },
           },
           (err, stdout, stderr) =>

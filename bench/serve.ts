@@ -24,6 +24,7 @@
  * children with --perf-basic-prof; MODELGATE_BENCH_PROF=<dir> starts the model
  * server with --cpu-prof into that directory.
  */
+
 import { type ChildProcess, execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
@@ -342,6 +343,7 @@ async function protocolTable(): Promise<void> {
       );
     }
     console.log(malformed);
+    console.log(await halfLoad(server, bare, cells, rows));
     console.log(await variantsAgainstDefault(server, registry, rows));
   } finally {
     await Promise.all([stopChild(server.child), stopChild(bare.child)]);
@@ -361,6 +363,42 @@ async function protocolTable(): Promise<void> {
       );
     }
   }
+}
+
+/** Connections of the paced half-load run: enough that each waits whole milliseconds between requests. */
+const PACED_CONNECTIONS = 128;
+
+/**
+ * p99 at half the maximum load: the load generator paced to half the c = 64 rate the server reached
+ * above (16-row requests), then the bare server at the same pace, the floor of what client and
+ * machine allow. Paced, not a true open loop: an answer that stalls delays its connection's next
+ * request, so long stalls are under-counted.
+ */
+async function halfLoad(
+  server: { child: ChildProcess; url: string },
+  bare: { child: ChildProcess; url: string },
+  cells: readonly Cell[],
+  rows: number[][],
+): Promise<string> {
+  const lines = [
+    `\np99 at half the maximum load: ${generator.name} paced to half the c = 64 rate above, ${PACED_CONNECTIONS} connections, 16 rows (goal: p99 <= 5 ms)`,
+  ];
+  for (const protocol of PROTOCOLS) {
+    const cell = cells.find(
+      (c) => c.protocol === protocol.label && c.rows === 16 && c.server.concurrency === 64,
+    );
+    if (!cell) continue;
+    const rate = Math.max(1, Math.floor(cell.server.requests / 2));
+    const request = protocol.request(rows.slice(0, 16));
+    const run = (side: { url: string }) =>
+      generator.run(`${side.url}${protocol.path}`, request, PACED_CONNECTIONS, SECONDS, rate);
+    const ours = await run(server);
+    const theirs = await run(bare);
+    lines.push(
+      `  ${protocol.label.padEnd(24)} ${fmt(rate).padStart(6)} req/s asked | server ${fmt(ours.requestsPerSecond).padStart(6)} req/s, p50 ${ours.p50.toFixed(1)} ms, p99 ${ours.p99.toFixed(1)} ms${ours.failed ? ` (${ours.failed} failed)` : ''} ${ours.p99 <= 5 ? 'met' : 'MISSED'} | bare ${fmt(theirs.requestsPerSecond).padStart(6)} req/s, p50 ${theirs.p50.toFixed(1)} ms, p99 ${theirs.p99.toFixed(1)} ms`,
+    );
+  }
+  return lines.join('\n');
 }
 
 /** Variants of the server measured beside its defaults: [label, --inline, --acceptors]. */

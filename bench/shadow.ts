@@ -19,7 +19,6 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -31,6 +30,7 @@ import {
   startAcceptors,
   startServer,
 } from '@modelgate/serve';
+import { closeOpenLoop, type OpenLoopRequest, openLoop, send } from './open-loop.js';
 import { processTree, ticksOf } from './serve-harness.js';
 
 const REGISTRY = fileURLToPath(new URL('../registry', import.meta.url));
@@ -111,23 +111,11 @@ function stopChild(child: ChildProcess): Promise<void> {
   return exited;
 }
 
-const agent = new Agent({ keepAlive: true, maxSockets: 512 });
-
-/** One request; resolves with its status once the whole answer is read. */
-function send(url: URL): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      url,
-      { method: 'POST', agent, headers: { 'content-type': 'application/json' } },
-      (res) => {
-        res.resume();
-        res.on('end', () => resolve(res.statusCode ?? 0));
-      },
-    );
-    req.on('error', reject);
-    req.end(BODY);
-  });
-}
+const REQUEST: OpenLoopRequest = {
+  method: 'POST',
+  body: BODY,
+  headers: { 'content-type': 'application/json' },
+};
 
 const inferUrl = (base: string) => new URL(`${base}/v2/models/${MODEL}/infer`);
 
@@ -139,54 +127,11 @@ async function maxRate(base: string, connections: number, seconds: number): Prom
   await Promise.all(
     Array.from({ length: connections }, async () => {
       while (performance.now() < end) {
-        if ((await send(url)) === 200) done++;
+        if ((await send(url, REQUEST)) === 200) done++;
       }
     }),
   );
   return done / seconds;
-}
-
-interface OpenLoopResult {
-  sent: number;
-  failed: number;
-  p50: number;
-  p99: number;
-}
-
-function percentile(sorted: readonly number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
-}
-
-/** Open loop: requests on a fixed schedule at `rate`/s; latency from each one's scheduled time. */
-async function openLoop(base: string, rate: number, seconds: number): Promise<OpenLoopResult> {
-  const url = inferUrl(base);
-  const total = Math.round(rate * seconds);
-  const latencies: number[] = [];
-  let failed = 0;
-  const inFlight: Promise<void>[] = [];
-  const start = performance.now();
-  let sent = 0;
-  while (sent < total) {
-    const due = Math.min(total, Math.floor(((performance.now() - start) * rate) / 1000) + 1);
-    for (; sent < due; sent++) {
-      const scheduled = start + (sent * 1000) / rate;
-      inFlight.push(
-        send(url).then(
-          (status) => {
-            if (status === 200) latencies.push(performance.now() - scheduled);
-            else failed++;
-          },
-          () => {
-            failed++;
-          },
-        ),
-      );
-    }
-    await new Promise((resolve) => setTimeout(resolve, 1));
-  }
-  await Promise.all(inFlight);
-  latencies.sort((a, b) => a - b);
-  return { sent: total, failed, p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
 }
 
 async function metric(base: string, name: string, labels = ''): Promise<number> {
@@ -238,7 +183,7 @@ async function main(): Promise<void> {
     const cpu = { plain: { main: 0, all: 0 }, shadowed: { main: 0, all: 0 } };
     const measured = async (server: typeof plain, key: 'plain' | 'shadowed') => {
       const before = cpuSeconds(server.child.pid as number);
-      const result = await openLoop(server.url, rate, SECONDS);
+      const result = await openLoop(inferUrl(server.url), REQUEST, rate, SECONDS);
       const after = cpuSeconds(server.child.pid as number);
       cpu[key].main += after.main - before.main;
       cpu[key].all += after.all - before.all;
@@ -246,8 +191,8 @@ async function main(): Promise<void> {
     };
     const p99s = { plain: [] as number[], shadowed: [] as number[] };
     // A run each at the measured rate first: JIT and the first log flushes are not what is measured.
-    await openLoop(plain.url, rate, 2);
-    await openLoop(shadowed.url, rate, 2);
+    await openLoop(inferUrl(plain.url), REQUEST, rate, 2);
+    await openLoop(inferUrl(shadowed.url), REQUEST, rate, 2);
     let failed = 0;
     const shadowBefore = {
       scored: await metric(shadowed.url, 'modelgate_shadow_requests_total', 'outcome="scored"'),
@@ -284,7 +229,7 @@ async function main(): Promise<void> {
       `p99 with shadow ÷ without (medians over rounds): ${ratio.toFixed(3)} (median of per-round ratios ${median(ratios).toFixed(3)}); goal ≤ 1.10: ${ratio <= 1.1 ? 'met' : 'NOT met'}`,
     );
   } finally {
-    agent.destroy();
+    closeOpenLoop();
     await Promise.all([stopChild(plain.child), stopChild(shadowed.child)]);
   }
 }
