@@ -1,5 +1,4 @@
 import cluster from 'node:cluster';
-import { readFile } from 'node:fs/promises';
 import { readProfile, UserError } from '@modelgate/core';
 import { promote } from '@modelgate/registry';
 import { describe, expect, it } from 'vitest';
@@ -13,6 +12,7 @@ import {
   metricValue,
   type PenguinRow,
   post,
+  readJsonLines,
   scoreInProcess,
   useShadowedRegistry,
 } from './server-fixture.js';
@@ -24,16 +24,6 @@ type LogLine = Record<string, unknown>;
 
 const rowsFor = (rows: readonly PenguinRow[], i: number) =>
   [0, 1].map((k) => rows[(i * 2 + k) % rows.length] as PenguinRow);
-
-async function readJsonl(files: readonly string[]): Promise<LogLine[]> {
-  const texts = await Promise.all(files.map((f) => readFile(f, 'utf8')));
-  return texts.flatMap((t) =>
-    t
-      .split('\n')
-      .filter(Boolean)
-      .map((l) => JSON.parse(l) as LogLine),
-  );
-}
 
 /** `count` OIP requests, `concurrency` at a time, each on a connection of its own so they spread. */
 async function infer(server: RunningServer, rows: readonly PenguinRow[], count: number, prefix: string) {
@@ -121,10 +111,10 @@ describe('serve --acceptors', () => {
     // One writer: every answered row once, with its request id, and the shadow's beside them.
     const [hour, ...more] = await listPredictionLog(dir, MODEL);
     expect(more).toEqual([]);
-    const answered = await readJsonl(hour?.predictions ?? []);
+    const answered = await readJsonLines<LogLine>(hour?.predictions ?? []);
     expect(answered).toHaveLength((requests + 12) * 2);
     expect(new Set(answered.map((l) => l.request_id)).size).toBe(requests + 12);
-    const shadowed = await readJsonl(hour?.shadow ?? []);
+    const shadowed = await readJsonLines<LogLine>(hour?.shadow ?? []);
     expect(shadowed.length).toBeGreaterThan(0);
     expect(shadowed.every((l) => l.role === 'shadow')).toBe(true);
     expect((await readProfile(hour?.profile ?? '')).rows).toBe((requests + 12) * 2);

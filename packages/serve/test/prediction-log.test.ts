@@ -9,6 +9,7 @@ import {
   listPredictionLog,
   type PredictionLogEntry,
 } from '../src/prediction-log/index.js';
+import { readJsonLines } from './server-fixture.js';
 
 const temp = useTempDir('prediction-log');
 const db = useDatabase();
@@ -37,19 +38,9 @@ function entry(requestId: string, rows: number, time = HOUR, model = 'm'): Predi
   };
 }
 
-async function readLines(files: readonly string[]): Promise<LoggedLine[]> {
-  const texts = await Promise.all(files.map((f) => readFile(f, 'utf8')));
-  return texts.flatMap((t) =>
-    t
-      .split('\n')
-      .filter(Boolean)
-      .map((l) => JSON.parse(l) as LoggedLine),
-  );
-}
-
 async function loggedRequestIds(dir: string, model = 'm'): Promise<Set<string>> {
   const hours = await listPredictionLog(dir, model);
-  const lines = await readLines(hours.flatMap((h) => h.predictions));
+  const lines = await readJsonLines<LoggedLine>(hours.flatMap((h) => h.predictions));
   return new Set(lines.map((l) => l.request_id));
 }
 
@@ -63,7 +54,7 @@ describe('prediction log', () => {
     expect(hour?.hour).toBe('2026-11-26T07');
     expect(hour?.predictions).toEqual([join(dir, 'm', 'predictions-2026-11-26T07Z.jsonl')]);
     expect(hour?.profile).toBe(join(dir, 'm', 'profile-2026-11-26T07Z.json'));
-    const lines = await readLines(hour?.predictions ?? []);
+    const lines = await readJsonLines<LoggedLine>(hour?.predictions ?? []);
     expect(lines).toEqual(
       [0, 1, 2].map((row) => ({
         time: '2026-11-26T07:15:00.000Z',
@@ -132,7 +123,7 @@ describe('prediction log', () => {
       seven.map((_, i) => `predictions-2026-11-26T07Z${i === 0 ? '' : `-${i}`}.jsonl`),
     );
     for (const file of seven) expect((await stat(file)).size).toBeLessThanOrEqual(maxFileBytes);
-    const lines = await readLines(seven);
+    const lines = await readJsonLines<LoggedLine>(seven);
     expect(lines).toHaveLength(100);
     expect(lines.at(-1)?.request_id).toBe('b9');
     const profile = await readProfile(hours[0]?.profile ?? '');

@@ -169,3 +169,14 @@ export async function scoreInProcess(model: Uint8Array, rows: readonly PenguinRo
     label: Array.from(out.label?.data as string[]),
   };
 }
+
+/** The JSON lines of prediction-log files, in the order given. */
+export async function readJsonLines<T = Json>(files: readonly string[]): Promise<T[]> {
+  const texts = await Promise.all(files.map((f) => readFile(f, 'utf8')));
+  return texts.flatMap((t) =>
+    t
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as T),
+  );
+}

@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { readProfile, UserError } from '@modelgate/core';
 import { describe, expect, it } from 'vitest';
@@ -13,6 +12,7 @@ import {
   metricValue,
   type PenguinRow,
   post,
+  readJsonLines,
   useShadowedRegistry,
 } from './server-fixture.js';
 
@@ -29,16 +29,6 @@ interface LogLine {
   inputs: Record<string, unknown>;
   outputs: Record<string, unknown>;
   latency_ms?: number;
-}
-
-async function readLines(files: readonly string[]): Promise<LogLine[]> {
-  const texts = await Promise.all(files.map((f) => readFile(f, 'utf8')));
-  return texts.flatMap((t) =>
-    t
-      .split('\n')
-      .filter(Boolean)
-      .map((l) => JSON.parse(l) as LogLine),
-  );
 }
 
 function byRequest(lines: readonly LogLine[]): Map<string, LogLine[]> {
@@ -128,8 +118,8 @@ describe('serve --shadow', () => {
 
     const [hour, ...more] = await listPredictionLog(dir, MODEL);
     expect(more).toEqual([]);
-    const production = byRequest(await readLines(hour?.predictions ?? []));
-    const shadow = byRequest(await readLines(hour?.shadow ?? []));
+    const production = byRequest(await readJsonLines<LogLine>(hour?.predictions ?? []));
+    const shadow = byRequest(await readJsonLines<LogLine>(hour?.shadow ?? []));
     expect(shadow.size).toBe(requests);
     for (let i = 0; i < requests; i++) {
       const answered = production.get(`load-${i}`) ?? [];
@@ -202,10 +192,14 @@ describe('serve --shadow', () => {
     expect(failures.length).toBeGreaterThan(0);
     expect(String(failures[0]?.error)).toMatch(/Gather node.*indices element out of data bounds/);
     const [hour] = await listPredictionLog(dir, 'packed-probabilities');
-    const shadowIds = [...new Set((await readLines(hour?.shadow ?? [])).map((l) => l.request_id))].sort();
+    const shadowIds = [
+      ...new Set((await readJsonLines<LogLine>(hour?.shadow ?? [])).map((l) => l.request_id)),
+    ].sort();
     const even = Array.from({ length: requests / 2 }, (_, k) => `fail-${2 * k}`).sort();
     expect(shadowIds).toEqual(even);
-    expect(new Set((await readLines(hour?.predictions ?? [])).map((l) => l.request_id)).size).toBe(requests);
+    expect(
+      new Set((await readJsonLines<LogLine>(hour?.predictions ?? [])).map((l) => l.request_id)).size,
+    ).toBe(requests);
   });
 
   it('a slow shadow times out and its bounded queue drops the excess, counted; answers unaffected', async () => {
