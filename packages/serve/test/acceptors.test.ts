@@ -81,9 +81,8 @@ describe('serve --acceptors', () => {
       expect(answers.map((a) => a.status)).toEqual(new Array(requests).fill(200));
       const expected = await scoreInProcess(bytes.v1, rows.slice(0, 2));
       expect(answers[0]?.body.model_version).toBe('v1');
-      const labels = (answers[0]?.body.outputs as { name: string; data: unknown[] }[]).find(
-        (o) => o.name === 'label',
-      );
+      const outputs = (answers[0]?.body.outputs ?? []) as { name: string; data: unknown[] }[];
+      const labels = outputs.find((o) => o.name === 'label');
       expect(labels?.data).toEqual(expected.label);
       // Every acceptor answered some: each served from its own models.
       const served = new Set(logs.filter((l) => l.event === 'request').map((l) => l.acceptor));
