@@ -2,6 +2,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ShadowComparison } from '@modelgate/monitor';
+import { agreementPercent } from '@modelgate/monitor';
 import { readMetadata, resolveRef } from '@modelgate/registry';
 import { describe, expect, it, vi } from 'vitest';
 import { useTempDir } from '../../core/test/fixtures.js';
@@ -75,9 +76,9 @@ describe('modelgate demo', () => {
     expect(compare.rows).toMatchObject({ production: paired.length, productionOnly: 0, shadowOnly: 0 });
     expect(differ).toBeGreaterThan(0);
     expect(compare.window.agreement).toBeCloseTo(1 - differ / paired.length, 12);
-    const agreement = (100 * (1 - differ / paired.length)).toFixed(1);
+    const agreement = agreementPercent(1 - differ / paired.length);
     expect(text).toContain(`${paired.length} rows scored by both models`);
-    expect(text).toContain(`agreement ${agreement}%`);
+    expect(text).toContain(`agreement ${agreement}`);
 
     // The server's metrics, as printed: the shadow had scored a copy of every answered request.
     const count = (pattern: RegExp) =>

@@ -11,6 +11,7 @@ import {
 } from '@modelgate/core';
 import { collectGateEvidence, evaluateGate, evaluationSettings, resolveGate } from '@modelgate/evaluate';
 import {
+  agreementPercent,
   compareShadow,
   findPredictionLog,
   isDirectory,
@@ -120,7 +121,7 @@ function textOf(report: ShadowComparison, written: string): string {
   const outputs =
     report.task === 'regression'
       ? `mean difference ${w.difference?.mean ?? '–'}`
-      : `agreement ${w.agreement === null ? '–' : `${(w.agreement * 100).toFixed(1)}%`}`;
+      : `agreement ${w.agreement === null ? '–' : agreementPercent(w.agreement)}`;
   return [
     report.verdict.summary,
     `${report.rows.paired} rows scored by both models (${report.rows.productionOnly} by production only, ${report.rows.shadowOnly} by the shadow only); ${outputs}; output drift: ${w.drift.drift ? 'yes' : 'no'}.`,

@@ -17,12 +17,23 @@ const count = (n: number) => n.toLocaleString('en-US');
 const STATUS = { pass: '✅ pass', fail: '❌ fail', pending: '⏳ pending' } as const;
 const RULE_STATUS = { pass: '✅ pass', fail: '❌ fail', skipped: '➖ skipped' } as const;
 
+/**
+ * Agreement as a percentage with enough decimals that any disagreement shows: 1 row in 174 is
+ * 99.43%, not a rounded 99% (or 100%).
+ */
+export function agreementPercent(share: number): string {
+  if (share >= 1 || share < 0.9) return percent(share);
+  const disagreeing = (1 - share) * 100;
+  const decimals = Math.min(4, Math.max(1, Math.ceil(-Math.log10(disagreeing) - 1e-9) + 1));
+  return `${(100 - disagreeing).toFixed(decimals)}%`;
+}
+
 function outputsCell(c: ComparedChunk): string {
   if (c.difference) {
     const d = c.difference;
     return `mean ${num(d.mean)}, |mean| ${num(d.meanAbsolute)}, p5–p95 ${num(d.p5)}…${num(d.p95)}`;
   }
-  return c.agreement === null ? dash : percent(c.agreement);
+  return c.agreement === null ? dash : agreementPercent(c.agreement);
 }
 
 function driftCell(c: ComparedChunk): string {
