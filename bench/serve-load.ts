@@ -31,8 +31,8 @@ export interface LoadGenerator {
   name: string;
   /**
    * `rate`: paces the connections to about that many requests a second in all (wrk: each connection
-   * waits concurrency ÷ rate between its requests, whole ms; autocannon: overallRate). Not a true
-   * open loop: a slow answer delays that connection's next request.
+   * waits a random 0..2 × concurrency ÷ rate between its requests, whole ms; autocannon:
+   * overallRate). Not a true open loop: a slow answer delays that connection's next request.
    */
   run(url: string, request: Request, concurrency: number, seconds: number, rate?: number): Promise<Generated>;
 }
@@ -71,7 +71,9 @@ end
 wrk.method = os.getenv("BENCH_METHOD")
 local pause = tonumber(os.getenv("BENCH_DELAY_MS") or "0")
 if pause > 0 then
-  delay = function() return pause end
+  -- Uniform around the mean pause: equal pauses keep every connection in step, and the server
+  -- would be measured draining one burst of all of them at a time, not a steady rate.
+  delay = function() return math.random(0, 2 * pause) end
 end
 done = function(summary, latency, requests)
   local e = summary.errors

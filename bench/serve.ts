@@ -370,9 +370,10 @@ const PACED_CONNECTIONS = 128;
 
 /**
  * p99 at half the maximum load: the load generator paced to half the c = 64 rate the server reached
- * above (16-row requests), then the bare server at the same pace, the floor of what client and
- * machine allow. Paced, not a true open loop: an answer that stalls delays its connection's next
- * request, so long stalls are under-counted.
+ * above (16-row requests; each connection waits a random time around the mean, so they do not
+ * arrive in step), then the bare server at the same pace, the floor of what client and machine
+ * allow. Paced, not a true open loop: an answer that stalls delays its connection's next request,
+ * so long stalls are under-counted.
  */
 async function halfLoad(
   server: { child: ChildProcess; url: string },
