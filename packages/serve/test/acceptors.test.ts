@@ -93,9 +93,10 @@ describe('serve --acceptors', () => {
       expect(metricValue(text, 'modelgate_requests_total', { status: '200' })).toBe(requests);
       expect(metricValue(text, 'modelgate_model_loaded', { version: 'v1' })).toBe(1);
 
-      // A promotion reaches every acceptor on reload.
+      // A promotion reaches every acceptor on reload, with no request failing while it swaps.
       await promote({ registryDir, name: MODEL, stage: 'production', version: 'v2' });
-      await server.reload();
+      const [during] = await Promise.all([infer(server, rows, 30, 'during'), server.reload()]);
+      expect(during.map((a) => a.status)).toEqual(new Array(30).fill(200));
       const after = await infer(server, rows, 12, 'after');
       expect(new Set(after.map((a) => a.body.model_version))).toEqual(new Set(['v2']));
       await promote({ registryDir, name: MODEL, stage: 'production', version: 'v1' });
@@ -111,12 +112,12 @@ describe('serve --acceptors', () => {
     const [hour, ...more] = await listPredictionLog(dir, MODEL);
     expect(more).toEqual([]);
     const answered = await readJsonLines<LogLine>(hour?.predictions ?? []);
-    expect(answered).toHaveLength((requests + 12) * 2);
-    expect(new Set(answered.map((l) => l.request_id)).size).toBe(requests + 12);
+    expect(answered).toHaveLength((requests + 30 + 12) * 2);
+    expect(new Set(answered.map((l) => l.request_id)).size).toBe(requests + 30 + 12);
     const shadowed = await readJsonLines<LogLine>(hour?.shadow ?? []);
     expect(shadowed.length).toBeGreaterThan(0);
     expect(shadowed.every((l) => l.role === 'shadow')).toBe(true);
-    expect((await readProfile(hour?.profile ?? '')).rows).toBe((requests + 12) * 2);
+    expect((await readProfile(hour?.profile ?? '')).rows).toBe((requests + 30 + 12) * 2);
   });
 
   it('replaces an acceptor that dies; the others answer meanwhile', async () => {
