@@ -163,7 +163,10 @@ export function registerServe(program: Command, wrap: Wrap): void {
       '--max-queue-delay-ms <ms>',
       'wait up to this long for a batch to fill while a worker is free (default 0)',
     )
-    .option('--max-queue <n>', 'requests admitted at once by each acceptor; more get 429 with Retry-After (default 1024)')
+    .option(
+      '--max-queue <n>',
+      'requests admitted at once by each acceptor; more get 429 with Retry-After (default 1024)',
+    )
     .option('--body-limit <bytes>', 'largest request body; larger get 413 (default 8388608)')
     .option(
       '--request-timeout-ms <ms>',
