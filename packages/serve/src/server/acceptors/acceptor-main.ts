@@ -95,7 +95,7 @@ process.on('message', (message: unknown) => {
       metricsWaiting.delete(message.id);
       break;
     case 'modelgate:log-flushed':
-      sink?.flushedUpTo(message.id);
+      sink?.flushed();
       break;
   }
 });

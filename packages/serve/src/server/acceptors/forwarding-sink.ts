@@ -17,8 +17,8 @@ export class ForwardingSink implements PredictionSink {
   private predictions: BufferedRequest[] = [];
   private requests: RequestLogEntry[] = [];
   private timer: NodeJS.Timeout | undefined;
-  private nextFlush = 0;
-  private readonly flushed = new Map<number, () => void>();
+  /** Set by close(): resolves when the primary says the last batch reached its log. */
+  private arrived: (() => void) | undefined;
   private readonly sample: ((requestId: string) => boolean) | undefined;
   dropped = 0;
   private closed = false;
@@ -52,19 +52,19 @@ export class ForwardingSink implements PredictionSink {
     this.schedule();
   }
 
-  /** Called by the acceptor when the primary says a flush arrived. */
-  flushedUpTo(id: number): void {
-    this.flushed.get(id)?.();
-    this.flushed.delete(id);
+  /** Called by the acceptor when the primary says the last batch reached the log. */
+  flushed(): void {
+    this.arrived?.();
   }
 
   /** Sends what is held and resolves once the primary has handed it to its log. */
-  async close(): Promise<void> {
+  close(): Promise<void> {
     this.closed = true;
-    const id = this.nextFlush++;
-    const arrived = new Promise<void>((resolve) => this.flushed.set(id, resolve));
-    this.sendPending(id);
-    await arrived;
+    const arrived = new Promise<void>((resolve) => {
+      this.arrived = resolve;
+    });
+    this.sendPending(true);
+    return arrived;
   }
 
   private room(): boolean {
@@ -81,15 +81,15 @@ export class ForwardingSink implements PredictionSink {
     }
   }
 
-  private sendPending(flushId?: number): void {
+  private sendPending(last = false): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
-    if (flushId === undefined && this.predictions.length === 0 && this.requests.length === 0) return;
+    if (!last && this.predictions.length === 0 && this.requests.length === 0) return;
     const message: ToPrimary = {
       type: 'modelgate:predictions',
       predictions: this.predictions,
       requests: this.requests,
-      ...(flushId !== undefined ? { flushId } : {}),
+      ...(last ? { last } : {}),
     };
     this.predictions = [];
     this.requests = [];

@@ -18,7 +18,7 @@ export type ToAcceptor =
   | { type: 'modelgate:reload'; id: number }
   | { type: 'modelgate:close' }
   | { type: 'modelgate:metrics-text'; id: number; text?: string; error?: string }
-  | { type: 'modelgate:log-flushed'; id: number };
+  | { type: 'modelgate:log-flushed' };
 
 export type ToPrimary =
   /** Sent once the acceptor listens for messages: before that, a message to it would be lost. */
@@ -30,8 +30,8 @@ export type ToPrimary =
       type: 'modelgate:predictions';
       predictions: BufferedRequest[];
       requests: RequestLogEntry[];
-      /** Set on the last batch of a flush the acceptor waits for: answered with `log-flushed`. */
-      flushId?: number;
+      /** Set on the acceptor's last batch (it is closing): answered with `log-flushed`. */
+      last?: boolean;
     }
   | { type: 'modelgate:metrics'; id: number }
   | { type: 'modelgate:reloaded'; id: number; error?: string };

@@ -83,8 +83,7 @@ export async function startAcceptors(options: AcceptorsOptions): Promise<Running
         break;
       case 'modelgate:predictions':
         if (predictionLog) writeForwarded(predictionLog, message);
-        if (message.flushId !== undefined)
-          send(worker, { type: 'modelgate:log-flushed', id: message.flushId });
+        if (message.last) send(worker, { type: 'modelgate:log-flushed' });
         break;
       case 'modelgate:metrics':
         metrics.clusterMetrics().then(
