@@ -4,6 +4,7 @@ export * from './config/metrics.js';
 export * from './config/monitor-config.js';
 export * from './config/schema.js';
 export * from './contract/index.js';
+export * from './cores.js';
 export * from './data/columns.js';
 export * from './data/database.js';
 export * from './data/encoding.js';

@@ -1,7 +1,7 @@
 import cluster from 'node:cluster';
-import { readProfile, UserError } from '@modelgate/core';
+import { CORES_ENV, readProfile, UserError } from '@modelgate/core';
 import { promote } from '@modelgate/registry';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { useTempDir } from '../../core/test/fixtures.js';
 import { createPredictionLog, listPredictionLog } from '../src/prediction-log/index.js';
 import { type RunningServer, startAcceptors } from '../src/server/index.js';
@@ -120,17 +120,24 @@ describe('serve --acceptors', () => {
     expect((await readProfile(hour?.profile ?? '')).rows).toBe((requests + 30 + 12) * 2);
   });
 
-  it('replaces an acceptor that dies; the others answer meanwhile', async () => {
+  it('shares the cores out; replaces an acceptor that dies, the others answering meanwhile', async () => {
     const { registryDir, rows } = registry();
     const logs: LogLine[] = [];
+    // As on a 4-core machine: each of 2 acceptors counts its workers and threads from 2 cores, not 4.
+    vi.stubEnv(CORES_ENV, '4');
     const server = await startAcceptors({
       acceptors: 2,
       registry: registryDir,
       models: [`${MODEL}#production`],
       port: 0,
-      workers: 1,
       log: (line) => logs.push(line as LogLine),
-    });
+    }).finally(() => vi.unstubAllEnvs());
+    const shares = () =>
+      logs
+        .filter((l) => l.event === 'listening')
+        .map(({ cores, workers, threadsPerWorker }) => ({ cores, workers, threadsPerWorker }));
+    const share = { cores: 2, workers: 2, threadsPerWorker: 1 };
+    expect(shares()).toEqual([share, share]);
     try {
       const [victim] = liveAcceptors();
       victim?.process.kill('SIGKILL');
@@ -142,6 +149,7 @@ describe('serve --acceptors', () => {
       );
       expect(restarted.acceptor).toBe(logs.find((l) => l.event === 'acceptor-exited')?.acceptor);
       expect(liveAcceptors()).toHaveLength(2);
+      expect(shares()).toEqual([share, share, share]);
       const after = await infer(server, rows, 10, 'after');
       expect(after.map((a) => a.status)).toEqual(new Array(10).fill(200));
     } finally {

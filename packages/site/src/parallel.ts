@@ -1,5 +1,5 @@
-import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
+import { usableCores } from '@modelgate/core';
 import type { LoadedModel } from './load/registry.js';
 import type { Problem, Problems } from './problems.js';
 import { drawVersionPages, type VersionPagesJob } from './version-pages.js';
@@ -10,7 +10,7 @@ export const PARALLEL_FROM_VERSIONS = 1000;
 
 /** How many threads draw version pages: two on a machine with two cores or more, for a large registry. */
 export function defaultThreads(versions: number): number {
-  return versions >= PARALLEL_FROM_VERSIONS && availableParallelism() > 1 ? 2 : 1;
+  return versions >= PARALLEL_FROM_VERSIONS && usableCores() > 1 ? 2 : 1;
 }
 
 /**

@@ -1,6 +1,5 @@
-import { availableParallelism } from 'node:os';
 import { extname } from 'node:path';
-import { UserError } from '@modelgate/core';
+import { UserError, usableCores } from '@modelgate/core';
 import { OUTPUT_FORMATS, type OutputFormat } from './types.js';
 
 export const DEFAULT_CHUNK_ROWS = 65_536;
@@ -10,7 +9,7 @@ export const DEFAULT_CHUNK_ROWS = 65_536;
  * worker only adds contention with DuckDB (bench:predict: 0.81 of the limit
  * inline vs 0.4-0.6 with workers); on more cores, one core stays with DuckDB.
  */
-export function defaultWorkers(cores = availableParallelism()): number {
+export function defaultWorkers(cores = usableCores()): number {
   // Measured on 2 cores (bench:predict): 2 workers 1.38x the single-session limit, 1 worker 1.19x,
   // the main thread alone 0.88x; above two cores one is left to DuckDB's reading and writing.
   return cores > 2 ? cores - 1 : cores;

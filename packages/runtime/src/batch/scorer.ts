@@ -1,5 +1,5 @@
-import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { usableCores } from '@modelgate/core';
 import type { InferenceSession } from 'onnxruntime-node';
 import { Piscina } from 'piscina';
 import type { ColumnPredictions, ColumnSet } from '../columns.js';
@@ -39,7 +39,7 @@ function workerFile(): { filename: string; execArgv: string[] } {
 export function poolScorer(model: BatchModel, workers: number, provider: ExecutionProvider): Scorer {
   const pool = new Piscina({
     ...workerFile(),
-    workerData: { model, provider, threads: Math.max(1, Math.floor(availableParallelism() / workers)) },
+    workerData: { model, provider, threads: Math.max(1, Math.floor(usableCores() / workers)) },
     minThreads: workers,
     maxThreads: workers,
     idleTimeout: Number.POSITIVE_INFINITY,

@@ -1,4 +1,4 @@
-export { type AcceptorCount, resolveAcceptors, usableCores } from './acceptors/count.js';
+export { type AcceptorCount, resolveAcceptors } from './acceptors/count.js';
 export { type AcceptorsOptions, startAcceptors } from './acceptors/primary.js';
 export type { InlineMode } from './inline-session.js';
 export type { RunningServer, ServeOptions } from './options.js';

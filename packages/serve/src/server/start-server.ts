@@ -1,10 +1,11 @@
-import { errorMessage } from '@modelgate/core';
+import { errorMessage, usableCores } from '@modelgate/core';
 import type { Registry } from 'prom-client';
 import { buildApp } from './app.js';
 import { ServerMetrics } from './metrics.js';
 import { ModelHost } from './model-host.js';
 import { type RunningServer, type ServeOptions, serveSettings } from './options.js';
 import { startShadow } from './shadow/start-shadow.js';
+import { threadsPerWorker } from './worker-pool.js';
 
 /**
  * Loads (sha256-verified) and warms every model in a pool of worker threads,
@@ -46,7 +47,14 @@ export async function startServerWith(options: ServeOptions, hooks: ServerHooks)
   const port = typeof address === 'object' && address ? address.port : settings.port;
   const shownHost = settings.host.includes(':') ? `[${settings.host}]` : settings.host;
   const url = `http://${shownHost}:${port}`;
-  settings.log({ level: 'info', event: 'listening', url });
+  settings.log({
+    level: 'info',
+    event: 'listening',
+    url,
+    cores: usableCores(),
+    workers: settings.workers,
+    threadsPerWorker: threadsPerWorker(settings.workers),
+  });
 
   let poller: NodeJS.Timeout | undefined;
   const reload = () => host.reload();

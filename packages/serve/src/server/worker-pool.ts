@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
-import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { usableCores } from '@modelgate/core';
 import type { ExecutionProvider } from '@modelgate/runtime';
 import { Piscina } from 'piscina';
 import { BufferPool } from './buffer-pool.js';
@@ -24,11 +24,11 @@ function workerEntry(): { filename: string; execArgv: string[] } {
 }
 
 /** Threads per session so that workers × threads never exceeds the cores. */
-export function threadsPerWorker(workers: number, cores = availableParallelism()): number {
+export function threadsPerWorker(workers: number, cores = usableCores()): number {
   return Math.max(1, Math.floor(cores / workers));
 }
 
-export function defaultWorkers(cores = availableParallelism()): number {
+export function defaultWorkers(cores = usableCores()): number {
   return Math.max(1, cores);
 }
 

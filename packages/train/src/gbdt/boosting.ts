@@ -1,4 +1,4 @@
-import { availableParallelism } from 'node:os';
+import { usableCores } from '@modelgate/core';
 import type { FitOptions } from '../types.js';
 import type { BinMapper, BinnedMatrix } from './binning.js';
 import { GrowContext, type GrowSettings, growTree } from './grow-tree.js';
@@ -57,7 +57,7 @@ function sharedCopy<T extends Uint8Array | Uint16Array>(array: T): T {
  * MODELGATE_GBDT_THREADS=1 turns it off; the model is the same either way.
  */
 function useHelperThread(rows: number): boolean {
-  return rows >= 2 * HALVED_ROWS && availableParallelism() > 1 && process.env.MODELGATE_GBDT_THREADS !== '1';
+  return rows >= 2 * HALVED_ROWS && usableCores() > 1 && process.env.MODELGATE_GBDT_THREADS !== '1';
 }
 
 function growSettings(params: GbdtParams, loss: Loss): GrowSettings {

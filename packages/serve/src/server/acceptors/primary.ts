@@ -1,17 +1,11 @@
 import cluster, { type Worker } from 'node:cluster';
-import { errorMessage, UserError } from '@modelgate/core';
+import { CORES_ENV, errorMessage, UserError } from '@modelgate/core';
 import { AggregatorRegistry } from 'prom-client';
 import type { PredictionSink } from '../../prediction-log/types.js';
 import type { RunningServer, ServeOptions } from '../options.js';
-import { workersPerAcceptor } from './count.js';
+import { coresPerAcceptor } from './count.js';
 import { acceptorEntry } from './entry.js';
-import {
-  type AcceptorServeOptions,
-  type ForwardedLogSettings,
-  isOurs,
-  type ToAcceptor,
-  type ToPrimary,
-} from './messages.js';
+import { type ForwardedLogSettings, isOurs, type ToAcceptor, type ToPrimary } from './messages.js';
 
 /** After an acceptor dies, its replacement starts this much later, doubling while they keep dying. */
 const RESTART_DELAY_MS = 1_000;
@@ -46,10 +40,8 @@ export async function startAcceptors(options: AcceptorsOptions): Promise<Running
   if (!cluster.isPrimary) throw new Error('startAcceptors: already in an acceptor process');
   const { log: logOption, predictionLog, acceptors: count, ...serveOptions } = options;
   const log = logOption ?? (() => {});
-  const started: AcceptorServeOptions = {
-    ...serveOptions,
-    workers: serveOptions.workers ?? workersPerAcceptor(count),
-  };
+  // Each acceptor counts its inference workers and threads from its share, not from the machine.
+  const share = { [CORES_ENV]: String(coresPerAcceptor(count)) };
   const logSettings = forwardedLog(predictionLog);
   const { exec, execArgv } = acceptorEntry();
   cluster.setupPrimary({ exec, execArgv, args: [], serialization: 'advanced' });
@@ -74,7 +66,7 @@ export async function startAcceptors(options: AcceptorsOptions): Promise<Running
         send(worker, {
           type: 'modelgate:start',
           index,
-          options: started,
+          options: serveOptions,
           ...(logSettings ? { log: logSettings } : {}),
         });
         break;
@@ -104,7 +96,7 @@ export async function startAcceptors(options: AcceptorsOptions): Promise<Running
 
   /** Starts acceptor `index`; resolves with its url once it listens, rejects with why it could not. */
   function fork(index: number): Promise<string> {
-    const worker = cluster.fork();
+    const worker = cluster.fork(share);
     byIndex.set(index, worker);
     // A send to an acceptor that just died fails; its exit is handled below.
     worker.on('error', () => {});
