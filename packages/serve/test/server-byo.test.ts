@@ -35,6 +35,20 @@ function labelPastTheClasses(): Uint8Array {
   return g.toBytes();
 }
 
+/**
+ * A packed 3-class softmax over 4 inputs with no missing-value handling (a NaN input gives NaN
+ * probabilities), or with `weight` 0 one whose probabilities are 0/0 = NaN for every row.
+ */
+function softmaxModel(weight: number): Uint8Array {
+  const g = new OnnxGraph('softmax');
+  const x = g.input('input', { dtype: 'float', shape: ['N', 4] });
+  const logits = g.node('MatMul', [x, g.initializer('w', new Float32Array(12).fill(weight), [4, 3])]);
+  const probabilities =
+    weight === 0 ? g.node('Div', [logits, logits]) : g.node('Softmax', [logits], { axis: attr.int(1) });
+  g.output(probabilities, 'probabilities', { dtype: 'float', shape: ['N', 3] });
+  return g.toBytes();
+}
+
 beforeAll(async () => {
   fixtures = await byoFixtures();
   for (const name of NAMES) await stampedCopy(temp.path('models'), name, fixtures.models[name]);
@@ -46,6 +60,17 @@ beforeAll(async () => {
     join(out, 'metadata.json'),
     JSON.stringify({ spec: byoSpec(fixtures.models['packed-label-int']) }),
   );
+  for (const [name, weight] of [
+    ['no-imputation', 0.01],
+    ['nan', 0],
+  ] as const) {
+    await mkdir(temp.path(name), { recursive: true });
+    await writeFile(temp.path(name, 'model.onnx'), softmaxModel(weight));
+    await writeFile(
+      temp.path(name, 'metadata.json'),
+      JSON.stringify({ spec: byoSpec(fixtures.models['packed-probabilities']) }),
+    );
+  }
   const past = temp.path('past');
   await mkdir(past, { recursive: true });
   await writeFile(join(past, 'model.onnx'), labelPastTheClasses());
@@ -60,6 +85,8 @@ const server = useServer(() => ({
     ...NAMES.map((name) => temp.path('models', `${name}.onnx`)),
     temp.path('trained-packed'),
     temp.path('past'),
+    temp.path('no-imputation'),
+    temp.path('nan'),
   ],
   port: 0,
   workers: 1,
@@ -368,6 +395,42 @@ describe('bad inputs for a packed model', () => {
     expect(response.status).toBe(500);
     expect((await json(response)).error).toBe(
       "model past v1: output 'label' gave 3 in row 1, expected a class index from 0 to 2 (classes: Adelie, Chinstrap, Gentoo)",
+    );
+  });
+});
+
+describe('non-finite probabilities', () => {
+  it("for a row with a missing value are the request's 400, naming the row and the feature", async () => {
+    const names = features('packed-probabilities');
+    const measured = rows()
+      .filter((r) => names.every((f) => typeof r[f] === 'number'))
+      .slice(0, 2);
+    const complete = names.map((name) => ({
+      name,
+      datatype: 'FP32',
+      shape: [2, 1],
+      data: column(measured, name),
+    }));
+    await infer('no-imputation', complete);
+    const inputs = complete.map((input) =>
+      input.name === 'Beak Depth (mm)' ? { ...input, data: [input.data[0] ?? 0, null] } : input,
+    );
+    const response = await post(url('/v2/models/no-imputation/infer'), { inputs });
+    expect(response.status).toBe(400);
+    expect((await json(response)).error).toBe(
+      "row 1: 'Beak Depth (mm)' is missing (null, or a category the model does not know), and model no-imputation v1 gives NaN probabilities for it; send a value, as this model does not score missing values",
+    );
+    // The torch fixture imputes inside its graph, so the same row is answered.
+    await infer('packed-probabilities', inputs);
+  });
+
+  it("for a complete row are the model's 500, naming its output", async () => {
+    const response = await post(url('/v2/models/nan/infer'), {
+      inputs: [packedInput('packed-probabilities')],
+    });
+    expect(response.status).toBe(500);
+    expect((await json(response)).error).toBe(
+      "model nan v1: output 'probabilities' gave NaN in row 0, expected finite probabilities (the label is their argmax)",
     );
   });
 });

@@ -35,7 +35,7 @@ export async function score(
     const raw = await generation
       .batcher(model)
       .submit(inputs, rows, Date.now() + ctx.settings.requestTimeoutMs);
-    const outputs = servedOutputs(model, raw, rows);
+    const outputs = servedOutputs(model, inputs, raw, rows);
     const sink = ctx.settings.predictionLog;
     if (sink && (sink.accepts?.(id) ?? true)) {
       try {

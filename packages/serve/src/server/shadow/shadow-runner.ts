@@ -227,7 +227,7 @@ export class ShadowRunner {
   private scored(copy: Offered, raw: TensorData[], latencyMs: number): void {
     let outputs: TensorData[];
     try {
-      outputs = servedOutputs(this.model, raw, copy.rows);
+      outputs = servedOutputs(this.model, copy.inputs, raw, copy.rows);
     } catch (err) {
       this.failed(1, 'shadow-failed', errorMessage(err));
       return;
