@@ -47,12 +47,15 @@ try {
   // The limit, part 1: DuckDB streaming the feature columns of the whole file.
   const scan = async () => {
     const start = performance.now();
-    const stream = await db.connection.stream(
-      `SELECT CAST(distance AS DOUBLE), origin, destination FROM read_parquet(${quoteLiteral(file)})`,
-    );
-    let n = 0;
-    for (let c = await stream.fetchChunk(); c && c.rowCount > 0; c = await stream.fetchChunk())
-      n += c.rowCount;
+    const n = await db.exclusive(async (connection) => {
+      const stream = await connection.stream(
+        `SELECT CAST(distance AS DOUBLE), origin, destination FROM read_parquet(${quoteLiteral(file)})`,
+      );
+      let rows = 0;
+      for (let c = await stream.fetchChunk(); c && c.rowCount > 0; c = await stream.fetchChunk())
+        rows += c.rowCount;
+      return rows;
+    });
     return { rows: n, seconds: (performance.now() - start) / 1000 };
   };
   // The limit, part 2: session.run alone, feeds built beforehand, all cores.

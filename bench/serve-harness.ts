@@ -49,6 +49,30 @@ export function ticksOf(pid: number, thread?: number): number {
   return fields ? Number(fields[11]) + Number(fields[12]) : 0;
 }
 
+/**
+ * Nanoseconds the threads of a process and its descendants spent runnable but waiting for a core
+ * (the second field of each thread's /proc schedstat): what a busy machine adds to a request's time.
+ */
+export function treeRunQueueWaitNs(root: number): number {
+  let sum = 0;
+  for (const pid of processTree(root)) {
+    let threads: string[];
+    try {
+      threads = readdirSync(`/proc/${pid}/task`);
+    } catch {
+      continue; // gone meanwhile
+    }
+    for (const tid of threads) {
+      try {
+        sum += Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[1]);
+      } catch {
+        // gone meanwhile
+      }
+    }
+  }
+  return sum;
+}
+
 /** CPU ticks of a process and its descendants. */
 export function treeTicks(root: number): number {
   return processTree(root).reduce((sum, pid) => sum + ticksOf(pid), 0);

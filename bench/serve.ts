@@ -49,6 +49,7 @@ import {
   startChild,
   stopChild,
   stopOnSignal,
+  treeRunQueueWaitNs,
 } from './serve-harness.js';
 import type { Request } from './serve-load.js';
 
@@ -391,12 +392,23 @@ async function halfLoad(
     if (!cell) continue;
     const rate = Math.max(1, Math.floor(cell.server.requests / 2));
     const request = protocol.request(rows.slice(0, 16));
-    const run = (side: { url: string }) =>
-      generator.run(`${side.url}${protocol.path}`, request, PACED_CONNECTIONS, SECONDS, rate);
+    const run = async (side: { child: ChildProcess; url: string }) => {
+      const waited = treeRunQueueWaitNs(side.child.pid as number);
+      const result = await generator.run(
+        `${side.url}${protocol.path}`,
+        request,
+        PACED_CONNECTIONS,
+        SECONDS,
+        rate,
+      );
+      const answered = result.requestsPerSecond * SECONDS;
+      const waitUs = (treeRunQueueWaitNs(side.child.pid as number) - waited) / 1000 / Math.max(1, answered);
+      return { ...result, waitUs };
+    };
     const ours = await run(server);
     const theirs = await run(bare);
     lines.push(
-      `  ${protocol.label.padEnd(24)} ${fmt(rate).padStart(6)} req/s asked | server ${fmt(ours.requestsPerSecond).padStart(6)} req/s, p50 ${ours.p50.toFixed(1)} ms, p99 ${ours.p99.toFixed(1)} ms${ours.failed ? ` (${ours.failed} failed)` : ''} ${ours.p99 <= 5 ? 'met' : 'MISSED'} | bare ${fmt(theirs.requestsPerSecond).padStart(6)} req/s, p50 ${theirs.p50.toFixed(1)} ms, p99 ${theirs.p99.toFixed(1)} ms`,
+      `  ${protocol.label.padEnd(24)} ${fmt(rate).padStart(6)} req/s asked | server ${fmt(ours.requestsPerSecond).padStart(6)} req/s, p50 ${ours.p50.toFixed(1)} ms, p99 ${ours.p99.toFixed(1)} ms${ours.failed ? ` (${ours.failed} failed)` : ''} ${ours.p99 <= 5 ? 'met' : 'MISSED'}, waiting for a core ${ours.waitUs.toFixed(0)} µs/request | bare ${fmt(theirs.requestsPerSecond).padStart(6)} req/s, p50 ${theirs.p50.toFixed(1)} ms, p99 ${theirs.p99.toFixed(1)} ms, waiting ${theirs.waitUs.toFixed(0)} µs/request`,
     );
   }
   return lines.join('\n');

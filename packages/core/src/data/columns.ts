@@ -61,21 +61,23 @@ export async function readColumns(
     }
   }
   if (columns.length === 0) return out;
-  const result = await db.connection.stream(
-    `SELECT ${exprs.join(', ')} FROM ${quoteIdent(table)} ORDER BY rowid`,
-  );
-  let offset = 0;
-  for (
-    let chunk = await result.fetchChunk();
-    chunk && chunk.rowCount > 0;
-    chunk = await result.fetchChunk()
-  ) {
-    out.forEach((column, c) => {
-      const vector = chunk.getColumnVector(c) as DuckDBVector<number>;
-      fillFromVector(column, vector, offset, chunk.rowCount);
-    });
-    offset += chunk.rowCount;
-  }
+  await db.exclusive(async (connection) => {
+    const result = await connection.stream(
+      `SELECT ${exprs.join(', ')} FROM ${quoteIdent(table)} ORDER BY rowid`,
+    );
+    let offset = 0;
+    for (
+      let chunk = await result.fetchChunk();
+      chunk && chunk.rowCount > 0;
+      chunk = await result.fetchChunk()
+    ) {
+      out.forEach((column, c) => {
+        const vector = chunk.getColumnVector(c) as DuckDBVector<number>;
+        fillFromVector(column, vector, offset, chunk.rowCount);
+      });
+      offset += chunk.rowCount;
+    }
+  });
   return out;
 }
 

@@ -1,7 +1,8 @@
-import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import { type DuckDBAppender, type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { errorMessage } from '../errors.js';
 
 export type Row = Record<string, unknown>;
+export type { DuckDBAppender, DuckDBConnection };
 
 /** Called with a fraction in [0, 1] while a long query runs. */
 export type ProgressListener = (fraction: number) => void;
@@ -13,10 +14,25 @@ const PROGRESS_POLL_MS = 200;
  * reporting and error wording are the same everywhere.
  */
 export class Database {
+  /** The tail of the queries waiting for the connection, in the order they asked. */
+  private queue: Promise<unknown> = Promise.resolve();
+
   private constructor(
     private readonly instance: DuckDBInstance,
-    readonly connection: DuckDBConnection,
+    private readonly connection: DuckDBConnection,
   ) {}
+
+  /**
+   * Runs `work` alone on the connection. A DuckDB connection reads one result at a time: a query
+   * started while another's result is still being read cuts that one short, and it then reads
+   * zeros, not an error. So every query here waits its turn, and `Promise.all` over queries is safe.
+   * `work` must not itself call this Database (it would wait for itself).
+   */
+  exclusive<T>(work: (connection: DuckDBConnection) => Promise<T>): Promise<T> {
+    const turn = this.queue.then(() => work(this.connection));
+    this.queue = turn.catch(() => {});
+    return turn;
+  }
 
   static async open(options: { threads?: number } = {}): Promise<Database> {
     const config: Record<string, string> = {};
@@ -29,19 +45,37 @@ export class Database {
   }
 
   async run(sql: string, onProgress?: ProgressListener): Promise<void> {
-    await this.withProgress(() => this.connection.run(sql), onProgress);
+    await this.exclusive((c) => this.withProgress(() => c.run(sql), onProgress));
   }
 
   /** Rows as plain JS values (BIGINT as bigint, DATE/TIMESTAMP as DuckDB value objects). */
   async rows<T extends Row = Row>(sql: string, onProgress?: ProgressListener): Promise<T[]> {
-    const reader = await this.withProgress(() => this.connection.runAndReadAll(sql), onProgress);
+    const reader = await this.exclusive((c) => this.withProgress(() => c.runAndReadAll(sql), onProgress));
     return reader.getRowObjectsJS() as T[];
   }
 
   /** Rows as JSON-safe values (BIGINT and dates as strings). */
   async jsonRows<T extends Row = Row>(sql: string): Promise<T[]> {
-    const reader = await this.connection.runAndReadAll(sql);
+    const reader = await this.exclusive((c) => c.runAndReadAll(sql));
     return reader.getRowObjectsJson() as T[];
+  }
+
+  /** An appender into `table` that stays open across turns (the caller appends in order, then closes it). */
+  appender(table: string): Promise<DuckDBAppender> {
+    return this.exclusive((c) => c.createAppender(table));
+  }
+
+  /** Appends rows to `table` in one turn: `fill` appends them, then the appender is flushed and closed. */
+  append(table: string, fill: (appender: DuckDBAppender) => void): Promise<void> {
+    return this.exclusive(async (c) => {
+      const appender = await c.createAppender(table);
+      try {
+        fill(appender);
+        appender.flushSync();
+      } finally {
+        appender.closeSync();
+      }
+    });
   }
 
   async first<T extends Row = Row>(sql: string, onProgress?: ProgressListener): Promise<T> {

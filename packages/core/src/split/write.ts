@@ -19,8 +19,7 @@ const CHUNK_ROWS = 2048;
 
 async function storeAssignment(db: Database, table: string, assignment: Uint8Array): Promise<void> {
   await db.run(`CREATE OR REPLACE TEMP TABLE ${quoteIdent(table)} (split UTINYINT)`);
-  const appender = await db.connection.createAppender(table);
-  try {
+  await db.append(table, (appender) => {
     const chunk = DuckDBDataChunk.create([UTINYINT], CHUNK_ROWS);
     for (let offset = 0; offset < assignment.length; offset += CHUNK_ROWS) {
       const part = assignment.subarray(offset, offset + CHUNK_ROWS);
@@ -28,10 +27,7 @@ async function storeAssignment(db: Database, table: string, assignment: Uint8Arr
       chunk.setColumnValues(0, Array.from(part));
       appender.appendDataChunk(chunk);
     }
-    appender.flushSync();
-  } finally {
-    appender.closeSync();
-  }
+  });
 }
 
 /**

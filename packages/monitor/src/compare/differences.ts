@@ -28,19 +28,19 @@ export async function differenceSummaries(
   window: PairChunk,
 ): Promise<(DifferenceSummary | null)[]> {
   await db.run(`CREATE OR REPLACE TEMP TABLE ${quoteIdent(TABLE)} (k INTEGER, d DOUBLE)`);
-  const appender = await db.connection.createAppender(TABLE);
-  const add = (k: number, rows: Int32Array) => {
-    for (const i of rows) {
-      const d = (shadow[i] as number) - (production[i] as number);
-      if (!Number.isFinite(d)) continue;
-      appender.appendInteger(k);
-      appender.appendDouble(d);
-      appender.endRow();
-    }
-  };
-  for (const [k, c] of chunks.entries()) add(k, c.rows);
-  add(chunks.length, window.rows);
-  appender.closeSync();
+  await db.append(TABLE, (appender) => {
+    const add = (k: number, rows: Int32Array) => {
+      for (const i of rows) {
+        const d = (shadow[i] as number) - (production[i] as number);
+        if (!Number.isFinite(d)) continue;
+        appender.appendInteger(k);
+        appender.appendDouble(d);
+        appender.endRow();
+      }
+    };
+    for (const [k, c] of chunks.entries()) add(k, c.rows);
+    add(chunks.length, window.rows);
+  });
   const rows = await db.rows<Record<string, unknown>>(
     `SELECT k, count(*) AS n, avg(d) AS mean, stddev_pop(d) AS std, avg(abs(d)) AS mae, max(abs(d)) AS maxabs,
        quantile_cont(d, 0.05) AS p5, quantile_cont(d, 0.5) AS p50, quantile_cont(d, 0.95) AS p95

@@ -186,18 +186,21 @@ async function stream(
     inFlight.push({ chunk, predictions });
     while (inFlight.length >= limit) await drain();
   };
-  const result = await db.connection.stream(sql);
-  for (
-    let chunk = await result.fetchChunk();
-    chunk && chunk.rowCount > 0;
-    chunk = await result.fetchChunk()
-  ) {
-    let from = 0;
-    while (from < chunk.rowCount) {
-      from += builder.add(chunk, from);
-      if (builder.full) await submit();
+  // The whole read holds the input's connection: nothing else queries it meanwhile.
+  await db.exclusive(async (connection) => {
+    const result = await connection.stream(sql);
+    for (
+      let chunk = await result.fetchChunk();
+      chunk && chunk.rowCount > 0;
+      chunk = await result.fetchChunk()
+    ) {
+      let from = 0;
+      while (from < chunk.rowCount) {
+        from += builder.add(chunk, from);
+        if (builder.full) await submit();
+      }
     }
-  }
+  });
   if (builder.size > 0) await submit();
   while (inFlight.length > 0) await drain();
 }

@@ -41,7 +41,7 @@ export class PartSink {
 
   /** The appender for the next rows; call endRow() after each row's values. */
   async rows(): Promise<DuckAppender> {
-    this.appender ??= await this.db.connection.createAppender(this.table);
+    this.appender ??= await this.db.appender(this.table);
     return this.appender;
   }
 

@@ -3,6 +3,7 @@ import {
   type ColumnKind,
   type Database,
   type DataProfile,
+  type DuckDBAppender,
   profileDataset,
   quoteIdent,
 } from '@modelgate/core';
@@ -24,11 +25,7 @@ function columnSql(column: ProfiledColumn, i: number): string {
   return `${read} AS ${quoteIdent(column.name)}`;
 }
 
-function append(
-  appender: Awaited<ReturnType<Database['connection']['createAppender']>>,
-  kind: ColumnKind,
-  value: number | string | boolean | null,
-): void {
+function append(appender: DuckDBAppender, kind: ColumnKind, value: number | string | boolean | null): void {
   if (value === null) appender.appendNull();
   else if (typeof value === 'number') appender.appendDouble(value);
   else if (typeof value === 'boolean') appender.appendBoolean(value);
@@ -50,14 +47,14 @@ export async function profileBatch(
     `CREATE OR REPLACE TABLE ${quoteIdent(BATCH_TABLE)} (${definitions.join(', ') || '__none INTEGER'})`,
   );
   try {
-    const appender = await db.connection.createAppender(BATCH_TABLE);
-    for (let r = 0; r < rows; r++) {
-      if (columns.length === 0) appender.appendNull();
-      for (const column of columns)
-        append(appender, column.kind, profileValue(column.kind, column.values[r] ?? null));
-      appender.endRow();
-    }
-    appender.closeSync();
+    await db.append(BATCH_TABLE, (appender) => {
+      for (let r = 0; r < rows; r++) {
+        if (columns.length === 0) appender.appendNull();
+        for (const column of columns)
+          append(appender, column.kind, profileValue(column.kind, column.values[r] ?? null));
+        appender.endRow();
+      }
+    });
     const select = columns.length > 0 ? columns.map(columnSql).join(', ') : '__none';
     await db.run(
       `CREATE OR REPLACE VIEW ${quoteIdent(BATCH_VIEW)} AS SELECT ${select} FROM ${quoteIdent(BATCH_TABLE)}`,
