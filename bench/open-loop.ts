@@ -15,6 +15,8 @@ export interface OpenLoopRequest {
 export interface OpenLoopResult {
   sent: number;
   failed: number;
+  /** Why: an HTTP status or the connection error's code, and how many. */
+  failures: Record<string, number>;
   /** Milliseconds from each request's scheduled time to its whole answer. */
   p50: number;
   p99: number;
@@ -48,6 +50,11 @@ export async function openLoop(
   const total = Math.round(rate * seconds);
   const latencies: number[] = [];
   let failed = 0;
+  const failures: Record<string, number> = {};
+  const fail = (why: string) => {
+    failed++;
+    failures[why] = (failures[why] ?? 0) + 1;
+  };
   const inFlight: Promise<void>[] = [];
   const start = performance.now();
   let sent = 0;
@@ -59,11 +66,9 @@ export async function openLoop(
         send(url, request).then(
           (status) => {
             if (status === 200) latencies.push(performance.now() - scheduled);
-            else failed++;
+            else fail(`HTTP ${status}`);
           },
-          () => {
-            failed++;
-          },
+          (err: NodeJS.ErrnoException) => fail(err.code ?? err.message),
         ),
       );
     }
@@ -71,7 +76,7 @@ export async function openLoop(
   }
   await Promise.all(inFlight);
   latencies.sort((a, b) => a - b);
-  return { sent: total, failed, p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
+  return { sent: total, failed, failures, p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
 }
 
 /** Closes the client's kept-alive connections, so the bench can exit. */

@@ -134,6 +134,11 @@ export const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
  * Runs this bench's entry file again as `--<mode> ...args` in its own process; it prints one JSON
  * line with its url once listening.
  */
+/** `MODELGATE_BENCH_SERVER_FLAGS`: node flags for the server under test (and its acceptors), to try one. */
+export function serverNodeFlags(): string[] {
+  return (process.env.MODELGATE_BENCH_SERVER_FLAGS ?? '').split(/\s+/).filter((flag) => flag.length > 0);
+}
+
 export async function startChild(
   entry: string,
   mode: string,

@@ -46,6 +46,7 @@ import {
   type Load,
   load,
   seededUniform,
+  serverNodeFlags,
   startChild,
   stopChild,
   stopOnSignal,
@@ -292,7 +293,7 @@ async function protocolTable(): Promise<void> {
     import.meta.url,
     'serve-child',
     [registry, '64', 'auto', 'auto', MODEL.name],
-    profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : [],
+    [...(profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : []), ...serverNodeFlags()],
   );
   const bare = await startChild(import.meta.url, 'bare-child', [JSON.stringify(MODEL)]);
   console.log(

@@ -31,7 +31,7 @@ import {
   startServer,
 } from '@modelgate/serve';
 import { closeOpenLoop, type OpenLoopRequest, openLoop, send } from './open-loop.js';
-import { processTree, ticksOf } from './serve-harness.js';
+import { processTree, serverNodeFlags, ticksOf } from './serve-harness.js';
 
 const REGISTRY = fileURLToPath(new URL('../registry', import.meta.url));
 const MODEL = 'penguins-species';
@@ -90,6 +90,7 @@ async function startChild(withShadow: boolean): Promise<{ child: ChildProcess; u
     [
       ...process.execArgv,
       ...(PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : []),
+      ...serverNodeFlags(),
       fileURLToPath(import.meta.url),
       withShadow ? '--child-shadow' : '--child-plain',
       '--acceptors',
@@ -194,6 +195,7 @@ async function main(): Promise<void> {
     await openLoop(inferUrl(plain.url), REQUEST, rate, 2);
     await openLoop(inferUrl(shadowed.url), REQUEST, rate, 2);
     let failed = 0;
+    const why: Record<string, number> = {};
     const shadowBefore = {
       scored: await metric(shadowed.url, 'modelgate_shadow_requests_total', 'outcome="scored"'),
       dropped: await metric(shadowed.url, 'modelgate_shadow_dropped_total'),
@@ -204,6 +206,13 @@ async function main(): Promise<void> {
       const b = await measured(second, second === plain ? 'plain' : 'shadowed');
       const [p, s] = first === plain ? [a, b] : [b, a];
       failed += p.failed + s.failed;
+      for (const [side, result] of [
+        ['no shadow', p],
+        ['shadow', s],
+      ] as const) {
+        for (const [reason, n] of Object.entries(result.failures))
+          why[`${side}: ${reason}`] = (why[`${side}: ${reason}`] ?? 0) + n;
+      }
       p99s.plain.push(p.p99);
       p99s.shadowed.push(s.p99);
       ratios.push(s.p99 / p.p99);
@@ -220,7 +229,7 @@ async function main(): Promise<void> {
     console.log(
       `\nshadow: scored ${scored} requests (${((100 * scored) / offered).toFixed(1)}% of the open-loop ones), dropped ${dropped}`,
     );
-    console.log(`failed answers: ${failed}`);
+    console.log(`failed answers: ${failed}${failed > 0 ? ` (${JSON.stringify(why)})` : ''}`);
     const perRequest = (seconds: number) => `${((seconds * 1e6) / offered).toFixed(0)} µs`;
     console.log(
       `server CPU per request, HTTP thread${ACCEPTORS > 1 ? 's' : ''} / whole server: no shadow ${perRequest(cpu.plain.main)} / ${perRequest(cpu.plain.all)}, shadow ${perRequest(cpu.shadowed.main)} / ${perRequest(cpu.shadowed.all)}`,

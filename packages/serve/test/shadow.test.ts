@@ -1,3 +1,4 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readProfile, UserError } from '@modelgate/core';
 import { describe, expect, it } from 'vitest';
@@ -72,6 +73,17 @@ async function load(count: number, concurrency: number, send: (i: number) => Pro
   return statuses;
 }
 
+const SCHED_IDLE = 5;
+
+/** This process's threads with their scheduling policy and niceness (/proc stat fields 41 and 19). */
+function threadPriorities(): { tid: number; policy: number; nice: number }[] {
+  return readdirSync('/proc/self/task').map((tid) => {
+    const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return { tid: Number(tid), nice: Number(fields[16]), policy: Number(fields[38]) };
+  });
+}
+
 const rowsFor = (rows: readonly PenguinRow[], i: number) =>
   [0, 1, 2].map((k) => rows[(i * 3 + k) % rows.length] as PenguinRow);
 
@@ -104,6 +116,10 @@ describe('serve --shadow', () => {
       );
       expect(direct.every((s) => s === 200)).toBe(true);
       text = await shadowSettled(server, requests);
+      // The shadow's worker runs at idle priority (SCHED_IDLE, nice 19); the HTTP thread does not.
+      const threads = threadPriorities();
+      expect(threads.filter((t) => t.policy === SCHED_IDLE && t.nice === 19).length).toBeGreaterThan(0);
+      expect(threads.find((t) => t.tid === process.pid)).toMatchObject({ policy: 0, nice: 0 });
     } finally {
       await server.close();
     }
