@@ -11,6 +11,13 @@ export { concatBytes, messageField, varintField } from './protobuf-write.js';
 export { type RunOptions, runOnColumns } from './run.js';
 export { createSession, readModelFile, type SessionOptions } from './session.js';
 export {
+  awaitEveryWorker,
+  destroyReleasing,
+  isReleaseTask,
+  type ReleaseTask,
+  releaseBarrier,
+} from './session-release.js';
+export {
   formatShape,
   type ModelSignature,
   readSignature,

@@ -39,13 +39,37 @@ export async function predictBatch(db: Database, options: BatchOptions): Promise
   const format = outputFormatOf(options.output, options.outputFormat);
   const onError = options.onError ?? 'fail';
   const rejectPath = onError === 'reject' ? (options.rejectPath ?? defaultRejectPath(options.output)) : null;
-  const rejectFormat = rejectPath ? outputFormatOf(rejectPath, undefined, '--reject') : format;
   const chunkRows = checkCount(options.chunkRows ?? DEFAULT_CHUNK_ROWS, '--chunk-rows', 1);
   const workers = checkCount(options.workers ?? defaultWorkers(), '--workers', 0);
   const ids = options.ids ?? [];
 
   const provider = options.provider ?? 'cpu';
   const session = await createSession(model.bytes, { label: model.label, provider });
+  try {
+    return await scoreFile(db, options, session, { started, format, rejectPath, chunkRows, workers, ids });
+  } finally {
+    // A session left for the garbage collector can outlive onnxruntime at exit and abort the process.
+    await session.release().catch(() => {});
+  }
+}
+
+async function scoreFile(
+  db: Database,
+  options: BatchOptions,
+  session: InferenceSession,
+  plan: {
+    started: number;
+    format: BatchResult['format'];
+    rejectPath: string | null;
+    chunkRows: number;
+    workers: number;
+    ids: readonly string[];
+  },
+): Promise<BatchResult> {
+  const { model } = options;
+  const { started, format, rejectPath, chunkRows, workers, ids } = plan;
+  const provider = options.provider ?? 'cpu';
+  const rejectFormat = rejectPath ? outputFormatOf(rejectPath, undefined, '--reject') : format;
   const columns = planModel(session, model);
   const outputNames = predictionNames(columns);
   checkIds(ids, [ROW_COLUMN, REASON_COLUMN, ...outputNames]);

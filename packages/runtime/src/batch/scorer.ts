@@ -5,6 +5,8 @@ import { Piscina } from 'piscina';
 import type { ColumnPredictions, ColumnSet } from '../columns.js';
 import type { ExecutionProvider } from '../device/device.js';
 import { type RunOptions, runOnColumns } from '../run.js';
+import { destroyReleasing, releaseBarrier } from '../session-release.js';
+import type { WorkerData } from './score-worker.js';
 import type { BatchModel } from './types.js';
 
 export interface Scorer {
@@ -39,7 +41,13 @@ function workerFile(): { filename: string; execArgv: string[] } {
 export function poolScorer(model: BatchModel, workers: number, provider: ExecutionProvider): Scorer {
   const pool = new Piscina({
     ...workerFile(),
-    workerData: { model, provider, threads: Math.max(1, Math.floor(usableCores() / workers)) },
+    workerData: {
+      model,
+      provider,
+      threads: Math.max(1, Math.floor(usableCores() / workers)),
+      released: releaseBarrier(),
+      workers,
+    } satisfies WorkerData,
     minThreads: workers,
     maxThreads: workers,
     idleTimeout: Number.POSITIVE_INFINITY,
@@ -47,6 +55,6 @@ export function poolScorer(model: BatchModel, workers: number, provider: Executi
   return {
     // Copied, not transferred: the caller still reads the validity masks to explain unscored rows.
     score: (set) => pool.run(set) as Promise<ColumnPredictions>,
-    close: () => pool.destroy(),
+    close: () => destroyReleasing(pool, workers),
   };
 }

@@ -1,5 +1,10 @@
 import { workerData } from 'node:worker_threads';
-import type { ExecutionProvider } from '@modelgate/runtime';
+import {
+  awaitEveryWorker,
+  type ExecutionProvider,
+  isReleaseTask,
+  type ReleaseTask,
+} from '@modelgate/runtime';
 import { InferenceSession, type Tensor } from 'onnxruntime-node';
 import { move, transferableSymbol, valueSymbol } from 'piscina';
 import { feeds, servingSessionOptions, toTensorData } from './onnx-session.js';
@@ -16,6 +21,9 @@ export interface WorkerSetup {
   status: Int32Array;
   /** A lower CPU priority (the shadow's pool), set before the sessions start their threads. */
   niceness?: number;
+  /** Counts the workers that released their sessions when the pool closes. */
+  released: Int32Array;
+  workers: number;
 }
 
 export interface InferTask {
@@ -73,7 +81,17 @@ function moved(result: InferResult): InferResult {
   } as never) as unknown as InferResult;
 }
 
-export default async function infer(task: InferTask): Promise<InferResult> {
+let released = false;
+
+export default async function infer(task: InferTask | ReleaseTask): Promise<InferResult> {
+  if (isReleaseTask(task)) {
+    released = true;
+    const sessions = await ready.catch(() => new Map<string, InferenceSession>());
+    await Promise.all([...sessions.values()].map((s) => s.release().catch(() => {})));
+    awaitEveryWorker(setup.released, setup.workers);
+    return { outputs: [], inputs: [] };
+  }
+  if (released) throw new Error('the inference worker is closing');
   const sessions = await ready;
   // A ping: the owner's way to make every worker load and warm up before it is ready.
   if (task.key === '') return { outputs: [], inputs: [] };

@@ -2,7 +2,12 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { usableCores } from '@modelgate/core';
-import type { ExecutionProvider } from '@modelgate/runtime';
+import {
+  destroyReleasing,
+  type ExecutionProvider,
+  type ReleaseTask,
+  releaseBarrier,
+} from '@modelgate/runtime';
 import { Piscina } from 'piscina';
 import { BufferPool } from './buffer-pool.js';
 import type { InferResult, InferTask, WorkerSetup } from './infer-worker.js';
@@ -20,7 +25,10 @@ function workerEntry(): { filename: string; execArgv: string[] } {
   const here = fileURLToPath(import.meta.url);
   if (!here.endsWith('.ts')) return { filename: join(dirname(here), 'infer-worker.js'), execArgv: [] };
   const hook = createRequire(import.meta.url).resolve('tsx/cjs');
-  return { filename: join(dirname(here), 'infer-worker.ts'), execArgv: ['--require', hook] };
+  return {
+    filename: join(dirname(here), 'infer-worker.ts'),
+    execArgv: ['--require', hook, '--conditions=modelgate-source'],
+  };
 }
 
 /** Threads per session so that workers × threads never exceeds the cores. */
@@ -35,7 +43,7 @@ export function defaultWorkers(cores = usableCores()): number {
 /** A pool of worker threads, each holding a warmed session of every model of one generation. */
 export class InferencePool {
   private constructor(
-    private readonly pool: Piscina<InferTask, InferResult>,
+    private readonly pool: Piscina<InferTask | ReleaseTask, InferResult>,
     readonly workers: number,
   ) {}
 
@@ -59,10 +67,12 @@ export class InferencePool {
       intraOpNumThreads: threadsPerWorker(workers),
       provider,
       status,
+      released: releaseBarrier(),
+      workers,
       ...(options.niceness !== undefined ? { niceness: options.niceness } : {}),
     };
     const entry = workerEntry();
-    const pool = new Piscina<InferTask, InferResult>({
+    const pool = new Piscina<InferTask | ReleaseTask, InferResult>({
       filename: entry.filename,
       execArgv: entry.execArgv,
       workerData: setup,
@@ -93,9 +103,22 @@ export class InferencePool {
     }
   }
 
+  /** Tasks sent and not yet answered; close() waits for none before the sessions are released. */
+  private running = 0;
+  private idle: (() => void)[] = [];
+
+  private async tracked<T>(work: Promise<T>): Promise<T> {
+    this.running++;
+    try {
+      return await work;
+    } finally {
+      if (--this.running === 0) for (const resolve of this.idle.splice(0)) resolve();
+    }
+  }
+
   /** Runs a task whose inputs the caller keeps using: they are copied to the worker. */
   async run(task: InferTask): Promise<TensorData[]> {
-    return (await this.pool.run(task)).outputs;
+    return (await this.tracked(this.pool.run(task))).outputs;
   }
 
   /**
@@ -103,16 +126,16 @@ export class InferencePool {
    * worker, not copied, and come back to the pool with the outputs.
    */
   async runPooled(task: InferTask): Promise<TensorData[]> {
-    const result = await this.pool.run(
-      { ...task, returnInputs: true },
-      { transferList: numericBuffers(task.inputs) },
+    const result = await this.tracked(
+      this.pool.run({ ...task, returnInputs: true }, { transferList: numericBuffers(task.inputs) }),
     );
     for (const buffer of result.inputs) this.buffers.give(buffer);
     return result.outputs;
   }
 
+  /** Waits for queued batches, has every worker release its sessions, then ends the threads. */
   async close(): Promise<void> {
-    await this.pool.close();
-    await this.pool.destroy();
+    while (this.running > 0) await new Promise<void>((resolve) => this.idle.push(resolve));
+    await destroyReleasing(this.pool, this.workers);
   }
 }
