@@ -1,6 +1,7 @@
 import { InferenceSession } from 'onnxruntime-node';
 import type { ModelVersion } from './models.js';
 import { feeds, servingSessionOptions, toTensorData } from './onnx-session.js';
+import { openSyncSession, type SyncSession } from './sync-session.js';
 import { concatRows, type TensorData } from './tensor.js';
 import type { InferencePool } from './worker-pool.js';
 
@@ -44,7 +45,7 @@ async function timed(times: number, work: () => Promise<unknown>): Promise<numbe
  * measured to run a full batch faster than the hop are served this way.
  */
 export class InlineSession {
-  private constructor(private readonly session: InferenceSession) {}
+  private constructor(private readonly session: { sync: SyncSession } | { async: InferenceSession }) {}
 
   /**
    * The inline session for a model, or none. `auto` times a batch of `batchRows` warm-up rows
@@ -60,8 +61,11 @@ export class InlineSession {
     if (mode === 'never' || (mode === 'auto' && model.bytes.length > MAX_INLINE_BYTES)) {
       return { choice: { inline: false } };
     }
-    const session = await InferenceSession.create(model.bytes, servingSessionOptions(1, 'cpu'));
-    const inline = new InlineSession(session);
+    const options = servingSessionOptions(1, 'cpu');
+    const sync = openSyncSession(model.bytes, options);
+    const inline = new InlineSession(
+      sync ? { sync } : { async: await InferenceSession.create(model.bytes, options) },
+    );
     const outputs = model.signature.outputs.map((o) => o.name);
     const rows = model.batchable ? batchRows : 1;
     const batch = warmup.map((input) =>
@@ -85,11 +89,16 @@ export class InlineSession {
   }
 
   async run(inputs: readonly TensorData[], outputs: readonly string[]): Promise<TensorData[]> {
-    const results = await this.session.run(feeds(inputs), outputs);
+    const session = this.session;
+    const results =
+      'sync' in session
+        ? session.sync.run(feeds(inputs), outputs)
+        : await session.async.run(feeds(inputs), outputs);
     return outputs.map((name) => toTensorData(name, results[name] as never));
   }
 
   async release(): Promise<void> {
-    await this.session.release();
+    if ('sync' in this.session) this.session.sync.release();
+    else await this.session.async.release();
   }
 }

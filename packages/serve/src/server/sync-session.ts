@@ -1,0 +1,63 @@
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import type { InferenceSession, Tensor } from 'onnxruntime-node';
+
+/** The native session onnxruntime-node's InferenceSession wraps (its `dist/binding.js`). */
+interface NativeSession {
+  loadModel(buffer: ArrayBufferLike, byteOffset: number, byteLength: number, options: object): void;
+  run(feeds: Record<string, Tensor>, fetches: Record<string, null>, options: object): Record<string, Tensor>;
+  dispose(): void;
+}
+
+interface Binding {
+  binding: { InferenceSession: new () => NativeSession };
+  initOrt: () => void;
+}
+
+function loadBinding(): Binding | undefined {
+  try {
+    const require = createRequire(import.meta.url);
+    const binding = require(join(dirname(require.resolve('onnxruntime-node')), 'binding.js')) as Binding;
+    const proto = binding.binding?.InferenceSession?.prototype as Partial<NativeSession> | undefined;
+    if (typeof binding.initOrt !== 'function' || typeof proto?.loadModel !== 'function') return undefined;
+    if (typeof proto.run !== 'function' || typeof proto.dispose !== 'function') return undefined;
+    return binding;
+  } catch {
+    return undefined;
+  }
+}
+
+let binding: Binding | undefined | null = null;
+
+/** A session whose run() returns its outputs at once, on the calling thread. */
+export interface SyncSession {
+  run(feeds: Record<string, Tensor>, outputs: readonly string[]): Record<string, Tensor>;
+  release(): void;
+}
+
+/**
+ * onnxruntime-node's public `run()` defers every run to the next turn of the event loop
+ * (`setImmediate`) and resolves a promise. For a small model that is a third of the run: 9.0 µs a
+ * run against 6.5 µs for the synchronous binding it wraps (a 30-feature logistic model, 16 rows),
+ * plus a turn of the loop before the answer can be written. The inline path runs on the HTTP
+ * thread in any case, so it calls the binding directly. Undefined when this onnxruntime-node's
+ * binding is not the shape this was written for; the caller then uses the public API.
+ */
+export function openSyncSession(
+  bytes: Uint8Array,
+  options: InferenceSession.SessionOptions,
+): SyncSession | undefined {
+  if (binding === null) binding = loadBinding();
+  if (!binding) return undefined;
+  binding.initOrt();
+  const native = new binding.binding.InferenceSession();
+  native.loadModel(bytes.buffer, bytes.byteOffset, bytes.byteLength, options);
+  return {
+    run: (feeds, outputs) => {
+      const fetches: Record<string, null> = {};
+      for (const name of outputs) fetches[name] = null;
+      return native.run(feeds, fetches, {});
+    },
+    release: () => native.dispose(),
+  };
+}
