@@ -64,6 +64,90 @@ describe('GitHub parses and validates', () => {
   });
 });
 
+type Level = 'none' | 'read' | 'write';
+const RANK: Record<Level, number> = { none: 0, read: 1, write: 2 };
+const SCOPES = [
+  'actions',
+  'attestations',
+  'checks',
+  'contents',
+  'deployments',
+  'discussions',
+  'id-token',
+  'issues',
+  'models',
+  'packages',
+  'pages',
+  'pull-requests',
+  'security-events',
+  'statuses',
+];
+
+/** A `permissions:` value as scope → level; undefined when none is given (the repository default). */
+function permissionsOf(value: unknown): Record<string, Level> | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (value === 'read-all' || value === 'write-all') {
+    const level = value === 'read-all' ? 'read' : 'write';
+    return Object.fromEntries(SCOPES.map((scope) => [scope, level]));
+  }
+  return value as Record<string, Level>;
+}
+
+interface WorkflowYaml {
+  permissions?: unknown;
+  jobs: Record<string, { permissions?: unknown; uses?: string }>;
+}
+
+/**
+ * What GitHub checks when a workflow calls a reusable one: every job of the called workflow may ask
+ * for at most what the calling job grants, or the whole run fails to start ("The nested job 'x' is
+ * requesting 'checks: write', but is only allowed 'checks: none'"), whatever the job's `if:` says.
+ */
+async function nestedPermissionErrors(file: NamedFile): Promise<string[]> {
+  const caller = parse(file.content) as WorkflowYaml;
+  const errors: string[] = [];
+  for (const [jobName, job] of Object.entries(caller.jobs ?? {})) {
+    const called = job.uses?.match(/\.github\/workflows\/([^@/]+\.ya?ml)(@|$)/)?.[1];
+    if (!called) continue;
+    const granted = permissionsOf(job.permissions) ?? permissionsOf(caller.permissions);
+    if (!granted) continue; // the repository's default token: not knowable here
+    const workflow = parse(await readFile(join('.github/workflows', called), 'utf8')) as WorkflowYaml;
+    for (const [nestedName, nested] of Object.entries(workflow.jobs)) {
+      const asked = permissionsOf(nested.permissions) ?? permissionsOf(workflow.permissions) ?? {};
+      for (const [scope, level] of Object.entries(asked)) {
+        const allowed = granted[scope] ?? 'none';
+        if (RANK[level] > RANK[allowed])
+          errors.push(
+            `${file.name} job '${jobName}': the nested job '${nestedName}' of ${called} is requesting '${scope}: ${level}', but is only allowed '${scope}: ${allowed}'`,
+          );
+      }
+    }
+  }
+  return errors;
+}
+
+describe('calls of our reusable workflows', () => {
+  it('grant every permission the called workflow’s jobs ask for, as GitHub requires before a run starts', async () => {
+    const errors: string[] = [];
+    for (const file of await workflowFiles()) errors.push(...(await nestedPermissionErrors(file)));
+    expect(errors).toEqual([]);
+  });
+
+  it('and the check finds a caller that grants less', async () => {
+    const caller = `on: push
+permissions: {}
+jobs:
+  monitor:
+    permissions:
+      contents: read
+    uses: o/r/.github/workflows/modelgate-monitor.yml@${'0'.repeat(40)}
+`;
+    expect(await nestedPermissionErrors({ name: 'caller.yml', content: caller })).toContainEqual(
+      "caller.yml job 'monitor': the nested job 'monitor' of modelgate-monitor.yml is requesting 'issues: write', but is only allowed 'issues: none'",
+    );
+  });
+});
+
 describe('the workflow security rules', () => {
   it('pass on every workflow and action of the repository and on the templates', async () => {
     const findings: LintFinding[] = [];
