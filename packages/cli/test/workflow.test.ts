@@ -126,6 +126,94 @@ async function nestedPermissionErrors(file: NamedFile): Promise<string[]> {
   return errors;
 }
 
+interface CallableWorkflow {
+  on: { workflow_call?: { inputs?: Record<string, { required?: boolean; type: string }> } };
+  jobs: Record<string, { steps?: { uses?: string; with?: Record<string, unknown> }[] }>;
+}
+
+/** GitHub refuses a call with an input the workflow does not define or without a required one. */
+async function callInputErrors(file: NamedFile): Promise<string[]> {
+  const caller = parse(file.content) as {
+    jobs?: Record<string, { uses?: string; with?: Record<string, unknown> }>;
+  };
+  const errors: string[] = [];
+  for (const [jobName, job] of Object.entries(caller.jobs ?? {})) {
+    const called = job.uses?.match(/\.github\/workflows\/([^@/]+\.ya?ml)(@|$)/)?.[1];
+    if (!called) continue;
+    const workflow = parse(await readFile(join('.github/workflows', called), 'utf8')) as CallableWorkflow;
+    const inputs = workflow.on.workflow_call?.inputs ?? {};
+    const given = job.with ?? {};
+    for (const [name, value] of Object.entries(given)) {
+      const input = inputs[name];
+      if (!input) errors.push(`${file.name} job '${jobName}': input '${name}' is not defined in ${called}`);
+      else if (input.type === 'boolean' && typeof value !== 'boolean' && !String(value).includes('${{'))
+        errors.push(
+          `${file.name} job '${jobName}': input '${name}' is a boolean in ${called}, given ${JSON.stringify(value)}`,
+        );
+    }
+    for (const [name, input] of Object.entries(inputs)) {
+      if (input.required && !(name in given))
+        errors.push(`${file.name} job '${jobName}': ${called} requires input '${name}'`);
+    }
+  }
+  return errors;
+}
+
+/** Every `with:` key of a step running one of our actions is an input of its action.yml, every required one given. */
+async function actionInputErrors(file: NamedFile): Promise<string[]> {
+  const workflow = parse(file.content) as CallableWorkflow;
+  const errors: string[] = [];
+  for (const [jobName, job] of Object.entries(workflow.jobs ?? {})) {
+    for (const step of job.steps ?? []) {
+      const action = step.uses?.match(/^\.\/\.modelgate\/(actions\/[a-z-]+)$/)?.[1];
+      if (!action) continue;
+      const spec = parse(await readFile(join(action, 'action.yml'), 'utf8')) as {
+        inputs?: Record<string, { required?: boolean; default?: unknown }>;
+      };
+      const inputs = spec.inputs ?? {};
+      const given = step.with ?? {};
+      for (const name of Object.keys(given))
+        if (!inputs[name]) errors.push(`${file.name} job '${jobName}': ${action} has no input '${name}'`);
+      for (const [name, input] of Object.entries(inputs))
+        if (input.required && input.default === undefined && !(name in given))
+          errors.push(`${file.name} job '${jobName}': ${action} requires input '${name}'`);
+    }
+  }
+  return errors;
+}
+
+describe('calls of our reusable workflows and actions', () => {
+  it('give only inputs they define, and every required one', async () => {
+    const errors: string[] = [];
+    for (const file of await workflowFiles()) {
+      errors.push(...(await callInputErrors(file)), ...(await actionInputErrors(file)));
+    }
+    expect(errors).toEqual([]);
+    const bad = `on: push
+jobs:
+  monitor:
+    uses: o/r/.github/workflows/modelgate-monitor.yml@${'0'.repeat(40)}
+    with:
+      modle: m
+`;
+    expect(await callInputErrors({ name: 'caller.yml', content: bad })).toContainEqual(
+      "caller.yml job 'monitor': input 'modle' is not defined in modelgate-monitor.yml",
+    );
+    const step = `on: push
+jobs:
+  monitor:
+    runs-on: x
+    steps:
+      - uses: ./.modelgate/actions/monitor
+        with:
+          modle: m
+`;
+    expect(await actionInputErrors({ name: 'steps.yml', content: step })).toContainEqual(
+      "steps.yml job 'monitor': actions/monitor has no input 'modle'",
+    );
+  });
+});
+
 describe('calls of our reusable workflows', () => {
   it('grant every permission the called workflow’s jobs ask for, as GitHub requires before a run starts', async () => {
     const errors: string[] = [];
