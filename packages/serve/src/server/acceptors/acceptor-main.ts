@@ -8,6 +8,7 @@ import { AggregatorRegistry } from 'prom-client';
 import type { RunningServer } from '../options.js';
 import { startServerWith } from '../start-server.js';
 import { ForwardingSink } from './forwarding-sink.js';
+import { LogForwarder } from './log-forwarder.js';
 import { isOurs, type ToAcceptor, type ToPrimary } from './messages.js';
 
 const send = (message: ToPrimary) => {
@@ -16,6 +17,7 @@ const send = (message: ToPrimary) => {
 
 let server: RunningServer | undefined;
 let sink: ForwardingSink | undefined;
+let logs: LogForwarder | undefined;
 let closing: Promise<void> | undefined;
 let nextMetrics = 0;
 const metricsWaiting = new Map<number, (reply: { text?: string; error?: string }) => void>();
@@ -33,11 +35,12 @@ function clusterMetrics(): Promise<string> {
 
 async function start(message: Extract<ToAcceptor, { type: 'modelgate:start' }>): Promise<void> {
   sink = message.log ? new ForwardingSink(send, message.log) : undefined;
+  logs = new LogForwarder(send, message.index);
   try {
     server = await startServerWith(
       {
         ...message.options,
-        log: (line) => send({ type: 'modelgate:log-line', line: { ...line, acceptor: message.index } }),
+        log: logs.line,
         ...(sink ? { predictionLog: sink } : {}),
       },
       {
@@ -62,6 +65,7 @@ async function start(message: Extract<ToAcceptor, { type: 'modelgate:start' }>):
 function close(): Promise<void> {
   closing ??= (async () => {
     await server?.close();
+    logs?.flush();
     if (sink?.dropped)
       send({
         type: 'modelgate:log-line',

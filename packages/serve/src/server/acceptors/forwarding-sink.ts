@@ -4,8 +4,8 @@ import type { PredictionLogEntry, PredictionSink, RequestLogEntry } from '../../
 import type { ForwardedLogSettings, ToPrimary } from './messages.js';
 
 /** How long records gather before they cross to the primary: one message per batch, not per request. */
-const SEND_INTERVAL_MS = 20;
-const SEND_AT_ENTRIES = 256;
+export const SEND_INTERVAL_MS = 20;
+export const SEND_AT_ENTRIES = 256;
 /** Entries held while the pipe is slower than the requests; more are dropped (and said so on close). */
 const MAX_PENDING = 50_000;
 

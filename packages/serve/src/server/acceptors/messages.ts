@@ -26,6 +26,8 @@ export type ToPrimary =
   | { type: 'modelgate:listening'; url: string }
   | { type: 'modelgate:failed'; message: string; userError: boolean }
   | { type: 'modelgate:log-line'; line: object }
+  /** Access-log lines, sent together (see LogForwarder). */
+  | { type: 'modelgate:log-lines'; lines: object[] }
   | {
       type: 'modelgate:predictions';
       predictions: BufferedRequest[];

@@ -73,6 +73,9 @@ export async function startAcceptors(options: AcceptorsOptions): Promise<Running
       case 'modelgate:log-line':
         log(message.line);
         break;
+      case 'modelgate:log-lines':
+        for (const line of message.lines) log(line);
+        break;
       case 'modelgate:predictions':
         if (predictionLog) writeForwarded(predictionLog, message);
         if (message.last) send(worker, { type: 'modelgate:log-flushed' });
