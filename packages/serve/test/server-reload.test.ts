@@ -1,6 +1,8 @@
+import { join } from 'node:path';
 import { promote } from '@modelgate/registry';
 import { describe, expect, it } from 'vitest';
 import { startServer } from '../src/index.js';
+import { BYO_DIR } from './byo-fixtures.js';
 import { inferBody, json, MODEL, post, useServeRegistry, useServer } from './server-fixture.js';
 
 const registry = useServeRegistry('serve-reload');
@@ -59,6 +61,37 @@ describe('hot reload', () => {
     const before = logs.filter((l) => l.event === 'reloaded').length;
     await server().reload();
     expect(logs.filter((l) => l.event === 'reloaded').length).toBe(before);
+  });
+});
+
+describe('--inline auto across reloads', () => {
+  it('times a model once: an unchanged model keeps its choice when another one moves', async () => {
+    const lines: { event?: string; model?: string; runMicros?: number; hopMicros?: number }[] = [];
+    const file = join(BYO_DIR, 'packed-probabilities.onnx');
+    const auto = await startServer({
+      registry: registry().registryDir,
+      models: [`${MODEL}#staging`, file],
+      port: 0,
+      workers: 1,
+      inline: 'auto',
+      log: (line) => lines.push(line),
+    });
+    try {
+      const timings = (model: string) =>
+        lines.filter((l) => l.event === 'inference-thread' && l.model === model);
+      const [first] = timings('packed-probabilities@v1');
+      expect(first?.runMicros).toBeGreaterThan(0);
+      const { models } = await json(await fetch(`${auto.url}/version`));
+      const staged = (models as { name: string; version: string }[]).find((m) => m.name === MODEL)?.version;
+      const other = staged === 'v1' ? 'v2' : 'v1';
+      await promote({ registryDir: registry().registryDir, name: MODEL, stage: 'staging', version: other });
+      await auto.reload();
+      expect(timings(`${MODEL}@${other}`)).toHaveLength(1);
+      // Timings of a second measurement would differ in their microseconds; the same ones were kept.
+      expect(timings('packed-probabilities@v1')).toEqual([first, first]);
+    } finally {
+      await auto.close();
+    }
   });
 });
 

@@ -31,6 +31,8 @@ export class Generation {
     settings: BatchSettings,
     observer: BatchObserver,
     provider: ExecutionProvider = 'cpu',
+    /** Choices measured by earlier generations, by model sha256: an unchanged model is not re-timed. */
+    measured: Map<string, InlineChoice> = new Map(),
   ): Promise<Generation> {
     const pool = await InferencePool.start(models, workers, provider);
     const inline = new Map<string, InlineSession>();
@@ -45,7 +47,9 @@ export class Generation {
           settings.maxBatchSize,
           mode,
           warmupInputs(model),
+          measured.get(model.sha256),
         );
+        if (mode === 'auto') measured.set(model.sha256, opened.choice);
         choices.set(model.key, opened.choice);
         if (opened.session) inline.set(model.key, opened.session);
       }

@@ -57,10 +57,13 @@ export class InlineSession {
     batchRows: number,
     mode: InlineMode,
     warmup: TensorData[],
+    /** `auto`'s earlier choice for this very model (same sha256): kept, not timed again. */
+    known?: InlineChoice,
   ): Promise<{ session?: InlineSession; choice: InlineChoice }> {
     if (mode === 'never' || (mode === 'auto' && model.bytes.length > MAX_INLINE_BYTES)) {
       return { choice: { inline: false } };
     }
+    if (mode === 'auto' && known && !known.inline) return { choice: known };
     const options = servingSessionOptions(1, 'cpu');
     const sync = openSyncSession(model.bytes, options);
     const inline = new InlineSession(
@@ -76,6 +79,7 @@ export class InlineSession {
     );
     await inline.run(batch, outputs);
     if (mode === 'always') return { session: inline, choice: { inline: true } };
+    if (known) return { session: inline, choice: known };
     await pool.run({ key: model.key, inputs: batch, outputs });
     const runMicros = median(await timed(TIMED_RUNS, () => inline.run(batch, outputs)));
     const roundTrip = median(

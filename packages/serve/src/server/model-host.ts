@@ -1,5 +1,6 @@
 import { errorMessage } from '@modelgate/core';
 import { Generation } from './generation.js';
+import type { InlineChoice } from './inline-session.js';
 import type { ServerMetrics } from './metrics.js';
 import {
   loadModelVersion,
@@ -19,6 +20,8 @@ export class ModelHost {
   private current: Generation | undefined;
   private readonly retiring = new Set<Promise<void>>();
   private reloading: Promise<void> = Promise.resolve();
+  /** `--inline auto`'s choice per model sha256, kept across reloads so it is timed once. */
+  private readonly inlineChoices = new Map<string, InlineChoice>();
 
   constructor(
     private readonly settings: ServeSettings,
@@ -90,6 +93,7 @@ export class ModelHost {
         },
         this.metrics,
         this.settings.provider,
+        this.inlineChoices,
       );
     } catch (err) {
       this.metrics.reloads.inc({ outcome: 'failed' });
