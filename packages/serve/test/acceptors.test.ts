@@ -1,4 +1,6 @@
 import cluster from 'node:cluster';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { CORES_ENV, readProfile, UserError } from '@modelgate/core';
 import { promote } from '@modelgate/registry';
 import { describe, expect, it, vi } from 'vitest';
@@ -156,6 +158,43 @@ describe('serve --acceptors', () => {
       await server.close();
     }
     expect(liveAcceptors()).toHaveLength(0);
+  });
+
+  it('polls for every acceptor from the primary: a promotion reaches all of them, a failed poll is logged once', async () => {
+    const { registryDir, rows } = registry();
+    const logs: LogLine[] = [];
+    const server = await startAcceptors({
+      acceptors: 2,
+      registry: registryDir,
+      models: [`${MODEL}#production`],
+      port: 0,
+      workers: 1,
+      pollIntervalMs: 100,
+      log: (line) => logs.push(line as LogLine),
+    });
+    const stages = join(registryDir, MODEL, 'stages.yaml');
+    const kept = await readFile(stages, 'utf8');
+    try {
+      await promote({ registryDir, name: MODEL, stage: 'production', version: 'v2' });
+      await until('both acceptors to reload', () => {
+        const reloaded = new Set(logs.filter((l) => l.event === 'reloaded').map((l) => l.acceptor));
+        return reloaded.size === 2 ? true : undefined;
+      });
+      const after = await infer(server, rows, 12, 'polled');
+      expect(new Set(after.map((a) => a.body.model_version))).toEqual(new Set(['v2']));
+
+      await writeFile(stages, 'production: [not, a, version\n');
+      const failed = await until('a failed poll', () => logs.find((l) => l.event === 'poll-failed'));
+      // The primary's line: the acceptors themselves do not poll.
+      expect(failed.acceptor).toBeUndefined();
+      expect(logs.filter((l) => l.event === 'poll-failed' && l.acceptor !== undefined)).toEqual([]);
+      const still = await infer(server, rows, 4, 'broken');
+      expect(still.map((a) => a.status)).toEqual([200, 200, 200, 200]);
+    } finally {
+      await writeFile(stages, kept);
+      await server.close();
+      await promote({ registryDir, name: MODEL, stage: 'production', version: 'v1' });
+    }
   });
 
   it('a model that cannot load fails the start in one line, with no acceptor left running', async () => {

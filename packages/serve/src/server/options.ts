@@ -65,7 +65,7 @@ type OptionalSettings = 'registry' | 'predictionLog' | 'pollIntervalMs' | 'specF
 export type ServeSettings = Required<Omit<ServeOptions, OptionalSettings>> &
   Pick<ServeOptions, OptionalSettings>;
 
-function positiveInteger(name: string, value: number | undefined, fallback: number, min = 1): number {
+export function positiveInteger(name: string, value: number | undefined, fallback: number, min = 1): number {
   if (value === undefined) return fallback;
   if (!Number.isInteger(value) || value < min) {
     throw new UserError(`${name} ${value}: expected an integer of at least ${min}`);

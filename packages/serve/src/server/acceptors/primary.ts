@@ -2,7 +2,7 @@ import cluster, { type Worker } from 'node:cluster';
 import { CORES_ENV, errorMessage, UserError } from '@modelgate/core';
 import { AggregatorRegistry } from 'prom-client';
 import type { PredictionSink } from '../../prediction-log/types.js';
-import type { RunningServer, ServeOptions } from '../options.js';
+import { positiveInteger, type RunningServer, type ServeOptions } from '../options.js';
 import { coresPerAcceptor } from './count.js';
 import { acceptorEntry } from './entry.js';
 import { type ForwardedLogSettings, isOurs, type ToAcceptor, type ToPrimary } from './messages.js';
@@ -38,8 +38,11 @@ function writeForwarded(
  */
 export async function startAcceptors(options: AcceptorsOptions): Promise<RunningServer> {
   if (!cluster.isPrimary) throw new Error('startAcceptors: already in an acceptor process');
-  const { log: logOption, predictionLog, acceptors: count, ...serveOptions } = options;
+  const { log: logOption, predictionLog, acceptors: count, pollIntervalMs, ...serveOptions } = options;
   const log = logOption ?? (() => {});
+  // The primary polls for all of them, so every acceptor re-resolves at the same moment.
+  const pollEvery =
+    pollIntervalMs === undefined ? 0 : positiveInteger('--poll-interval-ms', pollIntervalMs, 0, 0);
   // Each acceptor counts its inference workers and threads from its share, not from the machine.
   const share = { [CORES_ENV]: String(coresPerAcceptor(count)) };
   const logSettings = forwardedLog(predictionLog);
@@ -169,34 +172,52 @@ export async function startAcceptors(options: AcceptorsOptions): Promise<Running
   const url = (urls[0] as PromiseFulfilledResult<string>).value;
   log({ level: 'info', event: 'acceptors', url, acceptors: count });
 
+  /** Every acceptor re-resolves and swaps; rejects with the first acceptor's error. */
+  const reload = () =>
+    new Promise<void>((resolve, reject) => {
+      const id = nextReload++;
+      const workers = [...byIndex.values()];
+      const pending = {
+        pending: new Set(workers.map((w) => w.id)),
+        errors: [] as string[],
+        done: () => {
+          reloads.delete(id);
+          if (pending.errors.length > 0) reject(new Error(pending.errors[0]));
+          else resolve();
+        },
+      };
+      if (workers.length === 0) return resolve();
+      reloads.set(id, pending);
+      for (const worker of workers) send(worker, { type: 'modelgate:reload', id });
+    });
+
+  let polling = false;
+  const poller =
+    pollEvery > 0
+      ? setInterval(() => {
+          if (polling || closing) return;
+          polling = true;
+          reload()
+            .catch((err: unknown) => log({ level: 'warn', event: 'poll-failed', error: errorMessage(err) }))
+            .finally(() => {
+              polling = false;
+            });
+        }, pollEvery)
+      : undefined;
+
   let closed: Promise<void> | undefined;
   return {
     url,
     close: () => {
       closed ??= (async () => {
+        clearInterval(poller);
         await stopAcceptors();
         await predictionLog?.close();
         log({ level: 'info', event: 'closed' });
       })();
       return closed;
     },
-    reload: () =>
-      new Promise<void>((resolve, reject) => {
-        const id = nextReload++;
-        const workers = [...byIndex.values()];
-        const reload = {
-          pending: new Set(workers.map((w) => w.id)),
-          errors: [] as string[],
-          done: () => {
-            reloads.delete(id);
-            if (reload.errors.length > 0) reject(new Error(reload.errors[0]));
-            else resolve();
-          },
-        };
-        if (workers.length === 0) return resolve();
-        reloads.set(id, reload);
-        for (const worker of workers) send(worker, { type: 'modelgate:reload', id });
-      }),
+    reload,
   };
 }
 
