@@ -1,6 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { readProfile, UserError } from '@modelgate/core';
+import { promote } from '@modelgate/registry';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../cli/test/run-cli.js';
 import { useTempDir } from '../../core/test/fixtures.js';
@@ -164,6 +166,64 @@ describe('serve --shadow', () => {
     expect(differing.length).toBeGreaterThan(0);
     // The hourly profile counts the answered rows once: the shadow's copies are not profiled.
     expect((await readProfile(hour?.profile ?? '')).rows).toBe(requests * 2 * 3);
+  });
+
+  it('follows its reference on reload: a promotion to the shadowed stage swaps the new version in', async () => {
+    const { registryDir, rows } = registry();
+    const dir = temp.path('swap-log');
+    const logged: Record<string, unknown>[] = [];
+    const server = await startServer({
+      registry: registryDir,
+      models: [`${MODEL}#production`],
+      shadow: { model: `${MODEL}#staging`, timeoutMs: 120_000 },
+      predictionLog: createPredictionLog({ dir, flushIntervalMs: 3_600_000 }),
+      port: 0,
+      workers: 1,
+      log: (line) => logged.push(line as Record<string, unknown>),
+    });
+    const stages = join(registryDir, MODEL, 'stages.yaml');
+    const send = (prefix: string, count: number) =>
+      load(count, 4, (i) =>
+        post(`${server.url}/v2/models/${MODEL}/infer`, inferBody(rowsFor(rows, i), { id: `${prefix}-${i}` })),
+      );
+    let text: string;
+    try {
+      expect(await send('before', 20)).toEqual(new Array(20).fill(200));
+      await shadowSettled(server, 20);
+      await promote({ registryDir, name: MODEL, stage: 'staging', version: 'v1' });
+      await server.reload();
+      expect(logged.filter((l) => l.event === 'shadow-swapped')).toEqual([
+        expect.objectContaining({ from: `${MODEL}@v2`, to: `${MODEL}@v1` }),
+      ]);
+      expect(await send('after', 20)).toEqual(new Array(20).fill(200));
+      await shadowSettled(server, 40);
+
+      // A shadow reference that no longer resolves keeps the loaded shadow, and says why.
+      const kept = await readFile(stages, 'utf8');
+      await writeFile(stages, 'staging: [not, a, version\n');
+      await server.reload().catch(() => {});
+      await writeFile(stages, kept);
+      expect(logged.filter((l) => l.event === 'shadow-load-failed')).toHaveLength(1);
+      expect(await send('kept', 10)).toEqual(new Array(10).fill(200));
+      text = await shadowSettled(server, 50);
+    } finally {
+      await server.close();
+      await promote({ registryDir, name: MODEL, stage: 'staging', version: 'v2' });
+    }
+    const scored = (version: string) =>
+      metricValue(text, 'modelgate_shadow_requests_total', { version, outcome: 'scored' });
+    expect([scored('v2'), scored('v1')]).toEqual([20, 30]);
+    const [hour] = await listPredictionLog(dir, MODEL);
+    const versions = new Map<string, Set<string>>();
+    for (const line of await readJsonLines<LogLine>(hour?.shadow ?? [])) {
+      const prefix = line.request_id.split('-')[0] as string;
+      versions.set(prefix, (versions.get(prefix) ?? new Set()).add(line.version));
+    }
+    expect(Object.fromEntries([...versions].map(([k, v]) => [k, [...v]]))).toEqual({
+      before: ['v2'],
+      after: ['v1'],
+      kept: ['v1'],
+    });
   });
 
   it('a failing shadow never fails an answer: each failed copy counted in /metrics and logged', async () => {

@@ -8,7 +8,7 @@ import type { ModelHost } from './model-host.js';
 import type { ServeSettings } from './options.js';
 import { registerRoutes } from './routes.js';
 import { type Context, sendError } from './server-context.js';
-import type { ShadowRunner } from './shadow/shadow-runner.js';
+import type { ShadowHost } from './shadow/shadow-host.js';
 
 const HEADERS_TIMEOUT_MS = 10_000;
 
@@ -16,7 +16,7 @@ export function buildApp(
   settings: ServeSettings,
   host: ModelHost,
   metrics: ServerMetrics,
-  shadow?: ShadowRunner,
+  shadow?: ShadowHost,
 ) {
   const app = Fastify({
     logger: false,

@@ -5,7 +5,7 @@ import type { ServerMetrics } from './metrics.js';
 import type { ModelHost } from './model-host.js';
 import type { ModelVersion } from './models.js';
 import type { ServeSettings } from './options.js';
-import type { ShadowRunner } from './shadow/shadow-runner.js';
+import type { ShadowHost } from './shadow/shadow-host.js';
 
 export type Protocol = 'oip' | 'mlflow';
 
@@ -24,7 +24,7 @@ export interface Context {
   admitted: number;
   closing: boolean;
   /** `--shadow`: offered a copy of every answered request. */
-  shadow?: ShadowRunner;
+  shadow?: ShadowHost;
 }
 
 export function sendError(reply: FastifyReply, err: HttpError): FastifyReply {

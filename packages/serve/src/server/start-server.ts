@@ -4,7 +4,7 @@ import { buildApp } from './app.js';
 import { ServerMetrics } from './metrics.js';
 import { ModelHost } from './model-host.js';
 import { type RunningServer, type ServeOptions, serveSettings } from './options.js';
-import { startShadow } from './shadow/start-shadow.js';
+import { ShadowHost } from './shadow/shadow-host.js';
 import { threadsPerWorker } from './worker-pool.js';
 
 /**
@@ -29,7 +29,7 @@ export async function startServerWith(options: ServeOptions, hooks: ServerHooks)
   metrics.provider.set({ provider: settings.provider }, 1);
   const host = new ModelHost(settings, metrics);
   await host.start();
-  const shadow = await startShadow(settings, host, metrics).catch(async (err: unknown) => {
+  const shadow = await ShadowHost.start(settings, host, metrics).catch(async (err: unknown) => {
     await host.close();
     metrics.stop();
     throw err;
@@ -57,7 +57,8 @@ export async function startServerWith(options: ServeOptions, hooks: ServerHooks)
   });
 
   let poller: NodeJS.Timeout | undefined;
-  const reload = () => host.reload();
+  // The shadow follows its reference too, whether or not the production's reload went through.
+  const reload = () => host.reload().finally(() => shadow?.reload());
   if (settings.pollIntervalMs !== undefined && settings.pollIntervalMs > 0) {
     let polling = false;
     poller = setInterval(() => {

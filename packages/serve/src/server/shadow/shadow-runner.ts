@@ -2,7 +2,6 @@ import { errorMessage, UserError } from '@modelgate/core';
 import { createSampler } from '../../prediction-log/sampling.js';
 import type { PredictionSink } from '../../prediction-log/types.js';
 import { Batcher, type BatchObserver } from '../batcher.js';
-import type { ServerMetrics } from '../metrics.js';
 import { loadModelVersion, type ModelVersion, resolveModelRef } from '../models.js';
 import type { ServeSettings } from '../options.js';
 import { predictionEntry } from '../prediction-entry.js';
@@ -10,7 +9,7 @@ import { servedOutputs } from '../served-outputs.js';
 import { concatRows, sliceRows, type TensorData } from '../tensor.js';
 import { InferencePool } from '../worker-pool.js';
 import { FaultLog } from './fault-log.js';
-import { ShadowMetrics } from './metrics.js';
+import type { ShadowMetrics } from './metrics.js';
 import { type ShadowSettings, shadowSettings } from './options.js';
 import { signatureDifference } from './signature.js';
 
@@ -56,7 +55,7 @@ export class ShadowRunner {
     private readonly settings: ShadowSettings,
     /** The first `--model`: the requests answered for its reference are shadowed, across reloads. */
     private readonly production: Pick<ModelVersion, 'name' | 'ref'>,
-    private readonly model: ModelVersion,
+    readonly model: ModelVersion,
     private readonly pool: InferencePool,
     private readonly batcher: Batcher,
     private readonly metrics: ShadowMetrics,
@@ -76,7 +75,7 @@ export class ShadowRunner {
   static async start(
     serve: ServeSettings,
     production: ModelVersion,
-    metrics: ServerMetrics,
+    metrics: ShadowMetrics,
     sink: PredictionSink | undefined,
   ): Promise<ShadowRunner> {
     if (!serve.shadow) throw new Error('ShadowRunner.start: no --shadow given');
@@ -123,7 +122,7 @@ export class ShadowRunner {
       model,
       pool,
       batcher,
-      new ShadowMetrics(metrics.registry),
+      metrics,
       sink,
       serve.maxBatchSize,
       serve.log,
