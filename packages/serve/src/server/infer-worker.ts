@@ -5,15 +5,16 @@ import {
   isReleaseTask,
   type ReleaseTask,
 } from '@modelgate/runtime';
-import { InferenceSession, type Tensor } from 'onnxruntime-node';
+import type { Tensor } from 'onnxruntime-node';
 import { move, transferableSymbol, valueSymbol } from 'piscina';
 import { feeds, servingSessionOptions, toTensorData } from './onnx-session.js';
 import { lowerThreadPriority } from './shadow/thread-priority.js';
+import { openServingSession, type ServingSession } from './sync-session.js';
 import { numericBuffers, type TensorData } from './tensor.js';
 
 /** What each worker of a pool gets: every model of the generation, loaded once per worker. */
 export interface WorkerSetup {
-  models: { key: string; bytes: Uint8Array; warmup: TensorData[] }[];
+  models: { key: string; bytes: Uint8Array; warmup: TensorData[]; outputs: string[] }[];
   intraOpNumThreads: number;
   /** cuda runs on the GPU, with the CPU for the operators CUDA lacks. */
   provider: ExecutionProvider;
@@ -42,15 +43,16 @@ export interface InferResult {
 
 const setup = workerData as WorkerSetup;
 
-async function loadSessions(): Promise<Map<string, InferenceSession>> {
-  const sessions = new Map<string, InferenceSession>();
+async function loadSessions(): Promise<Map<string, ServingSession>> {
+  const sessions = new Map<string, ServingSession>();
   for (const model of setup.models) {
-    const session = await InferenceSession.create(
+    const session = await openServingSession(
       model.bytes,
       servingSessionOptions(setup.intraOpNumThreads, setup.provider),
+      setup.provider,
     );
     // The first run allocates and JIT-plans; pay it before the server says ready.
-    await session.run(feeds(model.warmup));
+    await session.run(feeds(model.warmup), model.outputs);
     sessions.set(model.key, session);
   }
   return sessions;
@@ -86,7 +88,7 @@ let released = false;
 export default async function infer(task: InferTask | ReleaseTask): Promise<InferResult> {
   if (isReleaseTask(task)) {
     released = true;
-    const sessions = await ready.catch(() => new Map<string, InferenceSession>());
+    const sessions = await ready.catch(() => new Map<string, ServingSession>());
     await Promise.all([...sessions.values()].map((s) => s.release().catch(() => {})));
     awaitEveryWorker(setup.released, setup.workers);
     return { outputs: [], inputs: [] };

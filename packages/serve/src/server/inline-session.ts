@@ -1,7 +1,6 @@
-import { InferenceSession } from 'onnxruntime-node';
 import type { ModelVersion } from './models.js';
 import { feeds, servingSessionOptions, toTensorData } from './onnx-session.js';
-import { openSyncSession, type SyncSession } from './sync-session.js';
+import { openServingSession, type ServingSession } from './sync-session.js';
 import { concatRows, type TensorData } from './tensor.js';
 import type { InferencePool } from './worker-pool.js';
 
@@ -45,7 +44,7 @@ async function timed(times: number, work: () => Promise<unknown>): Promise<numbe
  * measured to run a full batch faster than the hop are served this way.
  */
 export class InlineSession {
-  private constructor(private readonly session: { sync: SyncSession } | { async: InferenceSession }) {}
+  private constructor(private readonly session: ServingSession) {}
 
   /**
    * The inline session for a model, or none. `auto` times a batch of `batchRows` warm-up rows
@@ -64,10 +63,8 @@ export class InlineSession {
       return { choice: { inline: false } };
     }
     if (mode === 'auto' && known && !known.inline) return { choice: known };
-    const options = servingSessionOptions(1, 'cpu');
-    const sync = openSyncSession(model.bytes, options);
     const inline = new InlineSession(
-      sync ? { sync } : { async: await InferenceSession.create(model.bytes, options) },
+      await openServingSession(model.bytes, servingSessionOptions(1, 'cpu'), 'cpu'),
     );
     const outputs = model.signature.outputs.map((o) => o.name);
     const rows = model.batchable ? batchRows : 1;
@@ -93,16 +90,11 @@ export class InlineSession {
   }
 
   async run(inputs: readonly TensorData[], outputs: readonly string[]): Promise<TensorData[]> {
-    const session = this.session;
-    const results =
-      'sync' in session
-        ? session.sync.run(feeds(inputs), outputs)
-        : await session.async.run(feeds(inputs), outputs);
+    const results = await this.session.run(feeds(inputs), outputs);
     return outputs.map((name) => toTensorData(name, results[name] as never));
   }
 
-  async release(): Promise<void> {
-    if ('sync' in this.session) this.session.sync.release();
-    else await this.session.async.release();
+  release(): Promise<void> {
+    return this.session.release();
   }
 }

@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import type { InferenceSession, Tensor } from 'onnxruntime-node';
+import type { ExecutionProvider } from '@modelgate/runtime';
+import { InferenceSession, type Tensor } from 'onnxruntime-node';
 
 /** The native session onnxruntime-node's InferenceSession wraps (its `dist/binding.js`). */
 interface NativeSession {
@@ -59,5 +60,34 @@ export function openSyncSession(
       return native.run(feeds, fetches, {});
     },
     release: () => native.dispose(),
+  };
+}
+
+/** How the server runs a model, on the HTTP thread or in a worker. */
+export interface ServingSession {
+  run(feeds: Record<string, Tensor>, outputs: readonly string[]): Promise<Record<string, Tensor>>;
+  release(): Promise<void>;
+}
+
+/**
+ * The synchronous session on the CPU where this onnxruntime-node allows it, else (and on CUDA, whose
+ * runs this was not measured with) the public API's.
+ */
+export async function openServingSession(
+  bytes: Uint8Array,
+  options: InferenceSession.SessionOptions,
+  provider: ExecutionProvider,
+): Promise<ServingSession> {
+  const sync = provider === 'cpu' ? openSyncSession(bytes, options) : undefined;
+  if (sync) {
+    return {
+      run: async (feeds, outputs) => sync.run(feeds, outputs),
+      release: async () => sync.release(),
+    };
+  }
+  const session = await InferenceSession.create(bytes, options);
+  return {
+    run: (feeds, outputs) => session.run(feeds, [...outputs]),
+    release: () => session.release(),
   };
 }

@@ -63,7 +63,12 @@ export class InferencePool {
   ): Promise<InferencePool> {
     const status = new Int32Array(new SharedArrayBuffer(8));
     const setup: WorkerSetup = {
-      models: models.map((m) => ({ key: m.key, bytes: m.bytes, warmup: warmupInputs(m) })),
+      models: models.map((m) => ({
+        key: m.key,
+        bytes: m.bytes,
+        warmup: warmupInputs(m),
+        outputs: m.signature.outputs.map((o) => o.name),
+      })),
       intraOpNumThreads: threadsPerWorker(workers),
       provider,
       status,
