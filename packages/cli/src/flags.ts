@@ -16,6 +16,15 @@ export function parseNumber(flag: string, value: string | undefined, integer = f
   return n;
 }
 
+/** A number above zero, such as a band width or a row count; Infinity is not one. */
+export function parsePositive(flag: string, value: string | undefined, integer = false): number | undefined {
+  const n = parseNumber(flag, value, integer);
+  if (n !== undefined && !(n > 0 && Number.isFinite(n))) {
+    throw new UserError(`--${flag} '${value}': expected ${integer ? 'an integer' : 'a number'} above 0.`);
+  }
+  return n;
+}
+
 /** A share such as a sampling rate: a number from 0 to 1. */
 export function parseShare(flag: string, value: string | undefined): number | undefined {
   const n = parseNumber(flag, value);

@@ -23,6 +23,18 @@ function errorLine(message: string): string {
   return `${oneLine(message.replace(/\n$/, ''))}\n`;
 }
 
+/**
+ * Commander's own errors (unknown option, missing argument) in the shape of a user error: one line,
+ * its 'Did you mean' (which commander puts on a second line) and the pointer to --help included.
+ */
+function usageErrorLine(text: string): string {
+  const error = text.replace(/\n$/, '').replace(/^error: /, '');
+  const suggestion = /\n\((Did you mean [^\n]*\?)\)$/.exec(error);
+  const message = suggestion ? error.slice(0, suggestion.index) : error;
+  const sentence = /[.?!]$/.test(message) ? message : `${message}.`;
+  return `modelgate: error: ${errorLine([sentence, suggestion?.[1], 'Run with --help for usage.'].filter(Boolean).join(' '))}`;
+}
+
 /** Runs the CLI and returns the exit code; nothing here calls process.exit, so tests can call it. */
 export async function main(argv: readonly string[], io: MainIO = processIO): Promise<number> {
   let result: { outcome: CommandOutcome; ctx: CliContext } | undefined;
@@ -30,7 +42,7 @@ export async function main(argv: readonly string[], io: MainIO = processIO): Pro
     createWrap((outcome, ctx) => {
       result = { outcome, ctx };
     }),
-    { writeOut: io.stdout, writeErr: io.stderr, outputError: (text, write) => write(errorLine(text)) },
+    { writeOut: io.stdout, writeErr: io.stderr, outputError: (text, write) => write(usageErrorLine(text)) },
   );
   const json = argv.includes('--json');
   try {

@@ -36,7 +36,6 @@ export function buildProgram(wrap: Wrap, output: ProgramOutput): Command {
     .description('The machine-learning lifecycle as GitOps on GitHub Actions.')
     .version(VERSION)
     .option('--json', 'print machine-readable JSON on stdout instead of text')
-    .showHelpAfterError('(run with --help for usage)')
     .addHelpText(
       'after',
       '\nExit codes: 0 ok, 1 a check failed (e.g. data violations), 2 bad usage or input, 3 internal error.',

@@ -106,7 +106,9 @@ describe('an error is one line, whatever the names in it hold', () => {
     );
     const unknown = await runCli(['bogus\nmodelgate: error: forged']);
     expect(unknown.code).toBe(2);
-    expect(unknown.stderr.split('\n')[0]).toBe("error: unknown command 'bogus\\nmodelgate: error: forged'");
+    expect(unknown.stderr).toBe(
+      "modelgate: error: unknown command 'bogus\\nmodelgate: error: forged'. Run with --help for usage.\n",
+    );
     const json = await runCli(['--json', 'promote', 'a\nb', '--to', 'production']);
     expect(JSON.parse(json.stdout).error).toMatch(/^Invalid model name "a\\nb"/);
   });

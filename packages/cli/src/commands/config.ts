@@ -1,5 +1,6 @@
 import { configJsonSchema, DEFAULT_CONFIG_FILE, loadConfig, writeFileAtomic } from '@modelgate/core';
 import type { Command } from 'commander';
+import { requireOutFile } from '../out-path.js';
 import type { Wrap } from '../runner.js';
 
 export function registerConfig(program: Command, wrap: Wrap): void {
@@ -27,6 +28,7 @@ export function registerConfig(program: Command, wrap: Wrap): void {
         const schema = configJsonSchema();
         const text = `${JSON.stringify(schema, null, 2)}\n`;
         if (!opts.out) return { exitCode: 0, data: schema, text };
+        await requireOutFile('--out', opts.out, 'the JSON Schema');
         await writeFileAtomic(opts.out, text);
         return { exitCode: 0, data: { written: opts.out }, text: `wrote ${opts.out}` };
       }),

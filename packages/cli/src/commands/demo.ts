@@ -14,6 +14,7 @@ import {
 } from '@modelgate/core';
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
+import { requireOutDir } from '../out-path.js';
 import type { CommandOutcome } from '../outcome.js';
 import type { Wrap } from '../runner.js';
 import { serveDemo } from './demo-serve.js';
@@ -435,11 +436,12 @@ async function demo(flags: DemoFlags, ctx: CliContext): Promise<CommandOutcome> 
   const flightsDir = join(dirname(example), 'flights');
   const flights = !flags.example && existsSync(join(flightsDir, 'modelgate.yaml')) ? flightsDir : undefined;
   const out = flags.out;
-  await mkdir(out, { recursive: true });
+  await requireOutDir('--out', out, 'the demo');
+  // First, so that a refused --out gets nothing written into it.
+  await freshDemoRepo(out);
   await writeBadBatch(resolve(example, 'data', 'penguins.csv'), join(out, 'new-batch.csv'));
   await writeShiftedBatch(resolve(example, 'data', 'penguins.csv'), join(out, 'shifted.csv'));
   await writeChallengerConfig(example, join(out, CHALLENGER_DIR, 'modelgate.yaml'));
-  await freshDemoRepo(out);
   // Imported here: main() builds the program that registers this command.
   const { main } = await import('../main.js');
   const results: { title: string; command: string; code: number; expected: number }[] = [];

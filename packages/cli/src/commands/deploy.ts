@@ -1,5 +1,6 @@
 import { UserError } from '@modelgate/core';
 import type { Command } from 'commander';
+import { requireOutDir } from '../out-path.js';
 import type { Wrap } from '../runner.js';
 import { deployImageCommand } from './deploy-image.js';
 import { deployK8s } from './deploy-k8s.js';
@@ -8,6 +9,7 @@ import { deployModelcarCommand, type ModelcarFlags } from './deploy-modelcar.js'
 import { addRegistryOption } from './registry-options.js';
 
 const TARGETS = ['k8s', 'image', 'modelcar', 'local'] as const;
+const WRITES_OUT = new Set<string>(['k8s', 'image', 'modelcar']);
 
 type DeployFlags = ModelcarFlags & { target: string; host: string };
 
@@ -65,6 +67,7 @@ export function registerDeploy(program: Command, wrap: Wrap): void {
   addRegistryOption(command);
   command.action(
     wrap<DeployFlags>(async (flags, ctx) => {
+      if (WRITES_OUT.has(flags.target)) await requireOutDir('--out', flags.out, 'the manifests');
       if (flags.target === 'k8s') return deployK8s(flags);
       if (flags.target === 'image') return deployImageCommand(flags);
       if (flags.target === 'modelcar') return deployModelcarCommand(flags);

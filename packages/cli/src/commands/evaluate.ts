@@ -27,6 +27,7 @@ import { type ModelFile, openModel, registryModel, type SpecFlags } from '@model
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { parseFormat } from '../flags.js';
+import { requireOutDir } from '../out-path.js';
 import type { CommandOutcome, Finding } from '../outcome.js';
 import { configData, type FoundConfig, findConfig } from '../project.js';
 import type { Wrap } from '../runner.js';
@@ -147,6 +148,7 @@ async function withWorkDir<T>(work: (dir: string) => Promise<T>): Promise<T> {
 async function runEvaluate(flags: EvaluateFlags, ctx: CliContext): Promise<CommandOutcome> {
   const out = flags.out;
   if (!out) throw new UserError('--out <dir>: required: the directory for evaluation.json and the reports.');
+  await requireOutDir('--out', out, 'evaluation.json and the reports');
   const found = await requireConfig(flags.config);
   const format = parseFormat(flags.format);
   if (format && !flags.data) throw new UserError('--format applies to --data, which is not given.');

@@ -49,6 +49,11 @@ export function parseGateMin(text: string): number {
   if (text.trim() === '' || !Number.isFinite(value)) {
     throw new UserError(`--gate-min ${quote(text)}: expected a number, e.g. 0.8.`);
   }
+  if (value > 1) {
+    throw new UserError(
+      `--gate-min ${quote(text)}: expected at most 1: the gate's metric (accuracy, or r2 for regression) never exceeds 1, so no model could pass.`,
+    );
+  }
   return value;
 }
 

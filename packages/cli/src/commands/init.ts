@@ -109,7 +109,9 @@ function parseTask(task: string): Task {
  */
 export async function initProject(flags: InitFlags, pin: ToolkitPin): Promise<InitResult> {
   const info = await stat(flags.dir).catch(() => undefined);
-  if (!info?.isDirectory()) throw new UserError(`--dir ${flags.dir}: no such directory.`);
+  if (!info) throw new UserError(`--dir ${flags.dir}: no such directory.`);
+  if (!info.isDirectory())
+    throw new UserError(`--dir ${flags.dir}: is a file. Expected the repository's directory.`);
   const toolkit = chooseToolkit(flags, pin);
   const answers: InitAnswers = {
     model: modelFor(flags),

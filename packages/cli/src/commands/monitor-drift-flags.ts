@@ -54,8 +54,8 @@ export function driftOptionsWithFlags(
   }
   for (const value of flags.threshold ?? []) {
     const [name, text] = split('threshold', value, '<column or method>=<number>');
-    const threshold = parseNumber('threshold', text) as number;
-    if (!(threshold > 0 && Number.isFinite(threshold)))
+    const threshold = Number(text);
+    if (text.trim() === '' || !(threshold > 0 && Number.isFinite(threshold)))
       throw new UserError(`--threshold '${value}': expected a positive number after '='.`);
     if (isMethod(name) && !(name in reference.columns)) thresholds[name] = threshold;
     else {

@@ -1,4 +1,4 @@
-import { readFile, stat } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   type Database,
@@ -36,7 +36,8 @@ import {
 import { digestBytes, REGISTRY_FILES, showVersion } from '@modelgate/registry';
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
-import { collectFlag, parseFormat, parseNumber } from '../flags.js';
+import { collectFlag, parseFormat, parseNumber, parsePositive } from '../flags.js';
+import { requireOutDir } from '../out-path.js';
 import type { CommandOutcome, Finding } from '../outcome.js';
 import { findConfigWith } from '../project.js';
 import type { Wrap } from '../runner.js';
@@ -139,14 +140,25 @@ async function reference(flags: MonitorFlags): Promise<Reference> {
   );
 }
 
+/** Bands need a spread, so at least two chunks. */
+function baselineChunksFlag(value: string | undefined): number | undefined {
+  const n = parseNumber('baseline-chunks', value, true);
+  if (n !== undefined && n < 2) {
+    throw new UserError(
+      `--baseline-chunks '${value}': expected an integer of 2 or more (the bands need a spread).`,
+    );
+  }
+  return n;
+}
+
 /** Flags over the config (its time, target, id columns and monitor section) over the defaults. */
 function monitorOptions(flags: MonitorFlags, found: FoundConfig | undefined, ref: Reference): MonitorOptions {
   const fromConfig = monitorOptionsFromConfig(found?.config);
   const target = fromConfig.target ?? ref.target ?? undefined;
-  const baselineChunks = parseNumber('baseline-chunks', flags.baselineChunks, true);
-  const minChunkRows = parseNumber('min-chunk-rows', flags.minChunkRows, true);
-  const outlierThreshold = parseNumber('outlier-threshold', flags.outlierThreshold);
-  const sigma = parseNumber('sigma', flags.sigma);
+  const baselineChunks = baselineChunksFlag(flags.baselineChunks);
+  const minChunkRows = parsePositive('min-chunk-rows', flags.minChunkRows, true);
+  const outlierThreshold = parsePositive('outlier-threshold', flags.outlierThreshold);
+  const sigma = parsePositive('sigma', flags.sigma);
   return {
     ...fromConfig,
     drift: driftOptionsWithFlags(fromConfig.drift ?? {}, flags, ref.profile),
@@ -165,13 +177,6 @@ function monitorOptions(flags: MonitorFlags, found: FoundConfig | undefined, ref
       createdAt: new Date().toISOString(),
     },
   };
-}
-
-async function checkOutDir(out: string): Promise<void> {
-  const info = await stat(out).catch(() => undefined);
-  if (info && !info.isDirectory()) {
-    throw new UserError(`--out ${out}: is a file. Expected a directory to write ${MONITOR_FILES.json} into.`);
-  }
 }
 
 /** Monitors a loaded table, with performance when the run has model outputs, labels or reference predictions. */
@@ -287,7 +292,7 @@ function textOf(report: MonitorReport, written: string): string {
 
 async function monitor(flags: MonitorFlags, ctx: CliContext): Promise<CommandOutcome> {
   const found = await findConfigWith(flags.config, loadMonitorConfig);
-  await checkOutDir(flags.out);
+  await requireOutDir('--out', flags.out, MONITOR_FILES.json);
   if (flags.compare) return monitorCompare(flags, found?.config);
   const ref = await reference(flags);
   if (ref.monitored)

@@ -12,6 +12,7 @@ import {
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { parseFormat, parseNumber } from '../flags.js';
+import { requireOutFile } from '../out-path.js';
 import type { CommandOutcome } from '../outcome.js';
 import type { Progress } from '../progress.js';
 import type { Wrap } from '../runner.js';
@@ -122,6 +123,8 @@ async function runPredict(flags: PredictFlags, ctx: CliContext): Promise<Command
   const outputFormat = parseOutputFormat(flags.outputFormat);
   const workers = parseNumber('workers', flags.workers, true);
   const chunkRows = parseNumber('chunk-rows', flags.chunkRows, true);
+  await requireOutFile('--output', flags.output, 'the predictions');
+  if (flags.reject) await requireOutFile('--reject', flags.reject, 'the rejected rows');
   const provider = await deviceProvider(flags, undefined, ctx);
   const model = await resolvePredictModel(flags.model, flags.registry, specFlagsOf(flags));
   const result = await withProgress(ctx, 'predict', (progress) =>

@@ -1,4 +1,3 @@
-import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   type DataProfile,
@@ -20,6 +19,7 @@ import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { addDataOptions, type DataFlags, dataSpec } from '../data-source.js';
 import { parseNumber } from '../flags.js';
+import { requireOutDir } from '../out-path.js';
 import type { CommandOutcome } from '../outcome.js';
 import { findConfig } from '../project.js';
 import type { Wrap } from '../runner.js';
@@ -42,13 +42,6 @@ function exactValuesFlag(value: string | undefined): number | undefined {
     throw new UserError(`--exact-values '${value}': expected a count of values, 0 or more, such as 10000.`);
   }
   return n;
-}
-
-async function checkOutDir(out: string): Promise<void> {
-  const info = await stat(out).catch(() => undefined);
-  if (info && !info.isDirectory()) {
-    throw new UserError(`--out ${out}: is a file. Expected a directory to write ${PROFILE_FILES.json} into.`);
-  }
 }
 
 const TEXT_COLUMNS: (keyof SummaryRow)[] = [
@@ -79,7 +72,7 @@ async function profileCommand(flags: ProfileFlags, ctx: CliContext): Promise<Com
   const found = await findConfig(flags.config);
   const data = dataSpec(flags, found);
   const exactValues = exactValuesFlag(flags.exactValues) ?? found?.config.monitor?.exact_values;
-  await checkOutDir(flags.out);
+  await requireOutDir('--out', flags.out, PROFILE_FILES.json);
   const profile = await withDatabase(async (db): Promise<DataProfile> => {
     const dataset = await withProgress(ctx, 'loading data', (progress) =>
       loadDataset(db, data, { onProgress: (f) => progress.update(f) }),

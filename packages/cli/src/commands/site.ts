@@ -2,6 +2,7 @@ import { markdownText } from '@modelgate/core';
 import { buildSite, parseRepository, type SiteResult } from '@modelgate/site';
 import type { Command } from 'commander';
 import { collectFlag } from '../flags.js';
+import { requireOutDir } from '../out-path.js';
 import type { CommandOutcome, Finding } from '../outcome.js';
 import type { Wrap } from '../runner.js';
 import { renderTextTable } from '../table.js';
@@ -46,6 +47,7 @@ function summaryOf(result: SiteResult): string {
 }
 
 async function site(flags: SiteFlags): Promise<CommandOutcome> {
+  await requireOutDir('--out', flags.out, 'the site');
   const result = await buildSite({
     registryDir: flags.registry,
     out: flags.out,

@@ -20,6 +20,7 @@ import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { addDataOptions, type DataFlags, dataSpec } from '../data-source.js';
 import { parseNumber } from '../flags.js';
+import { requireOutDir } from '../out-path.js';
 import type { CommandOutcome } from '../outcome.js';
 import { findConfig } from '../project.js';
 import type { Wrap } from '../runner.js';
@@ -78,6 +79,7 @@ async function runSplit(flags: SplitFlags, ctx: CliContext): Promise<CommandOutc
     test: parseNumber('test', flags.test) ?? base.test,
     seed: parseNumber('seed', flags.seed, true) ?? base.seed,
   };
+  await requireOutDir('--out', flags.out, 'the split files');
   // The config's task describes its own target, not one named on the command line.
   const task = found && found.config.target === target ? found.config.task : undefined;
   const manifest = await withProgress(ctx, 'split', (progress) =>

@@ -39,6 +39,7 @@ import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { addDataOptions, type DataFlags, dataSpec } from '../data-source.js';
 import { parseNumber } from '../flags.js';
+import { requireOutDir } from '../out-path.js';
 import type { CommandOutcome, Finding } from '../outcome.js';
 import { type FoundConfig, findConfig } from '../project.js';
 import type { Wrap } from '../runner.js';
@@ -65,9 +66,10 @@ interface CollectFlags {
   out?: string;
 }
 
-function requireOut(out: string | undefined, what: string): string {
-  if (out) return out;
-  throw new UserError(`--out <dir>: required: the directory for ${what}.`);
+async function requireOut(out: string | undefined, what: string): Promise<string> {
+  if (!out) throw new UserError(`--out <dir>: required: the directory for ${what}.`);
+  await requireOutDir('--out', out, what);
+  return out;
 }
 
 /** Trials shown on the terminal; trials.md has them all. */
@@ -189,8 +191,7 @@ async function writeOutputs(db: Database, run: TrainingRun, out: string): Promis
 }
 
 async function runTrain(flags: TrainFlags, ctx: CliContext): Promise<CommandOutcome> {
-  const out = flags.out;
-  if (!out) throw new UserError('--out <dir>: required: the directory for the model and its records.');
+  const out = await requireOut(flags.out, 'the model and its records');
   const found = await requireConfig(flags);
   const parallel = parseNumber('parallel', flags.parallel, true);
   if (parallel !== undefined && parallel < 1)
@@ -291,7 +292,7 @@ function renderText(
 }
 
 async function runPlan(flags: PlanFlags, ctx: CliContext): Promise<CommandOutcome> {
-  const out = requireOut(flags.out, 'the plan');
+  const out = await requireOut(flags.out, 'the plan');
   const found = await requireConfig(flags);
   const { result: plan } = await withProgress(ctx, 'train plan', () =>
     withDatabase((db) =>
@@ -322,6 +323,7 @@ async function runTrial(
 ): Promise<CommandOutcome> {
   const id = parseNumber('id', flags.id, true) as number;
   const out = flags.out ?? plannedTrialDir(flags.plan, id);
+  if (flags.out) await requireOutDir('--out', flags.out, 'the trial result');
   const plan = await readPlan(flags.plan);
   const result = await withProgress(ctx, `trial ${id}`, () =>
     withDatabase((db) =>
@@ -349,7 +351,7 @@ async function runTrial(
 }
 
 async function runCollect(flags: CollectFlags, ctx: CliContext): Promise<CommandOutcome> {
-  const out = requireOut(flags.out, 'the model and its records');
+  const out = await requireOut(flags.out, 'the model and its records');
   const written = await withProgress(ctx, 'train collect', () =>
     withDatabase(async (db) => {
       const run = await collectPlan(db, flags.plan, flags.trials ? { trialsDir: flags.trials } : {});

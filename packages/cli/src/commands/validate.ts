@@ -16,6 +16,7 @@ import {
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { addDataOptions, type DataFlags, dataSpec } from '../data-source.js';
+import { requireOutFile } from '../out-path.js';
 import type { CommandOutcome, Finding } from '../outcome.js';
 import { findConfig } from '../project.js';
 import type { Wrap } from '../runner.js';
@@ -97,6 +98,7 @@ function checkOutcome(ds: Dataset, schema: string, report: ContractReport): Comm
 
 async function validate(flags: ValidateFlags, ctx: CliContext): Promise<CommandOutcome> {
   const key = parseKey(flags);
+  if (flags.writeSchema) await requireOutFile('--write-schema', flags.writeSchema, 'the contract');
   const data = dataSpec(flags, await findConfig(flags.config));
   return withDatabase((db) =>
     withProgress(ctx, 'validate', async (progress) => {

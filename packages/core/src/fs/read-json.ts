@@ -7,11 +7,12 @@ import { errorMessage, UserError } from '../errors.js';
  */
 export async function readUserFile(path: string, what: string, ifMissing?: string): Promise<string> {
   return readFile(path, 'utf8').catch((err: NodeJS.ErrnoException) => {
-    throw new UserError(
-      err.code === 'ENOENT'
-        ? `${path}: no such ${what} file.${ifMissing ? ` ${ifMissing}` : ''}`
-        : `${path}: cannot read the ${what} file: ${err.message}`,
-    );
+    if (err.code === 'ENOENT')
+      throw new UserError(`${path}: no such ${what} file.${ifMissing ? ` ${ifMissing}` : ''}`);
+    if (err.code === 'EISDIR') throw new UserError(`${path}: is a directory. Expected the ${what} file.`);
+    if (err.code === 'ENOTDIR')
+      throw new UserError(`${path}: a folder on its path is a file. Expected the ${what} file.`);
+    throw new UserError(`${path}: cannot read the ${what} file: ${err.message}`);
   });
 }
 

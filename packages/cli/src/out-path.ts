@@ -1,0 +1,39 @@
+import { stat } from 'node:fs/promises';
+import { UserError } from '@modelgate/core';
+
+type Kind = 'file' | 'directory' | 'missing' | 'under-a-file';
+
+async function kindOf(path: string): Promise<Kind> {
+  try {
+    return (await stat(path)).isDirectory() ? 'directory' : 'file';
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'ENOTDIR' ? 'under-a-file' : 'missing';
+  }
+}
+
+const UNDER_A_FILE = 'a folder on its path is a file.';
+
+/**
+ * Refuses, before any work, an output directory that cannot be one: the write at the end
+ * would otherwise fail with an errno after minutes of training.
+ */
+export async function requireOutDir(flag: string, path: string, contents: string): Promise<void> {
+  const kind = await kindOf(path);
+  if (kind === 'file') {
+    throw new UserError(`${flag} ${path}: is a file. Expected a directory to write ${contents} into.`);
+  }
+  if (kind === 'under-a-file') {
+    throw new UserError(`${flag} ${path}: ${UNDER_A_FILE} Expected a directory to write ${contents} into.`);
+  }
+}
+
+/** Refuses, before any work, an output file path that is a directory. */
+export async function requireOutFile(flag: string, path: string, contents: string): Promise<void> {
+  const kind = await kindOf(path);
+  if (kind === 'directory') {
+    throw new UserError(`${flag} ${path}: is a directory. Expected a file path to write ${contents} to.`);
+  }
+  if (kind === 'under-a-file') {
+    throw new UserError(`${flag} ${path}: ${UNDER_A_FILE} Expected a file path to write ${contents} to.`);
+  }
+}
