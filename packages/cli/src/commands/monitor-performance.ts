@@ -15,6 +15,7 @@ import {
   hasModelOutputs,
   joinLabels,
   LOG_COLUMNS,
+  labelNotes,
   type ModelOutputs,
   type Note,
   type PerformanceInput,
@@ -165,18 +166,7 @@ export async function performanceInput(
     );
     labels = joined.labels;
     labelFile = { rows: joined.rows, matched: joined.matched };
-    if (joined.matched === 0) {
-      notes.push({
-        level: 'warning',
-        message: `--labels ${flags.labels}: none of its ${joined.rows} labels matched a current row.`,
-      });
-    }
-    if (joined.unknown > 0) {
-      notes.push({
-        level: 'warning',
-        message: `--labels ${flags.labels}: ${joined.unknown} labels are not a class of the model (${outputs.classes.join(', ')}); left out.`,
-      });
-    }
+    notes.push(...labelNotes(joined, flags.labels, outputs));
   }
   let calibrator: Calibrator | null = null;
   if (flags.referenceData && task !== 'regression') {

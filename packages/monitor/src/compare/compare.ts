@@ -2,11 +2,13 @@ import { type Database, type Dataset, quoteIdent, type Task, toNumber, UserError
 import type { ChunkSpec } from '../chunks/spec.js';
 import { formatChunkSpec } from '../chunks/spec.js';
 import type { DriftOptions } from '../drift/options.js';
+import { outputMask } from '../performance/assess.js';
 import { hasModelOutputs, probabilityClasses, readModelOutputs } from '../performance/columns.js';
-import { type JoinedLabels, joinLabels } from '../performance/labels.js';
+import { type JoinedLabels, joinLabels, labelNotes } from '../performance/labels.js';
 import { labeledPredictions, labeledRows, realizedMetrics } from '../performance/metrics.js';
 import type { ModelOutputs, RowLabels } from '../performance/types.js';
 import type { PredictionLogFiles } from '../prediction-log/files.js';
+import { describeSkipped } from '../prediction-log/lines.js';
 import { LOG_COLUMNS, loadPredictionLog } from '../prediction-log/load.js';
 import type { Note } from '../report/types.js';
 import { agreementRate, predictedClasses } from './agreement.js';
@@ -69,6 +71,28 @@ async function excludedLabels(db: Database, labels: Dataset, keys: readonly stri
      SELECT count(*) AS n FROM labelled JOIN unpaired USING (${withRow ? 'id, r' : 'id'})`,
   );
   return toNumber(row?.n) ?? 0;
+}
+
+/** A promotion (or reload) inside the window: the paired statistics pool the versions, which the report must say. */
+function versionNotes({ versions, models }: Pick<ShadowPairs, 'versions' | 'models'>): Note[] {
+  const notes: Note[] = [];
+  for (const side of ['production', 'shadow'] as const) {
+    if (versions[side].length > 1) {
+      notes.push({
+        level: 'warning',
+        message: `the ${side} rows come from ${versions[side].length} versions (${versions[side].join(', ')}), a promotion or reload inside the window; the statistics pool them.`,
+      });
+    }
+  }
+  const sameModel = models.production.length === 1 && models.shadow.join() === models.production.join();
+  const both = sameModel ? versions.production.filter((v) => versions.shadow.includes(v)) : [];
+  if (both.length > 0) {
+    notes.push({
+      level: 'warning',
+      message: `version ${both.join(', ')} scored rows both as production and as the shadow: for those the shadow was compared with itself.`,
+    });
+  }
+  return notes;
 }
 
 interface Sides {
@@ -190,7 +214,10 @@ export async function compareShadow(
   }
   const task = taskOf(pairs.production, options);
   const { production, shadow } = await readSides(db, pairs, task, options.classes);
-  const notes: Note[] = [];
+  const notes: Note[] = [
+    ...describeSkipped(loaded.skipped).map((message): Note => ({ level: 'warning', message })),
+    ...versionNotes(pairs),
+  ];
   let labels: RowLabels | null = null;
   let labelReport: ShadowComparison['labels'] = null;
   if (options.labels) {
@@ -217,15 +244,22 @@ export async function compareShadow(
         message: `--labels ${options.labels.source}: ${excluded} labels are for rows only one model scored; left out of the paired statistics.`,
       });
     }
-    if (joined.unknown > 0) {
-      notes.push({
-        level: 'warning',
-        message: `--labels ${options.labels.source}: ${joined.unknown} labels are not a class of the model (${production.classes.join(', ')}); left out.`,
-      });
-    }
+    notes.push(...labelNotes(joined, options.labels.source, production));
   }
-  const chunks = chunkPairs(pairs.times, unit);
-  const window = windowOf(pairs.times);
+  // A pair where either model gave no outputs (NaN, logged as null) has nothing to compare.
+  const productionScored = outputMask(production);
+  const shadowScored = outputMask(shadow);
+  const scored = (r: number) => (productionScored[r] as number) >= 1 && (shadowScored[r] as number) >= 1;
+  const keepScored = (c: PairChunk): PairChunk => ({ ...c, rows: c.rows.filter(scored) });
+  const chunks = chunkPairs(pairs.times, unit).map(keepScored);
+  const window = keepScored(windowOf(pairs.times));
+  const unscored = pairs.counts.paired - window.rows.length;
+  if (unscored > 0) {
+    notes.push({
+      level: 'warning',
+      message: `${unscored} paired rows have no prediction from one of the models (no label, and a null probability or prediction: the model gave NaN); left out of the comparison.`,
+    });
+  }
   const latency = await compareLatency(db, log, loaded, chunks, window);
   const differences =
     task === 'regression'

@@ -33,19 +33,21 @@ export interface ShadowPairs {
     shadowOnly: number;
   };
   versions: { production: string[]; shadow: string[] };
+  /** The model names each side's rows give (one each, unless the log was written by hand). */
+  models: { production: string[]; shadow: string[] };
 }
 
 const count = async (db: Database, sql: string) => toNumber((await db.first<{ n: unknown }>(sql))?.n) ?? 0;
 
-async function versionsOf(
+async function distinctOf(
   db: Database,
   source: string,
   shadow: boolean,
-  hasVersion: boolean,
+  column: string | undefined,
 ): Promise<string[]> {
-  if (!hasVersion) return [];
+  if (!column) return [];
   const rows = await db.rows<{ v: string }>(
-    `SELECT DISTINCT CAST(c.${quoteIdent(LOG_COLUMNS.version)} AS VARCHAR) AS v FROM ${quoteIdent(PAIR_TABLES.keyed)} k JOIN ${source} c ON c.rowid = k.rid WHERE k.shadow = ${shadow} AND v IS NOT NULL ORDER BY v`,
+    `SELECT DISTINCT CAST(c.${quoteIdent(column)} AS VARCHAR) AS v FROM ${quoteIdent(PAIR_TABLES.keyed)} k JOIN ${source} c ON c.rowid = k.rid WHERE k.shadow = ${shadow} AND v IS NOT NULL ORDER BY v`,
   );
   return rows.map((r) => r.v);
 }
@@ -106,6 +108,8 @@ export async function pairShadowRows(db: Database, log: Dataset): Promise<Shadow
     db,
     `SELECT count(*) AS n FROM ${quoteIdent(PAIR_TABLES.keyed)} WHERE NOT shadow`,
   );
+  const version = names.has(LOG_COLUMNS.version) ? LOG_COLUMNS.version : undefined;
+  const model = names.has(LOG_COLUMNS.model) ? LOG_COLUMNS.model : undefined;
   const dataset = async (table: string): Promise<Dataset> => ({
     table,
     files: log.files,
@@ -125,8 +129,12 @@ export async function pairShadowRows(db: Database, log: Dataset): Promise<Shadow
       shadowOnly: shadowRows - paired,
     },
     versions: {
-      production: await versionsOf(db, source, false, names.has(LOG_COLUMNS.version)),
-      shadow: await versionsOf(db, source, true, names.has(LOG_COLUMNS.version)),
+      production: await distinctOf(db, source, false, version),
+      shadow: await distinctOf(db, source, true, version),
+    },
+    models: {
+      production: await distinctOf(db, source, false, model),
+      shadow: await distinctOf(db, source, true, model),
     },
   };
 }

@@ -277,6 +277,13 @@ export function assembleReport(
   const alerts = collectAlerts(windowProfile.rows, windowDrift, windowOutliers, chunks, series, anomalies);
   if (performance) {
     alerts.push(...performanceAlerts(performance, chunks));
+    const unscored = performance.window.unscored ?? 0;
+    if (unscored > 0) {
+      notes.push({
+        level: 'warning',
+        message: `${unscored} rows have a null model output (the model gave NaN): left out of the estimated metrics, and of the realized ones where the row has no predicted label either.`,
+      });
+    }
     // Stable: the window's alerts first, then chunk by chunk.
     alerts.sort((a, b) => (a.chunk ?? -1) - (b.chunk ?? -1));
   }

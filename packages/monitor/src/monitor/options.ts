@@ -6,7 +6,7 @@ import type { ChunkSpec } from '../chunks/spec.js';
 import { DRIFT_DEFAULTS, type DriftOptions } from '../drift/options.js';
 import type { PerformanceInput } from '../performance/assess.js';
 import { PERFORMANCE_DEFAULTS, type PerformanceSettings } from '../performance/types.js';
-import type { ModelInfo } from '../report/types.js';
+import type { ModelInfo, Note } from '../report/types.js';
 import type { ServingSeries } from '../serving/requests.js';
 
 export interface MonitorOptions {
@@ -38,6 +38,8 @@ export interface MonitorOptions {
   predictions?: PerformanceInput;
   /** Latency and error rate per time chunk from the server's request log, once the chunks are known. */
   serving?: (chunks: readonly Chunk[]) => Promise<ServingSeries | null>;
+  /** Said of the inputs before monitoring (what the prediction log reader skipped): the report's first notes. */
+  notes?: readonly Note[];
   /** Describes the inputs in the report. */
   context?: { model?: ModelInfo | null; reference?: string; current?: string; createdAt?: string };
   onProgress?: (fraction: number) => void;

@@ -82,7 +82,10 @@ export async function monitorDataset(
     name !== PARSED_TIME_COLUMN &&
     (name === settings.prediction || (wanted.has(name) && name !== settings.time));
   const { columns, changes } = await alignColumns(db, dataset.table, dataset.columns, reference, keep);
-  const notes: Note[] = changes.map((c) => ({ level: 'warning', message: describeKindChange(c) }));
+  const notes: Note[] = [
+    ...(options.notes ?? []),
+    ...changes.map((c): Note => ({ level: 'warning', message: describeKindChange(c) })),
+  ];
   const extra = dataset.columns
     .map((c) => c.name)
     .filter((n) => !(n in reference.columns) && n !== settings.time && n !== settings.prediction)

@@ -24,6 +24,37 @@ export interface ChunkPerformance {
   realized: MetricValues;
   /** CBPE estimates (classifiers with probabilities). */
   estimated: MetricValues;
+  /**
+   * Rows with a null model output (the log writes a NaN as null): left out of the estimates, and
+   * of the realized metrics when they have no predicted class either; absent when none.
+   */
+  unscored?: number;
+}
+
+function finiteRow(p: Float32Array | Float64Array, classes: number, i: number): boolean {
+  for (let k = 0; k < classes; k++) if (!Number.isFinite(p[i * classes + k] as number)) return false;
+  return true;
+}
+
+/**
+ * Per row: 2 when every output the metrics read is there, 1 when only the predicted class is (a
+ * label beside null probabilities), 0 when not even that (no label, null probabilities or
+ * prediction).
+ */
+export function outputMask(outputs: ModelOutputs): Uint8Array {
+  if (outputs.task === 'regression') {
+    return Uint8Array.from(outputs.prediction ?? [], (p) => (Number.isFinite(p) ? 2 : 0));
+  }
+  const classes = outputs.classes.length;
+  const p = outputs.probabilities;
+  const rows = p ? p.length / classes : (outputs.yPred?.length ?? 0);
+  const mask = new Uint8Array(rows);
+  for (let i = 0; i < rows; i++) {
+    const finite = p === undefined || finiteRow(p, classes, i);
+    const labeled = outputs.yPred !== undefined && (outputs.yPred[i] as number) >= 0;
+    mask[i] = finite ? 2 : labeled ? 1 : 0;
+  }
+  return mask;
 }
 
 export interface PerformanceAssessment {
@@ -50,16 +81,31 @@ export function assessPerformance(
   chunkOf.forEach((c, row) => {
     if (c >= 0) members[c]?.push(row);
   });
+  const mask = outputMask(outputs);
   const measure = (rows: Int32Array): ChunkPerformance => {
-    const labeled = labels ? labeledRows(labels, rows) : new Int32Array(0);
+    const predicted = rows.filter((r) => (mask[r] as number) >= 1);
+    const labeled = labels ? labeledRows(labels, predicted) : new Int32Array(0);
     const realized = labels ? realizedMetrics(withPred, labels, labeled) : {};
+    const complete = labeled.filter((r) => mask[r] === 2);
+    if (labels && probabilities && complete.length < labeled.length) {
+      // ROC AUC ranks by the probabilities: only rows that have them.
+      realized.roc_auc = realizedMetrics(withPred, labels, complete).roc_auc ?? null;
+    }
     let estimated: MetricValues = {};
     if (probabilities && calibrated && yPred) {
-      const raw = gatherRows(probabilities, rows, classes);
-      const q = gatherRows(calibrated, rows, classes) as Float64Array;
-      estimated = estimateClassification(raw, q, classes, gatherRows(yPred, rows, 1) as Int32Array);
+      const scored = rows.filter((r) => mask[r] === 2);
+      const raw = gatherRows(probabilities, scored, classes);
+      const q = gatherRows(calibrated, scored, classes) as Float64Array;
+      estimated = estimateClassification(raw, q, classes, gatherRows(yPred, scored, 1) as Int32Array);
     }
-    return { rows: rows.length, labeled: labeled.length, realized, estimated };
+    const unscored = rows.filter((r) => mask[r] !== 2).length;
+    return {
+      rows: rows.length,
+      labeled: labeled.length,
+      realized,
+      estimated,
+      ...(unscored > 0 ? { unscored } : {}),
+    };
   };
   return {
     chunks: members.map((rows) => measure(Int32Array.from(rows))),

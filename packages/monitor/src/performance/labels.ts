@@ -7,6 +7,7 @@ import {
   toNumber,
   UserError,
 } from '@modelgate/core';
+import type { Note } from '../report/types.js';
 import type { ModelOutputs, RowLabels } from './types.js';
 
 const TRUE_WORDS = ['true', 'yes', 'y', 't', '1'];
@@ -43,8 +44,10 @@ export interface JoinedLabels {
   /** Labels file rows, and how many found a current row. */
   rows: number;
   matched: number;
-  /** Labels that are not a class of the model. */
+  /** Labels that are not a class of the model (for regression: not a number). */
   unknown: number;
+  /** Ids the file labels more than once, differently: only the first label of each is used. */
+  conflicting: number;
 }
 
 function need(columns: readonly ColumnInfo[], name: string, where: string, flag: string): void {
@@ -61,7 +64,9 @@ function need(columns: readonly ColumnInfo[], name: string, where: string, flag:
 /**
  * Late labels joined to the current rows by id (compared as text, so an id
  * written as a number in one file and a string in the other still joins).
- * A row's label is the first one the file gives its id.
+ * A row's label is the first one the file gives its id; ids labeled again
+ * differently are counted. For regression a label that is not a number
+ * counts as unknown, not as matched.
  */
 export async function joinLabels(
   db: Database,
@@ -78,12 +83,16 @@ export async function joinLabels(
   need(labels.columns, join.column, `the labels ${labelsName}`, '--label-column');
   const keyList = join.keys.map((k) => `CAST(${quoteIdent(k)} AS VARCHAR)`);
   const keyNames = join.keys.map((_, i) => `k${i}`);
-  const firstLabel = `(SELECT ${keyList.map((k, i) => `${k} AS k${i}`).join(', ')}, first(${quoteIdent(join.column)} ORDER BY rowid) AS y FROM ${quoteIdent(labels.table)} GROUP BY ALL)`;
+  const label = quoteIdent(join.column);
+  const firstLabel = `(SELECT ${keyList.map((k, i) => `${k} AS k${i}`).join(', ')}, first(${label} ORDER BY rowid) AS y, count(DISTINCT ${label}) AS labels FROM ${quoteIdent(labels.table)} GROUP BY ALL)`;
   const on = join.keys.map((k, i) => `CAST(c.${quoteIdent(k)} AS VARCHAR) = l.${keyNames[i]}`).join(' AND ');
   const regression = outputs.task === 'regression';
   const value = regression ? 'TRY_CAST(l.y AS DOUBLE)' : 'CAST(l.y AS VARCHAR)';
   const rows = await db.rows<{ r: unknown; y: unknown }>(
     `SELECT c.rowid AS r, ${value} AS y FROM ${quoteIdent(current.table)} c JOIN ${firstLabel} l ON ${on} WHERE l.y IS NOT NULL`,
+  );
+  const conflicts = await db.first<{ n: unknown }>(
+    `SELECT count(*) AS n FROM ${firstLabel} WHERE labels > 1`,
   );
   const n = current.rowCount;
   const index = classIndex(
@@ -95,12 +104,53 @@ export async function joinLabels(
   for (const row of rows) {
     const r = toNumber(row.r) ?? -1;
     if (r < 0 || r >= n) continue;
-    if (regression) result[r] = toNumber(row.y) ?? Number.NaN;
-    else {
+    if (regression) {
+      const y = toNumber(row.y);
+      if (y === null || !Number.isFinite(y)) unknown++;
+      else result[r] = y;
+    } else {
       const k = index.get(String(row.y));
       if (k === undefined) unknown++;
       else result[r] = k;
     }
   }
-  return { labels: result, rows: labels.rowCount, matched: rows.length - unknown, unknown };
+  return {
+    labels: result,
+    rows: labels.rowCount,
+    matched: rows.length - unknown,
+    unknown,
+    conflicting: toNumber(conflicts?.n) ?? 0,
+  };
+}
+
+/** What the report says about a labels file that did not all join: `source` names it. */
+export function labelNotes(
+  joined: JoinedLabels,
+  source: string,
+  outputs: Pick<ModelOutputs, 'task' | 'classes'>,
+): Note[] {
+  const notes: Note[] = [];
+  if (joined.matched === 0 && joined.unknown === 0) {
+    notes.push({
+      level: 'warning',
+      message: `--labels ${source}: none of its ${joined.rows} labels matched a current row.`,
+    });
+  }
+  if (joined.unknown > 0) {
+    const what =
+      outputs.task === 'regression'
+        ? 'not a number'
+        : `not a class of the model (${outputs.classes.join(', ')})`;
+    notes.push({
+      level: 'warning',
+      message: `--labels ${source}: ${joined.unknown} labels are ${what}; left out.`,
+    });
+  }
+  if (joined.conflicting > 0) {
+    notes.push({
+      level: 'warning',
+      message: `--labels ${source}: ${joined.conflicting} ids are labeled more than once with different labels; the first label of each is used.`,
+    });
+  }
+  return notes;
 }

@@ -15,7 +15,7 @@ export const PROFILE_FILE = /^profile-(\d{4}-\d\d-\d\dT\d\d)Z\.json$/;
 
 export interface PredictionLogFiles {
   dir: string;
-  /** JSONL files, in time order. */
+  /** JSONL files, in write order (hour, then the `-n` suffix). */
   predictions: string[];
   /** The shadow model's JSONL files, in time order (empty without a shadow). */
   shadows: string[];
@@ -31,13 +31,30 @@ function hourOf(stamp: string): number {
   return Date.parse(`${stamp}:00:00Z`);
 }
 
+/** The hour and the `-n` suffix (none is 0) of a JSONL file name. */
+const WRITE_ORDER = /-(\d{4}-\d\d-\d\dT\d\d)Z(?:-(\d+))?\.jsonl$/;
+
+/**
+ * JSONL files in the order the server wrote them: by hour, then suffix as a
+ * number (plain sorting puts `-1` before the unsuffixed file, and `-10` before `-2`).
+ */
+function inWriteOrder(dir: string, names: readonly string[], pattern: RegExp): string[] {
+  const keyed = names.flatMap((name) => {
+    if (!pattern.test(name)) return [];
+    const m = WRITE_ORDER.exec(name);
+    return [{ name, hour: m?.[1] ?? '', index: Number(m?.[2] ?? 0) }];
+  });
+  keyed.sort((a, b) => (a.hour < b.hour ? -1 : a.hour > b.hour ? 1 : a.index - b.index));
+  return keyed.map((k) => join(dir, k.name));
+}
+
 async function scan(dir: string): Promise<PredictionLogFiles> {
   const names = (await readdir(dir)).sort();
   return {
     dir,
-    predictions: names.filter((n) => PREDICTIONS_FILE.test(n)).map((n) => join(dir, n)),
-    shadows: names.filter((n) => SHADOW_FILE.test(n)).map((n) => join(dir, n)),
-    requests: names.filter((n) => REQUESTS_FILE.test(n)).map((n) => join(dir, n)),
+    predictions: inWriteOrder(dir, names, PREDICTIONS_FILE),
+    shadows: inWriteOrder(dir, names, SHADOW_FILE),
+    requests: inWriteOrder(dir, names, REQUESTS_FILE),
     serving: names.filter((n) => SERVING_FILE.test(n)).map((n) => join(dir, n)),
     profiles: names.flatMap((n) => {
       const m = PROFILE_FILE.exec(n);

@@ -1,4 +1,5 @@
 export * from './files.js';
+export type { SkippedLogLines, TornLine } from './lines.js';
 export * from './load.js';
 export * from './options.js';
 export * from './profiles.js';

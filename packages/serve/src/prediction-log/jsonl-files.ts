@@ -1,6 +1,17 @@
-import { appendFile, mkdir, readdir, stat } from 'node:fs/promises';
+import { appendFile, mkdir, open, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type JsonlKind, parsePredictionsFileName, predictionsFileName } from './layout.js';
+
+async function endsWithNewline(path: string, size: number): Promise<boolean> {
+  const handle = await open(path, 'r');
+  try {
+    const last = Buffer.alloc(1);
+    await handle.read(last, 0, 1, size - 1);
+    return last[0] === 0x0a;
+  } finally {
+    await handle.close();
+  }
+}
 
 interface OpenFile {
   index: number;
@@ -27,12 +38,17 @@ export class JsonlFiles {
       const parsed = parsePredictionsFileName(name, this.kind);
       if (parsed?.hour === hour) index = Math.max(index, parsed.index);
     }
-    const bytes = await stat(join(dir, predictionsFileName(hour, index, this.kind))).then(
+    const path = join(dir, predictionsFileName(hour, index, this.kind));
+    const bytes = await stat(path).then(
       (s) => s.size,
       () => 0,
     );
     for (const other of this.current.keys()) if (other.startsWith(`${dir}\n`)) this.current.delete(other);
-    const file = { index, bytes };
+    // A predecessor killed mid-write left a last line without its newline: appending would glue
+    // the next line to it and spoil both, so the hour goes on in the next file and the torn line
+    // stays last in its own, where a reader skips it.
+    const file =
+      bytes > 0 && !(await endsWithNewline(path, bytes)) ? { index: index + 1, bytes: 0 } : { index, bytes };
     this.current.set(key, file);
     return file;
   }
