@@ -27,13 +27,15 @@ function errorLine(message: string): string {
  * Commander's own errors (unknown option, missing argument) in the shape of a user error: one line,
  * its 'Did you mean' (which commander puts on a second line) and the pointer to --help included.
  */
-function usageErrorLine(text: string): string {
+function usageMessage(text: string): string {
   const error = text.replace(/\n$/, '').replace(/^error: /, '');
   const suggestion = /\n\((Did you mean [^\n]*\?)\)$/.exec(error);
   const message = suggestion ? error.slice(0, suggestion.index) : error;
   const sentence = /[.?!]$/.test(message) ? message : `${message}.`;
-  return `modelgate: error: ${errorLine([sentence, suggestion?.[1], 'Run with --help for usage.'].filter(Boolean).join(' '))}`;
+  return [sentence, suggestion?.[1], 'Run with --help for usage.'].filter(Boolean).join(' ');
 }
+
+const usageErrorLine = (text: string) => `modelgate: error: ${errorLine(usageMessage(text))}`;
 
 /** Runs the CLI and returns the exit code; nothing here calls process.exit, so tests can call it. */
 export async function main(argv: readonly string[], io: MainIO = processIO): Promise<number> {
@@ -49,7 +51,10 @@ export async function main(argv: readonly string[], io: MainIO = processIO): Pro
     await program.parseAsync([...argv], { from: 'user' });
   } catch (err) {
     if (err instanceof CommanderError) {
-      return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
+      if (err.exitCode === 0) return EXIT.ok;
+      // As for a user error: a script reading --json gets the error on stdout too.
+      if (json) io.stdout(`${JSON.stringify({ error: usageMessage(err.message) })}\n`);
+      return EXIT.usage;
     }
     if (isUserError(err)) {
       if (json)

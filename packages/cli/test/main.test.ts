@@ -109,6 +109,11 @@ describe('an error is one line, whatever the names in it hold', () => {
     expect(unknown.stderr).toBe(
       "modelgate: error: unknown command 'bogus\\nmodelgate: error: forged'. Run with --help for usage.\n",
     );
+    const usage = await runCli(['--json', 'valdate']);
+    expect(usage.code).toBe(2);
+    expect(JSON.parse(usage.stdout)).toEqual({
+      error: "unknown command 'valdate'. Did you mean validate? Run with --help for usage.",
+    });
     const json = await runCli(['--json', 'promote', 'a\nb', '--to', 'production']);
     expect(JSON.parse(json.stdout).error).toMatch(/^Invalid model name "a\\nb"/);
   });
