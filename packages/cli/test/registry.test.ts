@@ -1,4 +1,4 @@
-import { appendFile, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { git, useGitSandbox } from '../../registry/test/git-fixture.js';
@@ -100,6 +100,25 @@ describe('modelgate register, promote and registry', () => {
     expect(stdout).toMatch(/\nmetrics\s+accuracy\s+0\.9\s+0\.95\s+\+0\.05\n/);
     expect(stdout).toMatch(/\nparams\s+max_leaves\s+8\s+16\s+changed\n/);
     expect(stdout).toMatch(/\nmodel\s+parent\s+-\s+v1\s+changed\n/);
+  });
+
+  it('history of a model it never had is a mistyped name, exit 2, as for ls', async () => {
+    const history = await runCli(['registry', 'history', 'penguin'], { cwd: repo });
+    expect(history.code).toBe(2);
+    expect(history.stderr).toMatch(
+      /^modelgate: error: No model 'penguin' in .*registry\. Models: penguins\.\n$/,
+    );
+  });
+
+  it('history in a repository with no commit yet is an empty registry, not an internal error', async () => {
+    const empty = sandbox.tmp.path('no-commits');
+    await mkdir(empty, { recursive: true });
+    await git(empty, 'init', '--quiet', '.');
+    const history = await runCli(['registry', 'history', 'penguins', '--registry', `${empty}/registry`]);
+    expect({ code: history.code, stderr: history.stderr }).toEqual({
+      code: 2,
+      stderr: expect.stringMatching(/^modelgate: error: No model 'penguins' in .*The registry is empty/),
+    });
   });
 
   it('rolls back, archives and tells the history', async () => {

@@ -145,7 +145,17 @@ function inCommitOrder(events: HistoryEvent[], order: Map<string, number>): Hist
 }
 
 /** Everything that happened to a model, newest first. */
+/** A repository that has no commit yet has no history (git log fails on it rather than print none). */
+async function hasCommits(repo: RegistryRepo): Promise<boolean> {
+  // Quiet, git exits 1 and prints nothing, which simple-git does not count as a failure.
+  return repo.git.raw(['rev-parse', '--verify', '--quiet', 'HEAD']).then(
+    (sha) => sha.trim() !== '',
+    () => false,
+  );
+}
+
 export async function modelHistory(repo: RegistryRepo, name: string): Promise<HistoryEvent[]> {
+  if (!(await hasCommits(repo))) return [];
   const [stages, registered, order] = await Promise.all([
     stageHistory(repo, name),
     registrations(repo, name),
@@ -189,6 +199,7 @@ function diffsByModel(repo: RegistryRepo, body: readonly string[]): Map<string, 
  * where modelHistory per model would walk the log three times for each.
  */
 export async function registryHistory(repo: RegistryRepo): Promise<Map<string, HistoryEvent[]>> {
+  if (!(await hasCommits(repo))) return new Map();
   const all = pathspec(repo, '.');
   const [stages, registered, order] = await Promise.all([
     stageLog(repo, `*/${REGISTRY_FILES.stages}`, `*/${REGISTRY_FILES.deprecated}`),

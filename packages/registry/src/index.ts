@@ -48,6 +48,7 @@ export {
   type StageChange,
 } from './promote.js';
 export {
+  checkModelExists,
   listModels,
   listVersions,
   type ModelSummary,

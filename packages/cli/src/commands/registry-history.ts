@@ -1,4 +1,5 @@
 import {
+  checkModelExists,
   checkModelName,
   diffVersions,
   type HistoryEvent,
@@ -75,7 +76,10 @@ export function addRegistryHistory(registry: Command, wrap: Wrap): void {
   ).action(
     wrap<RegistryFlags>(async (flags, _ctx, [name = '']) => {
       checkModelName(name);
-      const events = await modelHistory(await openRepo(flags.registry), name);
+      const repo = await openRepo(flags.registry);
+      const events = await modelHistory(repo, name);
+      // A model neither in the registry nor in its history is a mistyped name, as for `registry ls`.
+      if (events.length === 0) await checkModelExists(repo.registryDir, name);
       return { exitCode: 0, data: events, text: renderHistory(name, events) };
     }),
   );
