@@ -54,6 +54,7 @@ describe('bad input to the modelgate CLI: one line, exit 2, nothing written', ()
     root = await writeProject(tmp.path('project'));
     await cp(REPO_REGISTRY, join(root, 'registry'), { recursive: true });
     await mkdir(join(root, 'outputs.csv'));
+    await writeFile(join(root, 'data', 'empty.csv'), '');
     for (const argv of [
       ['split', '--out', 'splits'],
       ['profile', '--out', 'profile'],
@@ -152,6 +153,23 @@ describe('bad input to the modelgate CLI: one line, exit 2, nothing written', ()
         ['--threshold', 'ks=abc', "--threshold 'ks=abc': expected a positive number after '='."],
       ]),
     ),
+    ...named('an empty input file', [
+      [
+        'predict --input',
+        [
+          'predict',
+          '--model',
+          MODEL,
+          '--input',
+          'data/empty.csv',
+          '--workers',
+          '0',
+          '--output',
+          'scores.csv',
+        ],
+        'data/empty.csv: file is empty. Expected a header and rows of data.',
+      ],
+    ]),
     ...named("commander's own error is one line too", [
       ['unknown option', ['validate', '--bogus'], "unknown option '--bogus'. Run with --help for usage."],
       [

@@ -86,6 +86,14 @@ async function explainReadFailure(
   return new UserError(`${where}: cannot read as ${format.toUpperCase()}: ${reason?.trim() ?? message}`);
 }
 
+/** A data file of zero bytes is refused by name, before a reader reports it as something else. */
+export async function refuseEmptyFiles(files: readonly string[]): Promise<void> {
+  for (const file of files) {
+    const info = await stat(file);
+    if (info.size === 0) throw new UserError(`${file}: file is empty. Expected a header and rows of data.`);
+  }
+}
+
 /**
  * Reads files into a DuckDB table, keeping file order in `rowid`, and tells
  * the kind of each column.
@@ -98,10 +106,7 @@ export async function loadDataset(
   const table = options.table ?? 'dataset';
   const files = await resolveFiles(db, spec.path);
   const format = formatOfFiles(files, spec.format);
-  for (const file of files) {
-    const info = await stat(file);
-    if (info.size === 0) throw new UserError(`${file}: file is empty. Expected a header and rows of data.`);
-  }
+  await refuseEmptyFiles(files);
   await checkTextEncoding(files, format);
   await checkCsvHeader(files, format);
   try {

@@ -13,6 +13,7 @@ import {
   quoteIdent,
   quoteLiteral,
   readerSql,
+  refuseEmptyFiles,
   resolveFiles,
   toNumber,
   UserError,
@@ -85,6 +86,7 @@ export async function planInput(
   const files = await resolveFiles(db, input.path);
   const format = input.format ?? formatFromPath(files[0] ?? input.path);
   const where = describeFiles(files);
+  await refuseEmptyFiles(files);
   await checkTextEncoding(files, format);
   // CSV types come from a sample: a later 'n/a' in a number column would stop the whole read, and a
   // yes/no column would be read as booleans. Features are read as text and converted per row instead.
