@@ -153,6 +153,18 @@ describe('bad input to the modelgate CLI: one line, exit 2, nothing written', ()
         ['--threshold', 'ks=abc', "--threshold 'ks=abc': expected a positive number after '='."],
       ]),
     ),
+    ...named('a registry that is a file', [
+      [
+        'registry verify',
+        ['registry', 'verify', '--registry', 'modelgate.yaml'],
+        '--registry modelgate.yaml: is a file. Expected the registry directory.',
+      ],
+      [
+        'registry ls',
+        ['registry', 'ls', '--registry', 'modelgate.yaml'],
+        '--registry modelgate.yaml: is a file. Expected the registry directory.',
+      ],
+    ]),
     ...named('an empty input file', [
       [
         'predict --input',

@@ -1,3 +1,5 @@
+import { statSync } from 'node:fs';
+import { UserError } from '@modelgate/core';
 import type { PushRequest, PushTarget } from '@modelgate/registry';
 import type { Command } from 'commander';
 
@@ -13,10 +15,19 @@ export interface PushFlags {
   branch?: string;
 }
 
+/** A --registry that names a file is a mistake, said as one: every command would read it as a directory. */
+function registryDir(value: string): string {
+  if (statSync(value, { throwIfNoEntry: false })?.isFile()) {
+    throw new UserError(`--registry ${value}: is a file. Expected the registry directory.`);
+  }
+  return value;
+}
+
 export function addRegistryOption(command: Command): Command {
   return command.option(
     '--registry <dir>',
     'the registry directory in this repository',
+    registryDir,
     DEFAULT_REGISTRY_DIR,
   );
 }
