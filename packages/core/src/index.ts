@@ -16,6 +16,7 @@ export * from './data/nul.js';
 export * from './data/sql.js';
 export * from './errors.js';
 export * from './fs/atomic.js';
+export * from './fs/ends-with-newline.js';
 export * from './fs/exists.js';
 export * from './fs/read-json.js';
 export * from './markdown/index.js';

@@ -1,9 +1,9 @@
 import { createReadStream } from 'node:fs';
-import { mkdtemp, open, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { ellipsize, errorMessage, UserError } from '@modelgate/core';
+import { ellipsize, endsWithNewline, errorMessage, UserError } from '@modelgate/core';
 
 /** A last line cut off mid-write (the server was killed while writing): skipped and counted. */
 export interface TornLine {
@@ -28,17 +28,6 @@ export interface ReadableLog {
 }
 
 const NEWLINE = 0x0a;
-
-async function lastByte(file: string, size: number): Promise<number> {
-  const handle = await open(file, 'r');
-  try {
-    const byte = Buffer.alloc(1);
-    await handle.read(byte, 0, 1, size - 1);
-    return byte[0] as number;
-  } finally {
-    await handle.close();
-  }
-}
 
 function parses(text: string): boolean {
   try {
@@ -76,7 +65,7 @@ export async function readableLogFiles(files: readonly string[]): Promise<Readab
         skipped.emptyFiles.push(file);
         continue;
       }
-      if ((await lastByte(file, size)) === NEWLINE) {
+      if (await endsWithNewline(file, size)) {
         readable.push({ read: file, file });
         continue;
       }

@@ -1,17 +1,7 @@
-import { appendFile, mkdir, open, readdir, stat } from 'node:fs/promises';
+import { appendFile, mkdir, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { endsWithNewline } from '@modelgate/core';
 import { type JsonlKind, parsePredictionsFileName, predictionsFileName } from './layout.js';
-
-async function endsWithNewline(path: string, size: number): Promise<boolean> {
-  const handle = await open(path, 'r');
-  try {
-    const last = Buffer.alloc(1);
-    await handle.read(last, 0, 1, size - 1);
-    return last[0] === 0x0a;
-  } finally {
-    await handle.close();
-  }
-}
 
 interface OpenFile {
   index: number;

@@ -1,9 +1,10 @@
-import { errorMessage, usableCores } from '@modelgate/core';
+import { usableCores } from '@modelgate/core';
 import type { Registry } from 'prom-client';
 import { buildApp } from './app.js';
 import { ServerMetrics } from './metrics.js';
 import { ModelHost } from './model-host.js';
 import { type RunningServer, type ServeOptions, serveSettings } from './options.js';
+import { startPolling } from './poller.js';
 import { ShadowHost } from './shadow/shadow-host.js';
 import { threadsPerWorker } from './worker-pool.js';
 
@@ -56,29 +57,14 @@ export async function startServerWith(options: ServeOptions, hooks: ServerHooks)
     threadsPerWorker: threadsPerWorker(settings.workers),
   });
 
-  let poller: NodeJS.Timeout | undefined;
   // The shadow follows its reference too, whether or not the production's reload went through.
   const reload = () => host.reload().finally(() => shadow?.reload());
-  if (settings.pollIntervalMs !== undefined && settings.pollIntervalMs > 0) {
-    let polling = false;
-    poller = setInterval(() => {
-      if (polling) return;
-      polling = true;
-      reload()
-        .catch((err: unknown) =>
-          settings.log({ level: 'warn', event: 'poll-failed', error: errorMessage(err) }),
-        )
-        .finally(() => {
-          polling = false;
-        });
-    }, settings.pollIntervalMs);
-    poller.unref();
-  }
+  const stopPolling = startPolling(settings.pollIntervalMs, reload, settings.log);
 
   let closed: Promise<void> | undefined;
   const close = () => {
     closed ??= (async () => {
-      if (poller) clearInterval(poller);
+      stopPolling();
       startClosing();
       await app.close();
       await host.close();

@@ -40,9 +40,10 @@ export interface SyncSession {
  * onnxruntime-node's public `run()` defers every run to the next turn of the event loop
  * (`setImmediate`) and resolves a promise. For a small model that is a third of the run: 9.0 µs a
  * run against 6.5 µs for the synchronous binding it wraps (a 30-feature logistic model, 16 rows),
- * plus a turn of the loop before the answer can be written. The inline path runs on the HTTP
- * thread in any case, so it calls the binding directly. Undefined when this onnxruntime-node's
- * binding is not the shape this was written for; the caller then uses the public API.
+ * plus a turn of the loop before the answer can be written. A run holds its thread either way (the
+ * HTTP thread's inline path, a worker's), so the server calls the binding directly. Undefined when
+ * this onnxruntime-node's binding is not the shape this was written for; the caller then uses the
+ * public API.
  */
 export function openSyncSession(
   bytes: Uint8Array,

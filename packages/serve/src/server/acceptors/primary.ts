@@ -3,6 +3,7 @@ import { CORES_ENV, errorMessage, UserError } from '@modelgate/core';
 import { AggregatorRegistry } from 'prom-client';
 import type { PredictionSink } from '../../prediction-log/types.js';
 import { positiveInteger, type RunningServer, type ServeOptions } from '../options.js';
+import { startPolling } from '../poller.js';
 import { coresPerAcceptor } from './count.js';
 import { acceptorEntry } from './entry.js';
 import { type ForwardedLogSettings, isOurs, type ToAcceptor, type ToPrimary } from './messages.js';
@@ -191,26 +192,14 @@ export async function startAcceptors(options: AcceptorsOptions): Promise<Running
       for (const worker of workers) send(worker, { type: 'modelgate:reload', id });
     });
 
-  let polling = false;
-  const poller =
-    pollEvery > 0
-      ? setInterval(() => {
-          if (polling || closing) return;
-          polling = true;
-          reload()
-            .catch((err: unknown) => log({ level: 'warn', event: 'poll-failed', error: errorMessage(err) }))
-            .finally(() => {
-              polling = false;
-            });
-        }, pollEvery)
-      : undefined;
+  const stopPolling = startPolling(pollEvery, () => (closing ? Promise.resolve() : reload()), log);
 
   let closed: Promise<void> | undefined;
   return {
     url,
     close: () => {
       closed ??= (async () => {
-        clearInterval(poller);
+        stopPolling();
         await stopAcceptors();
         await predictionLog?.close();
         log({ level: 'info', event: 'closed' });
