@@ -74,7 +74,7 @@ describe('servingSeries', () => {
   });
 
   it('names the log it cannot read', async () => {
-    const broken = await tmp.write('requests-broken.jsonl', '{"time": "not a time", "status": 200');
+    const broken = await tmp.write('requests-broken.jsonl', '{"time": "not a time", "status": 200}\n');
     await expectUserError(
       () => servingSeries(db(), [broken], [hour(0)]),
       /requests-broken\.jsonl: cannot read the server's request log/,

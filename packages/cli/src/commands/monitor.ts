@@ -32,6 +32,7 @@ import {
   readLogProfiles,
   readProfileDir,
   renderMonitorMarkdown,
+  setAsideProfileNotes,
 } from '@modelgate/monitor';
 import { digestBytes, REGISTRY_FILES, showVersion } from '@modelgate/registry';
 import type { Command } from 'commander';
@@ -242,6 +243,7 @@ async function runMonitor(
       return withDatabase((db) =>
         monitorProfiles(ref.profile, profiles, {
           ...options,
+          notes: [...(options.notes ?? []), ...setAsideProfileNotes(log)],
           chunk: { by: 'file' },
           serving: servingOf(db, log),
         }),

@@ -260,7 +260,10 @@ export async function compareShadow(
       message: `${unscored} paired rows have no prediction from one of the models (no label, and a null probability or prediction: the model gave NaN); left out of the comparison.`,
     });
   }
-  const latency = await compareLatency(db, log, loaded, chunks, window);
+  const { latency, skipped: skippedRequests } = await compareLatency(db, log, loaded, chunks, window);
+  if (skippedRequests) {
+    notes.push(...describeSkipped(skippedRequests).map((message): Note => ({ level: 'warning', message })));
+  }
   const differences =
     task === 'regression'
       ? await differenceSummaries(

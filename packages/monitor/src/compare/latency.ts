@@ -1,6 +1,7 @@
 import { type Database, quoteIdent, toNumber } from '@modelgate/core';
 import type { Chunk } from '../chunks/chunk.js';
 import type { PredictionLogFiles } from '../prediction-log/files.js';
+import type { SkippedLogLines } from '../prediction-log/lines.js';
 import { LOG_COLUMNS } from '../prediction-log/load.js';
 import { logServingSeries } from '../serving/aggregates.js';
 import type { PairChunk } from './chunks.js';
@@ -51,34 +52,56 @@ async function productionLatency(
   log: PredictionLogFiles,
   chunks: readonly PairChunk[],
   window: PairChunk,
-): Promise<(ProductionLatency | null)[]> {
+): Promise<{ latency: (ProductionLatency | null)[]; skipped: SkippedLogLines | null }> {
   const spans = servingChunks(chunks, window);
-  const empty = spans.map(() => null);
-  if (spans.some((c) => c.start === null || c.end === null)) return empty;
+  if (spans.some((c) => c.start === null || c.end === null))
+    return { latency: spans.map(() => null), skipped: null };
   // Each chunk is read on its own: the window overlaps every chunk.
-  const out: (ProductionLatency | null)[] = [];
+  const latency: (ProductionLatency | null)[] = [];
+  let skipped: SkippedLogLines | null = null;
   for (const span of spans) {
     const series = await logServingSeries(db, log, [span]);
+    skipped ??= series?.skipped ?? null;
     const requests = series?.requests[0] ?? 0;
-    out.push(
+    latency.push(
       series && requests > 0
         ? { requests, p99Ms: series.latencyP99[0] ?? null, errorRate: series.errorRate[0] ?? null }
         : null,
     );
   }
-  return out;
+  return { latency, skipped };
+}
+
+/**
+ * SQL for one row per shadow request (`t` its time in epoch ms, `l` its latency). Request ids are the
+ * client's and may repeat, so a request is what the writer guarantees: its rows are consecutive
+ * lines (across a rolled-over file too) with the same id, time and latency and `row` counting up
+ * from 0; a row that breaks that run starts the next request.
+ */
+function shadowRequestsSql(table: string, names: ReadonlySet<string>): string {
+  const row = names.has(LOG_COLUMNS.row) ? `TRY_CAST(${quoteIdent(LOG_COLUMNS.row)} AS BIGINT)` : 'NULL';
+  return `WITH shadow AS (
+       SELECT rowid AS rid, CAST(${quoteIdent(LOG_COLUMNS.requestId)} AS VARCHAR) AS id,
+         epoch_ms(CAST(${quoteIdent(LOG_COLUMNS.time)} AS TIMESTAMP)) AS t,
+         TRY_CAST(${quoteIdent(LOG_COLUMNS.latencyMs)} AS DOUBLE) AS l, ${row} AS r
+       FROM ${quoteIdent(table)} WHERE ${isShadowSql(names.has(LOG_COLUMNS.role))}),
+     starts AS (
+       SELECT rid, t, l, CASE WHEN id IS DISTINCT FROM lag(id) OVER w OR t IS DISTINCT FROM lag(t) OVER w
+         OR l IS DISTINCT FROM lag(l) OVER w OR r <= lag(r) OVER w THEN 1 ELSE 0 END AS first
+       FROM shadow WINDOW w AS (ORDER BY rid)),
+     numbered AS (SELECT t, l, sum(first) OVER (ORDER BY rid ROWS UNBOUNDED PRECEDING) AS q FROM starts)
+     SELECT min(t) AS t, any_value(l) AS l FROM numbered GROUP BY q`;
 }
 
 async function shadowLatency(
   db: Database,
   table: string,
-  hasRole: boolean,
-  hasLatency: boolean,
+  names: ReadonlySet<string>,
   chunks: readonly PairChunk[],
   window: PairChunk,
 ): Promise<(ShadowLatency | null)[]> {
   const spans = [...chunks, window];
-  if (!hasLatency) return spans.map(() => null);
+  if (!names.has(LOG_COLUMNS.latencyMs)) return spans.map(() => null);
   const bounds = spans
     .map((c, k) =>
       c.start === null || c.end === null
@@ -87,13 +110,9 @@ async function shadowLatency(
     )
     .filter((v) => v !== null);
   if (bounds.length === 0) return spans.map(() => null);
-  const id = quoteIdent(LOG_COLUMNS.requestId);
   const rows = await db.rows<Record<string, unknown>>(
     `WITH spans AS (SELECT * FROM (VALUES ${bounds.join(', ')}) AS s(k, s, e)),
-     requests AS (
-       SELECT ${id}, min(epoch_ms(CAST(${quoteIdent(LOG_COLUMNS.time)} AS TIMESTAMP))) AS t,
-         any_value(TRY_CAST(${quoteIdent(LOG_COLUMNS.latencyMs)} AS DOUBLE)) AS l
-       FROM ${quoteIdent(table)} WHERE ${isShadowSql(hasRole)} GROUP BY ${id}),
+     requests AS (${shadowRequestsSql(table, names)}),
      placed AS (SELECT spans.k, requests.l FROM requests JOIN spans ON requests.t >= spans.s AND requests.t < spans.e
        WHERE requests.l IS NOT NULL),
      ranked AS (SELECT k, l, row_number() OVER (PARTITION BY k ORDER BY l) AS rank, count(*) OVER (PARTITION BY k) AS n FROM placed)
@@ -115,23 +134,22 @@ async function shadowLatency(
   return out;
 }
 
-/** Latency of each model per chunk, and for the window (the last entry). */
+/**
+ * Latency of each model per chunk, and for the window (the last entry); what a crash left in the
+ * request lines that were read for production's.
+ */
 export async function compareLatency(
   db: Database,
   log: PredictionLogFiles,
   loaded: { table: string; columns: readonly { name: string }[] },
   chunks: readonly PairChunk[],
   window: PairChunk,
-): Promise<LatencyComparison[]> {
+): Promise<{ latency: LatencyComparison[]; skipped: SkippedLogLines | null }> {
   const names = new Set(loaded.columns.map((c) => c.name));
   const production = await productionLatency(db, log, chunks, window);
-  const shadow = await shadowLatency(
-    db,
-    loaded.table,
-    names.has(LOG_COLUMNS.role),
-    names.has(LOG_COLUMNS.latencyMs),
-    chunks,
-    window,
-  );
-  return production.map((p, k) => ({ production: p, shadow: shadow[k] ?? null }));
+  const shadow = await shadowLatency(db, loaded.table, names, chunks, window);
+  return {
+    latency: production.latency.map((p, k) => ({ production: p, shadow: shadow[k] ?? null })),
+    skipped: production.skipped,
+  };
 }

@@ -8,6 +8,7 @@ import { detectDrift } from '../drift/detect.js';
 import type { DriftOptions } from '../drift/options.js';
 import type { ColumnDrift, DriftReport } from '../drift/types.js';
 import type { PerformanceAssessment, PerformanceInput } from '../performance/assess.js';
+import { describeSkipped } from '../prediction-log/lines.js';
 import {
   type ChunkColumnDrift,
   type ChunkReport,
@@ -206,7 +207,8 @@ export function assembleReport(
     inputs.map((c) => c.chunk),
     settings,
   );
-  const notes = [...window.notes];
+  const skippedRequests = window.serving?.skipped ? describeSkipped(window.serving.skipped) : [];
+  const notes = [...window.notes, ...skippedRequests.map((message): Note => ({ level: 'warning', message }))];
   const expected = referenceRate(reference, window.rules);
   const summarize = (counts: OutlierCounts | null) =>
     counts && window.rules.length > 0 ? outlierSummary(counts, window.rules, expected, reference.rows) : null;

@@ -32,10 +32,15 @@ export async function monitorProfiles(
     Object.keys(reference.columns),
   ).features;
   const { rules } = outlierRules(reference, features, settings.outlierThreshold);
-  const notes: Note[] = excluded.map((file) => ({
-    level: 'warning',
-    message: `${file}: no '${settings.time}' times to place it in a chunk; left out.`,
-  }));
+  const notes: Note[] = [
+    ...(options.notes ?? []),
+    ...excluded.map(
+      (file): Note => ({
+        level: 'warning',
+        message: `${file}: no '${settings.time}' times to place it in a chunk; left out.`,
+      }),
+    ),
+  ];
   return assembleReport(
     reference,
     chunks.map((chunk, i) => {

@@ -38,8 +38,8 @@ function finiteRow(p: Float32Array | Float64Array, classes: number, i: number): 
 
 /**
  * Per row: 2 when every output the metrics read is there, 1 when only the predicted class is (a
- * label beside null probabilities), 0 when not even that (no label, null probabilities or
- * prediction).
+ * label beside null probabilities), 0 when the row has no predicted class (a null label, or no
+ * label column and null probabilities or prediction).
  */
 export function outputMask(outputs: ModelOutputs): Uint8Array {
   if (outputs.task === 'regression') {
@@ -51,8 +51,9 @@ export function outputMask(outputs: ModelOutputs): Uint8Array {
   const mask = new Uint8Array(rows);
   for (let i = 0; i < rows; i++) {
     const finite = p === undefined || finiteRow(p, classes, i);
-    const labeled = outputs.yPred !== undefined && (outputs.yPred[i] as number) >= 0;
-    mask[i] = finite ? 2 : labeled ? 1 : 0;
+    if (outputs.yPred === undefined) mask[i] = finite ? 2 : 0;
+    else if ((outputs.yPred[i] as number) < 0) mask[i] = 0;
+    else mask[i] = finite ? 2 : 1;
   }
   return mask;
 }

@@ -63,7 +63,8 @@ export async function readModelOutputs(
     ...(hasLabel ? [`CAST(${quoteIdent(OUTPUT_COLUMNS.label)} AS VARCHAR) AS label`] : []),
   ];
   const rows = await db.rows<Record<string, unknown>>(`SELECT ${select.join(', ')} ${from}`);
-  const labelClasses = classes.length > 0 ? classes : [...new Set(rows.map((r) => String(r.label)))].sort();
+  const given = rows.flatMap((r) => (r.label === null || r.label === undefined ? [] : [String(r.label)]));
+  const labelClasses = classes.length > 0 ? classes : [...new Set(given)].sort();
   const index = new Map(labelClasses.map((c, k) => [c, k]));
   const outputs: ModelOutputs = { task, classes: labelClasses };
   if (hasProbabilities) {
@@ -75,13 +76,15 @@ export async function readModelOutputs(
     outputs.probabilities = p;
   }
   if (hasLabel) {
-    outputs.yPred = Int32Array.from(rows, (r) => index.get(String(r.label)) ?? -1);
-    if (outputs.yPred.includes(-1) && !hasProbabilities) {
+    // A null label is that row's missing output (−1, left out by outputMask), not a reason to
+    // distrust the column; a label that is not a class is.
+    const foreign = given.some((label) => !index.has(label));
+    if (foreign && !hasProbabilities) {
       throw new UserError(
         `the '${OUTPUT_COLUMNS.label}' column holds a value that is not a class (${labelClasses.join(', ')}).`,
       );
     }
-    if (outputs.yPred.includes(-1)) delete outputs.yPred;
+    if (!foreign) outputs.yPred = Int32Array.from(rows, (r) => index.get(String(r.label)) ?? -1);
   }
   return outputs;
 }

@@ -48,6 +48,8 @@ export interface JoinedLabels {
   unknown: number;
   /** Ids the file labels more than once, differently: only the first label of each is used. */
   conflicting: number;
+  /** Current rows whose id the file lists with an empty (null) label only: left out. */
+  empty: number;
 }
 
 function need(columns: readonly ColumnInfo[], name: string, where: string, flag: string): void {
@@ -64,7 +66,8 @@ function need(columns: readonly ColumnInfo[], name: string, where: string, flag:
 /**
  * Late labels joined to the current rows by id (compared as text, so an id
  * written as a number in one file and a string in the other still joins).
- * A row's label is the first one the file gives its id; ids labeled again
+ * A row's label is the first one the file gives its id, empty (null) labels
+ * aside: a row with only those is left out and counted; ids labeled again
  * differently are counted. For regression a label that is not a number
  * counts as unknown, not as matched.
  */
@@ -84,7 +87,7 @@ export async function joinLabels(
   const keyList = join.keys.map((k) => `CAST(${quoteIdent(k)} AS VARCHAR)`);
   const keyNames = join.keys.map((_, i) => `k${i}`);
   const label = quoteIdent(join.column);
-  const firstLabel = `(SELECT ${keyList.map((k, i) => `${k} AS k${i}`).join(', ')}, first(${label} ORDER BY rowid) AS y, count(DISTINCT ${label}) AS labels FROM ${quoteIdent(labels.table)} GROUP BY ALL)`;
+  const firstLabel = `(SELECT ${keyList.map((k, i) => `${k} AS k${i}`).join(', ')}, first(${label} ORDER BY rowid) FILTER (WHERE ${label} IS NOT NULL) AS y, count(DISTINCT ${label}) AS labels FROM ${quoteIdent(labels.table)} GROUP BY ALL)`;
   const on = join.keys.map((k, i) => `CAST(c.${quoteIdent(k)} AS VARCHAR) = l.${keyNames[i]}`).join(' AND ');
   const regression = outputs.task === 'regression';
   const value = regression ? 'TRY_CAST(l.y AS DOUBLE)' : 'CAST(l.y AS VARCHAR)';
@@ -93,6 +96,9 @@ export async function joinLabels(
   );
   const conflicts = await db.first<{ n: unknown }>(
     `SELECT count(*) AS n FROM ${firstLabel} WHERE labels > 1`,
+  );
+  const empty = await db.first<{ n: unknown }>(
+    `SELECT count(*) AS n FROM ${quoteIdent(current.table)} c JOIN ${firstLabel} l ON ${on} WHERE l.y IS NULL`,
   );
   const n = current.rowCount;
   const index = classIndex(
@@ -120,6 +126,7 @@ export async function joinLabels(
     matched: rows.length - unknown,
     unknown,
     conflicting: toNumber(conflicts?.n) ?? 0,
+    empty: toNumber(empty?.n) ?? 0,
   };
 }
 
@@ -130,7 +137,7 @@ export function labelNotes(
   outputs: Pick<ModelOutputs, 'task' | 'classes'>,
 ): Note[] {
   const notes: Note[] = [];
-  if (joined.matched === 0 && joined.unknown === 0) {
+  if (joined.matched === 0 && joined.unknown === 0 && joined.empty === 0) {
     notes.push({
       level: 'warning',
       message: `--labels ${source}: none of its ${joined.rows} labels matched a current row.`,
@@ -144,6 +151,12 @@ export function labelNotes(
     notes.push({
       level: 'warning',
       message: `--labels ${source}: ${joined.unknown} labels are ${what}; left out.`,
+    });
+  }
+  if (joined.empty > 0) {
+    notes.push({
+      level: 'warning',
+      message: `--labels ${source}: ${joined.empty} rows have only an empty label; left out.`,
     });
   }
   if (joined.conflicting > 0) {

@@ -12,6 +12,8 @@ export const REQUESTS_FILE = /^requests-(\d{4}-\d\d-\d\dT\d\d)Z(?:-\d+)?\.jsonl$
 export const SERVING_FILE = /^serving-(\d{4}-\d\d-\d\dT\d\d)Z\.json$/;
 /** `profile-2024-05-01T13Z.json`: the hour's mergeable profile. */
 export const PROFILE_FILE = /^profile-(\d{4}-\d\d-\d\dT\d\d)Z\.json$/;
+/** `profile-2024-05-01T13Z.corrupt.json` (`-2`, …): an hour's profile a restarted server could not read and set aside. */
+export const SET_ASIDE_PROFILE_FILE = /^profile-(\d{4}-\d\d-\d\dT\d\d)Z\.corrupt(?:-\d+)?\.json$/;
 
 export interface PredictionLogFiles {
   dir: string;
@@ -21,6 +23,8 @@ export interface PredictionLogFiles {
   shadows: string[];
   /** Hourly profiles with their hour (epoch ms), in time order. */
   profiles: { file: string; hour: number }[];
+  /** Profiles the server set aside as unreadable: their hour's profile holds only the rows after. */
+  setAsideProfiles: string[];
   /** The server's request log (latency, status), in time order. */
   requests: string[];
   /** The server's per-minute request aggregates, in time order: read in preference to `requests`. */
@@ -60,6 +64,7 @@ async function scan(dir: string): Promise<PredictionLogFiles> {
       const m = PROFILE_FILE.exec(n);
       return m ? [{ file: join(dir, n), hour: hourOf(m[1] as string) }] : [];
     }),
+    setAsideProfiles: names.filter((n) => SET_ASIDE_PROFILE_FILE.test(n)).map((n) => join(dir, n)),
   };
 }
 

@@ -1,8 +1,9 @@
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { type DataProfile, mergeProfiles, readProfile, UserError } from '@modelgate/core';
 import type { ProfileFile } from '../chunks/profile-dir.js';
 import { type ChunkSpec, formatChunkSpec } from '../chunks/spec.js';
 import { periodLabel, truncateMs } from '../chunks/time.js';
+import type { Note } from '../report/types.js';
 import type { PredictionLogFiles } from './files.js';
 
 /**
@@ -32,4 +33,17 @@ export async function readLogProfiles(log: PredictionLogFiles, spec: ChunkSpec):
     file: join(log.dir, `${label}.json`),
     profile: mergeProfiles(...(profiles as [DataProfile, ...DataProfile[]])),
   }));
+}
+
+/** What the report says of profiles the server set aside as unreadable (their hour's profile starts after them). */
+export function setAsideProfileNotes(log: Pick<PredictionLogFiles, 'setAsideProfiles'>): Note[] {
+  const files = log.setAsideProfiles.map((f) => basename(f));
+  if (files.length === 0) return [];
+  const one = files.length === 1;
+  return [
+    {
+      level: 'warning',
+      message: `prediction log: ${files.length} hourly ${one ? 'profile' : 'profiles'} the server could not read ${one ? 'was' : 'were'} set aside (${files.slice(0, 5).join(', ')}${files.length > 5 ? ', …' : ''}): ${one ? 'its hour counts' : 'their hours count'} only the rows logged after that.`,
+    },
+  ];
 }

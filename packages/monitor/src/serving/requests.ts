@@ -1,11 +1,14 @@
 import { type Database, listLiteral, toNumber, UserError } from '@modelgate/core';
 import type { Chunk } from '../chunks/chunk.js';
+import { findBadLine, readableLogFiles, type SkippedLogLines } from '../prediction-log/lines.js';
 
 /** Per time chunk: the 99th percentile latency and the share of requests the server failed (5xx). */
 export interface ServingSeries {
   latencyP99: (number | null)[];
   errorRate: (number | null)[];
   requests: number[];
+  /** What a crash left in the request lines that the reader skipped; absent when nothing was. */
+  skipped?: SkippedLogLines;
 }
 
 /** Time chunks as SQL rows (index, start and end in epoch ms). */
@@ -22,7 +25,8 @@ function chunkRows(chunks: readonly Chunk[]): string {
  * request belongs to the last chunk starting at or before it, if it ends
  * after it; p99 is the nearest-rank percentile, as dashboards read it off raw
  * samples. Null for chunks without a period (by row count, say) or no
- * requests at all; a chunk without requests has null values.
+ * requests at all; a chunk without requests has null values. A torn last line
+ * and an empty file are skipped and counted, as in the prediction files.
  */
 export async function servingSeries(
   db: Database,
@@ -30,7 +34,22 @@ export async function servingSeries(
   chunks: readonly Chunk[],
 ): Promise<ServingSeries | null> {
   if (files.length === 0 || chunks.length === 0 || chunks.some((c) => !c.start || !c.end)) return null;
-  const source = `read_json(${listLiteral([...files])}, format = 'newline_delimited', union_by_name = true,
+  const readable = await readableLogFiles(files);
+  try {
+    const series = readable.files.length > 0 ? await readSeries(db, readable.files, chunks) : null;
+    const { torn, emptyFiles } = readable.skipped;
+    return series && torn.length + emptyFiles.length > 0 ? { ...series, skipped: readable.skipped } : series;
+  } finally {
+    await readable.dispose();
+  }
+}
+
+async function readSeries(
+  db: Database,
+  files: { read: string; file: string }[],
+  chunks: readonly Chunk[],
+): Promise<ServingSeries | null> {
+  const source = `read_json(${listLiteral(files.map((f) => f.read))}, format = 'newline_delimited', union_by_name = true,
     columns = {time: 'TIMESTAMPTZ', status: 'INTEGER', latency_ms: 'DOUBLE'})`;
   const rows = await db
     .rows<{ i: unknown; n: unknown; errors: unknown; p99: unknown }>(
@@ -48,9 +67,10 @@ export async function servingSeries(
          max(latency) FILTER (WHERE rank = ceil(0.99 * n)) AS p99
        FROM ranked GROUP BY i`,
     )
-    .catch((err: unknown) => {
+    .catch(async (err: unknown) => {
       throw new UserError(
-        `${files[0]}: cannot read the server's request log: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}.`,
+        (await findBadLine(files)) ??
+          `${files[0]?.file}: cannot read the server's request log: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}.`,
       );
     });
   if (rows.length === 0) return null;

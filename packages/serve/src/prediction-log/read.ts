@@ -1,6 +1,7 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UserError } from '@modelgate/core';
+import { parseSetAsideProfileName } from './hourly-profiles.js';
 import { modelDir, parsePredictionsFileName, parseProfileFileName } from './layout.js';
 
 export interface PredictionLogHour {
@@ -12,6 +13,11 @@ export interface PredictionLogHour {
   shadow: string[];
   /** The hour's profile, absent when no batch of the hour was profiled. */
   profile?: string;
+  /**
+   * Profiles of the hour a restarted server could not read and set aside (`profile-<hour>Z.corrupt.json`):
+   * `profile` then counts only the rows after. Absent when there are none.
+   */
+  setAsideProfiles?: string[];
 }
 
 function inOrder(files: { index: number; path: string }[]): string[] {
@@ -27,11 +33,14 @@ export async function listPredictionLog(dir: string, model: string): Promise<Pre
     throw new UserError(`${folder}: no prediction log for model '${model}'.`);
   });
   type Numbered = { index: number; path: string }[];
-  const hours = new Map<string, { files: Numbered; shadow: Numbered; profile?: string }>();
+  const hours = new Map<
+    string,
+    { files: Numbered; shadow: Numbered; profile?: string; setAside: Numbered }
+  >();
   const hourOf = (hour: string) => {
     let entry = hours.get(hour);
     if (!entry) {
-      entry = { files: [], shadow: [] };
+      entry = { files: [], shadow: [], setAside: [] };
       hours.set(hour, entry);
     }
     return entry;
@@ -44,6 +53,8 @@ export async function listPredictionLog(dir: string, model: string): Promise<Pre
     if (shadow) hourOf(shadow.hour).shadow.push({ index: shadow.index, path: join(folder, name) });
     const profile = parseProfileFileName(name);
     if (profile) hourOf(profile.hour).profile = join(folder, name);
+    const setAside = parseSetAsideProfileName(name);
+    if (setAside) hourOf(setAside.hour).setAside.push({ index: setAside.index, path: join(folder, name) });
   }
   return [...hours.entries()]
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
@@ -52,5 +63,6 @@ export async function listPredictionLog(dir: string, model: string): Promise<Pre
       predictions: inOrder(entry.files),
       shadow: inOrder(entry.shadow),
       ...(entry.profile !== undefined ? { profile: entry.profile } : {}),
+      ...(entry.setAside.length > 0 ? { setAsideProfiles: inOrder(entry.setAside) } : {}),
     }));
 }
