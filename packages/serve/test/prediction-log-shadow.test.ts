@@ -73,4 +73,25 @@ describe('prediction log: shadow entries', () => {
       /no prediction log for model 'challenger'/,
     );
   });
+
+  it('appends a shadow worker’s ready lines as they are, refusing an hour that is not an hour key', async () => {
+    const dir = temp.path('ready-lines');
+    const errors: unknown[] = [];
+    const log = createPredictionLog({ dir, onError: (err) => errors.push(err) });
+    const line = (id: string) => `${JSON.stringify({ request_id: id, role: 'shadow', row: 0 })}\n`;
+    log.recordShadowLines?.({
+      shadowOf: 'm',
+      hour: '2026-11-26T07',
+      requests: 2,
+      lines: [line('a'), line('b')],
+    });
+    log.recordShadowLines?.({ shadowOf: 'm', hour: '../../escape', requests: 1, lines: [line('c')] });
+    await log.close();
+    expect(log.stats()).toMatchObject({ requests: 3, writtenRows: 2, droppedRequests: 1 });
+    expect(String(errors[0])).toMatch(/hour '..\/..\/escape' is not an hour key/);
+    expect(await lines(join(dir, 'm', 'shadow-2026-11-26T07Z.jsonl'))).toEqual([
+      { request_id: 'a', role: 'shadow', row: 0 },
+      { request_id: 'b', role: 'shadow', row: 0 },
+    ]);
+  });
 });

@@ -180,3 +180,38 @@ export async function readJsonLines<T = Json>(files: readonly string[]): Promise
       .map((l) => JSON.parse(l) as T),
   );
 }
+
+export async function metricsText(server: RunningServer): Promise<string> {
+  return (await fetch(`${server.url}/metrics`)).text();
+}
+
+/** Every shadow request offered so far has ended (scored, failed, timed out) or was dropped. */
+export async function shadowSettled(server: RunningServer, offered: number): Promise<string> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const text = await metricsText(server);
+    const ended =
+      metricValue(text, 'modelgate_shadow_requests_total') +
+      metricValue(text, 'modelgate_shadow_dropped_total');
+    if (ended >= offered && metricValue(text, 'modelgate_shadow_queued_requests') === 0) return text;
+    if (Date.now() > deadline) throw new Error(`the shadow ended ${ended} of ${offered} requests:\n${text}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** `count` requests, `concurrency` at a time; every answer's status. */
+export async function load(count: number, concurrency: number, send: (i: number) => Promise<Response>) {
+  const statuses: number[] = new Array(count);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < count) {
+        const i = next++;
+        const response = await send(i);
+        statuses[i] = response.status;
+        await response.arrayBuffer();
+      }
+    }),
+  );
+  return statuses;
+}

@@ -8,14 +8,17 @@ import { runCli } from '../../cli/test/run-cli.js';
 import { useTempDir } from '../../core/test/fixtures.js';
 import { byoFixture } from '../../runtime/test/byo-fixtures.js';
 import { createPredictionLog, listPredictionLog } from '../src/prediction-log/index.js';
-import { type RunningServer, startServer } from '../src/server/index.js';
+import { startServer } from '../src/server/index.js';
 import {
   inferBody,
+  load,
   MODEL,
+  metricsText,
   metricValue,
   type PenguinRow,
   post,
   readJsonLines,
+  shadowSettled,
   useShadowedRegistry,
 } from './server-fixture.js';
 
@@ -38,41 +41,6 @@ function byRequest(lines: readonly LogLine[]): Map<string, LogLine[]> {
   const out = new Map<string, LogLine[]>();
   for (const line of lines) out.set(line.request_id, [...(out.get(line.request_id) ?? []), line]);
   return out;
-}
-
-async function metrics(server: RunningServer): Promise<string> {
-  return (await fetch(`${server.url}/metrics`)).text();
-}
-
-/** Every shadow request offered so far has ended (scored, failed, timed out) or was dropped. */
-async function shadowSettled(server: RunningServer, offered: number): Promise<string> {
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    const text = await metrics(server);
-    const ended =
-      metricValue(text, 'modelgate_shadow_requests_total') +
-      metricValue(text, 'modelgate_shadow_dropped_total');
-    if (ended >= offered && metricValue(text, 'modelgate_shadow_queued_requests') === 0) return text;
-    if (Date.now() > deadline) throw new Error(`the shadow ended ${ended} of ${offered} requests:\n${text}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
-/** `count` requests, `concurrency` at a time; every answer's status. */
-async function load(count: number, concurrency: number, send: (i: number) => Promise<Response>) {
-  const statuses: number[] = new Array(count);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < count) {
-        const i = next++;
-        const response = await send(i);
-        statuses[i] = response.status;
-        await response.arrayBuffer();
-      }
-    }),
-  );
-  return statuses;
 }
 
 const SCHED_IDLE = 5;
@@ -301,7 +269,7 @@ describe('serve --shadow', () => {
         if (i % 6 === 0) {
           mostQueued = Math.max(
             mostQueued,
-            metricValue(await metrics(server), 'modelgate_shadow_queued_requests'),
+            metricValue(await metricsText(server), 'modelgate_shadow_queued_requests'),
           );
         }
         return response;

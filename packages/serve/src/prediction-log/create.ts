@@ -8,7 +8,9 @@ import { type PredictionLogOptions, resolveOptions } from './options.js';
 import { aggregateRequests, HourlyServing } from './request-aggregates.js';
 import { type BufferedRequest, bufferRequest, type LoggedValue, requestLines } from './rows.js';
 import { createSampler } from './sampling.js';
-import type { PredictionLogEntry, PredictionSink, RequestLogEntry } from './types.js';
+import type { PredictionLogEntry, PredictionSink, RequestLogEntry, ShadowLines } from './types.js';
+
+const HOUR = /^\d{4}-\d{2}-\d{2}T\d{2}$/;
 
 export interface PredictionLogStats {
   /** Requests offered to record(). */
@@ -141,7 +143,7 @@ export function createPredictionLog(options: PredictionLogOptions): PredictionLo
   const files = new JsonlFiles(settings.maxFileBytes);
   const shadowFiles = new JsonlFiles(settings.maxFileBytes, 'shadow');
   const requestFiles = new JsonlFiles(settings.maxFileBytes, 'requests');
-  const profiles = new HourlyProfiles();
+  const profiles = new HourlyProfiles((notice) => report(notice));
   const serving = new HourlyServing();
   const sampleLine = createSampler(settings.requestLines, settings.seed);
   const kindsByModel = new Map<string, Map<string, ColumnKind>>();
@@ -159,6 +161,7 @@ export function createPredictionLog(options: PredictionLogOptions): PredictionLo
     failedServing: 0,
   };
   let buffer: BufferedRequest[] = [];
+  let shadowBuffer: ShadowLines[] = [];
   let requestBuffer: RequestLogEntry[] = [];
   let closed = false;
   let queued = false;
@@ -218,6 +221,36 @@ export function createPredictionLog(options: PredictionLogOptions): PredictionLo
     }
   }
 
+  /** A shadow's ready lines, by production model and hour: appended as they are (shadow rows are not profiled). */
+  async function writeShadowLines(batch: readonly ShadowLines[]): Promise<void> {
+    const groups = new Map<string, { shadowOf: string; hour: string; lines: string[] }>();
+    for (const item of batch) {
+      const key = `${item.shadowOf}\n${item.hour}`;
+      let group = groups.get(key);
+      if (!group) {
+        group = { shadowOf: item.shadowOf, hour: item.hour, lines: [] };
+        groups.set(key, group);
+      }
+      for (const line of item.lines) group.lines.push(line);
+    }
+    for (const group of groups.values()) {
+      const rows = group.lines.length;
+      const dir = modelDir(settings.dir, group.shadowOf);
+      if (!dir) {
+        stats.failedRows += rows;
+        report(new Error(`prediction log: model name '${group.shadowOf}' cannot name a directory.`));
+        continue;
+      }
+      try {
+        await shadowFiles.append(dir, group.hour, group.lines);
+        stats.writtenRows += rows;
+      } catch (err) {
+        stats.failedRows += rows;
+        report(err);
+      }
+    }
+  }
+
   async function writeRequests(entries: readonly RequestLogEntry[]): Promise<void> {
     for (const group of aggregateRequests(entries).values()) {
       const dir = modelDir(settings.dir, group.model);
@@ -247,10 +280,13 @@ export function createPredictionLog(options: PredictionLogOptions): PredictionLo
     queued = false;
     const batch = buffer;
     buffer = [];
+    const shadowBatch = shadowBuffer;
+    shadowBuffer = [];
     stats.bufferedRows = 0;
     const answered = requestBuffer;
     requestBuffer = [];
     for (const group of groupByModelAndHour(batch)) await writeGroup(group);
+    await writeShadowLines(shadowBatch);
     await writeRequests(answered);
   }
 
@@ -285,6 +321,32 @@ export function createPredictionLog(options: PredictionLogOptions): PredictionLo
       const request = bufferRequest(entry);
       buffer.push(request);
       stats.bufferedRows += request.rows;
+      if (stats.bufferedRows >= settings.maxBufferedRows / 2) void flush();
+    } catch (err) {
+      stats.droppedRequests += 1;
+      report(err);
+    }
+  }
+
+  function recordShadowLines(item: ShadowLines): void {
+    try {
+      stats.requests += item.requests;
+      const rows = item.lines.length;
+      if (closed || stats.bufferedRows + rows > settings.maxBufferedRows) {
+        stats.droppedRequests += item.requests;
+        stats.droppedRows += rows;
+        return;
+      }
+      // The hour names a file: only the shape hourKey() gives is taken.
+      if (!HOUR.test(String(item.hour)))
+        throw new Error(`prediction log: hour '${item.hour}' is not an hour key.`);
+      shadowBuffer.push({
+        shadowOf: String(item.shadowOf),
+        hour: String(item.hour),
+        requests: item.requests,
+        lines: item.lines.map(String),
+      });
+      stats.bufferedRows += rows;
       if (stats.bufferedRows >= settings.maxBufferedRows / 2) void flush();
     } catch (err) {
       stats.droppedRequests += 1;
@@ -330,6 +392,7 @@ export function createPredictionLog(options: PredictionLogOptions): PredictionLo
 
   return {
     record,
+    recordShadowLines,
     accepts,
     request,
     flush,

@@ -16,4 +16,10 @@ export {
   STATUS_CLASSES,
   servingFileName,
 } from './request-aggregates.js';
-export type { PredictionLogEntry, PredictionRole, PredictionSink, RequestLogEntry } from './types.js';
+export type {
+  PredictionLogEntry,
+  PredictionRole,
+  PredictionSink,
+  RequestLogEntry,
+  ShadowLines,
+} from './types.js';

@@ -62,9 +62,24 @@ export interface RequestLogEntry {
   rows?: number;
 }
 
+/**
+ * A shadow's rows already written as `shadow-<hour>Z.jsonl` lines, by the shadow's own worker (off
+ * the request path). One hour's, for one production model's directory; sampled by the caller.
+ */
+export interface ShadowLines {
+  /** The production model whose directory they go to. */
+  shadowOf: string;
+  hour: string;
+  /** The shadow requests the lines are of, and their rows (one line per row). */
+  requests: number;
+  lines: string[];
+}
+
 /** Recording never blocks or throws into the request path; `close` flushes everything buffered. */
 export interface PredictionSink {
   record(entry: PredictionLogEntry): void;
+  /** A shadow's rows its worker wrote as lines; a sink without it is given entries (`record`). */
+  recordShadowLines?(lines: ShadowLines): void;
   /**
    * Whether record() would keep this request. A false answer counts it as sampled out, so the
    * server skips building an entry the sampling would drop.

@@ -7,14 +7,16 @@ import {
 } from '@modelgate/runtime';
 import type { Tensor } from 'onnxruntime-node';
 import { move, transferableSymbol, valueSymbol } from 'piscina';
+import type { ModelView } from './models.js';
 import { feeds, servingSessionOptions, toTensorData } from './onnx-session.js';
+import { type ShadowResult, type ShadowTask, scoreShadowCopies } from './shadow/shadow-scoring.js';
 import { lowerThreadPriority } from './shadow/thread-priority.js';
 import { openServingSession, type ServingSession } from './sync-session.js';
 import { numericBuffers, type TensorData } from './tensor.js';
 
 /** What each worker of a pool gets: every model of the generation, loaded once per worker. */
 export interface WorkerSetup {
-  models: { key: string; bytes: Uint8Array; warmup: TensorData[]; outputs: string[] }[];
+  models: { key: string; bytes: Uint8Array; warmup: TensorData[]; outputs: string[]; view: ModelView }[];
   intraOpNumThreads: number;
   /** cuda runs on the GPU, with the CPU for the operators CUDA lacks. */
   provider: ExecutionProvider;
@@ -33,12 +35,15 @@ export interface InferTask {
   outputs: string[];
   /** The inputs' buffers were moved here from the owner's pool: move them back with the outputs. */
   returnInputs?: boolean;
+  /** A shadow's batch: its copies are checked (and their log lines written) here. */
+  shadow?: ShadowTask;
 }
 
 export interface InferResult {
   outputs: TensorData[];
   /** The moved-in input buffers, going home. */
   inputs: ArrayBuffer[];
+  shadow?: ShadowResult;
 }
 
 const setup = workerData as WorkerSetup;
@@ -83,6 +88,20 @@ function moved(result: InferResult): InferResult {
   } as never) as unknown as InferResult;
 }
 
+const views = new Map(setup.models.map((m) => [m.key, m.view]));
+
+/** A shadow batch's answer: the checks and the log lines; the outputs only when the HTTP thread logs them. */
+function shadowResult(
+  key: string,
+  task: ShadowTask,
+  inputs: TensorData[],
+  outputs: TensorData[],
+): InferResult {
+  const now = performance.timeOrigin + performance.now();
+  const shadow = scoreShadowCopies(views.get(key) as ModelView, task, inputs, outputs, now);
+  return moved({ outputs: task.lines ? [] : outputs, inputs: [], shadow });
+}
+
 let released = false;
 
 export default async function infer(task: InferTask | ReleaseTask): Promise<InferResult> {
@@ -101,5 +120,6 @@ export default async function infer(task: InferTask | ReleaseTask): Promise<Infe
   if (!session) throw new Error(`model ${task.key} is not loaded in this worker`);
   const results = await session.run(feeds(task.inputs), task.outputs);
   const outputs = task.outputs.map((name) => toTensorData(name, results[name] as Tensor));
+  if (task.shadow) return shadowResult(task.key, task.shadow, task.inputs, outputs);
   return moved({ outputs, inputs: task.returnInputs ? numericBuffers(task.inputs) : [] });
 }

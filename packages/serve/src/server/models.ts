@@ -40,6 +40,9 @@ export interface ModelVersion {
   loadSeconds: number;
 }
 
+/** What answering and logging need of a version, and all a shadow's worker is sent (no bytes, no session). */
+export type ModelView = Pick<ModelVersion, 'name' | 'version' | 'io'>;
+
 /** Where a reference points right now. */
 export interface ResolvedRef {
   ref: string;

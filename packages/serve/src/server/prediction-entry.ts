@@ -1,5 +1,5 @@
 import type { PredictionLogEntry } from '../prediction-log/types.js';
-import type { ModelVersion } from './models.js';
+import type { ModelView } from './models.js';
 import { unpackColumns } from './packed-input.js';
 import { elementCount, jsonValues, type TensorData } from './tensor.js';
 
@@ -43,7 +43,7 @@ function probabilityColumns(
 
 /** Columns by name: class probabilities become `probability_<class>`, other [N, k] outputs stay rows of arrays. */
 function outputColumns(
-  model: ModelVersion,
+  model: ModelView,
   outputs: readonly TensorData[],
   rows: number,
 ): Record<string, ArrayLike<unknown>> {
@@ -58,7 +58,7 @@ function outputColumns(
   return columns;
 }
 
-function inputColumns(model: ModelVersion, inputs: readonly TensorData[], rows: number) {
+function inputColumns(model: ModelView, inputs: readonly TensorData[], rows: number) {
   const { packed } = model.io;
   // A packed model is logged one column per feature, so monitoring compares raw columns with training's.
   if (packed) return unpackColumns(packed, inputs[0] as TensorData, rows);
@@ -73,7 +73,7 @@ function inputColumns(model: ModelVersion, inputs: readonly TensorData[], rows: 
 }
 
 export function predictionEntry(
-  model: ModelVersion,
+  model: ModelView,
   requestId: string,
   inputs: readonly TensorData[],
   outputs: readonly TensorData[],

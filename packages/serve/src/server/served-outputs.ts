@@ -1,9 +1,9 @@
 import { badRequest, HttpError } from './http-error.js';
 import { DERIVED_LABEL } from './model-io.js';
-import type { ModelVersion } from './models.js';
+import type { ModelView } from './models.js';
 import { elementCount, type TensorData } from './tensor.js';
 
-const modelFailed = (model: ModelVersion, message: string) =>
+const modelFailed = (model: ModelView, message: string) =>
   new HttpError(500, `model ${model.name} ${model.version}: ${message}`);
 
 function shapeOf(tensor: TensorData): string {
@@ -11,7 +11,7 @@ function shapeOf(tensor: TensorData): string {
 }
 
 /** Integer labels are indices into the classes: the names, or a 500 naming the output when one is not. */
-function indexLabels(model: ModelVersion, tensor: TensorData): TensorData {
+function indexLabels(model: ModelView, tensor: TensorData): TensorData {
   const classes = model.io.classes;
   const { data } = tensor;
   const names = new Array<string>(data.length);
@@ -35,7 +35,7 @@ function indexLabels(model: ModelVersion, tensor: TensorData): TensorData {
  * output is P(second class), so the second class wins above 0.5.
  */
 /** The first missing (NaN) input value in row `r`, named as the request names it: a feature or an input. */
-function missingValueIn(model: ModelVersion, inputs: readonly TensorData[], rows: number, r: number) {
+function missingValueIn(model: ModelView, inputs: readonly TensorData[], rows: number, r: number) {
   for (const input of inputs) {
     const { data } = input;
     if (!(data instanceof Float32Array || data instanceof Float64Array) || input.dims[0] !== rows) continue;
@@ -55,7 +55,7 @@ function missingValueIn(model: ModelVersion, inputs: readonly TensorData[], rows
  * without missing-value handling gives NaN for it. For a complete row they are the model's fault (500).
  */
 function nonFinite(
-  model: ModelVersion,
+  model: ModelView,
   tensor: TensorData,
   p: number,
   scored: { inputs: readonly TensorData[]; rows: number; row: number },
@@ -73,7 +73,7 @@ function nonFinite(
 }
 
 function argmaxLabels(
-  model: ModelVersion,
+  model: ModelView,
   tensor: TensorData,
   inputs: readonly TensorData[],
   rows: number,
@@ -113,7 +113,7 @@ function argmaxLabels(
  * a model that already gives names (or has no spec).
  */
 export function servedOutputs(
-  model: ModelVersion,
+  model: ModelView,
   inputs: readonly TensorData[],
   outputs: TensorData[],
   rows: number,

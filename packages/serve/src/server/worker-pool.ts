@@ -68,6 +68,7 @@ export class InferencePool {
         bytes: m.bytes,
         warmup: warmupInputs(m),
         outputs: m.signature.outputs.map((o) => o.name),
+        view: { name: m.name, version: m.version, io: m.io },
       })),
       intraOpNumThreads: threadsPerWorker(workers),
       provider,
@@ -123,7 +124,12 @@ export class InferencePool {
 
   /** Runs a task whose inputs the caller keeps using: they are copied to the worker. */
   async run(task: InferTask): Promise<TensorData[]> {
-    return (await this.tracked(this.pool.run(task))).outputs;
+    return (await this.result(task)).outputs;
+  }
+
+  /** run(), with all the worker answered (a shadow batch's checks and log lines). */
+  result(task: InferTask): Promise<InferResult> {
+    return this.tracked(this.pool.run(task));
   }
 
   /**

@@ -1,6 +1,11 @@
 import { type BufferedRequest, bufferRequest } from '../../prediction-log/rows.js';
 import { createSampler } from '../../prediction-log/sampling.js';
-import type { PredictionLogEntry, PredictionSink, RequestLogEntry } from '../../prediction-log/types.js';
+import type {
+  PredictionLogEntry,
+  PredictionSink,
+  RequestLogEntry,
+  ShadowLines,
+} from '../../prediction-log/types.js';
 import type { ForwardedLogSettings, ToPrimary } from './messages.js';
 
 /** How long records gather before they cross to the primary: one message per batch, not per request. */
@@ -16,6 +21,9 @@ const MAX_PENDING = 50_000;
 export class ForwardingSink implements PredictionSink {
   private predictions: BufferedRequest[] = [];
   private requests: RequestLogEntry[] = [];
+  private shadowLines: ShadowLines[] = [];
+  /** Set when the primary's log takes ready lines: a shadow's worker then writes its rows itself. */
+  readonly recordShadowLines?: (lines: ShadowLines) => void;
   private timer: NodeJS.Timeout | undefined;
   /** Set by close(): resolves when the primary says the last batch reached its log. */
   private arrived: (() => void) | undefined;
@@ -29,6 +37,13 @@ export class ForwardingSink implements PredictionSink {
   ) {
     const sampling = settings.sampling;
     if (sampling) this.sample = createSampler(sampling.sampleRate, sampling.seed);
+    if (settings.shadowLines) {
+      this.recordShadowLines = (lines) => {
+        if (this.closed || !this.room()) return;
+        this.shadowLines.push(lines);
+        this.schedule();
+      };
+    }
   }
 
   accepts(requestId: string): boolean {
@@ -67,14 +82,18 @@ export class ForwardingSink implements PredictionSink {
     return arrived;
   }
 
+  private held(): number {
+    return this.predictions.length + this.requests.length + this.shadowLines.length;
+  }
+
   private room(): boolean {
-    if (this.predictions.length + this.requests.length < MAX_PENDING) return true;
+    if (this.held() < MAX_PENDING) return true;
     this.dropped += 1;
     return false;
   }
 
   private schedule(): void {
-    if (this.predictions.length + this.requests.length >= SEND_AT_ENTRIES) this.sendPending();
+    if (this.held() >= SEND_AT_ENTRIES) this.sendPending();
     else if (!this.timer) {
       this.timer = setTimeout(() => this.sendPending(), SEND_INTERVAL_MS);
       this.timer.unref();
@@ -84,15 +103,17 @@ export class ForwardingSink implements PredictionSink {
   private sendPending(last = false): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
-    if (!last && this.predictions.length === 0 && this.requests.length === 0) return;
+    if (!last && this.held() === 0) return;
     const message: ToPrimary = {
       type: 'modelgate:predictions',
       predictions: this.predictions,
       requests: this.requests,
+      shadowLines: this.shadowLines,
       ...(last ? { last } : {}),
     };
     this.predictions = [];
     this.requests = [];
+    this.shadowLines = [];
     this.send(message);
   }
 }

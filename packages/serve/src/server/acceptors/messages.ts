@@ -1,5 +1,5 @@
 import type { BufferedRequest } from '../../prediction-log/rows.js';
-import type { RequestLogEntry } from '../../prediction-log/types.js';
+import type { RequestLogEntry, ShadowLines } from '../../prediction-log/types.js';
 import type { ServeOptions } from '../options.js';
 
 /** What an acceptor is started with: the server's options less what cannot cross a process boundary. */
@@ -11,6 +11,8 @@ export interface ForwardedLogSettings {
   requests: boolean;
   /** The primary log's sampling, applied in the acceptor so sampled-out rows never cross the pipe. */
   sampling?: { sampleRate: number; seed: number };
+  /** Whether the primary's log takes a shadow's rows as ready lines (`recordShadowLines`). */
+  shadowLines: boolean;
 }
 
 export type ToAcceptor =
@@ -32,6 +34,7 @@ export type ToPrimary =
       type: 'modelgate:predictions';
       predictions: BufferedRequest[];
       requests: RequestLogEntry[];
+      shadowLines: ShadowLines[];
       /** Set on the acceptor's last batch (it is closing): answered with `log-flushed`. */
       last?: boolean;
     }

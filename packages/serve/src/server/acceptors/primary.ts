@@ -20,7 +20,11 @@ export interface AcceptorsOptions extends ServeOptions {
 /** Settings of the log the acceptors forward to, as far as they can act on them locally. */
 function forwardedLog(sink: PredictionSink | undefined): ForwardedLogSettings | undefined {
   if (!sink) return undefined;
-  return { requests: sink.request !== undefined, ...(sink.sampling ? { sampling: sink.sampling } : {}) };
+  return {
+    requests: sink.request !== undefined,
+    shadowLines: sink.recordShadowLines !== undefined,
+    ...(sink.sampling ? { sampling: sink.sampling } : {}),
+  };
 }
 
 /** Hands an acceptor's forwarded rows to the one prediction log; never throws into the primary. */
@@ -29,6 +33,7 @@ function writeForwarded(
   message: Extract<ToPrimary, { type: 'modelgate:predictions' }>,
 ) {
   for (const entry of message.predictions) sink.record(entry);
+  for (const lines of message.shadowLines) sink.recordShadowLines?.(lines);
   if (sink.request) for (const entry of message.requests) sink.request(entry);
 }
 

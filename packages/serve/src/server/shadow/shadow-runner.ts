@@ -1,7 +1,6 @@
 import { errorMessage, UserError } from '@modelgate/core';
 import { createSampler } from '../../prediction-log/sampling.js';
 import type { PredictionSink } from '../../prediction-log/types.js';
-import { Batcher, type BatchObserver } from '../batcher.js';
 import { loadModelVersion, type ModelVersion, resolveModelRef } from '../models.js';
 import type { ServeSettings } from '../options.js';
 import { predictionEntry } from '../prediction-entry.js';
@@ -11,13 +10,11 @@ import { InferencePool } from '../worker-pool.js';
 import { FaultLog } from './fault-log.js';
 import type { ShadowMetrics } from './metrics.js';
 import { type ShadowSettings, shadowSettings } from './options.js';
+import type { ShadowResult } from './shadow-scoring.js';
 import { signatureDifference } from './signature.js';
 
 /** The lowest CPU priority: the shadow's workers only get what the production's leave. */
 const SHADOW_NICENESS = 19;
-
-// The shadow's batches are its own: they stay out of the production's batch metrics.
-const UNOBSERVED: BatchObserver = { batch: () => {}, queued: () => {} };
 
 const TIMED_OUT = Symbol('timed out');
 
@@ -57,7 +54,6 @@ export class ShadowRunner {
     private readonly production: Pick<ModelVersion, 'name' | 'ref'>,
     readonly model: ModelVersion,
     private readonly pool: InferencePool,
-    private readonly batcher: Batcher,
     private readonly metrics: ShadowMetrics,
     private readonly sink: PredictionSink | undefined,
     /** Rows a batch of copies gathers at most (the server's --max-batch-size). */
@@ -103,12 +99,6 @@ export class ShadowRunner {
         `--shadow ${settings.model}: the model did not load and warm up: ${errorMessage(err)}`,
       );
     });
-    const batcher = new Batcher(
-      model,
-      pool,
-      { maxBatchSize: serve.maxBatchSize, maxQueueDelayMs: 0 },
-      UNOBSERVED,
-    );
     serve.log({
       level: 'info',
       event: 'shadow-loaded',
@@ -121,7 +111,6 @@ export class ShadowRunner {
       { name: production.name, ref: production.ref },
       model,
       pool,
-      batcher,
       metrics,
       sink,
       serve.maxBatchSize,
@@ -171,9 +160,12 @@ export class ShadowRunner {
     }
   }
 
-  /** Scores a batch of copies; a failed batch of several is retried copy by copy, so one bad copy fails alone. */
+  /**
+   * Scores a batch of copies in the shadow's worker, which also checks each copy's outputs and, when
+   * the log takes ready lines, writes the logged ones' lines. A failed batch of several is retried
+   * copy by copy, so one bad copy fails alone.
+   */
   private async run(copies: readonly Offered[]): Promise<void> {
-    const rows = copies.reduce((n, c) => n + c.rows, 0);
     const inputs =
       copies.length === 1
         ? (copies[0] as Offered).inputs
@@ -183,15 +175,33 @@ export class ShadowRunner {
               (bytes) => new ArrayBuffer(bytes),
             ),
           );
+    const sink = this.sink;
+    const lines = sink?.recordShadowLines !== undefined;
+    const logged = copies.map((c) => sink !== undefined && (sink.accepts?.(c.requestId) ?? true));
     const started = performance.now();
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<typeof TIMED_OUT>((resolve) => {
       timer = setTimeout(() => resolve(TIMED_OUT), this.settings.timeoutMs);
     });
-    const scoring = this.batcher.submit(inputs, rows, Date.now() + this.settings.timeoutMs);
-    let raw: TensorData[] | typeof TIMED_OUT;
+    const scoring = this.pool.result({
+      key: this.model.key,
+      inputs,
+      outputs: this.model.signature.outputs.map((o) => o.name),
+      shadow: {
+        shadowOf: this.production.name,
+        copies: copies.map((c, i) => ({
+          requestId: c.requestId,
+          answeredMs: c.answered.getTime(),
+          rows: c.rows,
+          log: logged[i] as boolean,
+        })),
+        sentAt: performance.timeOrigin + started,
+        lines,
+      },
+    });
+    let result: Awaited<typeof scoring> | typeof TIMED_OUT;
     try {
-      raw = await Promise.race([scoring, timeout]);
+      result = await Promise.race([scoring, timeout]);
     } catch (err) {
       if (copies.length > 1) {
         for (const copy of copies) await this.run([copy]);
@@ -202,19 +212,27 @@ export class ShadowRunner {
     } finally {
       clearTimeout(timer);
     }
-    if (raw === TIMED_OUT) {
+    if (result === TIMED_OUT) {
       this.failed(copies.length, 'shadow-timeout', `not scored within ${this.settings.timeoutMs} ms`);
       // The slots stay taken until the work ends, so a hung shadow cannot queue without bound.
       await scoring.catch(() => {});
       return;
     }
-    const latencyMs = performance.now() - started;
+    const checked = result.shadow as ShadowResult;
+    const labels = { model: this.model.name, version: this.model.version };
     let offset = 0;
-    for (const copy of copies) {
-      const own = copies.length === 1 ? raw : raw.map((o) => sliceRows(o, offset, copy.rows));
+    copies.forEach((copy, i) => {
+      const error = checked.errors[i];
+      if (error) {
+        this.failed(1, 'shadow-failed', error);
+      } else {
+        this.metrics.requests.inc({ ...labels, outcome: 'scored' });
+        this.metrics.latency.observe(labels, checked.latencyMs / 1000);
+        if (!lines && logged[i]) this.record(copy, result.outputs, offset, checked.latencyMs);
+      }
       offset += copy.rows;
-      this.scored(copy, own, latencyMs);
-    }
+    });
+    for (const group of checked.lines) this.recordLines(group);
   }
 
   private failed(count: number, event: 'shadow-failed' | 'shadow-timeout', error: string): void {
@@ -223,24 +241,21 @@ export class ShadowRunner {
     this.faults.report({ event, model: this.model.key, error });
   }
 
-  private scored(copy: Offered, raw: TensorData[], latencyMs: number): void {
-    let outputs: TensorData[];
+  private recordLines(group: ShadowResult['lines'][number]): void {
     try {
-      outputs = servedOutputs(this.model, copy.inputs, raw, copy.rows);
+      this.sink?.recordShadowLines?.(group);
     } catch (err) {
-      this.failed(1, 'shadow-failed', errorMessage(err));
-      return;
+      this.faults.report({ event: 'prediction-log-failed', model: this.model.key, error: errorMessage(err) });
     }
-    const labels = { model: this.model.name, version: this.model.version };
-    this.metrics.requests.inc({ ...labels, outcome: 'scored' });
-    this.metrics.latency.observe(labels, latencyMs / 1000);
-    this.record(copy, outputs, latencyMs);
   }
 
-  private record(copy: Offered, outputs: TensorData[], latencyMs: number): void {
+  /** For a sink that takes entries only: the copy's rows of the batch's outputs, logged from here. */
+  private record(copy: Offered, batch: readonly TensorData[], offset: number, latencyMs: number): void {
     const sink = this.sink;
-    if (!sink || !(sink.accepts?.(copy.requestId) ?? true)) return;
+    if (!sink) return;
     try {
+      const raw = batch.map((o) => sliceRows(o, offset, copy.rows));
+      const outputs = servedOutputs(this.model, copy.inputs, raw, copy.rows);
       sink.record({
         ...predictionEntry(this.model, copy.requestId, copy.inputs, outputs, copy.rows),
         // The production answer's time, so both rows of a request fall in the same hour's files.

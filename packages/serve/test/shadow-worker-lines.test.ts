@@ -1,0 +1,115 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { attr, OnnxGraph } from '@modelgate/train';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useTempDir } from '../../core/test/fixtures.js';
+import {
+  createPredictionLog,
+  listPredictionLog,
+  type PredictionLogEntry,
+  type PredictionSink,
+} from '../src/prediction-log/index.js';
+import { type RunningServer, startServer } from '../src/server/index.js';
+import { byoFixtures, byoSpec, stampedCopy } from './byo-fixtures.js';
+import { load, metricValue, post, readJsonLines, shadowSettled } from './server-fixture.js';
+
+const temp = useTempDir('shadow-worker-lines');
+const REQUESTS = 40;
+
+/** The production's signature without its missing-value handling: a null feature gives NaN probabilities. */
+function noImputation(): Uint8Array {
+  const g = new OnnxGraph('no-imputation');
+  const x = g.input('input', { dtype: 'float', shape: ['N', 4] });
+  const logits = g.node('MatMul', [x, g.initializer('w', new Float32Array(12).fill(0.01), [4, 3])]);
+  const probabilities = g.node('Softmax', [logits], { axis: attr.int(1) });
+  g.output(probabilities, 'probabilities', { dtype: 'float', shape: ['N', 3] });
+  return g.toBytes();
+}
+
+let production: string;
+let shadow: string;
+let FEATURES: readonly string[];
+
+beforeAll(async () => {
+  const expected = (await byoFixtures()).models['packed-probabilities'];
+  FEATURES = expected.features;
+  // Both carry their spec: the production in its metadata, the shadow in metadata.json beside it.
+  production = await stampedCopy(temp.path('models'), 'packed-probabilities', expected);
+  shadow = temp.path('no-imputation');
+  await mkdir(shadow, { recursive: true });
+  await writeFile(temp.path('no-imputation', 'model.onnx'), noImputation());
+  await writeFile(temp.path('no-imputation', 'metadata.json'), JSON.stringify({ spec: byoSpec(expected) }));
+});
+
+/** Two rows per request; the odd requests' second row lacks its beak depth. */
+function request(i: number) {
+  const row = [39.1, 18.7, 181, 3750];
+  return {
+    id: `r-${i}`,
+    inputs: FEATURES.map((name, f) => ({
+      name,
+      datatype: 'FP32',
+      shape: [2, 1],
+      data: [row[f], i % 2 === 1 && name === 'Beak Depth (mm)' ? null : row[f]],
+    })),
+  };
+}
+
+async function serveUnderLoad(
+  predictionLog: PredictionSink,
+): Promise<{ metrics: string; server: RunningServer }> {
+  const server = await startServer({
+    models: [production],
+    shadow: { model: shadow },
+    predictionLog,
+    port: 0,
+    workers: 1,
+    log: () => {},
+  });
+  try {
+    const statuses = await load(REQUESTS, 8, (i) =>
+      post(`${server.url}/v2/models/packed-probabilities/infer`, request(i)),
+    );
+    // The production imputes inside its graph: every request is answered.
+    expect(statuses.every((s) => s === 200)).toBe(true);
+    return { metrics: await shadowSettled(server, REQUESTS), server };
+  } finally {
+    await server.close();
+  }
+}
+
+const even = Array.from({ length: REQUESTS / 2 }, (_, k) => `r-${2 * k}`).sort();
+
+describe('the shadow’s worker checks each copy and writes its log lines', () => {
+  it('fails only the copy whose outputs cannot be served, also inside a batch of copies', async () => {
+    const dir = temp.path('log');
+    const { metrics } = await serveUnderLoad(createPredictionLog({ dir, flushIntervalMs: 3_600_000 }));
+    expect(metricValue(metrics, 'modelgate_shadow_requests_total', { outcome: 'failed' })).toBe(REQUESTS / 2);
+    expect(metricValue(metrics, 'modelgate_shadow_requests_total', { outcome: 'scored' })).toBe(REQUESTS / 2);
+    const [hour] = await listPredictionLog(dir, 'packed-probabilities');
+    const lines = await readJsonLines<Record<string, unknown>>(hour?.shadow ?? []);
+    expect([...new Set(lines.map((l) => l.request_id))].sort()).toEqual(even);
+    expect(lines).toHaveLength(REQUESTS);
+    for (const line of lines) {
+      expect(line).toMatchObject({ model: 'no-imputation', version: 'v1', role: 'shadow' });
+      expect(Object.keys(line.inputs as object)).toEqual(FEATURES);
+      expect(typeof (line.outputs as Record<string, unknown>).label).toBe('string');
+      expect(line.latency_ms).toBeGreaterThan(0);
+    }
+    const answered = await readJsonLines<Record<string, unknown>>(hour?.predictions ?? []);
+    expect(new Set(answered.map((l) => l.request_id)).size).toBe(REQUESTS);
+  });
+
+  it('gives a sink that takes entries only the shadow’s entries, as before', async () => {
+    const entries: PredictionLogEntry[] = [];
+    const sink: PredictionSink = { record: (entry) => entries.push(entry), close: async () => {} };
+    await serveUnderLoad(sink);
+    const shadowed = entries.filter((e) => e.role === 'shadow');
+    expect(shadowed.map((e) => e.requestId).sort()).toEqual(even);
+    for (const entry of shadowed) {
+      expect(entry).toMatchObject({ model: 'no-imputation', shadowOf: 'packed-probabilities', rows: 2 });
+      expect(Object.keys(entry.inputs)).toEqual(FEATURES);
+      expect(entry.latencyMs).toBeGreaterThan(0);
+    }
+    expect(entries.filter((e) => e.role === 'production')).toHaveLength(REQUESTS);
+  });
+});
