@@ -539,6 +539,37 @@ describe('a packed model with a categorical feature', () => {
         'content-type': 'text/csv',
       });
       expect((await json(csv)).predictions).toEqual([40, null]);
+      // dataframe_split goes straight into the packed tensor: columns in any order, unknown and
+      // missing categories and numbers as NaN; a cell it cannot read gets the general path's error.
+      const split = (data: unknown[][]) =>
+        post(`${coded.url}/invocations`, {
+          dataframe_split: { columns: ['Beak Length (mm)', 'Island'], data },
+        });
+      expect(
+        (
+          await json(
+            await split([
+              [40, 'Biscoe'],
+              [41, 'Atlantis'],
+              [null, 'Dream'],
+              [' 42 ', null],
+            ]),
+          )
+        ).predictions,
+      ).toEqual([40, null, null, null]);
+      expect((await json(await split([[40, 'Dream']]))).predictions).toEqual([50]);
+      const badCell = await split([
+        [40, 'Dream'],
+        [{ mm: 41 }, 'Dream'],
+      ]);
+      expect(badCell.status).toBe(400);
+      expect((await json(badCell)).error).toBe(
+        "input 'Beak Length (mm)': element 1 is an object, expected a number or null (FP64)",
+      );
+      const shortRow = await split([[40]]);
+      expect((await json(shortRow)).error).toBe(
+        'dataframe_split: row 0 must be an array of 2 values (one per column)',
+      );
       const numeric = await post(`${coded.url}/v2/models/coded/infer`, {
         inputs: [
           { name: 'Island', datatype: 'FP32', shape: [1], data: [1] },

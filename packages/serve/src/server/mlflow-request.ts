@@ -4,6 +4,7 @@ import type { PackedFeature } from './model-io.js';
 import type { ModelVersion } from './models.js';
 import { fromJsonValues } from './oip-request.js';
 import { checkFeatureNames, listNames, packColumns, packedForms } from './packed-input.js';
+import { packedFromSplit } from './packed-split.js';
 import { type ElementType, elementCount, jsonValues, type TensorData } from './tensor.js';
 
 const isObject = (v: unknown): v is Record<string, unknown> =>
@@ -139,8 +140,13 @@ export function parseInvocation(
   contentType: string,
   body: unknown,
 ): { inputs: TensorData[]; rows: number } {
-  const columns = contentType.startsWith('text/csv') ? fromCsv(String(body)) : fromJsonBody(body);
+  const csv = contentType.startsWith('text/csv');
   const { packed } = model.io;
+  if (packed && !csv && isObject(body) && isObject(body.dataframe_split)) {
+    const fast = packedFromSplit(packed, body.dataframe_split, coerce);
+    if (fast) return fast;
+  }
+  const columns = csv ? fromCsv(String(body)) : fromJsonBody(body);
   const names = model.signature.inputs.map((i) => i.name);
   const unknown = [...columns.keys()].filter((name) => !names.includes(name));
   if (unknown.length > 0 && !packed) {

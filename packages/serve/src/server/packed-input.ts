@@ -12,7 +12,7 @@ export function packedForms(packed: PackedInput): string {
 }
 
 /** A missing category (or one the model was not trained on) is NaN, as the runtime feeds it. */
-function categoryCode(feature: PackedFeature, value: string): number {
+export function categoryCode(feature: PackedFeature, value: string): number {
   return feature.codes?.get(value) ?? Number.NaN;
 }
 
