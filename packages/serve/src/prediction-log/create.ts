@@ -190,29 +190,38 @@ export function createPredictionLog(options: PredictionLogOptions): PredictionLo
     await profiles.add(dir, group.hour, batch);
   }
 
-  async function writeGroup(group: Group): Promise<void> {
-    const rows = group.requests.reduce((n, r) => n + r.rows, 0);
-    const dir = modelDir(settings.dir, group.model);
+  /** Appends an hour's lines to a model's directory; that directory when they were written. */
+  async function appendRows(
+    to: JsonlFiles,
+    model: string,
+    hour: string,
+    lines: readonly string[],
+    rows: number,
+  ): Promise<string | undefined> {
+    const dir = modelDir(settings.dir, model);
     if (!dir) {
       stats.failedRows += rows;
-      report(new Error(`prediction log: model name '${group.model}' cannot name a directory.`));
-      return;
+      report(new Error(`prediction log: model name '${model}' cannot name a directory.`));
+      return undefined;
     }
     try {
-      await (group.shadow ? shadowFiles : files).append(
-        dir,
-        group.hour,
-        group.requests.flatMap(requestLines),
-      );
+      await to.append(dir, hour, lines);
       stats.writtenRows += rows;
+      return dir;
     } catch (err) {
       stats.failedRows += rows;
       report(err);
-      return;
+      return undefined;
     }
+  }
+
+  async function writeGroup(group: Group): Promise<void> {
+    const rows = group.requests.reduce((n, r) => n + r.rows, 0);
+    const lines = group.requests.flatMap(requestLines);
+    const dir = await appendRows(group.shadow ? shadowFiles : files, group.model, group.hour, lines, rows);
     // The hourly profile is the production answers' (what drift compares with training): a shadow's
     // copies of the same inputs would count them twice.
-    if (group.shadow) return;
+    if (!dir || group.shadow) return;
     try {
       await updateProfile(dir, group, rows);
     } catch (err) {
@@ -234,20 +243,7 @@ export function createPredictionLog(options: PredictionLogOptions): PredictionLo
       for (const line of item.lines) group.lines.push(line);
     }
     for (const group of groups.values()) {
-      const rows = group.lines.length;
-      const dir = modelDir(settings.dir, group.shadowOf);
-      if (!dir) {
-        stats.failedRows += rows;
-        report(new Error(`prediction log: model name '${group.shadowOf}' cannot name a directory.`));
-        continue;
-      }
-      try {
-        await shadowFiles.append(dir, group.hour, group.lines);
-        stats.writtenRows += rows;
-      } catch (err) {
-        stats.failedRows += rows;
-        report(err);
-      }
+      await appendRows(shadowFiles, group.shadowOf, group.hour, group.lines, group.lines.length);
     }
   }
 
