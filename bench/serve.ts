@@ -18,6 +18,9 @@
  * body, and a body cut in half) against valid ones, in server CPU per request,
  * and how many batches reached a worker meanwhile (expected: none).
  *
+ * The servers run the built JavaScript, as users run them (the npm script builds first): from the
+ * TypeScript sources, tsx's helpers alone cost 1-4% of a request.
+ *
  * MODELGATE_BENCH_ROWS=16 measures one request size, MODELGATE_BENCH_PROTOCOL=binary one protocol. --quick: 2 s runs (about 3 minutes in all); default 4 s runs (wrk takes whole seconds).
  * --models: also the earlier per-model table against raw onnxruntime (GBDT on
  * flights, two MLPs; see serve-models.ts). MODELGATE_BENCH_PERF=1 starts the

@@ -12,6 +12,8 @@
  * The goal: p99 with the shadow ÷ p99 without ≤ 1.10 (medians over the runs). Also printed: the
  * share of requests the shadow scored (a shadow that dropped everything would cost nothing).
  *
+ * The servers run the built JavaScript (the npm script builds first), as users run them.
+ *
  * --quick: 3 s runs, 3 rounds; default 6 s runs, 5 rounds. `--acceptors 1` runs each server as one
  * process (default: serve's own default, one acceptor per core); `--load 0.25` runs the open loop at
  * that share of the maximum instead of half; `--no-log` leaves the prediction log out. MODELGATE_BENCH_PROF=<dir> writes the
