@@ -27,9 +27,25 @@ export async function requireOutDir(flag: string, path: string, contents: string
   }
 }
 
-/** Refuses, before any work, an output file path that is a directory. */
-export async function requireOutFile(flag: string, path: string, contents: string): Promise<void> {
+/** The one flag that lets a command replace an output file the user already has. */
+export const FORCE_FLAG = '--force';
+
+/**
+ * Refuses, before any work, an output file path that is a directory, and one that
+ * already holds a file unless `force`: a user's file is never replaced silently.
+ */
+export async function requireOutFile(
+  flag: string,
+  path: string,
+  contents: string,
+  force = false,
+): Promise<void> {
   const kind = await kindOf(path);
+  if (kind === 'file' && !force) {
+    throw new UserError(
+      `${flag} ${path}: already exists. Pass ${FORCE_FLAG} to replace it, or choose another path for ${contents}.`,
+    );
+  }
   if (kind === 'directory') {
     throw new UserError(`${flag} ${path}: is a directory. Expected a file path to write ${contents} to.`);
   }

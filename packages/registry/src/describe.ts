@@ -4,7 +4,7 @@ import type { FileDigest } from './hash.js';
 import { REGISTRY_FILES } from './layout.js';
 import { METADATA_FORMAT, type VersionMetadata } from './metadata.js';
 import type { ModelSignature } from './onnx/signature.js';
-import type { SourceArtifacts, SourceFile } from './source.js';
+import { SOURCE_FILES, type SourceArtifacts, type SourceFile } from './source.js';
 
 /** What the registry knows at write time, beside the artifacts themselves. */
 export interface VersionContext {
@@ -105,16 +105,20 @@ function jsonList(value: string | undefined): string[] | undefined {
  */
 export function describeVersion(source: SourceArtifacts, context: VersionContext): VersionMetadata {
   const training: Json = isObject(source.metadata?.json) ? source.metadata.json : {};
+  // Bytes in another format are registered only where a signature.json says what they take and
+  // give; a training metadata.json's signature describes the ONNX model the step should have written.
+  if (!source.onnx && !source.signature) {
+    const despite = training.signature !== undefined ? ' (metadata.json beside it gives a signature)' : '';
+    throw new UserError(
+      `--model ${source.modelPath}: ${source.onnxError ?? 'not an ONNX model'}${despite}. Give a valid ONNX model, or, for a model in another format, its signature in ${SOURCE_FILES.signature} beside it.`,
+    );
+  }
   const props = source.onnx?.properties ?? {};
   const signature =
     signatureFrom(source.metadata, training.signature) ??
     signatureFrom(source.signature, source.signature?.json) ??
     source.onnx?.signature;
-  if (!signature) {
-    throw new UserError(
-      `--model ${source.modelPath}: ${source.onnxError ?? 'no signature'}. Give a valid ONNX model, or its signature in ${'signature.json'} beside it.`,
-    );
-  }
+  if (!signature) throw new UserError(`--model ${source.modelPath}: no signature.`);
   const classes = Array.isArray(training.classes)
     ? training.classes.map(String)
     : jsonList(props['modelgate.classes']);

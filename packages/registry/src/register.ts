@@ -14,6 +14,7 @@ import { REGISTRY_FILES, registryPath, versionDir } from './layout.js';
 import { readMetadata, stringifyMetadata, type VersionMetadata } from './metadata.js';
 import { checkModelName, formatVersion, versionNumber } from './names.js';
 import { modelNames, versionNames } from './query.js';
+import { checkRegisterTarget } from './register-target.js';
 import { DEFAULT_SETTINGS_YAML, loadSettings } from './settings.js';
 import { readSource, type SourceArtifacts } from './source.js';
 
@@ -38,6 +39,8 @@ export interface RegisterResult {
   version: string;
   /** False when the registry already held this model: the existing version is returned. */
   created: boolean;
+  /** True when this register started the registry (wrote its registry.yaml). */
+  newRegistry: boolean;
   /** The version directory. */
   path: string;
   sha256: string;
@@ -51,11 +54,12 @@ export interface RegisterResult {
 
 type Found = Omit<RegisterResult, 'commit' | 'tags' | 'pushed' | 'attempts'>;
 
-function found(registryDir: string, m: VersionMetadata, created: boolean): Found {
+function found(registryDir: string, m: VersionMetadata, created: boolean, newRegistry = false): Found {
   return {
     name: m.name,
     version: m.version,
     created,
+    newRegistry,
     path: versionDir(registryDir, m.name, m.version),
     sha256: m.model.sha256,
     bytes: m.model.bytes,
@@ -117,6 +121,7 @@ export async function registerVersion(options: RegisterOptions): Promise<Registe
   if (options.parent !== undefined) versionNumber(options.parent);
   const source = await readSource(options.model);
   const repo = await openRepo(options.registryDir);
+  await checkRegisterTarget(repo, `--registry ${options.registryDir}`);
   const { registryDir } = repo;
   // The commit checked out when register started: the code the model came from.
   let codeCommit: string | null = null;
@@ -166,7 +171,7 @@ export async function registerVersion(options: RegisterOptions): Promise<Registe
       message: `registry: register ${name} ${version}\n\n${REGISTRY_FILES.model} sha256 ${metadata.model.sha256} (${metadata.model.bytes} bytes)${metadata.parent ? `\nparent ${metadata.parent}` : ''}`,
       files: planned,
       tags: (options.gtoTags ?? settings.gtoTags) ? [registerTag(name, version)] : [],
-      result: found(registryDir, metadata, true),
+      result: found(registryDir, metadata, true, !exists),
     };
     if (storage === 'lfs') {
       plan.lfs = `${options.model}: the model is ${metadata.model.bytes} bytes, above lfs_threshold_mb`;

@@ -55,6 +55,7 @@ export const INPUTS = {
   tolerance: 'tolerance',
   allowQualityDrop: 'allow-quality-drop',
   allowEmpty: 'allow-empty',
+  force: 'force',
   title: 'title',
 } as const;
 

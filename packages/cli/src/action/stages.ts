@@ -61,6 +61,7 @@ export const BOOLEAN_INPUTS: readonly InputName[] = [
   INPUTS.failOnAlert,
   INPUTS.allowQualityDrop,
   INPUTS.allowEmpty,
+  INPUTS.force,
 ];
 
 export function isTrue(input: InputReader, name: InputName): boolean {
@@ -100,11 +101,17 @@ const exitOk = (run: StageRun) => String(run.codes[0] === 0);
 
 export const STAGES: Readonly<Record<ActionCommand, StageSpec>> = {
   validate: {
-    inputs: [...DATA, INPUTS.schema, INPUTS.writeSchema, INPUTS.key],
+    inputs: [...DATA, INPUTS.schema, INPUTS.writeSchema, INPUTS.key, INPUTS.force],
     steps: [
       {
         command: () => ['validate'],
-        flags: [...DATA_FLAGS, INPUTS.schema, INPUTS.writeSchema, INPUTS.key],
+        flags: [
+          ...DATA_FLAGS,
+          INPUTS.schema,
+          INPUTS.writeSchema,
+          INPUTS.key,
+          { input: INPUTS.force, switch: '--force' },
+        ],
       },
     ],
   },
@@ -344,6 +351,7 @@ export const STAGES: Readonly<Record<ActionCommand, StageSpec>> = {
       INPUTS.reject,
       INPUTS.workers,
       INPUTS.allowEmpty,
+      INPUTS.force,
     ],
     required: [INPUTS.model, INPUTS.input, INPUTS.output],
     steps: [
@@ -366,6 +374,7 @@ export const STAGES: Readonly<Record<ActionCommand, StageSpec>> = {
           INPUTS.workers,
           INPUTS.spec,
           { input: INPUTS.allowEmpty, switch: '--allow-empty' },
+          { input: INPUTS.force, switch: '--force' },
         ],
       },
     ],

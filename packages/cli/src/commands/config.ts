@@ -1,6 +1,12 @@
-import { configJsonSchema, DEFAULT_CONFIG_FILE, loadConfig, writeFileAtomic } from '@modelgate/core';
+import {
+  configJsonSchema,
+  DEFAULT_CONFIG_FILE,
+  loadConfig,
+  UserError,
+  writeFileAtomic,
+} from '@modelgate/core';
 import type { Command } from 'commander';
-import { requireOutFile } from '../out-path.js';
+import { FORCE_FLAG, requireOutFile } from '../out-path.js';
 import type { Wrap } from '../runner.js';
 
 export function registerConfig(program: Command, wrap: Wrap): void {
@@ -23,12 +29,17 @@ export function registerConfig(program: Command, wrap: Wrap): void {
     .command('schema')
     .description('print (or write) the JSON Schema of modelgate.yaml for editor completion')
     .option('-o, --out <file>', 'write to this file instead of stdout')
+    .option(FORCE_FLAG, 'with --out: replace a file that already exists')
     .action(
-      wrap<{ out?: string }>(async (opts) => {
+      wrap<{ out?: string; force?: boolean }>(async (opts) => {
         const schema = configJsonSchema();
         const text = `${JSON.stringify(schema, null, 2)}\n`;
-        if (!opts.out) return { exitCode: 0, data: schema, text };
-        await requireOutFile('--out', opts.out, 'the JSON Schema');
+        if (!opts.out) {
+          if (opts.force)
+            throw new UserError(`${FORCE_FLAG}: only used with --out, to replace a file that exists.`);
+          return { exitCode: 0, data: schema, text };
+        }
+        await requireOutFile('--out', opts.out, 'the JSON Schema', opts.force === true);
         await writeFileAtomic(opts.out, text);
         return { exitCode: 0, data: { written: opts.out }, text: `wrote ${opts.out}` };
       }),

@@ -231,7 +231,7 @@ function plan(example: string, out: string, flights: string | undefined, target:
     { title: 'Check the project config', argv: ['config', 'check', '--config', config], expect: 0 },
     {
       title: 'Infer a data contract from the reference data',
-      argv: ['validate', '--config', config, '--write-schema', contract],
+      argv: ['validate', '--config', config, '--write-schema', contract, '--force'],
       expect: 0,
     },
     {
@@ -328,6 +328,7 @@ function plan(example: string, out: string, flights: string | undefined, target:
         join(out, 'scores.parquet'),
         '--on-error',
         'reject',
+        '--force',
       ],
       expect: 0,
     },

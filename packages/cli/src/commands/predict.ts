@@ -2,6 +2,7 @@ import { UserError, withDatabase } from '@modelgate/core';
 import {
   type BatchProgress,
   DEFAULT_CHUNK_ROWS,
+  defaultRejectPath,
   ON_ERROR,
   type OnError,
   OUTPUT_FORMATS,
@@ -12,7 +13,7 @@ import {
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { parseFormat, parseNumber } from '../flags.js';
-import { requireOutFile } from '../out-path.js';
+import { FORCE_FLAG, requireOutFile } from '../out-path.js';
 import type { CommandOutcome } from '../outcome.js';
 import type { Progress } from '../progress.js';
 import type { Wrap } from '../runner.js';
@@ -35,6 +36,7 @@ interface PredictFlags extends RegistryFlags, SpecFlags, DeviceFlags {
   workers?: string;
   chunkRows?: string;
   allowEmpty?: boolean;
+  force?: boolean;
 }
 
 const NOTES = `
@@ -51,6 +53,7 @@ cannot take) are never dropped silently: --on-error fail (default) stops with
 their row numbers and writes nothing; --on-error reject scores the rest and
 writes them, with a 'reason' column, to --reject (default <output>.rejects.<ext>).
 Input with no rows (a header only) is refused unless --allow-empty.
+An --output (or reject file) that exists is refused unless --force.
 Output is written to a temporary file and renamed when the run succeeds.
 Exit codes: 0 done, 1 rows could not be scored (--on-error fail), 2 bad input.`;
 
@@ -78,7 +81,8 @@ export function registerPredict(program: Command, wrap: Wrap): void {
         'worker threads scoring chunks (0: the main thread; default: cores - 1 above two cores, else one per core)',
       )
       .option('--chunk-rows <n>', `rows per scoring chunk (default ${DEFAULT_CHUNK_ROWS})`)
-      .option('--allow-empty', 'write an empty output for input with no rows instead of refusing it'),
+      .option('--allow-empty', 'write an empty output for input with no rows instead of refusing it')
+      .option(FORCE_FLAG, 'replace an --output (and reject file) that already exists'),
   );
   addSpecOptions(addDeviceOption(command))
     .addHelpText('after', NOTES)
@@ -123,8 +127,14 @@ async function runPredict(flags: PredictFlags, ctx: CliContext): Promise<Command
   const outputFormat = parseOutputFormat(flags.outputFormat);
   const workers = parseNumber('workers', flags.workers, true);
   const chunkRows = parseNumber('chunk-rows', flags.chunkRows, true);
-  await requireOutFile('--output', flags.output, 'the predictions');
-  if (flags.reject) await requireOutFile('--reject', flags.reject, 'the rejected rows');
+  const force = flags.force === true;
+  await requireOutFile('--output', flags.output, 'the predictions', force);
+  if (onError === 'reject') {
+    const [flag, path] = flags.reject
+      ? ['--reject', flags.reject]
+      : ['--reject (default)', defaultRejectPath(flags.output)];
+    await requireOutFile(flag, path, 'the rejected rows', force);
+  }
   const provider = await deviceProvider(flags, undefined, ctx);
   const model = await resolvePredictModel(flags.model, flags.registry, specFlagsOf(flags));
   const result = await withProgress(ctx, 'predict', (progress) =>

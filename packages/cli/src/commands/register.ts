@@ -1,7 +1,13 @@
 import { DEFAULT_CONFIG_FILE, UserError } from '@modelgate/core';
-import { digestFile, formatBytes, type RegisterResult, registerVersion } from '@modelgate/registry';
+import {
+  digestFile,
+  formatBytes,
+  REGISTRY_FILES,
+  type RegisterResult,
+  registerVersion,
+} from '@modelgate/registry';
 import type { Command } from 'commander';
-import type { CommandOutcome } from '../outcome.js';
+import type { CommandOutcome, Finding } from '../outcome.js';
 import { findConfig } from '../project.js';
 import type { Wrap } from '../runner.js';
 import {
@@ -25,7 +31,13 @@ const NOTES = `
 --model is a training output directory holding model.onnx, or a model file: the files
 beside it come along (metadata.json, signature.json, evaluation.json, reference-profile.json).
 Registering the same model bytes again changes nothing and prints the existing version.
-The change is one git commit; --push pushes it and retries when other jobs push first.`;
+The change is one git commit; --push pushes it and retries when other jobs push first.
+--registry is a directory with registry.yaml (modelgate init writes one). The first register
+into a new or empty directory starts a registry there, with default stages, and says so; a
+--registry inside a registry, a folder of other files, or a new directory in a repository that
+already has a registry is refused, naming the registry (to start a second one, create its
+registry.yaml first).
+--model must hold an ONNX model; bytes in another format only with a signature.json beside them.`;
 
 export function registerRegister(program: Command, wrap: Wrap): void {
   addPushOptions(
@@ -45,6 +57,10 @@ export function registerRegister(program: Command, wrap: Wrap): void {
   )
     .addHelpText('after', NOTES)
     .action(wrap<RegisterFlags>((flags) => runRegister(flags)));
+}
+
+function newRegistryNote(registry: string): string {
+  return `started a new registry in ${registry} (its ${REGISTRY_FILES.settings} has the default stages); if you meant an existing one, check --registry.`;
 }
 
 function render(result: RegisterResult, registry: string): string {
@@ -74,10 +90,14 @@ async function runRegister(flags: RegisterFlags): Promise<CommandOutcome> {
     ...(flags.gtoTags ? { gtoTags: true } : {}),
   });
   const text = render(result, flags.registry);
+  const findings: Finding[] = result.newRegistry
+    ? [{ level: 'warning', title: 'modelgate register', message: newRegistryNote(flags.registry) }]
+    : [];
   return {
     exitCode: 0,
     data: result,
-    text,
+    text: result.newRegistry ? `${text}\n${newRegistryNote(flags.registry)}` : text,
+    findings,
     summary: result.created
       ? `### Registered \`${result.name}\` ${result.version}\n\nmodel.onnx sha256 \`${result.sha256}\` (${formatBytes(result.bytes)}), in \`${flags.registry}/${result.name}/versions/${result.version}\`.\n`
       : `### \`${result.name}\` ${result.version} already holds this model\n`,

@@ -13,7 +13,11 @@ export function addSpecOptions(command: Command): Command {
     )
     .option('--features <a,b,c>', 'for a model that records no spec: its feature columns, in input order')
     .option('--classes <x,y>', 'for a classifier that records no spec: its classes, in probability order')
-    .option('--task <task>', 'with --features: binary, multiclass or regression (default: from --classes)');
+    .option('--task <task>', 'with --features: binary, multiclass or regression (default: from --classes)')
+    .addHelpText(
+      'after',
+      '\nA model that records its own spec refuses --spec, --features, --classes or --task\nthat say otherwise (the same values are fine).',
+    );
 }
 
 /** The spec flags of a command's parsed options. */

@@ -16,7 +16,7 @@ import {
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { addDataOptions, type DataFlags, dataSpec } from '../data-source.js';
-import { requireOutFile } from '../out-path.js';
+import { FORCE_FLAG, requireOutFile } from '../out-path.js';
 import type { CommandOutcome, Finding } from '../outcome.js';
 import { findConfig } from '../project.js';
 import type { Wrap } from '../runner.js';
@@ -27,6 +27,7 @@ interface ValidateFlags extends DataFlags {
   schema?: string;
   writeSchema?: string;
   key?: string;
+  force?: boolean;
 }
 
 const TITLE = 'modelgate validate';
@@ -39,6 +40,9 @@ function parseKey(flags: ValidateFlags): string[] | undefined {
   }
   if (flags.key !== undefined && !flags.writeSchema) {
     throw new UserError('--key: only used with --write-schema, to put a unique key into the new contract.');
+  }
+  if (flags.force && !flags.writeSchema) {
+    throw new UserError(`${FORCE_FLAG}: only used with --write-schema, to replace a contract that exists.`);
   }
   const key = flags.key?.split(',').map((k) => k.trim());
   if (key?.some((k) => k === '')) {
@@ -98,7 +102,9 @@ function checkOutcome(ds: Dataset, schema: string, report: ContractReport): Comm
 
 async function validate(flags: ValidateFlags, ctx: CliContext): Promise<CommandOutcome> {
   const key = parseKey(flags);
-  if (flags.writeSchema) await requireOutFile('--write-schema', flags.writeSchema, 'the contract');
+  if (flags.writeSchema) {
+    await requireOutFile('--write-schema', flags.writeSchema, 'the contract', flags.force === true);
+  }
   const data = dataSpec(flags, await findConfig(flags.config));
   return withDatabase((db) =>
     withProgress(ctx, 'validate', async (progress) => {
@@ -123,6 +129,7 @@ export function registerValidate(program: Command, wrap: Wrap): void {
     .option('--schema <file>', 'contract to check the data against; exit 1 on violations')
     .option('--write-schema <file>', 'infer a contract from the data and write it here')
     .option('--key <col,...>', 'with --write-schema: columns whose values together must be unique')
+    .option(FORCE_FLAG, 'with --write-schema: replace a contract file that already exists')
     .addHelpText(
       'after',
       '\nWith neither --schema nor --write-schema, prints the columns, kinds and row count: a smoke test.',

@@ -27,5 +27,6 @@ export {
   specFromMetadataProps,
   specMetadataProps,
 } from './spec.js';
+export { refuseConflictingSpecFlags } from './spec-conflict.js';
 export { hasSpecFlags, SPEC_FLAGS_HELP, type SpecFlags, specFromFlags } from './spec-flags.js';
 export { stampMetadata } from './stamp.js';

@@ -5,6 +5,7 @@ import { createSession } from '../session.js';
 import { type ModelSignature, readSignature } from '../signature.js';
 import { type ModelFile, readModelPath } from './model-file.js';
 import { isObject, type ModelSpec, parseModelSpec, specFromMetadataProps } from './spec.js';
+import { refuseConflictingSpecFlags } from './spec-conflict.js';
 import { hasSpecFlags, SPEC_FLAGS_HELP, type SpecFlags, specFromFlags } from './spec-flags.js';
 
 /** Where a model's spec was read from. */
@@ -59,10 +60,16 @@ export function noSpecError(label: string): UserError {
   );
 }
 
-/** The recorded spec, else the one the flags describe; neither is one clear UserError saying what gives it. */
+/**
+ * The recorded spec (flags that contradict it are refused), else the one the flags describe;
+ * neither is one clear UserError saying what gives it.
+ */
 export async function modelSpecOf(model: ModelFile, flags?: SpecFlags): Promise<ResolvedSpec> {
   const recorded = recordedSpec(model);
-  if (recorded) return recorded;
+  if (recorded) {
+    if (flags && hasSpecFlags(flags)) await refuseConflictingSpecFlags(recorded.spec, flags, model.label);
+    return recorded;
+  }
   if (!flags || !hasSpecFlags(flags)) throw noSpecError(model.label);
   return { spec: await specFromFlags(flags, await signatureOf(model), model.label), source: 'flags' };
 }

@@ -24,7 +24,8 @@ export function hasSpecFlags(flags: SpecFlags | undefined): boolean {
   );
 }
 
-function list(flag: string, text: string): string[] {
+/** A --features or --classes value: names separated by commas, or a JSON list. */
+export function nameList(flag: string, text: string): string[] {
   const trimmed = text.trim();
   let items: unknown[];
   if (trimmed.startsWith('[')) {
@@ -96,11 +97,11 @@ export async function specFromFlags(
   if (flags.task !== undefined && !MODEL_TASKS.includes(flags.task as Task)) {
     throw new UserError(`--task ${flags.task}: expected binary, multiclass or regression.`);
   }
-  const classes = flags.classes === undefined ? undefined : list('--classes', flags.classes);
+  const classes = flags.classes === undefined ? undefined : nameList('--classes', flags.classes);
   const features =
     flags.features === undefined
       ? signatureFeatures(signature)
-      : list('--features', flags.features).map((name) => featureOf(name, signature));
+      : nameList('--features', flags.features).map((name) => featureOf(name, signature));
   if (!features) {
     throw new UserError(
       `${label}: one packed input, so the feature names are unknown: pass --features a,b,c in the input's column order (or --spec <file>).`,
