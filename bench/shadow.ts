@@ -7,14 +7,15 @@
  * requests a second the plain server answers (closed loop, 32 connections); then, at half that
  * rate, an open-loop client (requests sent on a fixed schedule, latency measured from the scheduled
  * time, so a stalled server is not hidden) runs against each server in turn, alternating run by run
- * so drift on this shared machine touches both alike.
+ * so drift on this shared machine touches both alike, with a pause after each run so that what one
+ * server still does after its run does not fall in the other's.
  *
  * The goal: p99 with the shadow ÷ p99 without ≤ 1.10 (medians over the runs). Also printed: the
  * share of requests the shadow scored (a shadow that dropped everything would cost nothing).
  *
  * The servers run the built JavaScript (the npm script builds first), as users run them.
  *
- * --quick: 3 s runs, 3 rounds; default 6 s runs, 5 rounds. `--acceptors 1` runs each server as one
+ * --quick: 3 s runs, 4 rounds; default 6 s runs, 6 rounds (each run followed by a 2 s pause). `--acceptors 1` runs each server as one
  * process (default: serve's own default, one acceptor per core); `--load 0.25` runs the open loop at
  * that share of the maximum instead of half; `--no-log` leaves the prediction log out. MODELGATE_BENCH_PROF=<dir> writes the
  * servers' CPU profiles there.
@@ -40,7 +41,13 @@ const MODEL = 'penguins-species';
 const SHADOW_FILE = join(REGISTRY, MODEL, 'versions', 'v1', 'model.onnx');
 const quick = process.argv.includes('--quick');
 const SECONDS = quick ? 3 : 6;
-const ROUNDS = quick ? 3 : 5;
+// An even number: each server runs first in half the rounds and second in the other half.
+const ROUNDS = quick ? 4 : 6;
+/**
+ * The pause after each run, longer than the prediction log's flush interval (1 s): what a server
+ * still does after its run (the last log flush, the shadow's queue) is its own, not the next run's.
+ */
+const SETTLE_MS = 2_000;
 /** `--acceptors 1`: one server process, as from code; default serve's own (one per core). */
 const ACCEPTORS = resolveAcceptors(
   process.argv.includes('--acceptors')
@@ -187,6 +194,7 @@ async function main(): Promise<void> {
     const measured = async (server: typeof plain, key: 'plain' | 'shadowed') => {
       const before = cpuSeconds(server.child.pid as number);
       const result = await openLoop(inferUrl(server.url), REQUEST, rate, SECONDS);
+      await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
       const after = cpuSeconds(server.child.pid as number);
       cpu[key].main += after.main - before.main;
       cpu[key].all += after.all - before.all;
@@ -196,6 +204,7 @@ async function main(): Promise<void> {
     // A run each at the measured rate first: JIT and the first log flushes are not what is measured.
     await openLoop(inferUrl(plain.url), REQUEST, rate, 2);
     await openLoop(inferUrl(shadowed.url), REQUEST, rate, 2);
+    await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
     let failed = 0;
     const why: Record<string, number> = {};
     const shadowBefore = {
