@@ -1,5 +1,6 @@
 import { stat } from 'node:fs/promises';
-import { UserError } from '@modelgate/core';
+import { join } from 'node:path';
+import { pathExists, UserError } from '@modelgate/core';
 
 type Kind = 'file' | 'directory' | 'missing' | 'under-a-file';
 
@@ -52,4 +53,27 @@ export async function requireOutFile(
   if (kind === 'under-a-file') {
     throw new UserError(`${flag} ${path}: ${UNDER_A_FILE} Expected a file path to write ${contents} to.`);
   }
+}
+
+/**
+ * requireOutDir for a command that writes a fixed set of names into the directory: one of them
+ * there already (an earlier run's output) is refused unless `force`. Other files are never touched.
+ */
+export async function requireFreshOutDir(
+  flag: string,
+  path: string,
+  contents: string,
+  writes: readonly string[],
+  force = false,
+): Promise<void> {
+  await requireOutDir(flag, path, contents);
+  if (force) return;
+  const existing: string[] = [];
+  for (const name of writes) if (await pathExists(join(path, name))) existing.push(name);
+  const [first] = existing;
+  if (first === undefined) return;
+  const more = existing.length > 1 ? ` and ${existing.length - 1} more of the files it would write` : '';
+  throw new UserError(
+    `${flag} ${path}: already holds ${first}${more}. Pass ${FORCE_FLAG} to replace ${existing.length > 1 ? 'them' : 'it'}, or choose another directory for ${contents}.`,
+  );
 }

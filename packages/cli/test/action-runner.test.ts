@@ -231,6 +231,8 @@ describe('each action entry, run as the runner runs it', () => {
         issue: 'true',
         'dispatch-workflow': 'modelgate-pr.yml',
         'github-token': 'test-token',
+        // The test before wrote its report into the same out (a runner would start from a fresh checkout).
+        force: 'true',
       },
       {
         name: 'schedule',

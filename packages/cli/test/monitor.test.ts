@@ -244,7 +244,7 @@ describe('modelgate monitor --model', () => {
     });
     expect(report.window.evaluated).toBe(4);
     const missing = await runCli(
-      ['monitor', '--model', 'seattle#production', '--current', tmp.path('2015.csv')],
+      ['monitor', '--model', 'seattle#production', '--current', tmp.path('2015.csv'), '--force'],
       {
         cwd: repo,
       },
@@ -255,9 +255,12 @@ describe('modelgate monitor --model', () => {
 
   it('refuses a reference profile whose sha256 does not match metadata.json', async () => {
     await appendFile(join(repo, 'registry', 'seattle', 'versions', 'v1', 'reference-profile.json'), '\n');
-    const run = await runCli(['monitor', '--model', 'seattle', '--current', tmp.path('2015.csv')], {
-      cwd: repo,
-    });
+    const run = await runCli(
+      ['monitor', '--model', 'seattle', '--current', tmp.path('2015.csv'), '--force'],
+      {
+        cwd: repo,
+      },
+    );
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(
       /reference-profile\.json: refusing to use it: sha256 [0-9a-f]{64} does not match/,

@@ -31,7 +31,7 @@ describe('modelgate profile', () => {
       /Body Mass \(g\)\s+numeric\s+2 \(0\.6%\)\s+94\s+4,202\s+802\s+2,700\s+4,050\s+6,300/,
     );
 
-    const again = await runCli(['profile', '--data', dataset('penguins.json'), '--out', out]);
+    const again = await runCli(['profile', '--data', dataset('penguins.json'), '--out', out, '--force']);
     expect(again.stdout).toContain('(replacing the previous ones)');
   });
 
@@ -80,7 +80,7 @@ describe('modelgate profile', () => {
     expect(sketched.code).toBe(0);
     expect(parseProfile(sketched.stdout).exactValues).toBe(0);
     expect(mass(parseProfile(sketched.stdout))).not.toHaveProperty('values');
-    const flagged = await runCli(['--json', 'profile', '--out', 'out', '--exact-values', '100'], {
+    const flagged = await runCli(['--json', 'profile', '--out', 'out', '--exact-values', '100', '--force'], {
       cwd: root,
     });
     expect(flagged.code).toBe(0);

@@ -98,6 +98,7 @@ export const PROMOTE_MODES = ['pr', 'commit'] as const;
 const promoteMode = (input: InputReader) => oneOf(input, INPUTS.mode, PROMOTE_MODES);
 
 const exitOk = (run: StageRun) => String(run.codes[0] === 0);
+const FORCE: FlagRule = { input: INPUTS.force, switch: '--force' };
 
 export const STAGES: Readonly<Record<ActionCommand, StageSpec>> = {
   validate: {
@@ -105,22 +106,25 @@ export const STAGES: Readonly<Record<ActionCommand, StageSpec>> = {
     steps: [
       {
         command: () => ['validate'],
-        flags: [
-          ...DATA_FLAGS,
-          INPUTS.schema,
-          INPUTS.writeSchema,
-          INPUTS.key,
-          { input: INPUTS.force, switch: '--force' },
-        ],
+        flags: [...DATA_FLAGS, INPUTS.schema, INPUTS.writeSchema, INPUTS.key, FORCE],
       },
     ],
   },
   profile: {
-    inputs: [...DATA, INPUTS.out],
-    steps: [{ command: () => ['profile'], flags: [...DATA_FLAGS, INPUTS.out] }],
+    inputs: [...DATA, INPUTS.out, INPUTS.force],
+    steps: [{ command: () => ['profile'], flags: [...DATA_FLAGS, INPUTS.out, FORCE] }],
   },
   split: {
-    inputs: [...DATA, INPUTS.out, INPUTS.target, INPUTS.by, INPUTS.validation, INPUTS.test, INPUTS.seed],
+    inputs: [
+      ...DATA,
+      INPUTS.out,
+      INPUTS.force,
+      INPUTS.target,
+      INPUTS.by,
+      INPUTS.validation,
+      INPUTS.test,
+      INPUTS.seed,
+    ],
     required: [INPUTS.out],
     steps: [
       {
@@ -128,6 +132,7 @@ export const STAGES: Readonly<Record<ActionCommand, StageSpec>> = {
         flags: [
           ...DATA_FLAGS,
           INPUTS.out,
+          FORCE,
           INPUTS.target,
           INPUTS.by,
           INPUTS.validation,
@@ -143,6 +148,7 @@ export const STAGES: Readonly<Record<ActionCommand, StageSpec>> = {
       INPUTS.mode,
       INPUTS.splits,
       INPUTS.out,
+      INPUTS.force,
       INPUTS.parallel,
       INPUTS.plan,
       INPUTS.trial,
@@ -164,12 +170,14 @@ export const STAGES: Readonly<Record<ActionCommand, StageSpec>> = {
         flags: [
           (input) => {
             const v = (name: InputName, flag = `--${name}`) => (input(name) ? [flag, input(name)] : []);
+            const force = isTrue(input, INPUTS.force) ? ['--force'] : [];
             switch (trainMode(input)) {
               case 'search':
                 return [
                   ...DATA_FLAGS.flatMap((n) => v(n)),
                   ...v(INPUTS.splits),
                   ...v(INPUTS.out),
+                  ...force,
                   ...v(INPUTS.parallel),
                 ];
               case 'plan':
@@ -179,7 +187,13 @@ export const STAGES: Readonly<Record<ActionCommand, StageSpec>> = {
                   throw new UserError('Input trial: required with mode trial (the matrix id).');
                 return [...v(INPUTS.config), ...v(INPUTS.plan), ...v(INPUTS.trial, '--id')];
               case 'collect':
-                return [...v(INPUTS.config), ...v(INPUTS.plan), ...v(INPUTS.trials), ...v(INPUTS.out)];
+                return [
+                  ...v(INPUTS.config),
+                  ...v(INPUTS.plan),
+                  ...v(INPUTS.trials),
+                  ...v(INPUTS.out),
+                  ...force,
+                ];
             }
           },
         ],
@@ -206,6 +220,7 @@ export const STAGES: Readonly<Record<ActionCommand, StageSpec>> = {
       INPUTS.registry,
       INPUTS.spec,
       INPUTS.out,
+      INPUTS.force,
       INPUTS.comment,
       INPUTS.check,
       INPUTS.githubToken,
@@ -232,6 +247,7 @@ export const STAGES: Readonly<Record<ActionCommand, StageSpec>> = {
           INPUTS.registry,
           INPUTS.spec,
           INPUTS.out,
+          FORCE,
         ],
       },
       {
@@ -374,7 +390,7 @@ export const STAGES: Readonly<Record<ActionCommand, StageSpec>> = {
           INPUTS.workers,
           INPUTS.spec,
           { input: INPUTS.allowEmpty, switch: '--allow-empty' },
-          { input: INPUTS.force, switch: '--force' },
+          FORCE,
         ],
       },
     ],
@@ -425,6 +441,7 @@ export const STAGES: Readonly<Record<ActionCommand, StageSpec>> = {
       INPUTS.format,
       INPUTS.registry,
       INPUTS.out,
+      INPUTS.force,
       INPUTS.chunk,
       INPUTS.time,
       INPUTS.prediction,
@@ -454,6 +471,7 @@ export const STAGES: Readonly<Record<ActionCommand, StageSpec>> = {
           INPUTS.format,
           INPUTS.registry,
           INPUTS.out,
+          FORCE,
           INPUTS.chunk,
           INPUTS.time,
           INPUTS.prediction,

@@ -148,16 +148,26 @@ function flightsPlan(example: string, out: string, registry: string): Step[] {
     join(example, 'production', 'flights-*.parquet'),
     '--reference-data',
     join(work, 'splits', 'test.parquet'),
+    '--force',
   ];
   return [
     {
       title: 'Flights: split January (a delay model trained on winter, watched in June)',
-      argv: ['split', '--config', config, '--out', join(work, 'splits')],
+      argv: ['split', '--config', config, '--out', join(work, 'splits'), '--force'],
       expect: 0,
     },
     {
       title: 'Flights: train',
-      argv: ['train', '--config', config, '--splits', join(work, 'splits'), '--out', join(work, 'model')],
+      argv: [
+        'train',
+        '--config',
+        config,
+        '--splits',
+        join(work, 'splits'),
+        '--out',
+        join(work, 'model'),
+        '--force',
+      ],
       expect: 0,
     },
     {
@@ -173,6 +183,7 @@ function flightsPlan(example: string, out: string, registry: string): Step[] {
         '--no-baseline',
         '--out',
         join(work, 'model'),
+        '--force',
       ],
       expect: 0,
     },
@@ -212,6 +223,7 @@ function plan(example: string, out: string, flights: string | undefined, target:
     registry,
     '--config',
     config,
+    '--force',
   ];
   const evaluate = [
     'evaluate',
@@ -223,6 +235,7 @@ function plan(example: string, out: string, flights: string | undefined, target:
     join(out, 'splits'),
     '--registry',
     registry,
+    '--force',
   ];
   const contract = join(out, 'contract.json');
   const challengerConfig = join(out, CHALLENGER_DIR, 'modelgate.yaml');
@@ -246,17 +259,26 @@ function plan(example: string, out: string, flights: string | undefined, target:
     },
     {
       title: 'Profile the data (the drift baseline)',
-      argv: ['profile', '--config', config, '--out', join(out, 'profile')],
+      argv: ['profile', '--config', config, '--out', join(out, 'profile'), '--force'],
       expect: 0,
     },
     {
       title: 'Split into train / validation / test',
-      argv: ['split', '--config', config, '--out', join(out, 'splits')],
+      argv: ['split', '--config', config, '--out', join(out, 'splits'), '--force'],
       expect: 0,
     },
     {
       title: 'Train: search over gradient-boosted trees and logistic regression',
-      argv: ['train', '--config', config, '--splits', join(out, 'splits'), '--out', join(out, 'model')],
+      argv: [
+        'train',
+        '--config',
+        config,
+        '--splits',
+        join(out, 'splits'),
+        '--out',
+        join(out, 'model'),
+        '--force',
+      ],
       expect: 0,
     },
     {
@@ -284,6 +306,7 @@ function plan(example: string, out: string, flights: string | undefined, target:
         join(out, 'splits'),
         '--out',
         challengerModel,
+        '--force',
       ],
       expect: 0,
     },
@@ -304,6 +327,7 @@ function plan(example: string, out: string, flights: string | undefined, target:
         'penguins-species#staging',
         '--out',
         challengerModel,
+        '--force',
       ],
       expect: 1,
     },

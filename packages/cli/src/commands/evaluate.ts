@@ -27,7 +27,7 @@ import { type ModelFile, openModel, registryModel, type SpecFlags } from '@model
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { parseFormat } from '../flags.js';
-import { requireOutDir } from '../out-path.js';
+import { FORCE_FLAG, requireFreshOutDir } from '../out-path.js';
 import type { CommandOutcome, Finding } from '../outcome.js';
 import { configData, type FoundConfig, findConfig } from '../project.js';
 import type { Wrap } from '../runner.js';
@@ -46,6 +46,7 @@ interface EvaluateFlags extends RegistryFlags, SpecFlags, DeviceFlags {
   /** A file, a registry reference, or false for --no-baseline. */
   baseline?: string | false;
   out?: string;
+  force?: boolean;
 }
 
 const NOTES = `
@@ -86,7 +87,8 @@ export function registerEvaluate(program: Command, wrap: Wrap): void {
         'the champion: an ONNX file or a registry reference (name#stage, name@v3)',
       )
       .option('--no-baseline', 'no champion: judge the absolute thresholds alone')
-      .option('-o, --out <dir>', 'directory for evaluation.json, report.md and report.html (required)'),
+      .option('-o, --out <dir>', 'directory for evaluation.json, report.md and report.html (required)')
+      .option(FORCE_FLAG, 'replace the evaluation.json and reports of an earlier run in --out'),
   );
   addSpecOptions(addDeviceOption(command))
     .addHelpText('after', NOTES)
@@ -148,7 +150,13 @@ async function withWorkDir<T>(work: (dir: string) => Promise<T>): Promise<T> {
 async function runEvaluate(flags: EvaluateFlags, ctx: CliContext): Promise<CommandOutcome> {
   const out = flags.out;
   if (!out) throw new UserError('--out <dir>: required: the directory for evaluation.json and the reports.');
-  await requireOutDir('--out', out, 'evaluation.json and the reports');
+  await requireFreshOutDir(
+    '--out',
+    out,
+    'evaluation.json and the reports',
+    Object.values(EVALUATION_FILES),
+    flags.force === true,
+  );
   const found = await requireConfig(flags.config);
   const format = parseFormat(flags.format);
   if (format && !flags.data) throw new UserError('--format applies to --data, which is not given.');

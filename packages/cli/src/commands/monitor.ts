@@ -38,14 +38,14 @@ import { digestBytes, REGISTRY_FILES, showVersion } from '@modelgate/registry';
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { collectFlag, parseFormat, parseNumber, parsePositive } from '../flags.js';
-import { requireOutDir } from '../out-path.js';
+import { FORCE_FLAG, requireFreshOutDir } from '../out-path.js';
 import type { CommandOutcome, Finding } from '../outcome.js';
 import { findConfigWith } from '../project.js';
 import type { Wrap } from '../runner.js';
 import { renderTextTable } from '../table.js';
 import { withProgress } from '../with-progress.js';
 import { addDeviceOption, type DeviceFlags, deviceProvider } from './device-option.js';
-import { monitorCompare } from './monitor-compare.js';
+import { COMPARE_FILES, monitorCompare } from './monitor-compare.js';
 import { type DriftFlags, driftOptionsWithFlags } from './monitor-drift-flags.js';
 import { type MonitoredModel, monitoredModel } from './monitor-model.js';
 import { writeReportFiles } from './monitor-output.js';
@@ -72,6 +72,7 @@ interface MonitorFlags extends RegistryFlags, PerformanceFlags, DeviceFlags, Dri
   format?: string;
   config?: string;
   out: string;
+  force?: boolean;
   chunk?: string;
   time?: string;
   prediction?: string;
@@ -294,7 +295,8 @@ function textOf(report: MonitorReport, written: string): string {
 
 async function monitor(flags: MonitorFlags, ctx: CliContext): Promise<CommandOutcome> {
   const found = await findConfigWith(flags.config, loadMonitorConfig);
-  await requireOutDir('--out', flags.out, MONITOR_FILES.json);
+  const files = flags.compare ? COMPARE_FILES : MONITOR_FILES;
+  await requireFreshOutDir('--out', flags.out, 'the report', Object.values(files), flags.force === true);
   if (flags.compare) return monitorCompare(flags, found?.config);
   const ref = await reference(flags);
   if (ref.monitored)
@@ -336,6 +338,10 @@ export function registerMonitor(program: Command, wrap: Wrap): void {
         .option('-f, --format <format>', 'format of the current data (default: from the extension)')
         .option('-c, --config <file>', 'config file (default: modelgate.yaml when it exists)')
         .option('-o, --out <dir>', 'directory for monitor.json and monitor.md', DEFAULT_OUT)
+        .option(
+          FORCE_FLAG,
+          'replace the report (monitor.json/.md, or compare.json/.md) of an earlier run in --out',
+        )
         .option(
           '--chunk <size>',
           'hour, day, week, month (of --time, UTC), rows:<N>, file (one per profile) or all (default: day with a time column)',

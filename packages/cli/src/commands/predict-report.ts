@@ -18,10 +18,16 @@ function rejectLines(result: BatchResult): string[] {
   return shown.map((r) => `  row ${r.row}: ${r.reason}`);
 }
 
-export function predictOutcome(result: BatchResult, model: PredictModel): CommandOutcome {
+/** `removedRejects`: an earlier run's reject file that --force removed, this run having rejected no rows. */
+export function predictOutcome(
+  result: BatchResult,
+  model: PredictModel,
+  removedRejects?: string,
+): CommandOutcome {
   const data = {
     model: { label: model.label, version: model.version, sha256: model.sha256, specSource: model.specSource },
     ...result,
+    ...(removedRejects ? { removedRejects } : {}),
   };
   if (result.failed) {
     const text = [
@@ -43,6 +49,9 @@ export function predictOutcome(result: BatchResult, model: PredictModel): Comman
   const lines = [
     `scored ${count(result.scored)} of ${count(result.rows)} rows with ${model.version} in ${result.seconds.toFixed(1)}s (${rate(result.rowsPerSecond)}, ${threads(result.workers)}${result.provider === 'cuda' ? ', on CUDA' : ''})`,
     `wrote ${result.output}`,
+    ...(removedRejects
+      ? [`removed ${removedRejects}: an earlier run's rejected rows (this run rejected none)`]
+      : []),
   ];
   const findings: Finding[] = [];
   if (result.rejected > 0) {

@@ -1,3 +1,4 @@
+import { rm, stat } from 'node:fs/promises';
 import { UserError, withDatabase } from '@modelgate/core';
 import {
   type BatchProgress,
@@ -53,7 +54,8 @@ cannot take) are never dropped silently: --on-error fail (default) stops with
 their row numbers and writes nothing; --on-error reject scores the rest and
 writes them, with a 'reason' column, to --reject (default <output>.rejects.<ext>).
 Input with no rows (a header only) is refused unless --allow-empty.
-An --output (or reject file) that exists is refused unless --force.
+An --output (or reject file) that exists is refused unless --force; a --force run
+that rejects no rows removes the reject file of the output it replaces.
 Output is written to a temporary file and renamed when the run succeeds.
 Exit codes: 0 done, 1 rows could not be scored (--on-error fail), 2 bad input.`;
 
@@ -118,6 +120,13 @@ function showProgress(progress: Progress, p: BatchProgress): void {
   progress.update(Math.min(1, p.rows / p.total), `${rows}${eta}`);
 }
 
+async function isFile(path: string): Promise<boolean> {
+  return stat(path).then(
+    (s) => s.isFile(),
+    () => false,
+  );
+}
+
 async function runPredict(flags: PredictFlags, ctx: CliContext): Promise<CommandOutcome> {
   const onError = parseOnError(flags.onError);
   if (flags.reject && onError !== 'reject') {
@@ -155,5 +164,9 @@ async function runPredict(flags: PredictFlags, ctx: CliContext): Promise<Command
       }),
     ),
   );
-  return predictOutcome(result, model);
+  const rejects = flags.reject ?? defaultRejectPath(flags.output);
+  // --force replaced the output: a reject file left from an earlier run would be read as this run's.
+  const stale = force && !result.failed && result.rejected === 0 && (await isFile(rejects));
+  if (stale) await rm(rejects);
+  return predictOutcome(result, model, stale ? rejects : undefined);
 }

@@ -19,7 +19,7 @@ import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { addDataOptions, type DataFlags, dataSpec } from '../data-source.js';
 import { parseNumber } from '../flags.js';
-import { requireOutDir } from '../out-path.js';
+import { FORCE_FLAG, requireFreshOutDir } from '../out-path.js';
 import type { CommandOutcome } from '../outcome.js';
 import { findConfig } from '../project.js';
 import type { Wrap } from '../runner.js';
@@ -34,6 +34,7 @@ interface ProfileFlags extends DataFlags {
   out: string;
   allowEmpty?: boolean;
   exactValues?: string;
+  force?: boolean;
 }
 
 function exactValuesFlag(value: string | undefined): number | undefined {
@@ -72,7 +73,13 @@ async function profileCommand(flags: ProfileFlags, ctx: CliContext): Promise<Com
   const found = await findConfig(flags.config);
   const data = dataSpec(flags, found);
   const exactValues = exactValuesFlag(flags.exactValues) ?? found?.config.monitor?.exact_values;
-  await requireOutDir('--out', flags.out, PROFILE_FILES.json);
+  await requireFreshOutDir(
+    '--out',
+    flags.out,
+    'the profile',
+    Object.values(PROFILE_FILES),
+    flags.force === true,
+  );
   const profile = await withDatabase(async (db): Promise<DataProfile> => {
     const dataset = await withProgress(ctx, 'loading data', (progress) =>
       loadDataset(db, data, { onProgress: (f) => progress.update(f) }),
@@ -118,6 +125,7 @@ export function registerProfile(program: Command, wrap: Wrap): void {
   )
     .option('-o, --out <dir>', 'directory for profile.json and profile.md', DEFAULT_OUT)
     .option('--allow-empty', 'profile data with no rows instead of refusing it')
+    .option(FORCE_FLAG, 'replace the profile.json and profile.md of an earlier run in --out')
     .option(
       '--exact-values <n>',
       'numeric and datetime columns with at most n distinct values keep each with its count, so drift on them is exact (default 10000; 0: sketches only)',

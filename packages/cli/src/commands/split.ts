@@ -20,7 +20,7 @@ import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { addDataOptions, type DataFlags, dataSpec } from '../data-source.js';
 import { parseNumber } from '../flags.js';
-import { requireOutDir } from '../out-path.js';
+import { FORCE_FLAG, requireFreshOutDir } from '../out-path.js';
 import type { CommandOutcome } from '../outcome.js';
 import { findConfig } from '../project.js';
 import type { Wrap } from '../runner.js';
@@ -34,7 +34,11 @@ interface SplitFlags extends DataFlags {
   test?: string;
   seed?: string;
   out: string;
+  force?: boolean;
 }
+
+/** What split writes into --out. */
+const OUTPUT_NAMES = [...SPLIT_NAMES.map((name) => `${name}.parquet`), SPLIT_MANIFEST_FILE];
 
 const NOTES = `
 Defaults come from modelgate.yaml (or --config): data, target and split; flags override them.
@@ -59,6 +63,7 @@ export function registerSplit(program: Command, wrap: Wrap): void {
     .option('--test <fraction>', 'share of rows for test (default 0.2)')
     .option('--seed <n>', 'seed of the assignment (default 42)')
     .requiredOption('-o, --out <dir>', 'directory for train/validation/test.parquet and splits.json')
+    .option(FORCE_FLAG, 'replace the split files of an earlier run in --out')
     .addHelpText('after', NOTES)
     .action(wrap<SplitFlags>((flags, ctx) => runSplit(flags, ctx)));
 }
@@ -79,7 +84,7 @@ async function runSplit(flags: SplitFlags, ctx: CliContext): Promise<CommandOutc
     test: parseNumber('test', flags.test) ?? base.test,
     seed: parseNumber('seed', flags.seed, true) ?? base.seed,
   };
-  await requireOutDir('--out', flags.out, 'the split files');
+  await requireFreshOutDir('--out', flags.out, 'the split files', OUTPUT_NAMES, flags.force === true);
   // The config's task describes its own target, not one named on the command line.
   const task = found && found.config.target === target ? found.config.task : undefined;
   const manifest = await withProgress(ctx, 'split', (progress) =>
@@ -166,7 +171,7 @@ function sourceName(manifest: SplitManifest): string {
 }
 
 function outputs(out: string): string[] {
-  return [...SPLIT_NAMES.map((name) => `${name}.parquet`), SPLIT_MANIFEST_FILE].map((f) => join(out, f));
+  return OUTPUT_NAMES.map((f) => join(out, f));
 }
 
 function renderText(manifest: SplitManifest, out: string): string {

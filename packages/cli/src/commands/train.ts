@@ -39,7 +39,7 @@ import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { addDataOptions, type DataFlags, dataSpec } from '../data-source.js';
 import { parseNumber } from '../flags.js';
-import { requireOutDir } from '../out-path.js';
+import { FORCE_FLAG, requireFreshOutDir, requireOutDir } from '../out-path.js';
 import type { CommandOutcome, Finding } from '../outcome.js';
 import { type FoundConfig, findConfig } from '../project.js';
 import type { Wrap } from '../runner.js';
@@ -50,6 +50,7 @@ interface TrainFlags extends DataFlags {
   splits?: string;
   out?: string;
   parallel?: string;
+  force?: boolean;
 }
 
 type PlanFlags = TrainFlags;
@@ -64,11 +65,21 @@ interface CollectFlags {
   plan: string;
   trials?: string;
   out?: string;
+  force?: boolean;
 }
 
-async function requireOut(out: string | undefined, what: string): Promise<string> {
+/** What train and train collect write into --out (a command candidate's kept directories too). */
+const TRAIN_OUTPUTS = [...OUTPUT_FILES, TRIALS_DIR, TRAINER_DIR];
+const FORCE_HELP = 'replace the model, trials and records of an earlier run in --out';
+
+async function requireOut(
+  out: string | undefined,
+  what: string,
+  writes: readonly string[] = [],
+  force = false,
+): Promise<string> {
   if (!out) throw new UserError(`--out <dir>: required: the directory for ${what}.`);
-  await requireOutDir('--out', out, what);
+  await requireFreshOutDir('--out', out, what, writes, force);
   return out;
 }
 
@@ -111,6 +122,7 @@ export function registerTrain(program: Command, wrap: Wrap): void {
       'directory for model.onnx, trials, params, lineage and the reference profile (required)',
     )
     .option('--parallel <n>', 'worker processes (default: train.search.parallel, else 1)')
+    .option(FORCE_FLAG, FORCE_HELP)
     .addHelpText('after', NOTES)
     .action(wrap<TrainFlags>((flags, ctx) => runTrain(flags, ctx)));
   // The program parses options before dispatching, so `train` takes the flags it shares with its
@@ -156,6 +168,7 @@ successive halving choose trials from earlier results, so a plan refuses them.`,
       '-o, --out <dir>',
       'directory for model.onnx, trials, params, lineage and the reference profile (required)',
     )
+    .option(FORCE_FLAG, FORCE_HELP)
     .action(wrap<CollectFlags>((flags, ctx) => runCollect(withShared(flags), ctx)));
 }
 
@@ -191,7 +204,7 @@ async function writeOutputs(db: Database, run: TrainingRun, out: string): Promis
 }
 
 async function runTrain(flags: TrainFlags, ctx: CliContext): Promise<CommandOutcome> {
-  const out = await requireOut(flags.out, 'the model and its records');
+  const out = await requireOut(flags.out, 'the model and its records', TRAIN_OUTPUTS, flags.force === true);
   const found = await requireConfig(flags);
   const parallel = parseNumber('parallel', flags.parallel, true);
   if (parallel !== undefined && parallel < 1)
@@ -351,7 +364,7 @@ async function runTrial(
 }
 
 async function runCollect(flags: CollectFlags, ctx: CliContext): Promise<CommandOutcome> {
-  const out = await requireOut(flags.out, 'the model and its records');
+  const out = await requireOut(flags.out, 'the model and its records', TRAIN_OUTPUTS, flags.force === true);
   const written = await withProgress(ctx, 'train collect', () =>
     withDatabase(async (db) => {
       const run = await collectPlan(db, flags.plan, flags.trials ? { trialsDir: flags.trials } : {});
