@@ -20,6 +20,8 @@ export interface OpenLoopResult {
   /** Milliseconds from each request's scheduled time to its whole answer. */
   p50: number;
   p99: number;
+  /** Every answered request's latency, sorted. */
+  latencies: number[];
 }
 
 const agent = new Agent({ keepAlive: true, maxSockets: 512 });
@@ -76,7 +78,14 @@ export async function openLoop(
   }
   await Promise.all(inFlight);
   latencies.sort((a, b) => a - b);
-  return { sent: total, failed, failures, p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
+  return {
+    sent: total,
+    failed,
+    failures,
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
+    latencies,
+  };
 }
 
 /** Closes the client's kept-alive connections, so the bench can exit. */
