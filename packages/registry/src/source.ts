@@ -60,6 +60,19 @@ async function readSibling(dir: string, name: string): Promise<SourceFile | null
   return { path, text, json: parseJson(text, path) };
 }
 
+/**
+ * An evaluation.json beside the model must be of these bytes: one left from an earlier model (the
+ * model retrained into the same directory) would be registered as this version's evaluation.
+ */
+function checkEvaluatedModel(evaluation: SourceFile, modelPath: string, sha256: string): void {
+  const challenger = (evaluation.json as { challenger?: { sha256?: unknown } } | null)?.challenger;
+  const evaluated = typeof challenger === 'object' && challenger !== null ? challenger.sha256 : undefined;
+  if (typeof evaluated !== 'string' || evaluated === sha256) return;
+  throw new UserError(
+    `--model ${modelPath}: ${evaluation.path} evaluated another model (sha256 ${evaluated.slice(0, 12)}…), not this one (${sha256.slice(0, 12)}…). Evaluate this model again, or move the stale ${basename(evaluation.path)} away.`,
+  );
+}
+
 /** `source` is a training output directory holding model.onnx, or a model file whose siblings come along. */
 export async function readSource(source: string): Promise<SourceArtifacts> {
   const kind = await kindOf(source, '--model');
@@ -90,10 +103,12 @@ export async function readSource(source: string): Promise<SourceArtifacts> {
       SOURCE_FILES.referenceProfile,
     ].map((name) => readSibling(dir, name)),
   );
+  const model = digestBytes(bytes);
+  if (evaluation) checkEvaluatedModel(evaluation, modelPath, model.sha256);
   return {
     modelPath,
     modelBytes: bytes,
-    model: digestBytes(bytes),
+    model,
     onnx,
     onnxError,
     metadata: metadata ?? null,

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { chmod, lstat, mkdir, readdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -167,6 +168,29 @@ describe('registerVersion', () => {
     expect(await readFile(join(result.path, 'model.onnx'))).toEqual(
       Buffer.from(makeOnnxModel({ note: 'best' })),
     );
+  });
+
+  it('refuses an evaluation.json left from another model, naming both; takes one of this model', async () => {
+    const repo = await sandbox.repo();
+    const out = await sandbox.artifacts({ model: { note: 'retrained' } });
+    const bytes = await readFile(join(out, 'model.onnx'));
+    const sha256 = createHash('sha256').update(bytes).digest('hex');
+    const evaluation = (of: string) =>
+      writeFile(
+        join(out, 'evaluation.json'),
+        JSON.stringify({ metrics: { accuracy: 0.9 }, challenger: { sha256: of } }),
+      );
+    await evaluation('e'.repeat(64));
+    expect(
+      await expectUserError(
+        registerVersion({ registryDir: join(repo, 'registry'), name: 'stale', model: out }),
+      ),
+    ).toBe(
+      `--model ${join(out, 'model.onnx')}: ${join(out, 'evaluation.json')} evaluated another model (sha256 eeeeeeeeeeee…), not this one (${sha256.slice(0, 12)}…). Evaluate this model again, or move the stale evaluation.json away.`,
+    );
+    await evaluation(sha256);
+    const result = await registerVersion({ registryDir: join(repo, 'registry'), name: 'stale', model: out });
+    expect(await readJson(join(result.path, 'evaluation.json'))).toMatchObject({ challenger: { sha256 } });
   });
 
   it('treats the model as bytes when a signature.json describes it', async () => {
