@@ -160,4 +160,64 @@ describe('monitor --compare on what a real shadowed server logged', () => {
     );
     expect(report.gate?.outcomes).toEqual(JSON.parse(JSON.stringify(verdict.outcomes)));
   }, 180_000);
+
+  it('pairs every request when a client reuses one request id: both models log the answer’s time', async () => {
+    const { registryDir, rows } = registry();
+    const complete = rows.filter((r) => FEATURES.every((f) => r[f.name] !== null && r[f.name] !== undefined));
+    const logDir = join(tmp.dir, 'reused-ids');
+    const server = await startServer({
+      registry: registryDir,
+      models: [`${MODEL}#production`],
+      shadow: { model: `${MODEL}#staging` },
+      port: 0,
+      workers: 1,
+      predictionLog: createPredictionLog({ dir: logDir }),
+    });
+    const requests = 12;
+    try {
+      // One at a time, each a few milliseconds apart, all with the id a client hard-coded.
+      for (let r = 0; r < requests; r++) {
+        const answer = await post(
+          `${server.url}/v2/models/${MODEL}/infer`,
+          inferBody(complete.slice(r * 2, r * 2 + 2), { id: 'fixed' }),
+        );
+        expect(answer.status).toBe(200);
+        await answer.arrayBuffer();
+        await new Promise((resolve) => setTimeout(resolve, 3));
+      }
+      const deadline = Date.now() + 60_000;
+      for (;;) {
+        const text = await (await fetch(`${server.url}/metrics`)).text();
+        if (metricValue(text, 'modelgate_shadow_requests_total', { outcome: 'scored' }) >= requests) break;
+        if (Date.now() > deadline) throw new Error(`the shadow did not score every request:\n${text}`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    } finally {
+      await server.close();
+    }
+    const dir = join(logDir, MODEL);
+    const time = (l: LogLine) => (l as { time?: string }).time;
+    const shadowTimes = new Set((await lines(dir, 'shadow-')).map(time));
+    expect((await lines(dir, 'predictions-')).every((l) => shadowTimes.has(time(l)))).toBe(true);
+    const run = await runCli(
+      [
+        'monitor',
+        '--compare',
+        '--model',
+        `${MODEL}#production`,
+        '--registry',
+        registryDir,
+        '--current',
+        logDir,
+        '--out',
+        'reused',
+      ],
+      { cwd: tmp.dir },
+    );
+    expect(run.stderr).toBe('');
+    const report = JSON.parse(
+      await readFile(join(tmp.dir, 'reused', 'compare.json'), 'utf8'),
+    ) as ShadowComparison;
+    expect(report.rows).toMatchObject({ paired: requests * 2, productionOnly: 0, shadowOnly: 0 });
+  }, 180_000);
 });

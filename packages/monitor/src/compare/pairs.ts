@@ -53,9 +53,9 @@ async function distinctOf(
 }
 
 /**
- * The rows both models scored, matched by request id and row within the
- * request (the first of each side when an id repeats), as two tables in the
- * same order. A log without shadow rows is refused: there is nothing to compare.
+ * The rows both models scored, matched by request id, row within the request
+ * and the answer's time (for logs written before the two rows shared a time,
+ * the first of each side when an id repeats), as two tables in the same order. A log without shadow rows is refused: there is nothing to compare.
  */
 export async function pairShadowRows(db: Database, log: Dataset): Promise<ShadowPairs> {
   const names = new Set(log.columns.map((c) => c.name));
@@ -66,9 +66,12 @@ export async function pairShadowRows(db: Database, log: Dataset): Promise<Shadow
   }
   const source = quoteIdent(log.table);
   const row = names.has(LOG_COLUMNS.row) ? `coalesce(${quoteIdent(LOG_COLUMNS.row)}, 0)` : '0';
+  const answeredAt = names.has(LOG_COLUMNS.time)
+    ? `epoch_ms(TRY_CAST(${quoteIdent(LOG_COLUMNS.time)} AS TIMESTAMP))`
+    : 'NULL';
   await db.run(
     `CREATE OR REPLACE TEMP TABLE ${quoteIdent(PAIR_TABLES.keyed)} AS
-     SELECT rowid AS rid, CAST(${quoteIdent(LOG_COLUMNS.requestId)} AS VARCHAR) AS id, ${row} AS r,
+     SELECT rowid AS rid, CAST(${quoteIdent(LOG_COLUMNS.requestId)} AS VARCHAR) AS id, ${row} AS r, ${answeredAt} AS t,
        ${isShadowSql(names.has(LOG_COLUMNS.role))} AS shadow
      FROM ${quoteIdent(log.table)} WHERE ${quoteIdent(LOG_COLUMNS.requestId)} IS NOT NULL`,
   );
@@ -81,11 +84,22 @@ export async function pairShadowRows(db: Database, log: Dataset): Promise<Shadow
       `${log.files[0] ?? log.table}: the prediction log has no shadow rows (role "shadow") to compare with. Serve with --shadow <model>#<stage> to log a second model's predictions.`,
     );
   }
+  const keyed = quoteIdent(PAIR_TABLES.keyed);
+  // The server writes both models' rows of a request with the answer's time, so id, row and time
+  // pair them even when a client reuses an id (several alike in one millisecond pair in log order).
+  const occurrences = (shadow: boolean) =>
+    `(SELECT id, r, t, rid, row_number() OVER (PARTITION BY id, r, t ORDER BY rid) AS k FROM ${keyed} WHERE shadow = ${shadow} AND t IS NOT NULL)`;
+  // Logs written before that carry the shadow's own time: there the first row of each side pairs.
   const firstOf = (shadow: boolean) =>
-    `(SELECT id, r, min(rid) AS rid FROM ${quoteIdent(PAIR_TABLES.keyed)} WHERE shadow = ${shadow} GROUP BY id, r)`;
+    `(SELECT id, r, min(rid) AS rid FROM ${keyed} WHERE shadow = ${shadow} GROUP BY id, r)`;
   await db.run(
     `CREATE OR REPLACE TEMP TABLE ${quoteIdent(PAIR_TABLES.pairs)} AS
-     SELECT p.rid AS p_rid, s.rid AS s_rid FROM ${firstOf(false)} p JOIN ${firstOf(true)} s USING (id, r)`,
+     WITH exact AS (
+       SELECT p.id, p.r, p.rid AS p_rid, s.rid AS s_rid FROM ${occurrences(false)} p JOIN ${occurrences(true)} s USING (id, r, t, k))
+     SELECT p_rid, s_rid FROM exact
+     UNION ALL
+     SELECT p.rid AS p_rid, s.rid AS s_rid FROM ${firstOf(false)} p JOIN ${firstOf(true)} s USING (id, r)
+     WHERE NOT EXISTS (SELECT 1 FROM exact e WHERE e.id = p.id AND e.r = p.r)`,
   );
   const time = quoteIdent(LOG_COLUMNS.time);
   const order = `epoch_ms(CAST(p.${time} AS TIMESTAMP)), x.p_rid`;

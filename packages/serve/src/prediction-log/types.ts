@@ -11,7 +11,8 @@
  *   `{"time", "request_id", "model", "version", "role": "production", "row", "inputs", "outputs"}`
  * - `shadow-<hour>Z[-n].jsonl`: the shadow's predictions for the same inputs:
  *   `{"time", "request_id", "model", "version", "role": "shadow", "row", "inputs", "outputs", "latency_ms"}`
- *   where `request_id` and `row` equal those of the production line for the same input row, `model`
+ *   where `request_id`, `row` and `time` equal those of the production line for the same input row
+ *   (`time` is the answer's, to the millisecond, so a request id a client reuses still pairs), `model`
  *   and `version` are the shadow's, and `latency_ms` is the shadow's time for the request: from
  *   the batch of copies it went in being handed to the shadow's worker to its outputs (a wait behind
  *   earlier shadow batches included; the up to 20 ms copies gather before that not).

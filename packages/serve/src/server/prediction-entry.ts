@@ -78,9 +78,10 @@ export function predictionEntry(
   inputs: readonly TensorData[],
   outputs: readonly TensorData[],
   rows: number,
+  time = new Date(),
 ): PredictionLogEntry {
   return {
-    time: new Date(),
+    time,
     requestId,
     model: model.name,
     version: model.version,

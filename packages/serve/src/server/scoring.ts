@@ -36,15 +36,18 @@ export async function score(
       .batcher(model)
       .submit(inputs, rows, Date.now() + ctx.settings.requestTimeoutMs);
     const outputs = servedOutputs(model, inputs, raw, rows);
+    // One time for the answer's log rows and the shadow's copy: the two models' rows of a request
+    // carry the same time, which (with the id) tells apart requests that reuse an id.
+    const answered = new Date();
     const sink = ctx.settings.predictionLog;
     if (sink && (sink.accepts?.(id) ?? true)) {
       try {
-        sink.record(predictionEntry(model, id, inputs, outputs, rows));
+        sink.record(predictionEntry(model, id, inputs, outputs, rows, answered));
       } catch (err) {
         ctx.settings.log({ level: 'warn', event: 'prediction-log-failed', error: errorMessage(err) });
       }
     }
-    ctx.shadow?.offer(model, inputs, rows, id);
+    ctx.shadow?.offer(model, inputs, rows, id, answered);
     return outputs;
   } finally {
     ctx.admitted--;

@@ -51,8 +51,14 @@ export class ShadowHost {
     return new ShadowHost(runner, settings, host, metrics, sink);
   }
 
-  offer(answeredBy: ModelVersion, inputs: readonly TensorData[], rows: number, requestId: string): void {
-    this.runner.offer(answeredBy, inputs, rows, requestId);
+  offer(
+    answeredBy: ModelVersion,
+    inputs: readonly TensorData[],
+    rows: number,
+    requestId: string,
+    answered: Date,
+  ): void {
+    this.runner.offer(answeredBy, inputs, rows, requestId, answered);
   }
 
   /**

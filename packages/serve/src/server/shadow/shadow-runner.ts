@@ -119,7 +119,13 @@ export class ShadowRunner {
   }
 
   /** Queues a copy of an answered request for the shadow when it is sampled and there is room. */
-  offer(answeredBy: ModelVersion, inputs: readonly TensorData[], rows: number, requestId: string): void {
+  offer(
+    answeredBy: ModelVersion,
+    inputs: readonly TensorData[],
+    rows: number,
+    requestId: string,
+    answered: Date,
+  ): void {
     try {
       if (answeredBy.ref !== this.production.ref || !this.sample(requestId)) return;
       if (this.closing) {
@@ -133,7 +139,7 @@ export class ShadowRunner {
       this.pending++;
       this.metrics.queued.set(this.pending);
       // Copied now: the request's buffers are reused once it is answered.
-      this.waiting.push({ inputs: copyInputs(inputs), rows, requestId, answered: new Date() });
+      this.waiting.push({ inputs: copyInputs(inputs), rows, requestId, answered });
       this.waitingRows += rows;
       // Sent later, in batches: one hand-over to the shadow's worker costs the HTTP thread about what
       // a whole batch does, so copies gather for a short window (never on a request's time).
