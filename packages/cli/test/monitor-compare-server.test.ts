@@ -48,19 +48,35 @@ async function lines(dir: string, prefix: string): Promise<LogLine[]> {
   );
 }
 
+/** The registry's production model served with its staged version as a shadow, logging to `logDir`. */
+function startShadowed(logDir: string) {
+  return startServer({
+    registry: registry().registryDir,
+    models: [`${MODEL}#production`],
+    shadow: { model: `${MODEL}#staging` },
+    port: 0,
+    workers: 1,
+    predictionLog: createPredictionLog({ dir: logDir }),
+  });
+}
+
+/** Waits until the shadow has scored `count` requests. */
+async function shadowScored(url: string, count: number): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const text = await (await fetch(`${url}/metrics`)).text();
+    if (metricValue(text, 'modelgate_shadow_requests_total', { outcome: 'scored' }) >= count) return;
+    if (Date.now() > deadline) throw new Error(`the shadow did not score every request:\n${text}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
 describe('monitor --compare on what a real shadowed server logged', () => {
   it('pairs v1 (production, gbdt) with v2 (the staged logistic shadow) under load and judges v2 with the gate', async () => {
     const { registryDir, rows } = registry();
     const complete = rows.filter((r) => FEATURES.every((f) => r[f.name] !== null && r[f.name] !== undefined));
     const logDir = join(tmp.dir, 'log');
-    const server = await startServer({
-      registry: registryDir,
-      models: [`${MODEL}#production`],
-      shadow: { model: `${MODEL}#staging` },
-      port: 0,
-      workers: 1,
-      predictionLog: createPredictionLog({ dir: logDir }),
-    });
+    const server = await startShadowed(logDir);
     const sent: { id: string; rows: PenguinRow[] }[] = [];
     try {
       const batches = Array.from({ length: REQUESTS }, (_, r) => ({
@@ -78,13 +94,7 @@ describe('monitor --compare on what a real shadowed server logged', () => {
         await Promise.all(answers.map((a) => a.arrayBuffer()));
       }
       sent.push(...batches);
-      const deadline = Date.now() + 60_000;
-      for (;;) {
-        const text = await (await fetch(`${server.url}/metrics`)).text();
-        if (metricValue(text, 'modelgate_shadow_requests_total', { outcome: 'scored' }) >= REQUESTS) break;
-        if (Date.now() > deadline) throw new Error(`the shadow did not score every request:\n${text}`);
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
+      await shadowScored(server.url, REQUESTS);
     } finally {
       await server.close();
     }
@@ -165,14 +175,7 @@ describe('monitor --compare on what a real shadowed server logged', () => {
     const { registryDir, rows } = registry();
     const complete = rows.filter((r) => FEATURES.every((f) => r[f.name] !== null && r[f.name] !== undefined));
     const logDir = join(tmp.dir, 'reused-ids');
-    const server = await startServer({
-      registry: registryDir,
-      models: [`${MODEL}#production`],
-      shadow: { model: `${MODEL}#staging` },
-      port: 0,
-      workers: 1,
-      predictionLog: createPredictionLog({ dir: logDir }),
-    });
+    const server = await startShadowed(logDir);
     const requests = 12;
     try {
       // One at a time, each a few milliseconds apart, all with the id a client hard-coded.
@@ -185,13 +188,7 @@ describe('monitor --compare on what a real shadowed server logged', () => {
         await answer.arrayBuffer();
         await new Promise((resolve) => setTimeout(resolve, 3));
       }
-      const deadline = Date.now() + 60_000;
-      for (;;) {
-        const text = await (await fetch(`${server.url}/metrics`)).text();
-        if (metricValue(text, 'modelgate_shadow_requests_total', { outcome: 'scored' }) >= requests) break;
-        if (Date.now() > deadline) throw new Error(`the shadow did not score every request:\n${text}`);
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
+      await shadowScored(server.url, requests);
     } finally {
       await server.close();
     }
