@@ -60,6 +60,28 @@ function startShadowed(logDir: string) {
   });
 }
 
+/** `monitor --compare` of the production model on the log in `logDir`, into `out`: its report (nothing on stderr). */
+async function compareReport(logDir: string, out: string, extra: string[] = []): Promise<ShadowComparison> {
+  const run = await runCli(
+    [
+      'monitor',
+      '--compare',
+      '--model',
+      `${MODEL}#production`,
+      '--registry',
+      registry().registryDir,
+      '--current',
+      logDir,
+      ...extra,
+      '--out',
+      out,
+    ],
+    { cwd: tmp.dir },
+  );
+  expect(run.stderr).toBe('');
+  return JSON.parse(await readFile(join(tmp.dir, out, 'compare.json'), 'utf8')) as ShadowComparison;
+}
+
 /** Waits until the shadow has scored `count` requests. */
 async function shadowScored(url: string, count: number): Promise<void> {
   const deadline = Date.now() + 60_000;
@@ -73,7 +95,7 @@ async function shadowScored(url: string, count: number): Promise<void> {
 
 describe('monitor --compare on what a real shadowed server logged', () => {
   it('pairs v1 (production, gbdt) with v2 (the staged logistic shadow) under load and judges v2 with the gate', async () => {
-    const { registryDir, rows } = registry();
+    const { rows } = registry();
     const complete = rows.filter((r) => FEATURES.every((f) => r[f.name] !== null && r[f.name] !== undefined));
     const logDir = join(tmp.dir, 'log');
     const server = await startShadowed(logDir);
@@ -100,29 +122,12 @@ describe('monitor --compare on what a real shadowed server logged', () => {
     }
     const labels = sent.flatMap((b) => b.rows.map((row, i) => `${b.id},${i},${String(row.Species)}`));
     await writeFile(join(tmp.dir, 'labels.csv'), `request_id,row,Species\n${labels.join('\n')}\n`);
-    const run = await runCli(
-      [
-        'monitor',
-        '--compare',
-        '--model',
-        `${MODEL}#production`,
-        '--registry',
-        registryDir,
-        '--current',
-        logDir,
-        '--labels',
-        'labels.csv',
-        '--label-column',
-        'Species',
-        '--out',
-        'compare',
-      ],
-      { cwd: tmp.dir },
-    );
-    expect(run.stderr).toBe('');
-    const report = JSON.parse(
-      await readFile(join(tmp.dir, 'compare', 'compare.json'), 'utf8'),
-    ) as ShadowComparison;
+    const report = await compareReport(logDir, 'compare', [
+      '--labels',
+      'labels.csv',
+      '--label-column',
+      'Species',
+    ]);
     const total = REQUESTS * ROWS_PER_REQUEST;
     expect(report.versions).toEqual({ production: ['v1'], shadow: ['v2'] });
     expect(report.rows).toMatchObject({ paired: total, productionOnly: 0, shadowOnly: 0 });
@@ -172,7 +177,7 @@ describe('monitor --compare on what a real shadowed server logged', () => {
   }, 180_000);
 
   it('pairs every request when a client reuses one request id: both models log the answer’s time', async () => {
-    const { registryDir, rows } = registry();
+    const { rows } = registry();
     const complete = rows.filter((r) => FEATURES.every((f) => r[f.name] !== null && r[f.name] !== undefined));
     const logDir = join(tmp.dir, 'reused-ids');
     const server = await startShadowed(logDir);
@@ -196,25 +201,7 @@ describe('monitor --compare on what a real shadowed server logged', () => {
     const time = (l: LogLine) => (l as { time?: string }).time;
     const shadowTimes = new Set((await lines(dir, 'shadow-')).map(time));
     expect((await lines(dir, 'predictions-')).every((l) => shadowTimes.has(time(l)))).toBe(true);
-    const run = await runCli(
-      [
-        'monitor',
-        '--compare',
-        '--model',
-        `${MODEL}#production`,
-        '--registry',
-        registryDir,
-        '--current',
-        logDir,
-        '--out',
-        'reused',
-      ],
-      { cwd: tmp.dir },
-    );
-    expect(run.stderr).toBe('');
-    const report = JSON.parse(
-      await readFile(join(tmp.dir, 'reused', 'compare.json'), 'utf8'),
-    ) as ShadowComparison;
+    const report = await compareReport(logDir, 'reused');
     expect(report.rows).toMatchObject({ paired: requests * 2, productionOnly: 0, shadowOnly: 0 });
   }, 180_000);
 });
