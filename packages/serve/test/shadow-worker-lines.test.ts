@@ -25,8 +25,26 @@ function noImputation(): Uint8Array {
   return g.toBytes();
 }
 
+/**
+ * Takes each row's beak depth as an index into a 64-row table: a depth past the table makes the
+ * whole run fail, so a batch holding such a copy fails and is retried copy by copy.
+ */
+function failsOnDeepBeaks(): Uint8Array {
+  const g = new OnnxGraph('fails-on-deep-beaks');
+  const x = g.input('input', { dtype: 'float', shape: ['N', 4] });
+  const depth = g.node('MatMul', [x, g.initializer('pick', Float32Array.of(0, 1, 0, 0), [4, 1])]);
+  const index = g.node('Cast', [depth], { to: attr.int(7) });
+  const table = g.initializer('table', new Float32Array(64 * 3).fill(0.5), [64, 3]);
+  const rows = g.node('Gather', [table, index]);
+  const logits = g.node('Reshape', [rows, g.int64s('shape', [-1, 3])]);
+  const probabilities = g.node('Softmax', [logits], { axis: attr.int(1) });
+  g.output(probabilities, 'probabilities', { dtype: 'float', shape: ['N', 3] });
+  return g.toBytes();
+}
+
 let production: string;
 let shadow: string;
+let failing: string;
 let FEATURES: readonly string[];
 
 beforeAll(async () => {
@@ -38,10 +56,17 @@ beforeAll(async () => {
   await mkdir(shadow, { recursive: true });
   await writeFile(temp.path('no-imputation', 'model.onnx'), noImputation());
   await writeFile(temp.path('no-imputation', 'metadata.json'), JSON.stringify({ spec: byoSpec(expected) }));
+  failing = temp.path('fails-on-deep-beaks');
+  await mkdir(failing, { recursive: true });
+  await writeFile(temp.path('fails-on-deep-beaks', 'model.onnx'), failsOnDeepBeaks());
+  await writeFile(
+    temp.path('fails-on-deep-beaks', 'metadata.json'),
+    JSON.stringify({ spec: byoSpec(expected) }),
+  );
 });
 
-/** Two rows per request; the odd requests' second row lacks its beak depth. */
-function request(i: number) {
+/** Two rows per request; the odd requests' second row has `odd` as its beak depth. */
+function request(i: number, odd: number | null = null) {
   const row = [39.1, 18.7, 181, 3750];
   return {
     id: `r-${i}`,
@@ -49,17 +74,19 @@ function request(i: number) {
       name,
       datatype: 'FP32',
       shape: [2, 1],
-      data: [row[f], i % 2 === 1 && name === 'Beak Depth (mm)' ? null : row[f]],
+      data: [row[f], i % 2 === 1 && name === 'Beak Depth (mm)' ? odd : row[f]],
     })),
   };
 }
 
 async function serveUnderLoad(
   predictionLog: PredictionSink,
+  shadowModel = shadow,
+  oddDepth: number | null = null,
 ): Promise<{ metrics: string; server: RunningServer }> {
   const server = await startServer({
     models: [production],
-    shadow: { model: shadow },
+    shadow: { model: shadowModel },
     predictionLog,
     port: 0,
     workers: 1,
@@ -67,7 +94,7 @@ async function serveUnderLoad(
   });
   try {
     const statuses = await load(REQUESTS, 8, (i) =>
-      post(`${server.url}/v2/models/packed-probabilities/infer`, request(i)),
+      post(`${server.url}/v2/models/packed-probabilities/infer`, request(i, oddDepth)),
     );
     // The production imputes inside its graph: every request is answered.
     expect(statuses.every((s) => s === 200)).toBe(true);
@@ -111,5 +138,29 @@ describe('the shadow’s worker checks each copy and writes its log lines', () =
       expect(entry.latencyMs).toBeGreaterThan(0);
     }
     expect(entries.filter((e) => e.role === 'production')).toHaveLength(REQUESTS);
+  });
+
+  it('asks the log once per copy whether it keeps it, also when a failed batch is retried copy by copy', async () => {
+    const asked = new Map<string, number>();
+    const entries: PredictionLogEntry[] = [];
+    const sink: PredictionSink = {
+      record: (entry) => entries.push(entry),
+      accepts: (id) => {
+        asked.set(id, (asked.get(id) ?? 0) + 1);
+        return true;
+      },
+      close: async () => {},
+    };
+    const { metrics } = await serveUnderLoad(sink, failing, 500);
+    expect(metricValue(metrics, 'modelgate_shadow_requests_total', { outcome: 'failed' })).toBe(REQUESTS / 2);
+    expect(
+      entries
+        .filter((e) => e.role === 'shadow')
+        .map((e) => e.requestId)
+        .sort(),
+    ).toEqual(even);
+    // Once for the production's row, once for the shadow's copy: a sampling log counts each once.
+    expect([...asked.values()].every((n) => n === 2)).toBe(true);
+    expect(asked.size).toBe(REQUESTS);
   });
 });

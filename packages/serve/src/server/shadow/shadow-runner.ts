@@ -26,6 +26,8 @@ interface Offered {
   rows: number;
   requestId: string;
   answered: Date;
+  /** Whether the prediction log keeps its rows: asked once, at offer(), so a retry asks no more. */
+  log: boolean;
 }
 
 /** The request's tensors copied: the request's own buffers go back to a pool once it is answered. */
@@ -139,7 +141,8 @@ export class ShadowRunner {
       this.pending++;
       this.metrics.queued.set(this.pending);
       // Copied now: the request's buffers are reused once it is answered.
-      this.waiting.push({ inputs: copyInputs(inputs), rows, requestId, answered });
+      const log = this.sink !== undefined && (this.sink.accepts?.(requestId) ?? true);
+      this.waiting.push({ inputs: copyInputs(inputs), rows, requestId, answered, log });
       this.waitingRows += rows;
       // Sent later, in batches: one hand-over to the shadow's worker costs the HTTP thread about what
       // a whole batch does, so copies gather for a short window (never on a request's time).
@@ -183,7 +186,6 @@ export class ShadowRunner {
           );
     const sink = this.sink;
     const lines = sink?.recordShadowLines !== undefined;
-    const logged = copies.map((c) => sink !== undefined && (sink.accepts?.(c.requestId) ?? true));
     const started = performance.now();
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<typeof TIMED_OUT>((resolve) => {
@@ -195,11 +197,11 @@ export class ShadowRunner {
       outputs: this.model.signature.outputs.map((o) => o.name),
       shadow: {
         shadowOf: this.production.name,
-        copies: copies.map((c, i) => ({
+        copies: copies.map((c) => ({
           requestId: c.requestId,
           answeredMs: c.answered.getTime(),
           rows: c.rows,
-          log: logged[i] as boolean,
+          log: c.log,
         })),
         sentAt: performance.timeOrigin + started,
         lines,
@@ -234,7 +236,7 @@ export class ShadowRunner {
       } else {
         this.metrics.requests.inc({ ...labels, outcome: 'scored' });
         this.metrics.latency.observe(labels, checked.latencyMs / 1000);
-        if (!lines && logged[i]) this.record(copy, result.outputs, offset, checked.latencyMs);
+        if (!lines && copy.log) this.record(copy, result.outputs, offset, checked.latencyMs);
       }
       offset += copy.rows;
     });
