@@ -73,6 +73,44 @@ export function treeRunQueueWaitNs(root: number): number {
   return sum;
 }
 
+/** Nanoseconds on a core and waiting for one. */
+export interface ThreadTime {
+  runNs: number;
+  waitNs: number;
+}
+
+/** SCHED_IDLE, the policy a shadow's threads run under (field 41 of /proc/<pid>/task/<tid>/stat). */
+const SCHED_IDLE = 5;
+
+/**
+ * Time on a core and waiting for one (each thread's /proc schedstat) of a process tree's threads,
+ * apart for the normal-priority ones (what answers requests) and the SCHED_IDLE ones (a shadow's).
+ */
+export function treeThreadTimes(root: number): { normal: ThreadTime; idle: ThreadTime } {
+  const normal = { runNs: 0, waitNs: 0 };
+  const idle = { runNs: 0, waitNs: 0 };
+  for (const pid of processTree(root)) {
+    let threads: string[];
+    try {
+      threads = readdirSync(`/proc/${pid}/task`);
+    } catch {
+      continue; // gone meanwhile
+    }
+    for (const tid of threads) {
+      const policy = Number(statFields(`${pid}/task/${tid}`)?.[38]);
+      try {
+        const [run, wait] = readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ');
+        const into = policy === SCHED_IDLE ? idle : normal;
+        into.runNs += Number(run);
+        into.waitNs += Number(wait);
+      } catch {
+        // gone meanwhile
+      }
+    }
+  }
+  return { normal, idle };
+}
+
 /** CPU ticks of a process and its descendants. */
 export function treeTicks(root: number): number {
   return processTree(root).reduce((sum, pid) => sum + ticksOf(pid), 0);

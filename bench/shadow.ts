@@ -1,21 +1,26 @@
 /**
  * bench:shadow — what `serve --shadow --shadow-rate 1` costs the production answers.
  *
- * Two `modelgate serve` servers in child processes, the same in all but the shadow: the repository's
- * penguins-species classifier (staging) with a prediction log, one with the same version's file as
- * a shadow scoring every request (rate 1, its own niced worker). First the most one-row OIP JSON
- * requests a second the plain server answers (closed loop, 32 connections); then, at half that
- * rate, an open-loop client (requests sent on a fixed schedule, latency measured from the scheduled
- * time, so a stalled server is not hidden) runs against each server in turn, alternating run by run
- * so drift on this shared machine touches both alike, with a pause after each run so that what one
- * server still does after its run does not fall in the other's.
+ * Three `modelgate serve` servers in child processes: the repository's penguins-species classifier
+ * (staging) with a prediction log, twice alone and once with the same version's file as a shadow
+ * scoring every request (rate 1, its own low-priority worker). The second plain server measures this
+ * machine's noise in the same run: the two plain servers differ in nothing, so their ratio is what
+ * chance alone gives. First the most one-row OIP JSON requests a second a plain server answers
+ * (closed loop, 32 connections); then, at half that rate, an open-loop client (requests sent on a
+ * fixed schedule, latency measured from the scheduled time, so a stalled server is not hidden) runs
+ * against each server in turn, rotating the order round by round so drift on this shared machine
+ * touches all alike, with a pause after each run so that what one server still does after its run
+ * does not fall in the next one's.
  *
- * The goal: p99 with the shadow ÷ p99 without ≤ 1.10 (medians over the runs). Also printed: the
- * share of requests the shadow scored (a shadow that dropped everything would cost nothing).
+ * The goal: p99 with the shadow ÷ p99 without ≤ 1.10, the p99 taken over every round's requests
+ * together, against the slower of the two plain servers. Also printed: the share of requests the
+ * shadow scored (a shadow that dropped everything would cost nothing), and per request the CPU
+ * time and the time spent waiting for a core of the normal-priority threads (the ones answering)
+ * and the CPU time of the SCHED_IDLE ones (the shadow's), from each thread's /proc schedstat.
  *
  * The servers run the built JavaScript (the npm script builds first), as users run them.
  *
- * --quick: 3 s runs, 4 rounds; default 6 s runs, 6 rounds (each run followed by a 2 s pause). `--acceptors 1` runs each server as one
+ * --quick: 3 s runs, 3 rounds; default 6 s runs, 6 rounds (each run followed by a 2 s pause). `--acceptors 1` runs each server as one
  * process (default: serve's own default, one acceptor per core); `--load 0.25` runs the open loop at
  * that share of the maximum instead of half; `--no-log` leaves the prediction log out. MODELGATE_BENCH_PROF=<dir> writes the
  * servers' CPU profiles there.
@@ -34,15 +39,15 @@ import {
   startServer,
 } from '@modelgate/serve';
 import { closeOpenLoop, type OpenLoopRequest, openLoop, percentile, send } from './open-loop.js';
-import { processTree, serverNodeFlags, ticksOf } from './serve-harness.js';
+import { processTree, serverNodeFlags, type ThreadTime, ticksOf, treeThreadTimes } from './serve-harness.js';
 
 const REGISTRY = fileURLToPath(new URL('../registry', import.meta.url));
 const MODEL = 'penguins-species';
 const SHADOW_FILE = join(REGISTRY, MODEL, 'versions', 'v1', 'model.onnx');
 const quick = process.argv.includes('--quick');
 const SECONDS = quick ? 3 : 6;
-// An even number: each server runs first in half the rounds and second in the other half.
-const ROUNDS = quick ? 4 : 6;
+// A multiple of 3: each of the three servers runs first, second and third equally often.
+const ROUNDS = quick ? 3 : 6;
 /**
  * The pause after each run, longer than the prediction log's flush interval (1 s): what a server
  * still does after its run (the last log flush, the shadow's queue) is its own, not the next run's.
@@ -175,94 +180,132 @@ const median = (values: readonly number[]) => {
 };
 const ms = (n: number) => `${n.toFixed(2)} ms`;
 
+type Side = 'plain' | 'control' | 'shadowed';
+const SIDES: readonly Side[] = ['plain', 'control', 'shadowed'];
+const TITLES: Record<Side, string> = {
+  plain: 'no shadow',
+  control: 'no shadow, second server',
+  shadowed: 'shadow rate 1',
+};
+
+/** What one server did over the measured runs. */
+interface Tally {
+  p99s: number[];
+  latencies: number[];
+  failed: number;
+  cpu: { main: number; all: number };
+  threads: { normal: ThreadTime; idle: ThreadTime };
+}
+
+const newTally = (): Tally => ({
+  p99s: [],
+  latencies: [],
+  failed: 0,
+  cpu: { main: 0, all: 0 },
+  threads: { normal: { runNs: 0, waitNs: 0 }, idle: { runNs: 0, waitNs: 0 } },
+});
+
+function addTimes(into: ThreadTime, after: ThreadTime, before: ThreadTime): void {
+  into.runNs += after.runNs - before.runNs;
+  into.waitNs += after.waitNs - before.waitNs;
+}
+
 async function main(): Promise<void> {
-  const plain = await startChild(false);
-  const shadowed = await startChild(true);
+  // A second plain server: its ratio to the first is what this machine's noise alone gives, in the same run.
+  const servers: Record<Side, { child: ChildProcess; url: string }> = {
+    plain: await startChild(false),
+    control: await startChild(false),
+    shadowed: await startChild(true),
+  };
   try {
-    await maxRate(plain.url, 16, 1);
-    await maxRate(shadowed.url, 16, 1);
-    const max = await maxRate(plain.url, 32, SECONDS);
+    for (const side of SIDES) await maxRate(servers[side].url, 16, 1);
+    const max = await maxRate(servers.plain.url, 32, SECONDS);
     const rate = Math.max(1, Math.floor(max * LOAD));
     console.log(
       `servers: ${ACCEPTORS > 1 ? `${ACCEPTORS} acceptor processes each (serve's default)` : 'one process each (--acceptors 1)'}, ${NO_LOG ? 'no prediction log (--no-log)' : 'with a prediction log'}`,
     );
     console.log(`max load without a shadow: ${max.toFixed(0)} requests/s (1-row OIP JSON, 32 connections)`);
     console.log(`open loop at ${LOAD} of it: ${rate} requests/s, ${SECONDS} s runs, ${ROUNDS} rounds\n`);
-    console.log('round  no shadow p50 / p99        shadow rate 1 p50 / p99     p99 ratio');
-    const ratios: number[] = [];
-    const cpu = { plain: { main: 0, all: 0 }, shadowed: { main: 0, all: 0 } };
-    const measured = async (server: typeof plain, key: 'plain' | 'shadowed') => {
-      const before = cpuSeconds(server.child.pid as number);
-      const result = await openLoop(inferUrl(server.url), REQUEST, rate, SECONDS);
+    console.log('round  no shadow p50 / p99      second no shadow p50 / p99   shadow rate 1 p50 / p99');
+    const tally: Record<Side, Tally> = { plain: newTally(), control: newTally(), shadowed: newTally() };
+    const why: Record<string, number> = {};
+    const measured = async (side: Side) => {
+      const pid = servers[side].child.pid as number;
+      const [cpuBefore, threadsBefore] = [cpuSeconds(pid), treeThreadTimes(pid)];
+      const result = await openLoop(inferUrl(servers[side].url), REQUEST, rate, SECONDS);
       await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
-      const after = cpuSeconds(server.child.pid as number);
-      cpu[key].main += after.main - before.main;
-      cpu[key].all += after.all - before.all;
+      const [cpuAfter, threadsAfter] = [cpuSeconds(pid), treeThreadTimes(pid)];
+      const t = tally[side];
+      t.cpu.main += cpuAfter.main - cpuBefore.main;
+      t.cpu.all += cpuAfter.all - cpuBefore.all;
+      addTimes(t.threads.normal, threadsAfter.normal, threadsBefore.normal);
+      addTimes(t.threads.idle, threadsAfter.idle, threadsBefore.idle);
+      t.p99s.push(result.p99);
+      for (const v of result.latencies) t.latencies.push(v);
+      t.failed += result.failed;
+      for (const [reason, n] of Object.entries(result.failures))
+        why[`${TITLES[side]}: ${reason}`] = (why[`${TITLES[side]}: ${reason}`] ?? 0) + n;
       return result;
     };
-    const p99s = { plain: [] as number[], shadowed: [] as number[] };
-    const pooled = { plain: [] as number[], shadowed: [] as number[] };
     // A run each at the measured rate first: JIT and the first log flushes are not what is measured.
-    await openLoop(inferUrl(plain.url), REQUEST, rate, 2);
-    await openLoop(inferUrl(shadowed.url), REQUEST, rate, 2);
+    for (const side of SIDES) await openLoop(inferUrl(servers[side].url), REQUEST, rate, 2);
     await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
-    let failed = 0;
-    const why: Record<string, number> = {};
     const shadowBefore = {
-      scored: await metric(shadowed.url, 'modelgate_shadow_requests_total', 'outcome="scored"'),
-      dropped: await metric(shadowed.url, 'modelgate_shadow_dropped_total'),
+      scored: await metric(servers.shadowed.url, 'modelgate_shadow_requests_total', 'outcome="scored"'),
+      dropped: await metric(servers.shadowed.url, 'modelgate_shadow_dropped_total'),
     };
     for (let round = 1; round <= ROUNDS; round++) {
-      const [first, second] = round % 2 === 1 ? [plain, shadowed] : [shadowed, plain];
-      const a = await measured(first, first === plain ? 'plain' : 'shadowed');
-      const b = await measured(second, second === plain ? 'plain' : 'shadowed');
-      const [p, s] = first === plain ? [a, b] : [b, a];
-      failed += p.failed + s.failed;
-      for (const [side, result] of [
-        ['no shadow', p],
-        ['shadow', s],
-      ] as const) {
-        for (const [reason, n] of Object.entries(result.failures))
-          why[`${side}: ${reason}`] = (why[`${side}: ${reason}`] ?? 0) + n;
-      }
-      p99s.plain.push(p.p99);
-      p99s.shadowed.push(s.p99);
-      for (const v of p.latencies) pooled.plain.push(v);
-      for (const v of s.latencies) pooled.shadowed.push(v);
-      ratios.push(s.p99 / p.p99);
-      console.log(
-        `${String(round).padStart(5)}  ${ms(p.p50).padStart(9)} / ${ms(p.p99).padEnd(12)}  ${ms(s.p50).padStart(9)} / ${ms(s.p99).padEnd(12)}  ${(s.p99 / p.p99).toFixed(3)}`,
-      );
+      // Each server runs first, second and third equally often (ROUNDS is a multiple of 3).
+      const order = SIDES.map((_, i) => SIDES[(i + round) % SIDES.length] as Side);
+      const results = {} as Record<Side, Awaited<ReturnType<typeof openLoop>>>;
+      for (const side of order) results[side] = await measured(side);
+      const cell = (side: Side) =>
+        `${ms(results[side].p50).padStart(9)} / ${ms(results[side].p99).padEnd(12)}`;
+      console.log(`${String(round).padStart(5)}  ${SIDES.map(cell).join('    ')}`);
     }
     const offered = rate * SECONDS * ROUNDS;
     const scored =
-      (await metric(shadowed.url, 'modelgate_shadow_requests_total', 'outcome="scored"')) -
+      (await metric(servers.shadowed.url, 'modelgate_shadow_requests_total', 'outcome="scored"')) -
       shadowBefore.scored;
-    const dropped = (await metric(shadowed.url, 'modelgate_shadow_dropped_total')) - shadowBefore.dropped;
-    const ratio = median(p99s.shadowed) / median(p99s.plain);
+    const dropped =
+      (await metric(servers.shadowed.url, 'modelgate_shadow_dropped_total')) - shadowBefore.dropped;
     console.log(
       `\nshadow: scored ${scored} requests (${((100 * scored) / offered).toFixed(1)}% of the open-loop ones), dropped ${dropped}`,
     );
+    const failed = SIDES.reduce((n, side) => n + tally[side].failed, 0);
     console.log(`failed answers: ${failed}${failed > 0 ? ` (${JSON.stringify(why)})` : ''}`);
-    const perRequest = (seconds: number) => `${((seconds * 1e6) / offered).toFixed(0)} µs`;
+    const us = (value: number) => `${value.toFixed(0)} µs`;
     console.log(
-      `server CPU per request, HTTP thread${ACCEPTORS > 1 ? 's' : ''} / whole server: no shadow ${perRequest(cpu.plain.main)} / ${perRequest(cpu.plain.all)}, shadow ${perRequest(cpu.shadowed.main)} / ${perRequest(cpu.shadowed.all)}`,
+      '\nper request       CPU: HTTP threads / whole server   normal-priority threads: on a core / waiting   SCHED_IDLE threads on a core',
     );
-    const pooledP99 = (values: number[]) =>
+    for (const side of SIDES) {
+      const t = tally[side];
+      const per = (ns: number) => us(ns / 1e3 / offered);
+      console.log(
+        `${TITLES[side].padEnd(26)} ${us((t.cpu.main * 1e6) / offered).padStart(7)} / ${us((t.cpu.all * 1e6) / offered).padEnd(8)}   ${per(t.threads.normal.runNs).padStart(20)} / ${per(t.threads.normal.waitNs).padEnd(8)}   ${per(t.threads.idle.runNs).padStart(14)}`,
+      );
+    }
+    const pooledP99 = (side: Side) =>
       percentile(
-        values.sort((a, b) => a - b),
+        tally[side].latencies.sort((a, b) => a - b),
         99,
       );
-    const [plainPooled, shadowPooled] = [pooledP99(pooled.plain), pooledP99(pooled.shadowed)];
+    const p99 = { plain: pooledP99('plain'), control: pooledP99('control'), shadowed: pooledP99('shadowed') };
+    const medianP99 = (side: Side) => median(tally[side].p99s);
     console.log(
-      `p99 of every round's requests together: no shadow ${ms(plainPooled)}, shadow ${ms(shadowPooled)}, ratio ${(shadowPooled / plainPooled).toFixed(3)}`,
+      `\np99 of every round's requests together: no shadow ${ms(p99.plain)}, second no shadow ${ms(p99.control)}, shadow ${ms(p99.shadowed)}`,
     );
     console.log(
-      `p99 with shadow ÷ without (medians over rounds): ${ratio.toFixed(3)} (median of per-round ratios ${median(ratios).toFixed(3)}); goal ≤ 1.10: ${ratio <= 1.1 ? 'met' : 'NOT met'}`,
+      `  the machine's noise, second ÷ first plain server: ${(p99.control / p99.plain).toFixed(3)} pooled, ${(medianP99('control') / medianP99('plain')).toFixed(3)} medians over rounds`,
+    );
+    const ratio = p99.shadowed / Math.max(p99.plain, p99.control);
+    const ratioMedians = medianP99('shadowed') / Math.max(medianP99('plain'), medianP99('control'));
+    console.log(
+      `  shadow ÷ the slower plain server: ${ratio.toFixed(3)} pooled, ${ratioMedians.toFixed(3)} medians over rounds; goal ≤ 1.10: ${ratio <= 1.1 ? 'met' : 'NOT met'}`,
     );
   } finally {
     closeOpenLoop();
-    await Promise.all([stopChild(plain.child), stopChild(shadowed.child)]);
+    await Promise.all(SIDES.map((side) => stopChild(servers[side].child)));
   }
 }
 

@@ -45,13 +45,29 @@ function byRequest(lines: readonly LogLine[]): Map<string, LogLine[]> {
 
 const SCHED_IDLE = 5;
 
-/** This process's threads with their scheduling policy and niceness (/proc stat fields 41 and 19). */
-function threadPriorities(): { tid: number; policy: number; nice: number }[] {
-  return readdirSync('/proc/self/task').map((tid) => {
-    const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+/** A process's threads with their scheduling policy and niceness (/proc stat fields 41 and 19). */
+function threadPriorities(pid: number | 'self' = 'self'): { tid: number; policy: number; nice: number }[] {
+  return readdirSync(`/proc/${pid}/task`).map((tid) => {
+    const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     return { tid: Number(tid), nice: Number(fields[16]), policy: Number(fields[38]) };
   });
+}
+
+/** This process's children running the shadow's entry. */
+function shadowProcesses(): number[] {
+  return readdirSync('/proc')
+    .filter((name) => /^\d+$/.test(name))
+    .filter((pid) => {
+      try {
+        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+        const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+        return parent === process.pid && readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('shadow-main');
+      } catch {
+        return false; // gone meanwhile
+      }
+    })
+    .map(Number);
 }
 
 const rowsFor = (rows: readonly PenguinRow[], i: number) =>
@@ -86,10 +102,14 @@ describe('serve --shadow', () => {
       );
       expect(direct.every((s) => s === 200)).toBe(true);
       text = await shadowSettled(server, requests);
-      // The shadow's worker runs at idle priority (SCHED_IDLE, nice 19); the HTTP thread does not.
-      const threads = threadPriorities();
-      expect(threads.filter((t) => t.policy === SCHED_IDLE && t.nice === 19).length).toBeGreaterThan(0);
-      expect(threads.find((t) => t.tid === process.pid)).toMatchObject({ policy: 0, nice: 0 });
+      // The shadow runs in a process of its own, every thread of it (V8's helpers too) at idle
+      // priority (SCHED_IDLE, nice 19); none of the server's threads does.
+      const [shadowPid, ...others] = shadowProcesses();
+      expect(others).toEqual([]);
+      const shadowThreads = threadPriorities(shadowPid as number);
+      expect(shadowThreads.length).toBeGreaterThan(4);
+      for (const thread of shadowThreads) expect(thread).toMatchObject({ policy: SCHED_IDLE, nice: 19 });
+      for (const thread of threadPriorities()) expect(thread).toMatchObject({ policy: 0, nice: 0 });
     } finally {
       await server.close();
     }
@@ -192,6 +212,65 @@ describe('serve --shadow', () => {
       after: ['v1'],
       kept: ['v1'],
     });
+  });
+
+  it('a shadow process that dies never fails an answer, fails only its copies meanwhile, and is started again', async () => {
+    const { registryDir, rows } = registry();
+    const logged: Record<string, unknown>[] = [];
+    const server = await startServer({
+      registry: registryDir,
+      models: [`${MODEL}#production`],
+      shadow: { model: `${MODEL}#staging`, timeoutMs: 120_000 },
+      port: 0,
+      workers: 1,
+      log: (line) => logged.push(line as Record<string, unknown>),
+    });
+    const send = (count: number) =>
+      load(count, 4, (i) => post(`${server.url}/v2/models/${MODEL}/infer`, inferBody(rowsFor(rows, i))));
+    const until = async (event: string) => {
+      const deadline = Date.now() + 60_000;
+      while (!logged.some((l) => l.event === event)) {
+        if (Date.now() > deadline) throw new Error(`no ${event} logged`);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    };
+    const outcomes = (text: string) => ({
+      scored: metricValue(text, 'modelgate_shadow_requests_total', { outcome: 'scored' }),
+      failed: metricValue(text, 'modelgate_shadow_requests_total', { outcome: 'failed' }),
+    });
+    try {
+      expect(await send(20)).toEqual(new Array(20).fill(200));
+      expect(outcomes(await shadowSettled(server, 20))).toEqual({ scored: 20, failed: 0 });
+      const [first] = shadowProcesses();
+      process.kill(first as number, 'SIGKILL');
+      await until('shadow-exited');
+      // Until it runs again the copies fail at once; the answers do not.
+      expect(await send(20)).toEqual(new Array(20).fill(200));
+      const down = outcomes(await shadowSettled(server, 40));
+      expect(down.failed).toBeGreaterThan(0);
+      expect(down.scored + down.failed).toBe(40);
+      await until('shadow-restarted');
+      const [second, ...others] = shadowProcesses();
+      expect(others).toEqual([]);
+      expect(second).not.toBe(first);
+      for (const thread of threadPriorities(second as number)) expect(thread.policy).toBe(SCHED_IDLE);
+      expect(await send(20)).toEqual(new Array(20).fill(200));
+      const after = outcomes(await shadowSettled(server, 60));
+      expect(after).toEqual({ scored: down.scored + 20, failed: down.failed });
+    } finally {
+      await server.close();
+    }
+    expect(logged.find((l) => l.event === 'shadow-exited')).toMatchObject({
+      level: 'error',
+      model: `${MODEL}@v2`,
+      how: 'SIGKILL',
+      restartInMs: 1000,
+    });
+    expect(logged.find((l) => l.event === 'shadow-failed')).toMatchObject({
+      error: 'the shadow process exited (SIGKILL)',
+    });
+    // Closed with its server: no shadow process is left behind.
+    expect(shadowProcesses()).toEqual([]);
   });
 
   it('a failing shadow never fails an answer: each failed copy counted in /metrics and logged', async () => {

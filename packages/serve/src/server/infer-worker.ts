@@ -10,7 +10,6 @@ import { move, transferableSymbol, valueSymbol } from 'piscina';
 import type { ModelView } from './models.js';
 import { feeds, servingSessionOptions, toTensorData } from './onnx-session.js';
 import { type ShadowResult, type ShadowTask, scoreShadowCopies } from './shadow/shadow-scoring.js';
-import { lowerThreadPriority } from './shadow/thread-priority.js';
 import { openServingSession, type ServingSession } from './sync-session.js';
 import { numericBuffers, type TensorData } from './tensor.js';
 
@@ -22,8 +21,6 @@ export interface WorkerSetup {
   provider: ExecutionProvider;
   /** [ready, failed] counters the pool owner waits on. */
   status: Int32Array;
-  /** A lower CPU priority (the shadow's pool), set before the sessions start their threads. */
-  niceness?: number;
   /** Counts the workers that released their sessions when the pool closes. */
   released: Int32Array;
   workers: number;
@@ -62,8 +59,6 @@ async function loadSessions(): Promise<Map<string, ServingSession>> {
   }
   return sessions;
 }
-
-if (setup.niceness) lowerThreadPriority(setup.niceness);
 
 const ready = loadSessions().then(
   (sessions) => {

@@ -59,7 +59,6 @@ export class InferencePool {
     models: readonly ModelVersion[],
     workers: number,
     provider: ExecutionProvider = 'cpu',
-    options: { niceness?: number } = {},
   ): Promise<InferencePool> {
     const status = new Int32Array(new SharedArrayBuffer(8));
     const setup: WorkerSetup = {
@@ -75,7 +74,6 @@ export class InferencePool {
       status,
       released: releaseBarrier(),
       workers,
-      ...(options.niceness !== undefined ? { niceness: options.niceness } : {}),
     };
     const entry = workerEntry();
     const pool = new Piscina<InferTask | ReleaseTask, InferResult>({

@@ -2,10 +2,10 @@ import cluster, { type Worker } from 'node:cluster';
 import { CORES_ENV, errorMessage, UserError } from '@modelgate/core';
 import { AggregatorRegistry } from 'prom-client';
 import type { PredictionSink } from '../../prediction-log/types.js';
+import { childEntry } from '../child-entry.js';
 import { positiveInteger, type RunningServer, type ServeOptions } from '../options.js';
 import { startPolling } from '../poller.js';
 import { coresPerAcceptor } from './count.js';
-import { acceptorEntry } from './entry.js';
 import { type ForwardedLogSettings, isOurs, type ToAcceptor, type ToPrimary } from './messages.js';
 
 /** After an acceptor dies, its replacement starts this much later, doubling while they keep dying. */
@@ -52,7 +52,7 @@ export async function startAcceptors(options: AcceptorsOptions): Promise<Running
   // Each acceptor counts its inference workers and threads from its share, not from the machine.
   const share = { [CORES_ENV]: String(coresPerAcceptor(count)) };
   const logSettings = forwardedLog(predictionLog);
-  const { exec, execArgv } = acceptorEntry();
+  const { exec, execArgv } = childEntry(import.meta.url, 'acceptor-main');
   cluster.setupPrimary({ exec, execArgv, args: [], serialization: 'advanced' });
   const metrics = new AggregatorRegistry();
 

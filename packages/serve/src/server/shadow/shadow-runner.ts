@@ -6,15 +6,12 @@ import type { ServeSettings } from '../options.js';
 import { predictionEntry } from '../prediction-entry.js';
 import { servedOutputs } from '../served-outputs.js';
 import { concatRows, sliceRows, type TensorData } from '../tensor.js';
-import { InferencePool } from '../worker-pool.js';
 import { FaultLog } from './fault-log.js';
 import type { ShadowMetrics } from './metrics.js';
 import { type ShadowSettings, shadowSettings } from './options.js';
+import { ShadowProcess } from './shadow-process.js';
 import type { ShadowResult } from './shadow-scoring.js';
 import { signatureDifference } from './signature.js';
-
-/** The lowest CPU priority: the shadow's workers only get what the production's leave. */
-const SHADOW_NICENESS = 19;
 
 const TIMED_OUT = Symbol('timed out');
 
@@ -55,7 +52,7 @@ export class ShadowRunner {
     /** The first `--model`: the requests answered for its reference are shadowed, across reloads. */
     private readonly production: Pick<ModelVersion, 'name' | 'ref'>,
     readonly model: ModelVersion,
-    private readonly pool: InferencePool,
+    private readonly pool: ShadowProcess,
     private readonly metrics: ShadowMetrics,
     private readonly sink: PredictionSink | undefined,
     /** Rows a batch of copies gathers at most (the server's --max-batch-size). */
@@ -94,13 +91,13 @@ export class ShadowRunner {
         `--shadow ${settings.model} (${model.key}) cannot shadow --model ${production.ref} (${production.key}): ${difference}`,
       );
     }
-    const pool = await InferencePool.start([model], settings.workers, serve.provider, {
-      niceness: SHADOW_NICENESS,
-    }).catch((err: unknown) => {
-      throw new UserError(
-        `--shadow ${settings.model}: the model did not load and warm up: ${errorMessage(err)}`,
-      );
-    });
+    const pool = await ShadowProcess.start(model, settings.workers, serve.provider, serve.log).catch(
+      (err: unknown) => {
+        throw new UserError(
+          `--shadow ${settings.model}: the model did not load and warm up: ${errorMessage(err)}`,
+        );
+      },
+    );
     serve.log({
       level: 'info',
       event: 'shadow-loaded',

@@ -1,37 +1,35 @@
 import { execFileSync } from 'node:child_process';
-import { readlinkSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { setPriority } from 'node:os';
 
-/** How far the calling thread's priority went down. */
+/** How far the process's priority went down. */
 export type LoweredPriority = 'idle' | 'nice' | 'unchanged';
 
-/** The calling thread's kernel id: Linux names it in /proc/thread-self. */
-function threadId(): number | undefined {
-  try {
-    const tid = Number(readlinkSync('/proc/thread-self').split('/').pop());
-    return Number.isInteger(tid) && tid > 0 ? tid : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 /**
- * Lowers the calling thread's CPU priority for good; threads it starts later inherit it. First
- * `niceness`, then the scheduling policy SCHED_IDLE (util-linux's `chrt`, which any thread may
- * apply to itself). Niceness alone is not enough: a nice thread that holds a core keeps it for
- * its scheduler slice (milliseconds) after a request's thread wakes up. A SCHED_IDLE thread is
- * preempted the moment any normal thread wakes. Where neither can be set it does nothing.
+ * Lowers every thread of this process to the lowest CPU priority for good; threads started later
+ * inherit it. First `niceness`, then the scheduling policy SCHED_IDLE (util-linux's `chrt`, which
+ * any process may apply to itself). Niceness alone is not enough: a nice thread that holds a core
+ * keeps it for its scheduler slice (milliseconds) after a request's thread wakes up. A SCHED_IDLE
+ * thread is preempted the moment any normal thread wakes. All threads, not only the one that runs
+ * the model: V8's garbage collection runs on helper threads of its own.
  */
-export function lowerThreadPriority(niceness: number): LoweredPriority {
-  const tid = threadId();
-  if (tid === undefined) return 'unchanged';
+export function lowerProcessPriority(niceness: number): LoweredPriority {
+  let threads: string[];
   try {
-    setPriority(tid, niceness);
+    threads = readdirSync('/proc/self/task');
   } catch {
     return 'unchanged';
   }
   try {
-    execFileSync('chrt', ['--idle', '--pid', '0', String(tid)], { stdio: 'ignore', timeout: 10_000 });
+    for (const tid of threads) setPriority(Number(tid), niceness);
+  } catch {
+    return 'unchanged';
+  }
+  try {
+    execFileSync('chrt', ['--idle', '--all-tasks', '--pid', '0', String(process.pid)], {
+      stdio: 'ignore',
+      timeout: 10_000,
+    });
     return 'idle';
   } catch {
     return 'nice';
