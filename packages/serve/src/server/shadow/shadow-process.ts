@@ -124,6 +124,8 @@ export class ShadowProcess {
           this.log({ level: 'info', event: 'shadow-restarted', model: this.model.key });
         },
         (err: unknown) => {
+          // Closing ends a process still starting; that is no failure.
+          if (this.closing) return;
           this.log({
             level: 'error',
             event: 'shadow-restart-failed',
@@ -131,7 +133,7 @@ export class ShadowProcess {
             error: errorMessage(err),
           });
           // Until it is ready its exit schedules nothing: it is tried again from here.
-          if (!this.closing) this.scheduleRestart('it did not start again');
+          this.scheduleRestart('it did not start again');
         },
       );
     }, delay);
