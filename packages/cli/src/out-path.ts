@@ -55,6 +55,13 @@ export async function requireOutFile(
   }
 }
 
+/** Those of `names` that are in `dir`. */
+export async function presentIn(dir: string, names: readonly string[]): Promise<string[]> {
+  const present: string[] = [];
+  for (const name of names) if (await pathExists(join(dir, name))) present.push(name);
+  return present;
+}
+
 /**
  * requireOutDir for a command that writes a fixed set of names into the directory: one of them
  * there already (an earlier run's output) is refused unless `force`. Other files are never touched.
@@ -68,8 +75,7 @@ export async function requireFreshOutDir(
 ): Promise<void> {
   await requireOutDir(flag, path, contents);
   if (force) return;
-  const existing: string[] = [];
-  for (const name of writes) if (await pathExists(join(path, name))) existing.push(name);
+  const existing = await presentIn(path, writes);
   const [first] = existing;
   if (first === undefined) return;
   const more = existing.length > 1 ? ` and ${existing.length - 1} more of the files it would write` : '';

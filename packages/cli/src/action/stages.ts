@@ -181,7 +181,12 @@ export const STAGES: Readonly<Record<ActionCommand, StageSpec>> = {
                   ...v(INPUTS.parallel),
                 ];
               case 'plan':
-                return [...DATA_FLAGS.flatMap((n) => v(n)), ...v(INPUTS.splits), ...v(INPUTS.plan, '--out')];
+                return [
+                  ...DATA_FLAGS.flatMap((n) => v(n)),
+                  ...v(INPUTS.splits),
+                  ...v(INPUTS.plan, '--out'),
+                  ...force,
+                ];
               case 'trial':
                 if (!input(INPUTS.trial))
                   throw new UserError('Input trial: required with mode trial (the matrix id).');

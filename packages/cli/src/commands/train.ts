@@ -1,14 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import {
-  type Database,
-  DEFAULT_CONFIG_FILE,
-  pathExists,
-  UserError,
-  withDatabase,
-  withStagedOutputs,
-} from '@modelgate/core';
+import { type Database, DEFAULT_CONFIG_FILE, pathExists, UserError, withDatabase } from '@modelgate/core';
 import {
   codeVersion,
   collectPlan,
@@ -18,6 +11,8 @@ import {
   MATRIX_FILE,
   OUTPUT_FILES,
   PLAN_FILE,
+  PLAN_SPLITS_DIR,
+  PLAN_TRIALS_DIR,
   plannedTrialDir,
   RESULT_FILE,
   readPlan,
@@ -39,12 +34,20 @@ import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { addDataOptions, type DataFlags, dataSpec } from '../data-source.js';
 import { parseNumber } from '../flags.js';
-import { FORCE_FLAG, requireFreshOutDir, requireOutDir } from '../out-path.js';
+import { FORCE_FLAG, presentIn, requireFreshOutDir } from '../out-path.js';
 import type { CommandOutcome, Finding } from '../outcome.js';
 import { type FoundConfig, findConfig } from '../project.js';
 import type { Wrap } from '../runner.js';
 import { renderTextTable } from '../table.js';
 import { withProgress } from '../with-progress.js';
+import {
+  PLAN_OUTPUTS,
+  removedLine,
+  staleEvaluation,
+  TRAIN_OUTPUTS,
+  TRIAL_MODEL,
+  TRIAL_OUTPUTS,
+} from './train-outputs.js';
 
 interface TrainFlags extends DataFlags {
   splits?: string;
@@ -59,6 +62,7 @@ interface TrialFlags {
   plan: string;
   id: string;
   out?: string;
+  force?: boolean;
 }
 
 interface CollectFlags {
@@ -68,9 +72,8 @@ interface CollectFlags {
   force?: boolean;
 }
 
-/** What train and train collect write into --out (a command candidate's kept directories too). */
-const TRAIN_OUTPUTS = [...OUTPUT_FILES, TRIALS_DIR, TRAINER_DIR];
-const FORCE_HELP = 'replace the model, trials and records of an earlier run in --out';
+const FORCE_HELP =
+  "replace the model, trials and records of an earlier run in --out, and remove that model's evaluation.json and reports there";
 
 async function requireOut(
   out: string | undefined,
@@ -139,6 +142,10 @@ export function registerTrain(program: Command, wrap: Wrap): void {
   )
     .option('--splits <dir>', 'a split directory from `modelgate split` (default: split the configured data)')
     .option('-o, --out <dir>', `plan directory: ${PLAN_FILE}, ${MATRIX_FILE} and the splits (required)`)
+    .option(
+      FORCE_FLAG,
+      `replace the plan of an earlier run in --out, and remove its ${PLAN_TRIALS_DIR}/ results`,
+    )
     .addHelpText(
       'after',
       `
@@ -156,6 +163,10 @@ successive halving choose trials from earlier results, so a plan refuses them.`,
     .option(
       '-o, --out <dir>',
       `where ${RESULT_FILE}, model.onnx and a command's ${TRIAL_OUTPUT_DIR}/ go (default: <plan>/trials/<id>)`,
+    )
+    .option(
+      FORCE_FLAG,
+      'replace the result of an earlier trial in --out (without --out there is none to: the default directory is always replaced)',
     )
     .action(wrap<TrialFlags>((flags, ctx) => runTrial(withShared(flags), ctx)));
 
@@ -198,13 +209,37 @@ async function withWorkDir<T>(work: (dir: string) => Promise<T>): Promise<T> {
   }
 }
 
-async function writeOutputs(db: Database, run: TrainingRun, out: string): Promise<WrittenOutputs> {
+/** The outputs, and the earlier model's evaluation files that went with that model. */
+interface Written extends WrittenOutputs {
+  removed: string[];
+}
+
+const STALE_EVALUATION = 'the evaluation of the model this run replaced';
+
+async function writeOutputs(
+  db: Database,
+  run: TrainingRun,
+  out: string,
+  force: boolean,
+  ctx: CliContext,
+): Promise<Written> {
   const [code, gpu] = await Promise.all([codeVersion(dirname(run.configFile)), detectGpus()]);
-  return writeTrainingResult(db, out, run, { ...(code ? { code } : {}), ...(gpu ? { gpu } : {}) });
+  const stale = await staleEvaluation(out, force);
+  const context = { ...(code ? { code } : {}), ...(gpu ? { gpu } : {}) };
+  try {
+    return { ...(await writeTrainingResult(db, out, run, context, stale)), removed: stale };
+  } catch (err) {
+    // When every trial failed the old model went, and its evaluation with it; a failed write removed nothing.
+    const left = await presentIn(out, stale);
+    const removed = stale.filter((name) => !left.includes(name));
+    if (removed.length > 0) ctx.log(removedLine(out, removed, STALE_EVALUATION));
+    throw err;
+  }
 }
 
 async function runTrain(flags: TrainFlags, ctx: CliContext): Promise<CommandOutcome> {
-  const out = await requireOut(flags.out, 'the model and its records', TRAIN_OUTPUTS, flags.force === true);
+  const force = flags.force === true;
+  const out = await requireOut(flags.out, 'the model and its records', TRAIN_OUTPUTS, force);
   const found = await requireConfig(flags);
   const parallel = parseNumber('parallel', flags.parallel, true);
   if (parallel !== undefined && parallel < 1)
@@ -220,7 +255,7 @@ async function runTrain(flags: TrainFlags, ctx: CliContext): Promise<CommandOutc
           ...(parallel === undefined ? {} : { parallel }),
           onProgress: (p) => progress.update(p.done / Math.max(1, p.total), p.detail),
         });
-        return writeOutputs(db, run, out);
+        return writeOutputs(db, run, out, force, ctx);
       }),
     ),
   );
@@ -228,7 +263,7 @@ async function runTrain(flags: TrainFlags, ctx: CliContext): Promise<CommandOutc
 }
 
 function trainOutcome(
-  written: WrittenOutputs,
+  written: Written,
   out: string,
   ctx: CliContext,
   missing: number[] = [],
@@ -266,12 +301,14 @@ function trainOutcome(
     trials: counts,
     search: trials.search,
     outputs,
+    removed: written.removed.map((name) => join(out, name)),
     warnings: [...trials.data.warnings, ...written.warnings],
   };
+  const removed = written.removed.length > 0 ? [removedLine(out, written.removed, STALE_EVALUATION)] : [];
   return {
     exitCode: 0,
     data,
-    text: renderText(trials, counts, outputs),
+    text: renderText(trials, counts, outputs, removed),
     summary: written.markdown,
     findings,
   };
@@ -281,6 +318,7 @@ function renderText(
   trials: TrialsFile,
   counts: { total: number; ok: number; stopped: number; failed: number },
   outputs: string[],
+  removed: string[],
 ): string {
   const best = trials.trials.find((t) => t.best);
   const extra = [
@@ -300,16 +338,19 @@ function renderText(
     ...(more > 0 ? [`… and ${more} more in trials.md`] : []),
     '',
     `Wrote ${outputs.join(', ')}.`,
+    ...removed,
     '',
   ].join('\n');
 }
 
 async function runPlan(flags: PlanFlags, ctx: CliContext): Promise<CommandOutcome> {
-  const out = await requireOut(flags.out, 'the plan');
+  const out = await requireOut(flags.out, 'the plan', PLAN_OUTPUTS, flags.force === true);
   const found = await requireConfig(flags);
-  const { result: plan } = await withProgress(ctx, 'train plan', () =>
+  // Only there under --force: the earlier plan's trial results, which collect would take as this plan's.
+  const removed = await presentIn(out, [PLAN_TRIALS_DIR]);
+  const plan = await withProgress(ctx, 'train plan', () =>
     withDatabase((db) =>
-      withStagedOutputs(out, (dir) =>
+      withStagedDirectories(out, [PLAN_SPLITS_DIR, PLAN_TRIALS_DIR], (dir) =>
         writePlan(db, dir, {
           config: found.config,
           configFile: found.file,
@@ -321,26 +362,38 @@ async function runPlan(flags: PlanFlags, ctx: CliContext): Promise<CommandOutcom
   const matrix = join(out, MATRIX_FILE);
   return {
     exitCode: 0,
-    data: { plan: join(out, PLAN_FILE), matrix, trials: plan.trials.length, search: plan.search },
+    data: {
+      plan: join(out, PLAN_FILE),
+      matrix,
+      trials: plan.trials.length,
+      search: plan.search,
+      removed: removed.map((name) => join(out, name)),
+    },
     text: [
       `Planned ${plan.trials.length} trials (${plan.search.strategy} search, seed ${plan.search.seed}) for ${plan.model} in ${out}.`,
       `Matrix: ${matrix}. Each job: modelgate train trial --plan ${out} --id <id>; then: modelgate train collect --plan ${out} --out <dir>.`,
+      ...(removed.length > 0 ? [removedLine(out, removed, "the earlier plan's trial results")] : []),
       '',
     ].join('\n'),
   };
 }
 
-async function runTrial(
-  flags: { plan: string; id: string; out?: string },
-  ctx: CliContext,
-): Promise<CommandOutcome> {
+async function runTrial(flags: TrialFlags, ctx: CliContext): Promise<CommandOutcome> {
   const id = parseNumber('id', flags.id, true) as number;
   const out = flags.out ?? plannedTrialDir(flags.plan, id);
-  if (flags.out) await requireOutDir('--out', flags.out, 'the trial result');
+  // The plan's own directory for the trial is replaced freely: a retried matrix job writes there again.
+  if (flags.out)
+    await requireFreshOutDir('--out', flags.out, 'the trial result', TRIAL_OUTPUTS, flags.force === true);
+  else if (flags.force)
+    throw new UserError(
+      `${FORCE_FLAG}: only used with --out, to replace a trial result there (the plan's own directory for a trial is always replaced).`,
+    );
   const plan = await readPlan(flags.plan);
+  // A model.onnx from an earlier run of the trial must not stay beside a failed result.
+  const replaced = [TRIAL_OUTPUT_DIR, TRIAL_MODEL];
   const result = await withProgress(ctx, `trial ${id}`, () =>
     withDatabase((db) =>
-      withStagedDirectories(out, [TRIAL_OUTPUT_DIR], (dir) => runPlannedTrial(db, plan, flags.plan, id, dir)),
+      withStagedDirectories(out, replaced, (dir) => runPlannedTrial(db, plan, flags.plan, id, dir)),
     ),
   );
   const { outcome } = result;
@@ -364,11 +417,12 @@ async function runTrial(
 }
 
 async function runCollect(flags: CollectFlags, ctx: CliContext): Promise<CommandOutcome> {
-  const out = await requireOut(flags.out, 'the model and its records', TRAIN_OUTPUTS, flags.force === true);
+  const force = flags.force === true;
+  const out = await requireOut(flags.out, 'the model and its records', TRAIN_OUTPUTS, force);
   const written = await withProgress(ctx, 'train collect', () =>
     withDatabase(async (db) => {
       const run = await collectPlan(db, flags.plan, flags.trials ? { trialsDir: flags.trials } : {});
-      return { written: await writeOutputs(db, run, out), missing: run.missing };
+      return { written: await writeOutputs(db, run, out, force, ctx), missing: run.missing };
     }),
   );
   return trainOutcome(written.written, out, ctx, written.missing);

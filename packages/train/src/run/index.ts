@@ -47,6 +47,8 @@ export {
   collectPlan,
   MATRIX_FILE,
   PLAN_FILE,
+  PLAN_SPLITS_DIR,
+  PLAN_TRIALS_DIR,
   type PlanOptions,
   plannedTrialDir,
   planTrials,

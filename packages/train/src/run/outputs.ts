@@ -295,17 +295,23 @@ export async function writeTrainingOutputs(
  * trial succeeded; when every trial failed, only trials.json, trials.md and
  * the kept trial directories (no model; a previous run's outputs there are
  * removed), then the UserError listing every trial's reason. A previous run's
- * trials/ and trainer/ in `out` are replaced.
+ * trials/ and trainer/ in `out` are replaced. `stale` names other files in
+ * `out` that describe the model this run replaces: they go when the new
+ * outputs move in, not before (a failed write keeps the old model and them).
  */
 export async function writeTrainingResult(
   db: Database,
   out: string,
   run: TrainingRun,
   context: OutputContext = {},
+  stale: readonly string[] = [],
 ): Promise<WrittenOutputs> {
   const failed = run.result.best === undefined;
   // A previous run's model must not sit beside records saying no trial succeeded (register would take it).
-  const replaced = failed ? [TRIALS_DIR, TRAINER_DIR, ...OUTPUT_FILES] : [TRIALS_DIR, TRAINER_DIR];
+  const replaced = [
+    ...(failed ? [TRIALS_DIR, TRAINER_DIR, ...OUTPUT_FILES] : [TRIALS_DIR, TRAINER_DIR]),
+    ...stale,
+  ];
   const written = await withStagedDirectories(out, replaced, async (dir) => {
     if (!failed) return writeTrainingOutputs(db, dir, run, context);
     await writeTrialRecords(dir, run);

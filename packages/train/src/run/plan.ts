@@ -34,8 +34,9 @@ export const PLAN_FILE = 'plan.json';
 export const MATRIX_FILE = 'matrix.json';
 export const RESULT_FILE = 'result.json';
 /** Inside the plan directory: the splits every matrix job trains on. */
-const SPLITS_DIR = 'splits';
-const TRIALS_DIR = 'trials';
+export const PLAN_SPLITS_DIR = 'splits';
+/** Inside the plan directory: the trials' result directories, by default. */
+export const PLAN_TRIALS_DIR = 'trials';
 /** Inside a trial's result directory: a command trial's $MODELGATE_OUTPUT_DIR, kept for collect. */
 export const TRIAL_OUTPUT_DIR = 'output';
 
@@ -103,7 +104,7 @@ export async function writePlan(db: Database, dir: string, options: PlanOptions)
   const space = searchSpaceOf(config, await loadTrainers(options.trainerModule));
   const { settings, points } = planTrials(config, space);
   // Checks the data now, not in every matrix job; copies the splits into the plan.
-  const splitsDir = join(dir, SPLITS_DIR);
+  const splitsDir = join(dir, PLAN_SPLITS_DIR);
   const source: SplitSource =
     'splits' in options.source
       ? await copySplits(options.source.splits, splitsDir)
@@ -167,12 +168,12 @@ export async function readPlan(planDir: string): Promise<TrainPlan> {
 
 /** The plan's splits, prepared as `train` would. */
 export function preparePlanned(db: Database, plan: TrainPlan, planDir: string): Promise<PreparedProblem> {
-  return prepareProblem(db, plan.config, { splits: join(planDir, SPLITS_DIR) });
+  return prepareProblem(db, plan.config, { splits: join(planDir, PLAN_SPLITS_DIR) });
 }
 
 /** The default directory of a trial's result: `<plan>/trials/<id>`. */
 export function plannedTrialDir(planDir: string, id: number): string {
-  return join(planDir, TRIALS_DIR, String(id));
+  return join(planDir, PLAN_TRIALS_DIR, String(id));
 }
 
 /**
@@ -206,7 +207,7 @@ export async function runPlannedTrial(
   const command = candidate.command !== undefined;
   // A plan made before CSV splits existed has none: this job writes its own.
   const splitCsv = command
-    ? ((await existingSplitCsv(join(planDir, SPLITS_DIR))) ??
+    ? ((await existingSplitCsv(join(planDir, PLAN_SPLITS_DIR))) ??
       (await writeSplitCsv(db, problem.splits.files, join(work, 'splits-csv'))))
     : undefined;
   // Fitted on the plan's training split again: the same encoding every job of the plan gets.
@@ -260,7 +261,7 @@ export async function collectPlan(
   options: { trialsDir?: string; trainerModule?: string } = {},
 ): Promise<TrainingRun & { missing: number[] }> {
   const plan = await readPlan(planDir);
-  const root = options.trialsDir ?? join(planDir, TRIALS_DIR);
+  const root = options.trialsDir ?? join(planDir, PLAN_TRIALS_DIR);
   const results = new Map<number, { outcome: TrialOutcome; dir: string }>();
   for (const path of await findResults(root)) {
     const parsed = parseJson(await readFile(path, 'utf8'), path) as Partial<TrialResultFile>;
