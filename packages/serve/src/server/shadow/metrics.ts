@@ -28,7 +28,7 @@ export class ShadowMetrics {
     });
     this.latency = new Histogram({
       name: 'modelgate_shadow_duration_seconds',
-      help: 'Shadow scoring time of the copies it scored, from their batch being handed to its worker',
+      help: 'Shadow scoring time of the copies it scored, from their batch being handed to its process',
       labelNames: ['model', 'version'] as const,
       buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
       registers: [registry],

@@ -224,19 +224,23 @@ export class ShadowRunner {
       return;
     }
     const checked = result.shadow as ShadowResult;
+    // The metrics' series for this version, looked up once per batch rather than once per copy.
     const labels = { model: this.model.name, version: this.model.version };
+    const latency = this.metrics.latency.labels(labels);
+    let scored = 0;
     let offset = 0;
     copies.forEach((copy, i) => {
       const error = checked.errors[i];
       if (error) {
         this.failed(1, 'shadow-failed', error);
       } else {
-        this.metrics.requests.inc({ ...labels, outcome: 'scored' });
-        this.metrics.latency.observe(labels, checked.latencyMs / 1000);
+        scored++;
+        latency.observe(checked.latencyMs / 1000);
         if (!lines && copy.log) this.record(copy, result.outputs, offset, checked.latencyMs);
       }
       offset += copy.rows;
     });
+    if (scored > 0) this.metrics.requests.inc({ ...labels, outcome: 'scored' }, scored);
     for (const group of checked.lines) this.recordLines(group);
   }
 
