@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises';
-import { join } from 'node:path';
-import { pathExists, UserError } from '@modelgate/core';
+import { join, resolve } from 'node:path';
+import { OutputAppeared, pathExists, UserError } from '@modelgate/core';
 
 type Kind = 'file' | 'directory' | 'missing' | 'under-a-file';
 
@@ -82,4 +82,27 @@ export async function requireFreshOutDir(
   throw new UserError(
     `${flag} ${path}: already holds ${first}${more}. Pass ${FORCE_FLAG} to replace ${existing.length > 1 ? 'them' : 'it'}, or choose another directory for ${contents}.`,
   );
+}
+
+/** An output file a command writes: its flag and what it holds, for messages. */
+export interface OutFile {
+  flag: string;
+  path: string;
+  contents: string;
+}
+
+/**
+ * Runs `work`, which publishes `files` without clobbering (requireOutFile checked them before
+ * it): one that appeared meanwhile is refused naming its flag, as requireOutFile would.
+ */
+export async function refuseAppeared<T>(files: readonly OutFile[], work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (err) {
+    const file = err instanceof OutputAppeared && files.find((f) => resolve(f.path) === resolve(err.path));
+    if (!file) throw err;
+    throw new UserError(
+      `${file.flag} ${file.path}: appeared while this command was running; it is left as it is. Pass ${FORCE_FLAG} to replace it, or choose another path for ${file.contents}.`,
+    );
+  }
 }

@@ -18,6 +18,7 @@ export * from './errors.js';
 export * from './fs/atomic.js';
 export * from './fs/ends-with-newline.js';
 export * from './fs/exists.js';
+export * from './fs/publish.js';
 export * from './fs/read-json.js';
 export * from './markdown/index.js';
 export * from './metrics/index.js';

@@ -6,7 +6,7 @@ import {
   writeFileAtomic,
 } from '@modelgate/core';
 import type { Command } from 'commander';
-import { FORCE_FLAG, requireOutFile } from '../out-path.js';
+import { FORCE_FLAG, refuseAppeared, requireOutFile } from '../out-path.js';
 import type { Wrap } from '../runner.js';
 
 export function registerConfig(program: Command, wrap: Wrap): void {
@@ -39,8 +39,10 @@ export function registerConfig(program: Command, wrap: Wrap): void {
             throw new UserError(`${FORCE_FLAG}: only used with --out, to replace a file that exists.`);
           return { exitCode: 0, data: schema, text };
         }
-        await requireOutFile('--out', opts.out, 'the JSON Schema', opts.force === true);
-        await writeFileAtomic(opts.out, text);
+        const out = { flag: '--out', path: opts.out, contents: 'the JSON Schema' };
+        const replace = opts.force === true;
+        await requireOutFile(out.flag, out.path, out.contents, replace);
+        await refuseAppeared([out], () => writeFileAtomic(out.path, text, { replace }));
         return { exitCode: 0, data: { written: opts.out }, text: `wrote ${opts.out}` };
       }),
     );

@@ -14,7 +14,7 @@ import {
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { parseFormat, parseNumber } from '../flags.js';
-import { FORCE_FLAG, requireOutFile } from '../out-path.js';
+import { FORCE_FLAG, type OutFile, refuseAppeared, requireOutFile } from '../out-path.js';
 import type { CommandOutcome } from '../outcome.js';
 import type { Progress } from '../progress.js';
 import type { Wrap } from '../runner.js';
@@ -54,9 +54,10 @@ cannot take) are never dropped silently: --on-error fail (default) stops with
 their row numbers and writes nothing; --on-error reject scores the rest and
 writes them, with a 'reason' column, to --reject (default <output>.rejects.<ext>).
 Input with no rows (a header only) is refused unless --allow-empty.
-An --output (or reject file) that exists is refused unless --force; a --force run
-that rejects no rows removes the reject file of the output it replaces.
-Output is written to a temporary file and renamed when the run succeeds.
+An --output (or reject file) that exists is refused unless --force, also one that
+appears while the run works: it is left as it is (exit 2). A --force run that
+rejects no rows removes the reject file of the output it replaces.
+Output is written to a temporary file and put in place when the run succeeds.
 Exit codes: 0 done, 1 rows could not be scored (--on-error fail), 2 bad input.`;
 
 export function registerPredict(program: Command, wrap: Wrap): void {
@@ -127,6 +128,16 @@ async function isFile(path: string): Promise<boolean> {
   );
 }
 
+/** The output, and the reject file with --on-error reject. */
+function outFilesOf(flags: PredictFlags, onError: OnError): OutFile[] {
+  const output = { flag: '--output', path: flags.output, contents: 'the predictions' };
+  if (onError !== 'reject') return [output];
+  const rejects = flags.reject
+    ? { flag: '--reject', path: flags.reject }
+    : { flag: '--reject (default)', path: defaultRejectPath(flags.output) };
+  return [output, { ...rejects, contents: 'the rejected rows' }];
+}
+
 async function runPredict(flags: PredictFlags, ctx: CliContext): Promise<CommandOutcome> {
   const onError = parseOnError(flags.onError);
   if (flags.reject && onError !== 'reject') {
@@ -137,31 +148,30 @@ async function runPredict(flags: PredictFlags, ctx: CliContext): Promise<Command
   const workers = parseNumber('workers', flags.workers, true);
   const chunkRows = parseNumber('chunk-rows', flags.chunkRows, true);
   const force = flags.force === true;
-  await requireOutFile('--output', flags.output, 'the predictions', force);
-  if (onError === 'reject') {
-    const [flag, path] = flags.reject
-      ? ['--reject', flags.reject]
-      : ['--reject (default)', defaultRejectPath(flags.output)];
-    await requireOutFile(flag, path, 'the rejected rows', force);
-  }
+  const outFiles = outFilesOf(flags, onError);
+  for (const { flag, path, contents } of outFiles) await requireOutFile(flag, path, contents, force);
   const provider = await deviceProvider(flags, undefined, ctx);
   const model = await resolvePredictModel(flags.model, flags.registry, specFlagsOf(flags));
-  const result = await withProgress(ctx, 'predict', (progress) =>
-    withDatabase((db) =>
-      predictBatch(db, {
-        model,
-        input: { path: flags.input, format },
-        output: flags.output,
-        outputFormat,
-        ids: flags.id,
-        onError,
-        rejectPath: flags.reject,
-        workers,
-        chunkRows,
-        allowEmpty: flags.allowEmpty,
-        provider,
-        onProgress: (p) => showProgress(progress, p),
-      }),
+  const result = await refuseAppeared(outFiles, () =>
+    withProgress(ctx, 'predict', (progress) =>
+      withDatabase((db) =>
+        predictBatch(db, {
+          model,
+          input: { path: flags.input, format },
+          output: flags.output,
+          outputFormat,
+          ids: flags.id,
+          onError,
+          rejectPath: flags.reject,
+          workers,
+          chunkRows,
+          allowEmpty: flags.allowEmpty,
+          provider,
+          onProgress: (p) => showProgress(progress, p),
+          // Without --force, a file that appeared at either path during the run is kept.
+          replace: force,
+        }),
+      ),
     ),
   );
   const rejects = flags.reject ?? defaultRejectPath(flags.output);

@@ -16,7 +16,7 @@ import {
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { addDataOptions, type DataFlags, dataSpec } from '../data-source.js';
-import { FORCE_FLAG, requireOutFile } from '../out-path.js';
+import { FORCE_FLAG, refuseAppeared, requireOutFile } from '../out-path.js';
 import type { CommandOutcome, Finding } from '../outcome.js';
 import { findConfig } from '../project.js';
 import type { Wrap } from '../runner.js';
@@ -66,9 +66,16 @@ function describe(ds: Dataset): CommandOutcome {
   };
 }
 
-async function writeSchema(db: Database, ds: Dataset, file: string, key: string[] | undefined) {
+async function writeSchema(
+  db: Database,
+  ds: Dataset,
+  file: string,
+  key: string[] | undefined,
+  force: boolean,
+) {
   const contract = await inferContract(db, ds, { key });
-  await writeContract(file, contract);
+  const out = { flag: '--write-schema', path: file, contents: 'the contract' };
+  await refuseAppeared([out], () => writeContract(file, contract, { replace: force }));
   const ranges = contract.columns.filter((c) => c.min !== undefined || c.max !== undefined).length;
   const categories = contract.columns.filter((c) => c.categories).length;
   const text =
@@ -110,7 +117,7 @@ async function validate(flags: ValidateFlags, ctx: CliContext): Promise<CommandO
     withProgress(ctx, 'validate', async (progress) => {
       const onProgress = (f: number) => progress.update(f);
       const ds = await loadDataset(db, data, { onProgress });
-      if (flags.writeSchema) return writeSchema(db, ds, flags.writeSchema, key);
+      if (flags.writeSchema) return writeSchema(db, ds, flags.writeSchema, key, flags.force === true);
       if (!flags.schema) return describe(ds);
       const contract = await readContract(flags.schema);
       return checkOutcome(ds, flags.schema, await checkContract(db, ds, contract, { onProgress }));

@@ -61,6 +61,11 @@ export function serializeContract(contract: Contract): string {
   return `${JSON.stringify(ordered, null, 2)}\n`;
 }
 
-export async function writeContract(file: string, contract: Contract): Promise<void> {
-  await writeFileAtomic(file, serializeContract(contract));
+/** `replace: false` keeps a file that appeared at `file` meanwhile (an OutputAppeared). */
+export async function writeContract(
+  file: string,
+  contract: Contract,
+  options: { replace: boolean } = { replace: true },
+): Promise<void> {
+  await writeFileAtomic(file, serializeContract(contract), options);
 }

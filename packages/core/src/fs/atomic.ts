@@ -2,18 +2,26 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { pathExists } from './exists.js';
+import { publishFiles } from './publish.js';
 
 function tempSibling(path: string): string {
   return `${path}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
 }
 
-/** Writes beside the target and renames over it, so readers never see half a file. */
-export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
+/**
+ * Writes beside the target and renames over it, so readers never see half a file.
+ * `replace: false` never clobbers: a file at `path` by the end is an OutputAppeared.
+ */
+export async function writeFileAtomic(
+  path: string,
+  data: string | Uint8Array,
+  options: { replace: boolean } = { replace: true },
+): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
   const tmp = tempSibling(path);
   try {
     await writeFile(tmp, data);
-    await rename(tmp, path);
+    await publishFiles([{ temp: tmp, target: path }], options);
   } catch (err) {
     await rm(tmp, { force: true });
     throw err;

@@ -29,9 +29,10 @@ interface InFlight {
 /**
  * Scores a file (or glob) of any size with bounded memory: DuckDB streams the
  * input in chunks, worker threads score them, and the rows go out in input
- * order through Parquet parts into one output file, renamed into place only
- * when the run succeeds. Rows that cannot be scored go to a reject file with
- * a reason, or (onError 'fail') stop the run with nothing written.
+ * order through Parquet parts into one output file, put in place only when
+ * the run succeeds (over a file that appeared meanwhile only with `replace`).
+ * Rows that cannot be scored go to a reject file with a reason, or (onError
+ * 'fail') stop the run with nothing written.
  */
 export async function predictBatch(db: Database, options: BatchOptions): Promise<BatchResult> {
   const started = performance.now();
@@ -127,7 +128,7 @@ async function scoreFile(
     await out.finish(outputTemp, format);
     if (rejects && rejectPath && rows.rejected > 0)
       await rejects.finish(await staged.stage(rejectPath), rejectFormat);
-    await staged.commit();
+    await staged.commit({ replace: options.replace ?? true });
     const seconds = (performance.now() - started) / 1000;
     return {
       input: input.files,

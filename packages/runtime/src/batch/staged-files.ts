@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, mkdtemp, rename, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
+import { publishFiles } from '@modelgate/core';
 
 /**
  * Temp siblings for the files DuckDB writes and a scratch directory for its
- * parts: renamed over the targets only when the whole run succeeds.
+ * parts: published at the targets only when the whole run succeeds.
  */
 export class StagedFiles {
   private readonly staged = new Map<string, string>();
@@ -25,9 +26,13 @@ export class StagedFiles {
     return temp;
   }
 
-  async commit(): Promise<void> {
+  /** `replace: false`: a target that appeared meanwhile is an OutputAppeared, and none is published. */
+  async commit(options: { replace: boolean }): Promise<void> {
     await rm(this.scratch, { recursive: true, force: true });
-    for (const [target, temp] of this.staged) await rename(temp, target);
+    await publishFiles(
+      [...this.staged].map(([target, temp]) => ({ temp, target })),
+      options,
+    );
     this.staged.clear();
   }
 

@@ -49,6 +49,11 @@ export interface BatchOptions {
   /** Where every session of the run scores (default cpu): resolveDevice's answer. */
   provider?: ExecutionProvider | undefined;
   onProgress?: ((progress: BatchProgress) => void) | undefined;
+  /**
+   * Replace an output or reject file there at the end (default true). false publishes neither
+   * over a file that exists by then, one that appeared during the run included: an OutputAppeared.
+   */
+  replace?: boolean | undefined;
 }
 
 export interface RejectedRow {
