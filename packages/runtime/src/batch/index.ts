@@ -1,4 +1,5 @@
 export type { ScoringChunk } from './chunk.js';
+export { numberFromText } from './number-text.js';
 export { DEFAULT_CHUNK_ROWS, defaultRejectPath, defaultWorkers, outputFormatOf } from './options.js';
 export { predictBatch } from './predict-batch.js';
 export {

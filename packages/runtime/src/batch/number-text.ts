@@ -2,7 +2,8 @@ import { quoteLiteral } from '@modelgate/core';
 
 /**
  * When text in a numeric feature is a number: the one rule `modelgate
- * predict` (in DuckDB) and the web bundle (in the browser) both apply.
+ * predict` (in DuckDB), `modelgate serve` (CSV and MLflow string cells) and
+ * the web bundle (in the browser) all apply.
  * Around the text, spaces, tabs and line breaks are ignored. Blank text is a
  * missing value. A number is decimal with '.' as the decimal point and an
  * optional exponent (`1.75`, `-3`, `.5`, `2e-3`), or `inf`, `infinity` or
@@ -21,6 +22,26 @@ const BOOLEAN = '[tT][rR][uU][eE]|[fF][aA][lL][sS][eE]';
 /** Group 1 is the number (or true/false) without the space around it. */
 export const NUMBER_TEXT_PATTERN = `^${SPACE}([+-]?(?:${DECIMAL}|${SPECIAL})|${BOOLEAN})${SPACE}$`;
 export const BLANK_TEXT_PATTERN = `^${SPACE}$`;
+
+const NUMBER_TEXT = new RegExp(NUMBER_TEXT_PATTERN);
+const BLANK_TEXT = new RegExp(BLANK_TEXT_PATTERN);
+
+/**
+ * Text in a numeric feature as a number under the rule, for code that reads cells in JavaScript
+ * (`modelgate serve`): null when blank (missing), undefined when not a number. Gives what
+ * `numberFromTextSql` gives in DuckDB for the same text.
+ */
+export function numberFromText(text: string): number | null | undefined {
+  if (!NUMBER_TEXT.test(text)) return BLANK_TEXT.test(text) ? null : undefined;
+  // Number() reads every decimal the pattern allows, and ignores the space around it.
+  const n = Number(text);
+  if (!Number.isNaN(n)) return n;
+  // inf, infinity and nan in any case, true and false: rare, so the copies here do not matter.
+  const word = text.trim().toLowerCase();
+  if (word === 'true' || word === 'false') return word === 'true' ? 1 : 0;
+  if (word.endsWith('nan')) return Number.NaN;
+  return word.startsWith('-') ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY;
+}
 
 /** A text column's value as a DOUBLE under the rule: NULL when blank or not a number. */
 export function numberFromTextSql(text: string): string {

@@ -1,3 +1,4 @@
+import { numberFromText } from '@modelgate/runtime';
 import { parseCsv } from './csv.js';
 import { badRequest } from './http-error.js';
 import type { PackedFeature } from './model-io.js';
@@ -83,9 +84,11 @@ function fromCsv(text: string): Columns {
 }
 
 /**
- * CSV cells and JSON scalars as the element type wants them: '' and null are
- * missing; true and false in a numeric column are 1 and 0, as `modelgate
- * predict` and the web bundle read a boolean column the model was trained on.
+ * CSV cells and JSON scalars as the element type wants them: null is missing;
+ * JSON true and false in a numeric column are 1 and 0. Text in a numeric column
+ * is read by `modelgate predict`'s rule (`numberFromText`), so a cell scores
+ * here exactly when predict scores it; text that is not a number stays text,
+ * which the tensor refuses naming the column and row.
  */
 function coerce(type: ElementType, value: unknown): unknown {
   if (type === 'string')
@@ -93,11 +96,8 @@ function coerce(type: ElementType, value: unknown): unknown {
   if (typeof value === 'boolean') return type === 'bool' ? value : Number(value);
   if (typeof value !== 'string') return value ?? null;
   if (type === 'bool') return value === 'true' ? true : value === 'false' ? false : value;
-  const text = value.trim();
-  if (text === '') return null;
-  if (/^(true|false)$/i.test(text)) return Number(text.toLowerCase() === 'true');
-  const n = Number(value);
-  return Number.isNaN(n) ? value : n;
+  const n = numberFromText(value);
+  return n === undefined ? value : n;
 }
 
 function toTensor(model: ModelVersion, index: number, values: unknown[]): TensorData {
