@@ -65,16 +65,23 @@ async function outputsOf(
   );
 }
 
-function labelKeys(current: Dataset, flags: PerformanceFlags, context: PerformanceContext): string[] {
-  const has = (name: string) => current.columns.some((c) => c.name === name);
+function labelKeys(
+  current: Dataset,
+  labels: Dataset,
+  flags: PerformanceFlags,
+  context: PerformanceContext,
+): string[] {
+  const has = (name: string, data = current) => data.columns.some((c) => c.name === name);
   const id = flags.labelId ?? (has(LOG_COLUMNS.requestId) ? LOG_COLUMNS.requestId : context.ids[0]);
   if (!id) {
     throw new UserError(
       `--labels ${flags.labels}: no id to join the labels by. Pass --label-id <column> (a request id or row id present in both files), or set 'id' in modelgate.yaml.`,
     );
   }
-  // A prediction log request may score many rows: the row within it completes the key.
-  return id === LOG_COLUMNS.requestId && has(LOG_COLUMNS.row) ? [id, LOG_COLUMNS.row] : [id];
+  // A prediction log request may score many rows: the row within it completes the key, when the labels give it.
+  return id === LOG_COLUMNS.requestId && has(LOG_COLUMNS.row) && has(LOG_COLUMNS.row, labels)
+    ? [id, LOG_COLUMNS.row]
+    : [id];
 }
 
 async function calibration(
@@ -161,7 +168,7 @@ export async function performanceInput(
       db,
       current,
       file,
-      { keys: labelKeys(current, flags, context), column },
+      { keys: labelKeys(current, file, flags, context), column },
       outputs,
     );
     labels = joined.labels;

@@ -4,6 +4,7 @@ import { formatChunkSpec } from '../chunks/spec.js';
 import type { DriftOptions } from '../drift/options.js';
 import { outputMask } from '../performance/assess.js';
 import { hasModelOutputs, probabilityClasses, readModelOutputs } from '../performance/columns.js';
+import { labelTimeSql } from '../performance/label-time.js';
 import { type JoinedLabels, joinLabels, labelNotes } from '../performance/labels.js';
 import { labeledPredictions, labeledRows, realizedMetrics } from '../performance/metrics.js';
 import type { ModelOutputs, RowLabels } from '../performance/types.js';
@@ -60,15 +61,27 @@ function labelKeys(labels: Dataset): string[] {
     : [LOG_COLUMNS.requestId];
 }
 
-/** Labels whose id (and row) names a row only one of the two models scored. */
-async function excludedLabels(db: Database, labels: Dataset, keys: readonly string[]): Promise<number> {
+/** Labels whose id (and row, and time) names a row only one of the two models scored. */
+async function excludedLabels(
+  db: Database,
+  labels: Dataset,
+  keys: readonly string[],
+  timeSql: string | null,
+): Promise<number> {
   const withRow = keys.includes(LOG_COLUMNS.row);
-  const key = (r: string) => (withRow ? `id, CAST(${r} AS VARCHAR) AS r` : 'id');
+  const compared = timeSql ? 'id, r, t' : 'id, r';
+  const names = ['id', ...(withRow ? ['r'] : []), ...(timeSql ? ['t'] : [])];
+  const fromLog = names.map((n) => (n === 'r' ? 'CAST(r AS VARCHAR) AS r' : n));
+  const fromLabels = [
+    `CAST(${quoteIdent(LOG_COLUMNS.requestId)} AS VARCHAR) AS id`,
+    ...(withRow ? [`CAST(${quoteIdent(LOG_COLUMNS.row)} AS VARCHAR) AS r`] : []),
+    ...(timeSql ? [`${timeSql} AS t`] : []),
+  ];
   const row = await db.first<{ n: unknown }>(
-    `WITH paired AS (SELECT k.id, k.r FROM ${quoteIdent(PAIR_TABLES.pairs)} x JOIN ${quoteIdent(PAIR_TABLES.keyed)} k ON k.rid = x.p_rid),
-     unpaired AS (SELECT DISTINCT ${key('r')} FROM (SELECT id, r FROM ${quoteIdent(PAIR_TABLES.keyed)} EXCEPT SELECT id, r FROM paired)),
-     labelled AS (SELECT DISTINCT CAST(${quoteIdent(LOG_COLUMNS.requestId)} AS VARCHAR) AS id${withRow ? `, CAST(${quoteIdent(LOG_COLUMNS.row)} AS VARCHAR) AS r` : ''} FROM ${quoteIdent(labels.table)})
-     SELECT count(*) AS n FROM labelled JOIN unpaired USING (${withRow ? 'id, r' : 'id'})`,
+    `WITH paired AS (SELECT k.id, k.r, k.t FROM ${quoteIdent(PAIR_TABLES.pairs)} x JOIN ${quoteIdent(PAIR_TABLES.keyed)} k ON k.rid = x.p_rid),
+     unpaired AS (SELECT DISTINCT ${fromLog.join(', ')} FROM (SELECT ${compared} FROM ${quoteIdent(PAIR_TABLES.keyed)} EXCEPT SELECT ${compared} FROM paired)),
+     labelled AS (SELECT DISTINCT ${fromLabels.join(', ')} FROM ${quoteIdent(labels.table)})
+     SELECT count(*) AS n FROM labelled JOIN unpaired USING (${names.join(', ')})`,
   );
   return toNumber(row?.n) ?? 0;
 }
@@ -230,7 +243,12 @@ export async function compareShadow(
       production,
     );
     labels = joined.labels;
-    const excluded = await excludedLabels(db, options.labels.dataset, keys);
+    const excluded = await excludedLabels(
+      db,
+      options.labels.dataset,
+      keys,
+      joined.byTime ? await labelTimeSql(db, options.labels.dataset) : null,
+    );
     labelReport = {
       source: options.labels.source,
       rows: joined.rows,

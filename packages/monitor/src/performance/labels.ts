@@ -7,7 +7,9 @@ import {
   toNumber,
   UserError,
 } from '@modelgate/core';
+import { LOG_COLUMNS } from '../prediction-log/load.js';
 import type { Note } from '../report/types.js';
+import { currentTimeSql, joinsByTime, labelTimeSql } from './label-time.js';
 import type { ModelOutputs, RowLabels } from './types.js';
 
 const TRUE_WORDS = ['true', 'yes', 'y', 't', '1'];
@@ -46,10 +48,12 @@ export interface JoinedLabels {
   matched: number;
   /** Labels that are not a class of the model (for regression: not a number). */
   unknown: number;
-  /** Ids the file labels more than once, differently: only the first label of each is used. */
+  /** Ids (with their time, when `byTime`) the file labels more than once, differently: only the first label of each is used. */
   conflicting: number;
   /** Current rows whose id the file lists with an empty (null) label only: left out. */
   empty: number;
+  /** Whether the labels joined by the answer's time too (a `time` column in the labels file). */
+  byTime: boolean;
 }
 
 function need(columns: readonly ColumnInfo[], name: string, where: string, flag: string): void {
@@ -65,11 +69,12 @@ function need(columns: readonly ColumnInfo[], name: string, where: string, flag:
 
 /**
  * Late labels joined to the current rows by id (compared as text, so an id
- * written as a number in one file and a string in the other still joins).
- * A row's label is the first one the file gives its id, empty (null) labels
- * aside: a row with only those is left out and counted; ids labeled again
- * differently are counted. For regression a label that is not a number
- * counts as unknown, not as matched.
+ * written as a number in one file and a string in the other still joins),
+ * and by the answer's time to the millisecond when a labels file joined by
+ * request id has a `time` column. A row's label is the first one the file
+ * gives its key, empty (null) labels aside: a row with only those is left
+ * out and counted; keys labeled again differently are counted. For
+ * regression a label that is not a number counts as unknown, not as matched.
  */
 export async function joinLabels(
   db: Database,
@@ -84,11 +89,15 @@ export async function joinLabels(
     need(labels.columns, key, `the labels ${labelsName}`, '--label-id');
   }
   need(labels.columns, join.column, `the labels ${labelsName}`, '--label-column');
-  const keyList = join.keys.map((k) => `CAST(${quoteIdent(k)} AS VARCHAR)`);
-  const keyNames = join.keys.map((_, i) => `k${i}`);
+  const keys = join.keys.map((k) => ({
+    labels: `CAST(${quoteIdent(k)} AS VARCHAR)`,
+    current: `CAST(c.${quoteIdent(k)} AS VARCHAR)`,
+  }));
+  const byTime = joinsByTime(labels, join.keys);
+  if (byTime) keys.push({ labels: await labelTimeSql(db, labels), current: currentTimeSql(current) });
   const label = quoteIdent(join.column);
-  const firstLabel = `(SELECT ${keyList.map((k, i) => `${k} AS k${i}`).join(', ')}, first(${label} ORDER BY rowid) FILTER (WHERE ${label} IS NOT NULL) AS y, count(DISTINCT ${label}) AS labels FROM ${quoteIdent(labels.table)} GROUP BY ALL)`;
-  const on = join.keys.map((k, i) => `CAST(c.${quoteIdent(k)} AS VARCHAR) = l.${keyNames[i]}`).join(' AND ');
+  const firstLabel = `(SELECT ${keys.map((k, i) => `${k.labels} AS k${i}`).join(', ')}, first(${label} ORDER BY rowid) FILTER (WHERE ${label} IS NOT NULL) AS y, count(DISTINCT ${label}) AS labels FROM ${quoteIdent(labels.table)} GROUP BY ALL)`;
+  const on = keys.map((k, i) => `${k.current} = l.k${i}`).join(' AND ');
   const regression = outputs.task === 'regression';
   const value = regression ? 'TRY_CAST(l.y AS DOUBLE)' : 'CAST(l.y AS VARCHAR)';
   const rows = await db.rows<{ r: unknown; y: unknown }>(
@@ -127,6 +136,7 @@ export async function joinLabels(
     unknown,
     conflicting: toNumber(conflicts?.n) ?? 0,
     empty: toNumber(empty?.n) ?? 0,
+    byTime,
   };
 }
 
@@ -140,7 +150,7 @@ export function labelNotes(
   if (joined.matched === 0 && joined.unknown === 0 && joined.empty === 0) {
     notes.push({
       level: 'warning',
-      message: `--labels ${source}: none of its ${joined.rows} labels matched a current row.`,
+      message: `--labels ${source}: none of its ${joined.rows} labels matched a current row${joined.byTime ? ` (joined by request id and the answer's '${LOG_COLUMNS.time}' to the millisecond)` : ''}.`,
     });
   }
   if (joined.unknown > 0) {
@@ -162,7 +172,7 @@ export function labelNotes(
   if (joined.conflicting > 0) {
     notes.push({
       level: 'warning',
-      message: `--labels ${source}: ${joined.conflicting} ids are labeled more than once with different labels; the first label of each is used.`,
+      message: `--labels ${source}: ${joined.conflicting} ${joined.byTime ? 'requests (id and time)' : 'ids'} are labeled more than once with different labels; the first label of each is used.`,
     });
   }
   return notes;
