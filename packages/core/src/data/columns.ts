@@ -39,6 +39,16 @@ export async function readColumns(
   columns: readonly ColumnInfo[],
   rowCount: number,
 ): Promise<ColumnData[]> {
+  // One turn: the codes index dictionaries read from the same table, not one replaced in between.
+  return db.uninterrupted((turn) => readColumnsInTurn(turn, table, columns, rowCount));
+}
+
+async function readColumnsInTurn(
+  db: Database,
+  table: string,
+  columns: readonly ColumnInfo[],
+  rowCount: number,
+): Promise<ColumnData[]> {
   const out: ColumnData[] = [];
   const exprs: string[] = [];
   for (const column of columns) {

@@ -20,6 +20,8 @@ export class Database {
   private constructor(
     private readonly instance: DuckDBInstance,
     private readonly connection: DuckDBConnection,
+    /** False for the Database an `uninterrupted` turn lends: its owner closes the connection. */
+    private readonly owns = true,
   ) {}
 
   /**
@@ -32,6 +34,17 @@ export class Database {
     const turn = this.queue.then(() => work(this.connection));
     this.queue = turn.catch(() => {});
     return turn;
+  }
+
+  /**
+   * Runs several queries as one turn: `work` gets a Database of its own on this connection, and
+   * nothing else on this one runs until `work` settles. For a sequence that keeps state on the
+   * connection between its queries (a setting it changes and restores, a temporary table or view
+   * of a fixed name): each query alone takes its turn, but another caller could run between them.
+   * Like `exclusive`, `work` must query through the Database it gets, not this one.
+   */
+  uninterrupted<T>(work: (db: Database) => Promise<T>): Promise<T> {
+    return this.exclusive((connection) => work(new Database(this.instance, connection, false)));
   }
 
   static async open(options: { threads?: number } = {}): Promise<Database> {
@@ -85,6 +98,8 @@ export class Database {
   }
 
   close(): void {
+    if (!this.owns)
+      throw new Error('close(): this Database is lent by uninterrupted(); its owner closes it.');
     this.connection.closeSync();
     this.instance.closeSync();
   }

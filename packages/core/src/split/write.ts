@@ -44,44 +44,48 @@ export async function writeSplits(
   if (assignment.length !== dataset.rowCount) {
     throw new Error(`writeSplits: ${assignment.length} assignments for ${dataset.rowCount} rows`);
   }
-  const rows = SPLIT_NAMES.map(() => 0);
-  for (const split of assignment) rows[split] = (rows[split] ?? 0) + 1;
-  const assignmentTable = `${dataset.table}__split`;
-  await storeAssignment(db, assignmentTable, assignment);
-  const columns = dataset.columns.map((c) => `d.${quoteIdent(c.name)}`).join(', ');
-  // Byte-identical files need identical row groups. The parallel batch writer
-  // gave identical bytes with 1, 2 and 8 threads on DuckDB 1.5 (flights-3m),
-  // but that is not a documented guarantee; one thread for the COPY is cheap
-  // (it is bound by encoding, not scanning) and settles the question.
-  const { threads } = await db.first<{ threads: unknown }>(`SELECT current_setting('threads') AS threads`);
-  await db.run('SET threads = 1');
-  const written: WrittenSplit[] = [];
-  try {
-    let done = 0;
-    for (const [code, name] of SPLIT_NAMES.entries()) {
-      const file = `${name}.parquet`;
-      const path = join(dir, file);
-      const count = rows[code] ?? 0;
-      const share = count / Math.max(1, assignment.length);
-      onProgress?.(done, `writing ${file}`);
-      // POSITIONAL JOIN pairs the n-th row of each table: the assignment was appended in rowid order.
-      await db.run(
-        `COPY (SELECT ${columns} FROM ${quoteIdent(dataset.table)} AS d POSITIONAL JOIN ${quoteIdent(assignmentTable)} AS a WHERE a.split = ${code}) TO ${quoteLiteral(path)} (FORMAT parquet)`,
-        (f) => onProgress?.(done + f * share, `writing ${file}`),
-      );
-      done += share;
-      const fingerprint = await fingerprintFiles([path], { rows: count, columns: dataset.columns.length });
-      written.push({
-        file,
-        rows: count,
-        sha256: fingerprint.sha256,
-        bytes: fingerprint.files[0]?.bytes ?? 0,
-      });
+  // One turn: the thread setting changed and restored below, and the assignment table, are no
+  // other caller's to see or change in between. The lent Database shadows the caller's on purpose.
+  return db.uninterrupted(async (db) => {
+    const rows = SPLIT_NAMES.map(() => 0);
+    for (const split of assignment) rows[split] = (rows[split] ?? 0) + 1;
+    const assignmentTable = `${dataset.table}__split`;
+    await storeAssignment(db, assignmentTable, assignment);
+    const columns = dataset.columns.map((c) => `d.${quoteIdent(c.name)}`).join(', ');
+    // Byte-identical files need identical row groups. The parallel batch writer
+    // gave identical bytes with 1, 2 and 8 threads on DuckDB 1.5 (flights-3m),
+    // but that is not a documented guarantee; one thread for the COPY is cheap
+    // (it is bound by encoding, not scanning) and settles the question.
+    const { threads } = await db.first<{ threads: unknown }>(`SELECT current_setting('threads') AS threads`);
+    await db.run('SET threads = 1');
+    const written: WrittenSplit[] = [];
+    try {
+      let done = 0;
+      for (const [code, name] of SPLIT_NAMES.entries()) {
+        const file = `${name}.parquet`;
+        const path = join(dir, file);
+        const count = rows[code] ?? 0;
+        const share = count / Math.max(1, assignment.length);
+        onProgress?.(done, `writing ${file}`);
+        // POSITIONAL JOIN pairs the n-th row of each table: the assignment was appended in rowid order.
+        await db.run(
+          `COPY (SELECT ${columns} FROM ${quoteIdent(dataset.table)} AS d POSITIONAL JOIN ${quoteIdent(assignmentTable)} AS a WHERE a.split = ${code}) TO ${quoteLiteral(path)} (FORMAT parquet)`,
+          (f) => onProgress?.(done + f * share, `writing ${file}`),
+        );
+        done += share;
+        const fingerprint = await fingerprintFiles([path], { rows: count, columns: dataset.columns.length });
+        written.push({
+          file,
+          rows: count,
+          sha256: fingerprint.sha256,
+          bytes: fingerprint.files[0]?.bytes ?? 0,
+        });
+      }
+    } finally {
+      await db.run(`SET threads = ${toNumber(threads) ?? 1}`);
+      await db.run(`DROP TABLE IF EXISTS ${quoteIdent(assignmentTable)}`);
     }
-  } finally {
-    await db.run(`SET threads = ${toNumber(threads) ?? 1}`);
-    await db.run(`DROP TABLE IF EXISTS ${quoteIdent(assignmentTable)}`);
-  }
-  onProgress?.(1, 'done');
-  return bySplit(written);
+    onProgress?.(1, 'done');
+    return bySplit(written);
+  });
 }
