@@ -54,23 +54,8 @@ export function ticksOf(pid: number, thread?: number): number {
  * (the second field of each thread's /proc schedstat): what a busy machine adds to a request's time.
  */
 export function treeRunQueueWaitNs(root: number): number {
-  let sum = 0;
-  for (const pid of processTree(root)) {
-    let threads: string[];
-    try {
-      threads = readdirSync(`/proc/${pid}/task`);
-    } catch {
-      continue; // gone meanwhile
-    }
-    for (const tid of threads) {
-      try {
-        sum += Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[1]);
-      } catch {
-        // gone meanwhile
-      }
-    }
-  }
-  return sum;
+  const { normal, idle } = treeThreadTimes(root);
+  return normal.waitNs + idle.waitNs;
 }
 
 /** Nanoseconds on a core and waiting for one. */
@@ -116,13 +101,17 @@ export function treeTicks(root: number): number {
   return processTree(root).reduce((sum, pid) => sum + ticksOf(pid), 0);
 }
 
+/** The machine's CPU ticks since boot, all cores: busy (not idle nor waiting for I/O) and in all. */
+export function machineTicks(): { busy: number; total: number } {
+  const machine = (readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '').split(/\s+/).slice(1).map(Number);
+  const total = machine.reduce((a, b) => a + b, 0);
+  return { busy: total - (machine[3] ?? 0) - (machine[4] ?? 0), total };
+}
+
 /** CPU seconds of a process (all its threads and child processes), and of the whole machine. */
 function cpuSample(child: ChildProcess): { process: number; busy: number } {
   const ticks = treeTicks(child.pid as number);
-  const machine = (readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '').split(/\s+/).slice(1).map(Number);
-  const total = machine.reduce((a, b) => a + b, 0);
-  const idle = (machine[3] ?? 0) + (machine[4] ?? 0);
-  return { process: ticks / TICKS, busy: (total - idle) / TICKS };
+  return { process: ticks / TICKS, busy: machineTicks().busy / TICKS };
 }
 
 export interface Load {

@@ -16,18 +16,19 @@
  * together, against the slower of the two plain servers. Also printed: the share of requests the
  * shadow scored (a shadow that dropped everything would cost nothing), and per request the CPU
  * time and the time spent waiting for a core of the normal-priority threads (the ones answering)
- * and the CPU time of the SCHED_IDLE ones (the shadow's), from each thread's /proc schedstat.
+ * and the CPU time of the SCHED_IDLE ones (the shadow's), from each thread's /proc schedstat, and
+ * the share of the machine's cores busy during the runs (median over the rounds).
  *
  * The servers run the built JavaScript (the npm script builds first), as users run them.
  *
  * --quick: 3 s runs, 3 rounds; default 6 s runs, 6 rounds (each run followed by a 2 s pause). `--acceptors 1` runs each server as one
  * process (default: serve's own default, one acceptor per core); `--load 0.25` runs the open loop at
- * that share of the maximum instead of half; `--no-log` leaves the prediction log out. MODELGATE_BENCH_PROF=<dir> writes the
+ * that share of the maximum instead of half; `--no-log` leaves the prediction log out; `--client-nice -10` runs the client at that niceness. MODELGATE_BENCH_PROF=<dir> writes the
  * servers' CPU profiles there.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { setPriority, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -39,7 +40,14 @@ import {
   startServer,
 } from '@modelgate/serve';
 import { closeOpenLoop, type OpenLoopRequest, openLoop, percentile, send } from './open-loop.js';
-import { processTree, serverNodeFlags, type ThreadTime, ticksOf, treeThreadTimes } from './serve-harness.js';
+import {
+  machineTicks,
+  processTree,
+  serverNodeFlags,
+  type ThreadTime,
+  ticksOf,
+  treeThreadTimes,
+} from './serve-harness.js';
 
 const REGISTRY = fileURLToPath(new URL('../registry', import.meta.url));
 const MODEL = 'penguins-species';
@@ -65,6 +73,24 @@ const LOAD = process.argv.includes('--load') ? Number(process.argv[process.argv.
 const NO_LOG = process.argv.includes('--no-log');
 /** MODELGATE_BENCH_PROF=<dir>: the servers write CPU profiles (of their HTTP threads) there. */
 const PROFILE_DIR = process.env.MODELGATE_BENCH_PROF;
+/**
+ * `--client-nice -10`: the open-loop client's thread at that niceness (lower needs root), so that its
+ * own waits for a core, which every server's latency would show alike, count less.
+ */
+const CLIENT_NICE = process.argv.includes('--client-nice')
+  ? Number(process.argv[process.argv.indexOf('--client-nice') + 1])
+  : undefined;
+
+/** Sets the client's niceness; says what happened. */
+function clientPriority(): string {
+  if (CLIENT_NICE === undefined) return 'the client at normal priority';
+  try {
+    setPriority(CLIENT_NICE);
+    return `the client at nice ${CLIENT_NICE}`;
+  } catch (err) {
+    return `the client at normal priority (nice ${CLIENT_NICE} refused: ${(err as Error).message})`;
+  }
+}
 
 const BODY = JSON.stringify({
   inputs: [
@@ -195,6 +221,8 @@ interface Tally {
   failed: number;
   cpu: { main: number; all: number };
   threads: { normal: ThreadTime; idle: ThreadTime };
+  /** The share of the machine's cores busy during each run (the client and everything else included). */
+  machineBusy: number[];
 }
 
 const newTally = (): Tally => ({
@@ -203,6 +231,7 @@ const newTally = (): Tally => ({
   failed: 0,
   cpu: { main: 0, all: 0 },
   threads: { normal: { runNs: 0, waitNs: 0 }, idle: { runNs: 0, waitNs: 0 } },
+  machineBusy: [],
 });
 
 function addTimes(into: ThreadTime, after: ThreadTime, before: ThreadTime): void {
@@ -211,6 +240,7 @@ function addTimes(into: ThreadTime, after: ThreadTime, before: ThreadTime): void
 }
 
 async function main(): Promise<void> {
+  const client = clientPriority();
   // A second plain server: its ratio to the first is what this machine's noise alone gives, in the same run.
   const servers: Record<Side, { child: ChildProcess; url: string }> = {
     plain: await startChild(false),
@@ -222,7 +252,7 @@ async function main(): Promise<void> {
     const max = await maxRate(servers.plain.url, 32, SECONDS);
     const rate = Math.max(1, Math.floor(max * LOAD));
     console.log(
-      `servers: ${ACCEPTORS > 1 ? `${ACCEPTORS} acceptor processes each (serve's default)` : 'one process each (--acceptors 1)'}, ${NO_LOG ? 'no prediction log (--no-log)' : 'with a prediction log'}`,
+      `servers: ${ACCEPTORS > 1 ? `${ACCEPTORS} acceptor processes each (serve's default)` : 'one process each (--acceptors 1)'}, ${NO_LOG ? 'no prediction log (--no-log)' : 'with a prediction log'}; ${client}`,
     );
     console.log(`max load without a shadow: ${max.toFixed(0)} requests/s (1-row OIP JSON, 32 connections)`);
     console.log(`open loop at ${LOAD} of it: ${rate} requests/s, ${SECONDS} s runs, ${ROUNDS} rounds\n`);
@@ -231,8 +261,13 @@ async function main(): Promise<void> {
     const why: Record<string, number> = {};
     const measured = async (side: Side) => {
       const pid = servers[side].child.pid as number;
-      const [cpuBefore, threadsBefore] = [cpuSeconds(pid), treeThreadTimes(pid)];
+      const [cpuBefore, threadsBefore, machineBefore] = [
+        cpuSeconds(pid),
+        treeThreadTimes(pid),
+        machineTicks(),
+      ];
       const result = await openLoop(inferUrl(servers[side].url), REQUEST, rate, SECONDS);
+      const machineAfter = machineTicks();
       await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
       const [cpuAfter, threadsAfter] = [cpuSeconds(pid), treeThreadTimes(pid)];
       const t = tally[side];
@@ -241,6 +276,9 @@ async function main(): Promise<void> {
       addTimes(t.threads.normal, threadsAfter.normal, threadsBefore.normal);
       addTimes(t.threads.idle, threadsAfter.idle, threadsBefore.idle);
       t.p99s.push(result.p99);
+      t.machineBusy.push(
+        (machineAfter.busy - machineBefore.busy) / (machineAfter.total - machineBefore.total),
+      );
       for (const v of result.latencies) t.latencies.push(v);
       t.failed += result.failed;
       for (const [reason, n] of Object.entries(result.failures))
@@ -276,13 +314,13 @@ async function main(): Promise<void> {
     console.log(`failed answers: ${failed}${failed > 0 ? ` (${JSON.stringify(why)})` : ''}`);
     const us = (value: number) => `${value.toFixed(0)} µs`;
     console.log(
-      '\nper request       CPU: HTTP threads / whole server   normal-priority threads: on a core / waiting   SCHED_IDLE threads on a core',
+      '\nper request       CPU: HTTP threads / whole server   normal-priority threads: on a core / waiting   SCHED_IDLE threads on a core   machine busy',
     );
     for (const side of SIDES) {
       const t = tally[side];
       const per = (ns: number) => us(ns / 1e3 / offered);
       console.log(
-        `${TITLES[side].padEnd(26)} ${us((t.cpu.main * 1e6) / offered).padStart(7)} / ${us((t.cpu.all * 1e6) / offered).padEnd(8)}   ${per(t.threads.normal.runNs).padStart(20)} / ${per(t.threads.normal.waitNs).padEnd(8)}   ${per(t.threads.idle.runNs).padStart(14)}`,
+        `${TITLES[side].padEnd(26)} ${us((t.cpu.main * 1e6) / offered).padStart(7)} / ${us((t.cpu.all * 1e6) / offered).padEnd(8)}   ${per(t.threads.normal.runNs).padStart(20)} / ${per(t.threads.normal.waitNs).padEnd(8)}   ${per(t.threads.idle.runNs).padStart(14)}   ${(100 * median(t.machineBusy)).toFixed(0).padStart(10)}%`,
       );
     }
     const pooledP99 = (side: Side) =>

@@ -82,6 +82,12 @@ export interface PredictionSink {
   /** A shadow's rows its worker wrote as lines; a sink without it is given entries (`record`). */
   recordShadowLines?(lines: ShadowLines): void;
   /**
+   * A Unix socket where a shadow's process may send those lines (one JSON ShadowLines per line) to
+   * the log's writer in another process itself: `serve --acceptors` reads them in the primary, so
+   * they never pass through an acceptor's HTTP thread.
+   */
+  readonly shadowLinesSocket?: string;
+  /**
    * Whether record() would keep this request. A false answer counts it as sampled out, so the
    * server skips building an entry the sampling would drop.
    */

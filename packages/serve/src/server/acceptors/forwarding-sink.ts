@@ -24,6 +24,7 @@ export class ForwardingSink implements PredictionSink {
   private shadowLines: ShadowLines[] = [];
   /** Set when the primary's log takes ready lines: a shadow's worker then writes its rows itself. */
   readonly recordShadowLines?: (lines: ShadowLines) => void;
+  readonly shadowLinesSocket?: string;
   private timer: NodeJS.Timeout | undefined;
   /** Set by close(): resolves when the primary says the last batch reached its log. */
   private arrived: (() => void) | undefined;
@@ -37,6 +38,7 @@ export class ForwardingSink implements PredictionSink {
   ) {
     const sampling = settings.sampling;
     if (sampling) this.sample = createSampler(sampling.sampleRate, sampling.seed);
+    if (settings.shadowLinesSocket) this.shadowLinesSocket = settings.shadowLinesSocket;
     if (settings.shadowLines) {
       this.recordShadowLines = (lines) => {
         if (this.closed || !this.room()) return;

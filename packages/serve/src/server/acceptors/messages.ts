@@ -13,6 +13,8 @@ export interface ForwardedLogSettings {
   sampling?: { sampleRate: number; seed: number };
   /** Whether the primary's log takes a shadow's rows as ready lines (`recordShadowLines`). */
   shadowLines: boolean;
+  /** Where a shadow's process sends those lines to the primary itself (a Unix socket). */
+  shadowLinesSocket?: string;
 }
 
 export type ToAcceptor =

@@ -7,6 +7,7 @@ import { positiveInteger, type RunningServer, type ServeOptions } from '../optio
 import { startPolling } from '../poller.js';
 import { coresPerAcceptor } from './count.js';
 import { type ForwardedLogSettings, isOurs, type ToAcceptor, type ToPrimary } from './messages.js';
+import { ShadowLinesSocket } from './shadow-lines-socket.js';
 
 /** After an acceptor dies, its replacement starts this much later, doubling while they keep dying. */
 const RESTART_DELAY_MS = 1_000;
@@ -18,12 +19,16 @@ export interface AcceptorsOptions extends ServeOptions {
 }
 
 /** Settings of the log the acceptors forward to, as far as they can act on them locally. */
-function forwardedLog(sink: PredictionSink | undefined): ForwardedLogSettings | undefined {
+function forwardedLog(
+  sink: PredictionSink | undefined,
+  linesSocket: ShadowLinesSocket | undefined,
+): ForwardedLogSettings | undefined {
   if (!sink) return undefined;
   return {
     requests: sink.request !== undefined,
     shadowLines: sink.recordShadowLines !== undefined,
     ...(sink.sampling ? { sampling: sink.sampling } : {}),
+    ...(linesSocket ? { shadowLinesSocket: linesSocket.path } : {}),
   };
 }
 
@@ -51,7 +56,10 @@ export async function startAcceptors(options: AcceptorsOptions): Promise<Running
     pollIntervalMs === undefined ? 0 : positiveInteger('--poll-interval-ms', pollIntervalMs, 0, 0);
   // Each acceptor counts its inference workers and threads from its share, not from the machine.
   const share = { [CORES_ENV]: String(coresPerAcceptor(count)) };
-  const logSettings = forwardedLog(predictionLog);
+  // With a shadow, its processes send their log lines here themselves, past the acceptors' HTTP threads.
+  const linesSocket =
+    predictionLog && serveOptions.shadow ? await ShadowLinesSocket.open(predictionLog, log) : undefined;
+  const logSettings = forwardedLog(predictionLog, linesSocket);
   const { exec, execArgv } = childEntry(import.meta.url, 'acceptor-main');
   cluster.setupPrimary({ exec, execArgv, args: [], serialization: 'advanced' });
   const metrics = new AggregatorRegistry();
@@ -172,6 +180,7 @@ export async function startAcceptors(options: AcceptorsOptions): Promise<Running
   if (failed) {
     // As startServer: a failed start leaves the caller's prediction log to the caller.
     await stopAcceptors();
+    await linesSocket?.close();
     throw failed.reason;
   }
   allListening = true;
@@ -206,6 +215,8 @@ export async function startAcceptors(options: AcceptorsOptions): Promise<Running
       closed ??= (async () => {
         stopPolling();
         await stopAcceptors();
+        // The shadows' processes have sent their last lines by the time their acceptors exit.
+        await linesSocket?.close();
         await predictionLog?.close();
         log({ level: 'info', event: 'closed' });
       })();

@@ -4,7 +4,9 @@
  * helpers included, which a worker thread inside the server could not do: they are the server's.
  * It ends with its server (the IPC channel closing) and cannot take the server down with it.
  */
+import { connect, type Socket } from 'node:net';
 import { errorMessage } from '@modelgate/core';
+import type { InferResult } from '../infer-worker.js';
 import { InferencePool } from '../worker-pool.js';
 import { type FromShadow, isShadowMessage, type ToShadow } from './shadow-messages.js';
 import { lowerProcessPriority } from './thread-priority.js';
@@ -14,13 +16,36 @@ const SHADOW_NICENESS = 19;
 
 const priority = lowerProcessPriority(SHADOW_NICENESS);
 let pool: InferencePool | undefined;
+/** The log's writer, when it takes the lines from here (see PredictionSink.shadowLinesSocket). */
+let lines: Socket | undefined;
 
 const send = (message: FromShadow) => {
   if (process.connected) process.send?.(message);
 };
 
+/** Connects to the log's writer; where it cannot, the lines go back with the results. */
+function connectLines(path: string): Promise<Socket | undefined> {
+  return new Promise((resolve) => {
+    const socket = connect(path);
+    socket.once('connect', () => resolve(socket));
+    socket.once('error', () => resolve(undefined));
+    socket.on('close', () => {
+      if (lines === socket) lines = undefined;
+    });
+  });
+}
+
+/** The result's log lines sent to the writer, when connected; otherwise left in it for the server. */
+function sendLines(result: InferResult): InferResult {
+  const groups = result.shadow?.lines;
+  if (!lines || !groups || groups.length === 0) return result;
+  lines.write(groups.map((group) => `${JSON.stringify(group)}\n`).join(''));
+  return { ...result, shadow: { ...(result.shadow as NonNullable<InferResult['shadow']>), lines: [] } };
+}
+
 async function start(message: Extract<ToShadow, { type: 'modelgate:shadow-start' }>): Promise<void> {
   try {
+    if (message.linesSocket) lines = await connectLines(message.linesSocket);
     pool = await InferencePool.start([message.model], message.workers, message.provider);
     send({ type: 'modelgate:shadow-ready', priority });
   } catch (err) {
@@ -35,7 +60,7 @@ function run({ id, task }: Extract<ToShadow, { type: 'modelgate:shadow-task' }>)
     return;
   }
   pool.result(task).then(
-    (result) => send({ type: 'modelgate:shadow-result', id, result }),
+    (result) => send({ type: 'modelgate:shadow-result', id, result: sendLines(result) }),
     (err: unknown) => send({ type: 'modelgate:shadow-result', id, error: errorMessage(err) }),
   );
 }
@@ -50,12 +75,18 @@ process.on('message', (message: unknown) => {
       run(message);
       break;
     case 'modelgate:shadow-close':
-      void (pool?.close() ?? Promise.resolve()).finally(() => process.exit(0));
+      void stop();
       break;
   }
 });
 
+/** Releases the sessions, hands the last lines to the writer, and exits. */
+async function stop(): Promise<void> {
+  await pool?.close().catch(() => {});
+  const socket = lines;
+  if (socket) await new Promise<void>((resolve) => socket.end(resolve));
+  process.exit(0);
+}
+
 // The server went away (closed, or died): nothing is left to shadow.
-process.on('disconnect', () => {
-  void (pool?.close() ?? Promise.resolve()).finally(() => process.exit(0));
-});
+process.on('disconnect', () => void stop());

@@ -5,7 +5,14 @@ import type { LoweredPriority } from './thread-priority.js';
 
 /** What the server sends the shadow's process. */
 export type ToShadow =
-  | { type: 'modelgate:shadow-start'; model: ModelVersion; workers: number; provider: ExecutionProvider }
+  | {
+      type: 'modelgate:shadow-start';
+      model: ModelVersion;
+      workers: number;
+      provider: ExecutionProvider;
+      /** Send the log lines written here to this Unix socket, not back with the result. */
+      linesSocket?: string;
+    }
   | { type: 'modelgate:shadow-task'; id: number; task: InferTask }
   | { type: 'modelgate:shadow-close' };
 

@@ -39,6 +39,7 @@ export class ShadowProcess {
     private readonly workers: number,
     private readonly provider: ExecutionProvider,
     private readonly log: (line: object) => void,
+    private readonly linesSocket: string | undefined,
   ) {}
 
   /** Starts the process and loads the model; rejects with the process's own reason when it cannot. */
@@ -47,8 +48,10 @@ export class ShadowProcess {
     workers: number,
     provider: ExecutionProvider,
     log: (line: object) => void,
+    /** Where the process sends the log lines it writes, rather than back here (see PredictionSink). */
+    linesSocket?: string,
   ): Promise<ShadowProcess> {
-    const shadow = new ShadowProcess(model, workers, provider, log);
+    const shadow = new ShadowProcess(model, workers, provider, log, linesSocket);
     await shadow.spawn();
     return shadow;
   }
@@ -107,6 +110,7 @@ export class ShadowProcess {
         model: this.model,
         workers: this.workers,
         provider: this.provider,
+        ...(this.linesSocket ? { linesSocket: this.linesSocket } : {}),
       });
     });
   }

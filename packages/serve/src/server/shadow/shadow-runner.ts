@@ -91,13 +91,17 @@ export class ShadowRunner {
         `--shadow ${settings.model} (${model.key}) cannot shadow --model ${production.ref} (${production.key}): ${difference}`,
       );
     }
-    const pool = await ShadowProcess.start(model, settings.workers, serve.provider, serve.log).catch(
-      (err: unknown) => {
-        throw new UserError(
-          `--shadow ${settings.model}: the model did not load and warm up: ${errorMessage(err)}`,
-        );
-      },
-    );
+    const pool = await ShadowProcess.start(
+      model,
+      settings.workers,
+      serve.provider,
+      serve.log,
+      sink?.shadowLinesSocket,
+    ).catch((err: unknown) => {
+      throw new UserError(
+        `--shadow ${settings.model}: the model did not load and warm up: ${errorMessage(err)}`,
+      );
+    });
     serve.log({
       level: 'info',
       event: 'shadow-loaded',
