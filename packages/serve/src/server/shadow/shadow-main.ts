@@ -28,7 +28,8 @@ function connectLines(path: string): Promise<Socket | undefined> {
   return new Promise((resolve) => {
     const socket = connect(path);
     socket.once('connect', () => resolve(socket));
-    socket.once('error', () => resolve(undefined));
+    // Before it connects, an error means no socket; after, the close below stops its use.
+    socket.on('error', () => resolve(undefined));
     socket.on('close', () => {
       if (lines === socket) lines = undefined;
     });
