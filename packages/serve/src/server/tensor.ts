@@ -177,6 +177,11 @@ export function sliceRows(tensor: TensorData, start: number, count: number): Ten
   return { name: tensor.name, type: tensor.type, dims: [count, ...tensor.dims.slice(1)], data };
 }
 
+/** Rows [start, start + count) of each of a batch's tensors. */
+export function rowsOf(tensors: readonly TensorData[], start: number, count: number): TensorData[] {
+  return tensors.map((t) => sliceRows(t, start, count));
+}
+
 /** JSON-safe flat values: bigints become numbers, bools become booleans, NaN becomes null. */
 export function jsonValues(tensor: TensorData): unknown[] {
   const { data, type } = tensor;

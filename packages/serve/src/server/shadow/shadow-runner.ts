@@ -5,7 +5,8 @@ import { loadModelVersion, type ModelVersion, resolveModelRef } from '../models.
 import type { ServeSettings } from '../options.js';
 import { predictionEntry } from '../prediction-entry.js';
 import { servedOutputs } from '../served-outputs.js';
-import { concatRows, sliceRows, type TensorData } from '../tensor.js';
+import { rowsOf, type TensorData } from '../tensor.js';
+import { CopyBatch } from './copy-batch.js';
 import { FaultLog } from './fault-log.js';
 import type { ShadowMetrics } from './metrics.js';
 import { type ShadowSettings, shadowSettings } from './options.js';
@@ -19,17 +20,11 @@ const TIMED_OUT = Symbol('timed out');
 const BATCH_WINDOW_MS = 20;
 
 interface Offered {
-  inputs: TensorData[];
   rows: number;
   requestId: string;
   answered: Date;
   /** Whether the prediction log keeps its rows: asked once, at offer(), so a retry asks no more. */
   log: boolean;
-}
-
-/** The request's tensors copied: the request's own buffers go back to a pool once it is answered. */
-function copyInputs(inputs: readonly TensorData[]): TensorData[] {
-  return inputs.map((t) => ({ name: t.name, type: t.type, dims: [...t.dims], data: t.data.slice() }));
 }
 
 /**
@@ -40,10 +35,12 @@ export class ShadowRunner {
   private readonly sample: (requestId: string) => boolean;
   private readonly faults: FaultLog;
   private pending = 0;
-  /** Copies gathering for the next batch. */
+  /** Copies gathering for the next batch, and their inputs. */
   private waiting: Offered[] = [];
-  private waitingRows = 0;
+  private batch: CopyBatch;
   private window: NodeJS.Timeout | undefined;
+  /** The batch is full and goes on the next turn of the event loop. */
+  private full = false;
   private closing = false;
   private drainWaiters: (() => void)[] = [];
 
@@ -61,6 +58,7 @@ export class ShadowRunner {
   ) {
     this.sample = createSampler(settings.rate, 0);
     this.faults = new FaultLog(log);
+    this.batch = new CopyBatch(maxBatchRows);
   }
 
   /**
@@ -141,15 +139,21 @@ export class ShadowRunner {
       }
       this.pending++;
       this.metrics.queued.set(this.pending);
+      // A model that cannot batch scores each copy alone; a copy of other shapes starts a batch of its own.
+      if (this.waiting.length > 0 && !this.model.batchable) this.dispatch();
       // Copied now: the request's buffers are reused once it is answered.
+      if (!this.batch.append(inputs, rows)) {
+        this.dispatch();
+        this.batch.append(inputs, rows);
+      }
       const log = this.sink !== undefined && (this.sink.accepts?.(requestId) ?? true);
-      this.waiting.push({ inputs: copyInputs(inputs), rows, requestId, answered, log });
-      this.waitingRows += rows;
-      // Sent later, in batches: one hand-over to the shadow's worker costs the HTTP thread about what
-      // a whole batch does, so copies gather for a short window (never on a request's time).
+      this.waiting.push({ rows, requestId, answered, log });
+      // Sent later, in batches: one hand-over to the shadow's process costs the HTTP thread about
+      // what a whole batch does, so copies gather for a short window (never on a request's time).
       if (this.waiting.length === 1) {
         this.window = setTimeout(() => this.dispatch(), this.model.batchable ? BATCH_WINDOW_MS : 0);
-      } else if (this.waitingRows >= this.maxBatchRows) {
+      } else if (this.batch.rows >= this.maxBatchRows && !this.full) {
+        this.full = true;
         clearTimeout(this.window);
         this.window = setTimeout(() => this.dispatch(), 0);
       }
@@ -161,13 +165,12 @@ export class ShadowRunner {
   private dispatch(): void {
     clearTimeout(this.window);
     this.window = undefined;
+    this.full = false;
     const copies = this.waiting;
+    const inputs = this.batch.tensors();
     this.waiting = [];
-    this.waitingRows = 0;
-    const batches = this.model.batchable ? [copies] : copies.map((c) => [c]);
-    for (const batch of batches) {
-      if (batch.length > 0) void this.run(batch).finally(() => this.settle(batch.length));
-    }
+    this.batch = new CopyBatch(this.maxBatchRows);
+    if (copies.length > 0) void this.run(copies, inputs).finally(() => this.settle(copies.length));
   }
 
   /**
@@ -175,16 +178,7 @@ export class ShadowRunner {
    * the log takes ready lines, writes the logged ones' lines. A failed batch of several is retried
    * copy by copy, so one bad copy fails alone.
    */
-  private async run(copies: readonly Offered[]): Promise<void> {
-    const inputs =
-      copies.length === 1
-        ? (copies[0] as Offered).inputs
-        : (copies[0] as Offered).inputs.map((_, i) =>
-            concatRows(
-              copies.map((c) => c.inputs[i] as TensorData),
-              (bytes) => new ArrayBuffer(bytes),
-            ),
-          );
+  private async run(copies: readonly Offered[], inputs: TensorData[]): Promise<void> {
     const sink = this.sink;
     const lines = sink?.recordShadowLines !== undefined;
     const started = performance.now();
@@ -213,7 +207,11 @@ export class ShadowRunner {
       result = await Promise.race([scoring, timeout]);
     } catch (err) {
       if (copies.length > 1) {
-        for (const copy of copies) await this.run([copy]);
+        let offset = 0;
+        for (const copy of copies) {
+          await this.run([copy], rowsOf(inputs, offset, copy.rows));
+          offset += copy.rows;
+        }
       } else {
         this.failed(1, 'shadow-failed', errorMessage(err));
       }
@@ -240,7 +238,7 @@ export class ShadowRunner {
       } else {
         scored++;
         latency.observe(checked.latencyMs / 1000);
-        if (!lines && copy.log) this.record(copy, result.outputs, offset, checked.latencyMs);
+        if (!lines && copy.log) this.record(copy, inputs, result.outputs, offset, checked.latencyMs);
       }
       offset += copy.rows;
     });
@@ -263,14 +261,21 @@ export class ShadowRunner {
   }
 
   /** For a sink that takes entries only: the copy's rows of the batch's outputs, logged from here. */
-  private record(copy: Offered, batch: readonly TensorData[], offset: number, latencyMs: number): void {
+  private record(
+    copy: Offered,
+    inputs: readonly TensorData[],
+    batch: readonly TensorData[],
+    offset: number,
+    latencyMs: number,
+  ): void {
     const sink = this.sink;
     if (!sink) return;
     try {
-      const raw = batch.map((o) => sliceRows(o, offset, copy.rows));
-      const outputs = servedOutputs(this.model, copy.inputs, raw, copy.rows);
+      const raw = rowsOf(batch, offset, copy.rows);
+      const own = rowsOf(inputs, offset, copy.rows);
+      const outputs = servedOutputs(this.model, own, raw, copy.rows);
       sink.record({
-        ...predictionEntry(this.model, copy.requestId, copy.inputs, outputs, copy.rows),
+        ...predictionEntry(this.model, copy.requestId, own, outputs, copy.rows),
         // The production answer's time, so both rows of a request fall in the same hour's files.
         time: copy.answered,
         role: 'shadow',

@@ -5,7 +5,7 @@ import type { ShadowLines } from '../../prediction-log/types.js';
 import type { ModelView } from '../models.js';
 import { predictionEntry } from '../prediction-entry.js';
 import { servedOutputs } from '../served-outputs.js';
-import { sliceRows, type TensorData } from '../tensor.js';
+import { rowsOf, type TensorData } from '../tensor.js';
 
 /** One answered request in a shadow batch, in the batch's row order. */
 export interface ShadowCopy {
@@ -34,10 +34,6 @@ export interface ShadowResult {
   /** The logged copies' rows as `shadow-<hour>Z.jsonl` lines, by hour. */
   lines: ShadowLines[];
   latencyMs: number;
-}
-
-function rowsOf(tensors: readonly TensorData[], start: number, count: number): TensorData[] {
-  return tensors.map((t) => sliceRows(t, start, count));
 }
 
 /**
