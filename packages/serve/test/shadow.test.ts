@@ -273,6 +273,39 @@ describe('serve --shadow', () => {
     expect(shadowProcesses()).toEqual([]);
   });
 
+  it('says so when the shadow cannot run on SCHED_IDLE (no chrt), and runs it at nice 19', async () => {
+    const { registryDir } = registry();
+    const logged: Record<string, unknown>[] = [];
+    const path = process.env.PATH;
+    // The shadow's process finds chrt on its PATH; it gets this one.
+    process.env.PATH = temp.path('no-chrt');
+    let server: Awaited<ReturnType<typeof startServer>>;
+    try {
+      server = await startServer({
+        registry: registryDir,
+        models: [`${MODEL}#production`],
+        shadow: { model: `${MODEL}#staging` },
+        port: 0,
+        workers: 1,
+        log: (line) => logged.push(line as Record<string, unknown>),
+      });
+    } finally {
+      process.env.PATH = path;
+    }
+    try {
+      const [shadowPid] = shadowProcesses();
+      for (const thread of threadPriorities(shadowPid as number))
+        expect(thread).toMatchObject({ policy: 0, nice: 19 });
+    } finally {
+      await server.close();
+    }
+    expect(logged.find((l) => l.event === 'shadow-priority')).toMatchObject({
+      level: 'warn',
+      priority: 'nice',
+      model: `${MODEL}@v2`,
+    });
+  });
+
   it('a failing shadow never fails an answer: each failed copy counted in /metrics and logged', async () => {
     const fixture = byoFixture('packed-probabilities');
     const dir = temp.path('failing-log');

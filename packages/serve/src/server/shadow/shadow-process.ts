@@ -78,6 +78,19 @@ export class ShadowProcess {
         switch (message.type) {
           case 'modelgate:shadow-ready':
             this.ready = true;
+            // Where SCHED_IDLE (or even nice) cannot be set, the shadow competes with the answers more.
+            if (message.priority !== 'idle') {
+              this.log({
+                level: 'warn',
+                event: 'shadow-priority',
+                model: this.model.key,
+                priority: message.priority,
+                error:
+                  message.priority === 'nice'
+                    ? "SCHED_IDLE could not be set (util-linux's chrt missing or refused): the shadow runs at nice 19 only"
+                    : 'the shadow runs at normal priority: neither nice nor SCHED_IDLE could be set',
+              });
+            }
             resolve();
             break;
           case 'modelgate:shadow-failed':
