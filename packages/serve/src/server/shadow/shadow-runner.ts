@@ -16,7 +16,7 @@ import { signatureDifference } from './signature.js';
 
 const TIMED_OUT = Symbol('timed out');
 
-/** How long copies gather before they go to the shadow's worker together. */
+/** How long copies gather before they go to the shadow's process together. */
 const BATCH_WINDOW_MS = 20;
 
 interface Offered {
@@ -38,9 +38,11 @@ export class ShadowRunner {
   /** Copies gathering for the next batch, and their inputs. */
   private waiting: Offered[] = [];
   private batch: CopyBatch;
+  /** Batches closed before their window ended (full, one copy each, other shapes), waiting to go. */
+  private sealed: { copies: Offered[]; inputs: TensorData[] }[] = [];
   private window: NodeJS.Timeout | undefined;
-  /** The batch is full and goes on the next turn of the event loop. */
-  private full = false;
+  /** The window ends on the next turn of the event loop. */
+  private now = false;
   private closing = false;
   private drainWaiters: (() => void)[] = [];
 
@@ -140,37 +142,47 @@ export class ShadowRunner {
       this.pending++;
       this.metrics.queued.set(this.pending);
       // A model that cannot batch scores each copy alone; a copy of other shapes starts a batch of its own.
-      if (this.waiting.length > 0 && !this.model.batchable) this.dispatch();
+      if (!this.model.batchable) this.seal();
       // Copied now: the request's buffers are reused once it is answered.
       if (!this.batch.append(inputs, rows)) {
-        this.dispatch();
+        this.seal();
         this.batch.append(inputs, rows);
       }
       const log = this.sink !== undefined && (this.sink.accepts?.(requestId) ?? true);
       this.waiting.push({ rows, requestId, answered, log });
       // Sent later, in batches: one hand-over to the shadow's process costs the HTTP thread about
       // what a whole batch does, so copies gather for a short window (never on a request's time).
-      if (this.waiting.length === 1) {
-        this.window = setTimeout(() => this.dispatch(), this.model.batchable ? BATCH_WINDOW_MS : 0);
-      } else if (this.batch.rows >= this.maxBatchRows && !this.full) {
-        this.full = true;
-        clearTimeout(this.window);
-        this.window = setTimeout(() => this.dispatch(), 0);
-      }
+      this.schedule(!this.model.batchable || this.sealed.length > 0 || this.batch.rows >= this.maxBatchRows);
     } catch (err) {
       this.faults.report({ event: 'shadow-failed', model: this.model.key, error: errorMessage(err) });
     }
   }
 
+  /** Closes the gathering batch: it goes with the next dispatch. */
+  private seal(): void {
+    if (this.waiting.length > 0) this.sealed.push({ copies: this.waiting, inputs: this.batch.tensors() });
+    this.waiting = [];
+    this.batch = new CopyBatch(this.maxBatchRows);
+  }
+
+  /** Ends the window after BATCH_WINDOW_MS, or on the next turn when `now`; one timer at a time. */
+  private schedule(now: boolean): void {
+    if (this.window && (this.now || !now)) return;
+    clearTimeout(this.window);
+    this.now = now;
+    this.window = setTimeout(() => this.dispatch(), now ? 0 : BATCH_WINDOW_MS);
+  }
+
   private dispatch(): void {
     clearTimeout(this.window);
     this.window = undefined;
-    this.full = false;
-    const copies = this.waiting;
-    const inputs = this.batch.tensors();
-    this.waiting = [];
-    this.batch = new CopyBatch(this.maxBatchRows);
-    if (copies.length > 0) void this.run(copies, inputs).finally(() => this.settle(copies.length));
+    this.now = false;
+    this.seal();
+    const batches = this.sealed;
+    this.sealed = [];
+    for (const { copies, inputs } of batches) {
+      void this.run(copies, inputs).finally(() => this.settle(copies.length));
+    }
   }
 
   /**
