@@ -11,6 +11,10 @@ interface Column {
   length: number;
 }
 
+/** The request's tensor for a column: at the same place as in the first copy (the usual case), else by name. */
+const tensorFor = (inputs: readonly TensorData[], index: number, name: string) =>
+  inputs[index]?.name === name ? inputs[index] : inputs.find((t) => t.name === name);
+
 const sameDims = (a: readonly number[], b: readonly number[]) =>
   a.length === b.length && a.every((d, i) => d === b[i]);
 
@@ -47,10 +51,10 @@ export class CopyBatch {
     } else if (!this.fits(inputs)) {
       return false;
     }
-    for (const column of this.columns) {
-      const tensor = inputs.find((t) => t.name === column.name) as TensorData;
+    this.columns.forEach((column, i) => {
+      const tensor = tensorFor(inputs, i, column.name) as TensorData;
       this.write(column, tensor.data, rows * column.perRow);
-    }
+    });
     this.rows += rows;
     return true;
   }
@@ -58,8 +62,8 @@ export class CopyBatch {
   private fits(inputs: readonly TensorData[]): boolean {
     const columns = this.columns as Column[];
     if (inputs.length !== columns.length) return false;
-    return columns.every((column) => {
-      const tensor = inputs.find((t) => t.name === column.name);
+    return columns.every((column, i) => {
+      const tensor = tensorFor(inputs, i, column.name);
       return (
         tensor !== undefined && tensor.type === column.type && sameDims(tensor.dims.slice(1), column.inner)
       );
