@@ -56,11 +56,6 @@ export class ShadowProcess {
     return shadow;
   }
 
-  /** The process's id while one runs (tests look at its threads). */
-  get pid(): number | undefined {
-    return this.ready ? this.child?.pid : undefined;
-  }
-
   private spawn(): Promise<void> {
     const { exec, execArgv } = childEntry(import.meta.url, 'shadow-main');
     // Started from an acceptor, node:cluster's id in the environment would make it one too.
