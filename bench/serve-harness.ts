@@ -25,6 +25,11 @@ function statFields(pid: number | string): string[] | undefined {
 
 /** The processes of a tree, the root first (`serve --acceptors` runs one process per acceptor). */
 export function processTree(root: number): number[] {
+  return [...processDepths(root).keys()];
+}
+
+/** The processes of a tree with their depth below the root (the root 0), the root first. */
+function processDepths(root: number): Map<number, number> {
   const children = new Map<number, number[]>();
   for (const name of readdirSync('/proc')) {
     if (!/^\d+$/.test(name)) continue;
@@ -33,12 +38,12 @@ export function processTree(root: number): number[] {
     const parent = Number(fields[1]);
     children.set(parent, [...(children.get(parent) ?? []), Number(name)]);
   }
-  const out: number[] = [];
-  const stack = [root];
+  const out = new Map<number, number>();
+  const stack: [number, number][] = [[root, 0]];
   while (stack.length > 0) {
-    const pid = stack.pop() as number;
-    out.push(pid);
-    stack.push(...(children.get(pid) ?? []));
+    const [pid, depth] = stack.pop() as [number, number];
+    out.set(pid, depth);
+    for (const child of children.get(pid) ?? []) stack.push([child, depth + 1]);
   }
   return out;
 }
@@ -67,14 +72,23 @@ export interface ThreadTime {
 /** SCHED_IDLE, the policy a shadow's threads run under (field 41 of /proc/<pid>/task/<tid>/stat). */
 const SCHED_IDLE = 5;
 
+/** Where in a server's process tree a normal-priority thread runs: its process's depth, main thread or not. */
+export type ThreadPlace = `${number} ${'main' | 'other'}`;
+
 /**
  * Time on a core and waiting for one (each thread's /proc schedstat) of a process tree's threads,
- * apart for the normal-priority ones (what answers requests) and the SCHED_IDLE ones (a shadow's).
+ * apart for the normal-priority ones (what answers requests) and the SCHED_IDLE ones (a shadow's);
+ * the normal ones also by place (`byPlace`: the process's depth in the tree, its main thread or the others).
  */
-export function treeThreadTimes(root: number): { normal: ThreadTime; idle: ThreadTime } {
+export function treeThreadTimes(root: number): {
+  normal: ThreadTime;
+  idle: ThreadTime;
+  byPlace: Map<ThreadPlace, ThreadTime>;
+} {
   const normal = { runNs: 0, waitNs: 0 };
   const idle = { runNs: 0, waitNs: 0 };
-  for (const pid of processTree(root)) {
+  const byPlace = new Map<ThreadPlace, ThreadTime>();
+  for (const [pid, depth] of processDepths(root)) {
     let threads: string[];
     try {
       threads = readdirSync(`/proc/${pid}/task`);
@@ -88,12 +102,18 @@ export function treeThreadTimes(root: number): { normal: ThreadTime; idle: Threa
         const into = policy === SCHED_IDLE ? idle : normal;
         into.runNs += Number(run);
         into.waitNs += Number(wait);
+        if (policy === SCHED_IDLE) continue;
+        const place: ThreadPlace = `${depth} ${tid === String(pid) ? 'main' : 'other'}`;
+        const at = byPlace.get(place) ?? { runNs: 0, waitNs: 0 };
+        at.runNs += Number(run);
+        at.waitNs += Number(wait);
+        byPlace.set(place, at);
       } catch {
         // gone meanwhile
       }
     }
   }
-  return { normal, idle };
+  return { normal, idle, byPlace };
 }
 
 /** CPU ticks of a process and its descendants. */

@@ -45,6 +45,7 @@ import {
   machineTicks,
   processTree,
   serverNodeFlags,
+  type ThreadPlace,
   type ThreadTime,
   ticksOf,
   treeThreadTimes,
@@ -241,6 +242,8 @@ interface Tally {
   failed: number;
   cpu: { main: number; all: number };
   threads: { normal: ThreadTime; idle: ThreadTime };
+  /** Normal-priority time on a core by place in the server's process tree. */
+  places: Map<ThreadPlace, number>;
   /** The share of the machine's cores busy during each run (the client and everything else included). */
   machineBusy: number[];
 }
@@ -251,6 +254,7 @@ const newTally = (): Tally => ({
   failed: 0,
   cpu: { main: 0, all: 0 },
   threads: { normal: { runNs: 0, waitNs: 0 }, idle: { runNs: 0, waitNs: 0 } },
+  places: new Map(),
   machineBusy: [],
 });
 
@@ -305,6 +309,10 @@ async function main(): Promise<void> {
       t.cpu.all += cpuAfter.all - cpuBefore.all;
       addTimes(t.threads.normal, threadsAfter.normal, threadsBefore.normal);
       addTimes(t.threads.idle, threadsAfter.idle, threadsBefore.idle);
+      for (const [place, after] of threadsAfter.byPlace) {
+        const before = threadsBefore.byPlace.get(place)?.runNs ?? 0;
+        t.places.set(place, (t.places.get(place) ?? 0) + after.runNs - before);
+      }
       t.p99s.push(result.p99);
       t.machineBusy.push(
         (machineAfter.busy - machineBefore.busy) / (machineAfter.total - machineBefore.total),
@@ -351,6 +359,14 @@ async function main(): Promise<void> {
       console.log(
         `${TITLES[side].padEnd(26)} ${us((t.cpu.main * 1e6) / offered).padStart(7)} / ${us((t.cpu.all * 1e6) / offered).padEnd(8)}   ${per(t.threads.normal.runNs).padStart(20)} / ${per(t.threads.normal.waitNs).padEnd(8)}   ${per(t.threads.idle.runNs).padStart(14)}   ${(100 * median(t.machineBusy)).toFixed(0).padStart(10)}%`,
       );
+    }
+    console.log(
+      `\nnormal-priority threads on a core, µs per request, by place (${ACCEPTORS > 1 ? 'primary: the process of depth 0, acceptors 1' : 'the server: depth 0'}; shadow processes are SCHED_IDLE)`,
+    );
+    for (const side of SIDES) {
+      const places = [...tally[side].places].sort(([a], [b]) => a.localeCompare(b));
+      const cells = places.map(([place, ns]) => `depth ${place} ${us(ns / 1e3 / offered)}`);
+      console.log(`${TITLES[side].padEnd(26)} ${cells.join(', ')}`);
     }
     const pooledP99 = (side: Side) =>
       percentile(

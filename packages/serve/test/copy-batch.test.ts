@@ -27,6 +27,8 @@ describe('the copies of one shadow batch', () => {
     expect(batch.append(reordered, 1)).toBe(true);
     const [x, island] = batch.tensors();
     expect(batch.rows).toBe(6);
+    // 12 float32 values and six 4-character strings.
+    expect(batch.bytes).toBe(12 * 4 + 6 * 4);
     expect(x?.dims).toEqual([6, 2]);
     expect(Array.from(x?.data as Float32Array)).toEqual([10, 11, 20, 21, 22, 23, 24, 25, 30, 31, 40, 41]);
     expect(island).toEqual({

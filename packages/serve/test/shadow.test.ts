@@ -9,6 +9,7 @@ import { useTempDir } from '../../core/test/fixtures.js';
 import { byoFixture } from '../../runtime/test/byo-fixtures.js';
 import { createPredictionLog, listPredictionLog } from '../src/prediction-log/index.js';
 import { startServer } from '../src/server/index.js';
+import { SHADOW_LIMITS } from '../src/server/shadow/shadow-runner.js';
 import {
   inferBody,
   load,
@@ -400,6 +401,47 @@ describe('serve --shadow', () => {
     ).toBe(requests);
     expect(mostQueued).toBeLessThanOrEqual(maxQueue);
     expect(logged.some((l) => l.event === 'shadow-timeout')).toBe(true);
+  });
+
+  it('bounds the bytes of inputs it holds as well as the copies: past them copies are dropped, counted', async () => {
+    const fixture = byoFixture('packed-probabilities');
+    const server = await startServer({
+      models: [fixture.path],
+      shadow: { model: fixture.path },
+      port: 0,
+      workers: 1,
+    });
+    const requests = 24;
+    let text: string;
+    let mostQueued = 0;
+    const bound = SHADOW_LIMITS.maxQueuedBytes;
+    // Each copy is one row of 4 float32 features, 16 bytes: four fit, the fifth is dropped.
+    SHADOW_LIMITS.maxQueuedBytes = 64;
+    try {
+      const body = {
+        inputs: [{ name: 'input', datatype: 'FP32', shape: [1, 4], data: [40, 18, 190, 3800] }],
+      };
+      // All within one gathering window (250 ms), so nothing leaves the queue meanwhile.
+      const statuses = await load(requests, 6, async () => {
+        const response = await post(`${server.url}/v2/models/packed-probabilities/infer`, body);
+        mostQueued = Math.max(
+          mostQueued,
+          metricValue(await metricsText(server), 'modelgate_shadow_queued_requests'),
+        );
+        return response;
+      });
+      expect(statuses.every((s) => s === 200)).toBe(true);
+      text = await shadowSettled(server, requests);
+    } finally {
+      SHADOW_LIMITS.maxQueuedBytes = bound;
+      await server.close();
+    }
+    const scored = metricValue(text, 'modelgate_shadow_requests_total', { outcome: 'scored' });
+    const dropped = metricValue(text, 'modelgate_shadow_dropped_total', { reason: 'queue_full' });
+    expect(dropped).toBeGreaterThan(0);
+    expect(scored + dropped).toBe(requests);
+    expect(mostQueued).toBeGreaterThan(0);
+    expect(mostQueued).toBeLessThanOrEqual(4);
   });
 
   it('refuses a shadow with another signature at start, naming the difference', async () => {

@@ -23,7 +23,7 @@ export function addShadowOptions(command: Command): Command {
     )
     .option(
       '--shadow-max-queue <n>',
-      'shadow requests waiting at most; more are dropped and counted (default 256)',
+      'shadow requests waiting at most; more are dropped and counted (default 4096)',
     );
 }
 

@@ -94,7 +94,9 @@ function shadowResult(
 ): InferResult {
   const now = performance.timeOrigin + performance.now();
   const shadow = scoreShadowCopies(views.get(key) as ModelView, task, inputs, outputs, now);
-  return moved({ outputs: task.lines ? [] : outputs, inputs: [], shadow });
+  // The outputs go back only for the HTTP thread to log: not when the lines are written here, or none is logged.
+  const logsThere = !task.lines && task.copies.some((c) => c.log);
+  return moved({ outputs: logsThere ? outputs : [], inputs: [], shadow });
 }
 
 let released = false;

@@ -26,7 +26,10 @@ const sameDims = (a: readonly number[], b: readonly number[]) =>
 export class CopyBatch {
   private columns: Column[] | undefined;
   rows = 0;
+  /** The inputs' size: typed elements' bytes, strings' lengths. */
+  bytes = 0;
 
+  /** `capacityRows`: the rows room is made for at first; the arrays grow past it. */
   constructor(private readonly capacityRows: number) {}
 
   /**
@@ -51,10 +54,10 @@ export class CopyBatch {
     } else if (!this.fits(inputs)) {
       return false;
     }
-    this.columns.forEach((column, i) => {
+    for (const [i, column] of this.columns.entries()) {
       const tensor = tensorFor(inputs, i, column.name) as TensorData;
-      this.write(column, tensor.data, rows * column.perRow);
-    });
+      this.bytes += this.write(column, tensor.data, rows * column.perRow);
+    }
     this.rows += rows;
     return true;
   }
@@ -70,7 +73,8 @@ export class CopyBatch {
     });
   }
 
-  private write(column: Column, values: TensorValues, count: number): void {
+  /** Appends `count` values to the column; their bytes. */
+  private write(column: Column, values: TensorValues, count: number): number {
     if (column.length + count > column.data.length) {
       const grown = allocateUnfilled(column.type, Math.max(2 * column.data.length, column.length + count));
       if (Array.isArray(grown))
@@ -78,12 +82,19 @@ export class CopyBatch {
       else (grown as Float64Array).set((column.data as Float64Array).subarray(0, column.length));
       column.data = grown;
     }
+    let bytes = 0;
     if (Array.isArray(column.data)) {
-      for (let i = 0; i < count; i++) column.data[column.length + i] = (values as string[])[i] as string;
+      for (let i = 0; i < count; i++) {
+        const value = (values as string[])[i] as string;
+        column.data[column.length + i] = value;
+        bytes += value.length;
+      }
     } else {
       (column.data as Float64Array).set((values as Float64Array).subarray(0, count), column.length);
+      bytes = count * (values as Float64Array).BYTES_PER_ELEMENT;
     }
     column.length += count;
+    return bytes;
   }
 
   /** The batch's inputs, one tensor per input over the rows appended. */

@@ -12,6 +12,8 @@ export class ShadowMetrics {
   readonly dropped: Counter<'reason'>;
   readonly latency: Histogram<'model' | 'version'>;
   readonly queued: Gauge;
+  /** Each running shadow's copies waiting or running (two while a swap lets the old one finish). */
+  private readonly queues = new Set<() => number>();
 
   constructor(registry: Registry) {
     this.requests = new Counter({
@@ -33,10 +35,23 @@ export class ShadowMetrics {
       buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
       registers: [registry],
     });
+    const queues = this.queues;
     this.queued = new Gauge({
       name: 'modelgate_shadow_queued_requests',
       help: 'Shadow requests waiting or running',
       registers: [registry],
+      // Read when scraped, not set on every copy: that would be the HTTP thread's work per request.
+      collect() {
+        let queued = 0;
+        for (const count of queues) queued += count();
+        this.set(queued);
+      },
     });
+  }
+
+  /** Counts `count()` in the queued gauge until the returned function is called. */
+  countQueue(count: () => number): () => void {
+    this.queues.add(count);
+    return () => this.queues.delete(count);
   }
 }

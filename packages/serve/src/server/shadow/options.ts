@@ -6,7 +6,7 @@ export interface ShadowOptions {
   model: string;
   /** The share of answered requests copied to the shadow, 0..1, chosen by request id. Default 1. */
   rate?: number;
-  /** Shadow requests waiting or running at most; more are dropped and counted. Default 256. */
+  /** Shadow requests waiting or running at most; more are dropped and counted. Default 4096. */
   maxQueue?: number;
   /** A shadow request not scored within this is counted as timed out. Default 5000 ms. */
   timeoutMs?: number;
@@ -16,7 +16,7 @@ export interface ShadowOptions {
 
 export type ShadowSettings = Required<ShadowOptions>;
 
-export const SHADOW_DEFAULTS = { rate: 1, maxQueue: 256, timeoutMs: 5000, workers: 1 } as const;
+export const SHADOW_DEFAULTS = { rate: 1, maxQueue: 4096, timeoutMs: 5000, workers: 1 } as const;
 
 function positiveInteger(flag: string, value: number | undefined, fallback: number): number {
   if (value === undefined) return fallback;

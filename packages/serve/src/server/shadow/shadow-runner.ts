@@ -16,8 +16,23 @@ import { signatureDifference } from './signature.js';
 
 const TIMED_OUT = Symbol('timed out');
 
-/** How long copies gather before they go to the shadow's process together. */
-const BATCH_WINDOW_MS = 20;
+/** How copies gather into batches, and how much may wait (constants; an object so tests can shrink them). */
+export const SHADOW_LIMITS = {
+  /**
+   * How long copies gather before they go to the shadow's process together. Each hand-over and its
+   * result cost the HTTP thread more than the copies in it (measured: about 20 µs per copy with 40
+   * a batch, under 10 with 500), so batches are made large: the shadow is compared later, not now.
+   */
+  batchWindowMs: 250,
+  /** A batch goes earlier once it holds this many rows, or this many bytes of inputs. */
+  maxBatchRows: 4096,
+  maxBatchBytes: 1 << 20,
+  /** Copies waiting or running hold at most this many bytes of inputs; more are dropped (queue_full). */
+  maxQueuedBytes: 64 << 20,
+};
+
+/** The rows a new batch makes room for at first (its arrays grow). */
+const FIRST_BATCH_ROWS = 64;
 
 interface Offered {
   rows: number;
@@ -35,16 +50,20 @@ export class ShadowRunner {
   private readonly sample: (requestId: string) => boolean;
   private readonly faults: FaultLog;
   private pending = 0;
+  /** Bytes of inputs in the batches sealed or running (the gathering one's are its own). */
+  private sentBytes = 0;
   /** Copies gathering for the next batch, and their inputs. */
   private waiting: Offered[] = [];
   private batch: CopyBatch;
   /** Batches closed before their window ended (full, one copy each, other shapes), waiting to go. */
-  private sealed: { copies: Offered[]; inputs: TensorData[] }[] = [];
+  private sealed: { copies: Offered[]; inputs: TensorData[]; bytes: number }[] = [];
   private window: NodeJS.Timeout | undefined;
   /** The window ends on the next turn of the event loop. */
   private now = false;
   private closing = false;
   private drainWaiters: (() => void)[] = [];
+  /** Takes this shadow's queue out of the queued gauge. */
+  private readonly uncount: () => void;
 
   private constructor(
     private readonly settings: ShadowSettings,
@@ -54,13 +73,12 @@ export class ShadowRunner {
     private readonly pool: ShadowProcess,
     private readonly metrics: ShadowMetrics,
     private readonly sink: PredictionSink | undefined,
-    /** Rows a batch of copies gathers at most (the server's --max-batch-size). */
-    private readonly maxBatchRows: number,
     log: (line: object) => void,
   ) {
     this.sample = createSampler(settings.rate, 0);
     this.faults = new FaultLog(log);
-    this.batch = new CopyBatch(maxBatchRows);
+    this.batch = new CopyBatch(FIRST_BATCH_ROWS);
+    this.uncount = metrics.countQueue(() => this.pending);
   }
 
   /**
@@ -116,7 +134,6 @@ export class ShadowRunner {
       pool,
       metrics,
       sink,
-      serve.maxBatchSize,
       serve.log,
     );
   }
@@ -135,12 +152,14 @@ export class ShadowRunner {
         this.metrics.dropped.inc({ reason: 'closing' });
         return;
       }
-      if (this.pending >= this.settings.maxQueue) {
+      if (
+        this.pending >= this.settings.maxQueue ||
+        this.sentBytes + this.batch.bytes >= SHADOW_LIMITS.maxQueuedBytes
+      ) {
         this.metrics.dropped.inc({ reason: 'queue_full' });
         return;
       }
       this.pending++;
-      this.metrics.queued.set(this.pending);
       // A model that cannot batch scores each copy alone; a copy of other shapes starts a batch of its own.
       if (!this.model.batchable) this.seal();
       // Copied now: the request's buffers are reused once it is answered.
@@ -152,7 +171,12 @@ export class ShadowRunner {
       this.waiting.push({ rows, requestId, answered, log });
       // Sent later, in batches: one hand-over to the shadow's process costs the HTTP thread about
       // what a whole batch does, so copies gather for a short window (never on a request's time).
-      this.schedule(!this.model.batchable || this.sealed.length > 0 || this.batch.rows >= this.maxBatchRows);
+      this.schedule(
+        !this.model.batchable ||
+          this.sealed.length > 0 ||
+          this.batch.rows >= SHADOW_LIMITS.maxBatchRows ||
+          this.batch.bytes >= SHADOW_LIMITS.maxBatchBytes,
+      );
     } catch (err) {
       this.faults.report({ event: 'shadow-failed', model: this.model.key, error: errorMessage(err) });
     }
@@ -160,17 +184,20 @@ export class ShadowRunner {
 
   /** Closes the gathering batch: it goes with the next dispatch. */
   private seal(): void {
-    if (this.waiting.length > 0) this.sealed.push({ copies: this.waiting, inputs: this.batch.tensors() });
+    if (this.waiting.length > 0) {
+      this.sealed.push({ copies: this.waiting, inputs: this.batch.tensors(), bytes: this.batch.bytes });
+      this.sentBytes += this.batch.bytes;
+    }
     this.waiting = [];
-    this.batch = new CopyBatch(this.maxBatchRows);
+    this.batch = new CopyBatch(FIRST_BATCH_ROWS);
   }
 
-  /** Ends the window after BATCH_WINDOW_MS, or on the next turn when `now`; one timer at a time. */
+  /** Ends the window after SHADOW_LIMITS.batchWindowMs, or on the next turn when `now`; one timer at a time. */
   private schedule(now: boolean): void {
     if (this.window && (this.now || !now)) return;
     clearTimeout(this.window);
     this.now = now;
-    this.window = setTimeout(() => this.dispatch(), now ? 0 : BATCH_WINDOW_MS);
+    this.window = setTimeout(() => this.dispatch(), now ? 0 : SHADOW_LIMITS.batchWindowMs);
   }
 
   private dispatch(): void {
@@ -180,8 +207,8 @@ export class ShadowRunner {
     this.seal();
     const batches = this.sealed;
     this.sealed = [];
-    for (const { copies, inputs } of batches) {
-      void this.run(copies, inputs).finally(() => this.settle(copies.length));
+    for (const { copies, inputs, bytes } of batches) {
+      void this.run(copies, inputs).finally(() => this.settle(copies.length, bytes));
     }
   }
 
@@ -299,9 +326,9 @@ export class ShadowRunner {
     }
   }
 
-  private settle(count: number): void {
+  private settle(count: number, bytes: number): void {
     this.pending -= count;
-    this.metrics.queued.set(this.pending);
+    this.sentBytes -= bytes;
     if (this.pending > 0) return;
     const waiters = this.drainWaiters;
     this.drainWaiters = [];
@@ -311,6 +338,8 @@ export class ShadowRunner {
   /** Takes no more work, waits for queued work (at most the timeout), then stops the workers. */
   async close(): Promise<void> {
     this.closing = true;
+    // The gathering copies go now rather than at the end of their window.
+    if (this.window) this.dispatch();
     if (this.pending > 0) {
       let timer: NodeJS.Timeout | undefined;
       await Promise.race([
@@ -322,5 +351,6 @@ export class ShadowRunner {
       clearTimeout(timer);
     }
     await this.pool.close();
+    this.uncount();
   }
 }
