@@ -25,6 +25,8 @@ function entry(requestId: string, extra: Partial<PredictionLogEntry>): Predictio
   };
 }
 
+const bytes = (text: string) => new TextEncoder().encode(text);
+
 const lines = async (file: string) =>
   (await readFile(file, 'utf8'))
     .trim()
@@ -83,9 +85,16 @@ describe('prediction log: shadow entries', () => {
       shadowOf: 'm',
       hour: '2026-11-26T07',
       requests: 2,
-      lines: [line('a'), line('b')],
+      rows: 2,
+      data: bytes(line('a') + line('b')),
     });
-    log.recordShadowLines?.({ shadowOf: 'm', hour: '../../escape', requests: 1, lines: [line('c')] });
+    log.recordShadowLines?.({
+      shadowOf: 'm',
+      hour: '../../escape',
+      requests: 1,
+      rows: 1,
+      data: bytes(line('c')),
+    });
     await log.close();
     expect(log.stats()).toMatchObject({ requests: 3, writtenRows: 2, droppedRequests: 1 });
     expect(String(errors[0])).toMatch(/hour '..\/..\/escape' is not an hour key/);
@@ -93,5 +102,44 @@ describe('prediction log: shadow entries', () => {
       { request_id: 'a', role: 'shadow', row: 0 },
       { request_id: 'b', role: 'shadow', row: 0 },
     ]);
+  });
+
+  it('refuses shadow lines torn off mid-line, and rolls files over between lines of a block', async () => {
+    const dir = temp.path('shadow-rollover');
+    const errors: unknown[] = [];
+    const maxFileBytes = 100;
+    const log = createPredictionLog({ dir, maxFileBytes, onError: (err) => errors.push(err) });
+    const line = (id: string) => `${JSON.stringify({ request_id: id, role: 'shadow', row: 0 })}\n`;
+    const ids = Array.from({ length: 12 }, (_, i) => `r${i}`);
+    const hour = '2026-11-26T07';
+    // Two blocks of six lines each, 40-odd bytes a line: each block is past one file's size.
+    for (const half of [ids.slice(0, 6), ids.slice(6)]) {
+      const text = half.map(line).join('');
+      log.recordShadowLines?.({
+        shadowOf: 'm',
+        hour,
+        requests: half.length,
+        rows: half.length,
+        data: bytes(text),
+      });
+    }
+    log.recordShadowLines?.({
+      shadowOf: 'm',
+      hour,
+      requests: 1,
+      rows: 1,
+      data: bytes(line('torn').slice(0, -5)),
+    });
+    await log.close();
+    expect(String(errors[0])).toMatch(/shadow lines that do not end with a newline/);
+    expect(log.stats()).toMatchObject({ writtenRows: 12, droppedRequests: 1 });
+    const files = (await listPredictionLog(dir, 'm')).find((h) => h.hour === hour)?.shadow ?? [];
+    expect(files.length).toBeGreaterThan(2);
+    const written: Record<string, unknown>[] = [];
+    for (const file of files) {
+      expect((await readFile(file)).byteLength).toBeLessThanOrEqual(maxFileBytes);
+      written.push(...(await lines(file)));
+    }
+    expect(written.map((l) => l.request_id)).toEqual(ids);
   });
 });

@@ -195,7 +195,7 @@ export function createPredictionLog(options: PredictionLogOptions): PredictionLo
     to: JsonlFiles,
     model: string,
     hour: string,
-    lines: readonly string[],
+    lines: readonly string[] | readonly Uint8Array[],
     rows: number,
   ): Promise<string | undefined> {
     const dir = modelDir(settings.dir, model);
@@ -232,18 +232,19 @@ export function createPredictionLog(options: PredictionLogOptions): PredictionLo
 
   /** A shadow's ready lines, by production model and hour: appended as they are (shadow rows are not profiled). */
   async function writeShadowLines(batch: readonly ShadowLines[]): Promise<void> {
-    const groups = new Map<string, { shadowOf: string; hour: string; lines: string[] }>();
+    const groups = new Map<string, { shadowOf: string; hour: string; blocks: Uint8Array[]; rows: number }>();
     for (const item of batch) {
       const key = `${item.shadowOf}\n${item.hour}`;
       let group = groups.get(key);
       if (!group) {
-        group = { shadowOf: item.shadowOf, hour: item.hour, lines: [] };
+        group = { shadowOf: item.shadowOf, hour: item.hour, blocks: [], rows: 0 };
         groups.set(key, group);
       }
-      for (const line of item.lines) group.lines.push(line);
+      group.blocks.push(item.data);
+      group.rows += item.rows;
     }
     for (const group of groups.values()) {
-      await appendRows(shadowFiles, group.shadowOf, group.hour, group.lines, group.lines.length);
+      await appendRows(shadowFiles, group.shadowOf, group.hour, group.blocks, group.rows);
     }
   }
 
@@ -327,7 +328,7 @@ export function createPredictionLog(options: PredictionLogOptions): PredictionLo
   function recordShadowLines(item: ShadowLines): void {
     try {
       stats.requests += item.requests;
-      const rows = item.lines.length;
+      const rows = Number(item.rows);
       if (closed || stats.bufferedRows + rows > settings.maxBufferedRows) {
         stats.droppedRequests += item.requests;
         stats.droppedRows += rows;
@@ -336,11 +337,18 @@ export function createPredictionLog(options: PredictionLogOptions): PredictionLo
       // The hour names a file: only the shape hourKey() gives is taken.
       if (!HOUR.test(String(item.hour)))
         throw new Error(`prediction log: hour '${item.hour}' is not an hour key.`);
+      const data = item.data;
+      if (!(data instanceof Uint8Array) || !Number.isInteger(rows) || rows < 0)
+        throw new Error('prediction log: shadow lines without their bytes or row count.');
+      // Lines glued to the next group's would spoil both.
+      if (data.byteLength > 0 && data[data.byteLength - 1] !== 10)
+        throw new Error('prediction log: shadow lines that do not end with a newline.');
       shadowBuffer.push({
         shadowOf: String(item.shadowOf),
         hour: String(item.hour),
         requests: item.requests,
-        lines: item.lines.map(String),
+        rows,
+        data,
       });
       stats.bufferedRows += rows;
       if (stats.bufferedRows >= settings.maxBufferedRows / 2) void flush();

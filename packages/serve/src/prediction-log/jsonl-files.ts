@@ -43,7 +43,13 @@ export class JsonlFiles {
     return file;
   }
 
-  async append(dir: string, hour: string, lines: readonly string[]): Promise<void> {
+  /**
+   * Appends lines, each ending in a newline: strings of one line each, or bytes of any number of lines
+   * (a shadow's, as its process wrote them), cut between lines only where a file rolls over.
+   */
+  async append(dir: string, hour: string, lines: readonly string[] | readonly Uint8Array[]): Promise<void> {
+    if (lines.length > 0 && typeof lines[0] !== 'string')
+      return this.appendBytes(dir, hour, lines as Uint8Array[]);
     const file = await this.open(dir, hour);
     let chunk = '';
     let chunkBytes = 0;
@@ -63,6 +69,45 @@ export class JsonlFiles {
       }
       chunk += line;
       chunkBytes += size;
+    }
+    await write();
+  }
+
+  private async appendBytes(dir: string, hour: string, blocks: readonly Uint8Array[]): Promise<void> {
+    const file = await this.open(dir, hour);
+    let parts: Uint8Array[] = [];
+    let partBytes = 0;
+    const write = async () => {
+      if (partBytes === 0) return;
+      await appendFile(
+        join(dir, predictionsFileName(hour, file.index, this.kind)),
+        Buffer.concat(parts, partBytes),
+      );
+      file.bytes += partBytes;
+      parts = [];
+      partBytes = 0;
+    };
+    const add = async (piece: Uint8Array) => {
+      if (file.bytes + partBytes + piece.byteLength > this.maxFileBytes && file.bytes + partBytes > 0) {
+        await write();
+        file.index += 1;
+        file.bytes = 0;
+      }
+      parts.push(piece);
+      partBytes += piece.byteLength;
+    };
+    for (const block of blocks) {
+      if (file.bytes + partBytes + block.byteLength <= this.maxFileBytes) {
+        await add(block);
+        continue;
+      }
+      // Past the file's size the block is cut into its lines, so the next file starts at a line.
+      for (let start = 0; start < block.byteLength; ) {
+        const newline = block.indexOf(10, start);
+        const end = newline < 0 ? block.byteLength : newline + 1;
+        await add(block.subarray(start, end));
+        start = end;
+      }
     }
     await write();
   }

@@ -71,9 +71,15 @@ export interface ShadowLines {
   /** The production model whose directory they go to. */
   shadowOf: string;
   hour: string;
-  /** The shadow requests the lines are of, and their rows (one line per row). */
+  /** The shadow requests the lines are of. */
   requests: number;
-  lines: string[];
+  /** Their rows: one line each. */
+  rows: number;
+  /**
+   * The lines as UTF-8, each ending in a newline: bytes, so that the log's writer (the primary, with
+   * `--acceptors`) only moves them to the file and never parses or holds them as strings.
+   */
+  data: Uint8Array;
 }
 
 /** Recording never blocks or throws into the request path; `close` flushes everything buffered. */
@@ -82,7 +88,7 @@ export interface PredictionSink {
   /** A shadow's rows its worker wrote as lines; a sink without it is given entries (`record`). */
   recordShadowLines?(lines: ShadowLines): void;
   /**
-   * A Unix socket where a shadow's process may send those lines (one JSON ShadowLines per line) to
+   * A Unix socket where a shadow's process may send those lines (framed as server/shadow/lines-frames.ts writes them) to
    * the log's writer in another process itself: `serve --acceptors` reads them in the primary, so
    * they never pass through an acceptor's HTTP thread.
    */

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { errorMessage } from '@modelgate/core';
 import type { PredictionSink, ShadowLines } from '../../prediction-log/types.js';
+import { FrameReader } from '../shadow/lines-frames.js';
 
 /** A Unix socket path must fit sockaddr_un (108 bytes on Linux, 104 on macOS). */
 const MAX_SOCKET_PATH = 100;
@@ -13,7 +14,7 @@ const CLOSE_TIMEOUT_MS = 10_000;
 
 /**
  * Where the shadows' processes send their log lines straight to the primary, the log's one writer:
- * the lines then never pass through an acceptor's HTTP thread. One JSON ShadowLines per line.
+ * the lines then never pass through an acceptor's HTTP thread. Frames as lines-frames.ts writes them.
  */
 export class ShadowLinesSocket {
   private readonly connections = new Set<Socket>();
@@ -43,21 +44,18 @@ export class ShadowLinesSocket {
 
   private read(connection: Socket, sink: PredictionSink, log: (line: object) => void): void {
     this.connections.add(connection);
-    connection.setEncoding('utf8');
-    let partial = '';
-    connection.on('data', (chunk: string) => {
-      const text = partial + chunk;
-      const end = text.lastIndexOf('\n');
-      partial = text.slice(end + 1);
-      if (end < 0) return;
-      for (const line of text.slice(0, end).split('\n')) {
-        if (line === '') continue;
-        try {
-          sink.recordShadowLines?.(JSON.parse(line) as ShadowLines);
-        } catch (err) {
-          log({ level: 'error', event: 'prediction-log-failed', error: errorMessage(err) });
-        }
+    const frames = new FrameReader();
+    connection.on('data', (chunk: Buffer) => {
+      let groups: ShadowLines[];
+      try {
+        groups = frames.push(chunk);
+      } catch (err) {
+        // Past a malformed header nothing on this connection can be told apart: it is dropped.
+        log({ level: 'error', event: 'prediction-log-failed', error: errorMessage(err) });
+        connection.destroy();
+        return;
       }
+      for (const group of groups) sink.recordShadowLines?.(group);
     });
     connection.on('error', () => {});
     connection.on('close', () => this.connections.delete(connection));

@@ -8,6 +8,7 @@ import { connect, type Socket } from 'node:net';
 import { errorMessage } from '@modelgate/core';
 import type { InferResult } from '../infer-worker.js';
 import { InferencePool } from '../worker-pool.js';
+import { encodeFrames } from './lines-frames.js';
 import { type FromShadow, isShadowMessage, type ToShadow } from './shadow-messages.js';
 import { lowerProcessPriority } from './thread-priority.js';
 
@@ -40,7 +41,7 @@ function connectLines(path: string): Promise<Socket | undefined> {
 function sendLines(result: InferResult): InferResult {
   const groups = result.shadow?.lines;
   if (!lines || !groups || groups.length === 0) return result;
-  lines.write(groups.map((group) => `${JSON.stringify(group)}\n`).join(''));
+  lines.write(encodeFrames(groups));
   return { ...result, shadow: { ...(result.shadow as NonNullable<InferResult['shadow']>), lines: [] } };
 }
 

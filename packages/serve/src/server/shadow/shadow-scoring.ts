@@ -7,6 +7,9 @@ import { predictionEntry } from '../prediction-entry.js';
 import { servedOutputs } from '../served-outputs.js';
 import { rowsOf, type TensorData } from '../tensor.js';
 
+// Its arrays are the lines' own (a pooled Buffer would carry its whole pool to the server).
+const encoder = new TextEncoder();
+
 /** One answered request in a shadow batch, in the batch's row order. */
 export interface ShadowCopy {
   requestId: string;
@@ -57,7 +60,7 @@ export function scoreShadowCopies(
     // One copy's row fails the batch; each is checked on its own below, so only that one fails.
   }
   const errors: (string | null)[] = [];
-  const byHour = new Map<string, ShadowLines>();
+  const byHour = new Map<string, { requests: number; lines: string[] }>();
   let offset = 0;
   for (const copy of task.copies) {
     const ownInputs = rowsOf(inputs, offset, copy.rows);
@@ -78,7 +81,7 @@ export function scoreShadowCopies(
     const hour = hourKey(time);
     let group = byHour.get(hour);
     if (!group) {
-      group = { shadowOf: task.shadowOf, hour, requests: 0, lines: [] };
+      group = { requests: 0, lines: [] };
       byHour.set(hour, group);
     }
     const entry = predictionEntry(model, copy.requestId, ownInputs, outputs, copy.rows);
@@ -92,5 +95,9 @@ export function scoreShadowCopies(
     group.requests += 1;
     for (const line of requestLines(buffered)) group.lines.push(line);
   }
-  return { errors, lines: [...byHour.values()], latencyMs };
+  const lines = [...byHour].map(([hour, group]): ShadowLines => {
+    const data = encoder.encode(group.lines.join(''));
+    return { shadowOf: task.shadowOf, hour, requests: group.requests, rows: group.lines.length, data };
+  });
+  return { errors, lines, latencyMs };
 }
