@@ -21,7 +21,7 @@
  *
  * The servers run the built JavaScript (the npm script builds first), as users run them.
  *
- * --quick: 3 s runs, a round per side; default 6 s runs, two rounds per side (each run followed by a 2 s pause). `--acceptors 1` runs each server as one
+ * --quick: 3 s runs, a round per side; default 6 s runs, two rounds per side (each run followed by a 2 s pause); `--rounds 4` runs four per side (the p99s are then less at the mercy of a few stalls). `--acceptors 1` runs each server as one
  * process (default: serve's own default, one acceptor per core); `--load 0.25` runs the open loop at
  * that share of the maximum instead of half; `--no-log` leaves the prediction log out; `--client-nice -10` runs the client at that niceness; `--burner 0.25` adds a
  * side with a lowest-priority memory-bound process beside a plain server (see BURNER). MODELGATE_BENCH_PROF=<dir> writes the
@@ -65,8 +65,13 @@ const BURNER = process.argv.includes('--burner')
   ? Number(process.argv[process.argv.indexOf('--burner') + 1])
   : undefined;
 const SIDE_COUNT = BURNER === undefined ? 3 : 4;
-// A multiple of the sides: each runs first, second, … equally often.
-const ROUNDS = quick ? SIDE_COUNT : 2 * SIDE_COUNT;
+/** `--rounds 4`: rounds as a multiple of the sides (default 1 with --quick, else 2): each side runs first, second, … equally often. */
+const ROUND_SETS = process.argv.includes('--rounds')
+  ? Number(process.argv[process.argv.indexOf('--rounds') + 1])
+  : quick
+    ? 1
+    : 2;
+const ROUNDS = ROUND_SETS * SIDE_COUNT;
 /**
  * The pause after each run, longer than the prediction log's flush interval (1 s): what a server
  * still does after its run (the last log flush, the shadow's queue) is its own, not the next run's.

@@ -59,6 +59,8 @@ export class InferencePool {
     models: readonly ModelVersion[],
     workers: number,
     provider: ExecutionProvider = 'cpu',
+    /** onnxruntime's threads per session; default: the cores shared out among the workers. */
+    threads = threadsPerWorker(workers),
   ): Promise<InferencePool> {
     const status = new Int32Array(new SharedArrayBuffer(8));
     const setup: WorkerSetup = {
@@ -69,7 +71,7 @@ export class InferencePool {
         outputs: m.signature.outputs.map((o) => o.name),
         view: { name: m.name, version: m.version, io: m.io },
       })),
-      intraOpNumThreads: threadsPerWorker(workers),
+      intraOpNumThreads: threads,
       provider,
       status,
       released: releaseBarrier(),

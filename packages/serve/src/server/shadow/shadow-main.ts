@@ -48,7 +48,10 @@ function sendLines(result: InferResult): InferResult {
 async function start(message: Extract<ToShadow, { type: 'modelgate:shadow-start' }>): Promise<void> {
   try {
     if (message.linesSocket) lines = await connectLines(message.linesSocket);
-    pool = await InferencePool.start([message.model], message.workers, message.provider);
+    // One thread per session: each server process (each acceptor, one per core by default) has a
+    // shadow process of its own, so the shadows together already have a thread per core; more
+    // would only compete with each other for the cores the answers leave idle.
+    pool = await InferencePool.start([message.model], message.workers, message.provider, 1);
     send({ type: 'modelgate:shadow-ready', priority });
   } catch (err) {
     // The server ends this process once it reads why.
