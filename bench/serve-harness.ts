@@ -121,11 +121,14 @@ export function treeTicks(root: number): number {
   return processTree(root).reduce((sum, pid) => sum + ticksOf(pid), 0);
 }
 
-/** The machine's CPU ticks since boot, all cores: busy (not idle nor waiting for I/O) and in all. */
-export function machineTicks(): { busy: number; total: number } {
+/**
+ * The machine's CPU ticks since boot, all cores: busy (not idle nor waiting for I/O), in all, and
+ * stolen (a virtual machine's cores taken by its host: every process here stalls alike meanwhile).
+ */
+export function machineTicks(): { busy: number; total: number; steal: number } {
   const machine = (readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '').split(/\s+/).slice(1).map(Number);
   const total = machine.reduce((a, b) => a + b, 0);
-  return { busy: total - (machine[3] ?? 0) - (machine[4] ?? 0), total };
+  return { busy: total - (machine[3] ?? 0) - (machine[4] ?? 0), total, steal: machine[7] ?? 0 };
 }
 
 /** CPU seconds of a process (all its threads and child processes), and of the whole machine. */

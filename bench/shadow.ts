@@ -251,6 +251,8 @@ interface Tally {
   places: Map<ThreadPlace, number>;
   /** The share of the machine's cores busy during each run (the client and everything else included). */
   machineBusy: number[];
+  /** CPU ticks the host took from this machine during the runs (steal). */
+  stolen: number;
 }
 
 const newTally = (): Tally => ({
@@ -261,6 +263,7 @@ const newTally = (): Tally => ({
   threads: { normal: { runNs: 0, waitNs: 0 }, idle: { runNs: 0, waitNs: 0 } },
   places: new Map(),
   machineBusy: [],
+  stolen: 0,
 });
 
 function addTimes(into: ThreadTime, after: ThreadTime, before: ThreadTime): void {
@@ -322,6 +325,7 @@ async function main(): Promise<void> {
       t.machineBusy.push(
         (machineAfter.busy - machineBefore.busy) / (machineAfter.total - machineBefore.total),
       );
+      t.stolen += machineAfter.steal - machineBefore.steal;
       for (const v of result.latencies) t.latencies.push(v);
       t.failed += result.failed;
       for (const [reason, n] of Object.entries(result.failures))
@@ -373,6 +377,9 @@ async function main(): Promise<void> {
       const cells = places.map(([place, ns]) => `depth ${place} ${us(ns / 1e3 / offered)}`);
       console.log(`${TITLES[side].padEnd(26)} ${cells.join(', ')}`);
     }
+    console.log(
+      `\nthe host's steal during the runs (this machine's cores taken away, all alike): ${SIDES.map((side) => `${TITLES[side]} ${tally[side].stolen * 10} ms`).join(', ')}`,
+    );
     const pooledP99 = (side: Side) =>
       percentile(
         tally[side].latencies.sort((a, b) => a - b),
