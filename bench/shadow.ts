@@ -8,7 +8,7 @@
  * chance alone gives. First the most one-row OIP JSON requests a second a plain server answers
  * (closed loop, 32 connections); then, at half that rate, an open-loop client (requests sent on a
  * fixed schedule, latency measured from the scheduled time, so a stalled server is not hidden) runs
- * against each server in turn, rotating the order round by round so drift on this shared machine
+ * against each server in turn, in an order that varies round by round (a Williams design: each side in each position and after each other side equally often) so drift on this shared machine
  * touches all alike, with a pause after each run so that what one server still does after its run
  * does not fall in the next one's.
  *
@@ -65,6 +65,19 @@ const BURNER = process.argv.includes('--burner')
   ? Number(process.argv[process.argv.indexOf('--burner') + 1])
   : undefined;
 const SIDE_COUNT = BURNER === undefined ? 3 : 4;
+/**
+ * The sides' order in each round: a Williams design, in which every side runs in every position
+ * and right after every other side equally often (over n rounds for an even number of sides, 2n
+ * for an odd one). A plain rotation would run each side always after the same one, so whatever a
+ * run leaves behind (its log's last flush, its shadow's last batches) would always fall on the same
+ * next side.
+ */
+function williamsOrders(n: number): number[][] {
+  const first = Array.from({ length: n }, (_, i) => (i % 2 === 1 ? (i + 1) / 2 : (n - i / 2) % n));
+  const rows = Array.from({ length: n }, (_, shift) => first.map((side) => (side + shift) % n));
+  return n % 2 === 0 ? rows : [...rows, ...rows.map((row) => [...row].reverse())];
+}
+
 /** `--rounds 4`: rounds as a multiple of the sides (default 1 with --quick, else 2): each side runs first, second, … equally often. */
 const ROUND_SETS = process.argv.includes('--rounds')
   ? Number(process.argv[process.argv.indexOf('--rounds') + 1])
@@ -72,6 +85,7 @@ const ROUND_SETS = process.argv.includes('--rounds')
     ? 1
     : 2;
 const ROUNDS = ROUND_SETS * SIDE_COUNT;
+const RUN_ORDERS = williamsOrders(SIDE_COUNT);
 /**
  * The pause after each run, longer than the prediction log's flush interval (1 s): what a server
  * still does after its run (the last log flush, the shadow's queue) is its own, not the next run's.
@@ -341,7 +355,7 @@ async function main(): Promise<void> {
       dropped: await metric(servers.shadowed.url, 'modelgate_shadow_dropped_total'),
     };
     for (let round = 1; round <= ROUNDS; round++) {
-      const order = SIDES.map((_, i) => SIDES[(i + round) % SIDES.length] as Side);
+      const order = (RUN_ORDERS[(round - 1) % RUN_ORDERS.length] as number[]).map((i) => SIDES[i] as Side);
       const results = {} as Record<Side, Awaited<ReturnType<typeof openLoop>>>;
       for (const side of order) results[side] = await measured(side);
       const cell = (side: Side) => `${ms(results[side].p50)} / ${ms(results[side].p99)}`.padEnd(40);
