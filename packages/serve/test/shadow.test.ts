@@ -8,7 +8,7 @@ import { runCli } from '../../cli/test/run-cli.js';
 import { useTempDir } from '../../core/test/fixtures.js';
 import { byoFixture } from '../../runtime/test/byo-fixtures.js';
 import { createPredictionLog, listPredictionLog } from '../src/prediction-log/index.js';
-import { startServer } from '../src/server/index.js';
+import { type RunningServer, startServer } from '../src/server/index.js';
 import { SHADOW_LIMITS } from '../src/server/shadow/shadow-runner.js';
 import {
   inferBody,
@@ -73,6 +73,29 @@ function shadowProcesses(): number[] {
 
 const rowsFor = (rows: readonly PenguinRow[], i: number) =>
   [0, 1, 2].map((k) => rows[(i * 3 + k) % rows.length] as PenguinRow);
+
+/**
+ * `requests` one-row requests to the packed-probabilities model, 6 at a time, reading the shadow's
+ * queued gauge after every `every`-th answer: the metrics once the shadow settled, and the most queued seen.
+ */
+async function loadWatchingQueue(server: RunningServer, requests: number, every: number) {
+  const body = {
+    inputs: [{ name: 'input', datatype: 'FP32', shape: [1, 4], data: [40, 18, 190, 3800] }],
+  };
+  let mostQueued = 0;
+  const statuses = await load(requests, 6, async (i) => {
+    const response = await post(`${server.url}/v2/models/packed-probabilities/infer`, body);
+    if (i % every === 0) {
+      mostQueued = Math.max(
+        mostQueued,
+        metricValue(await metricsText(server), 'modelgate_shadow_queued_requests'),
+      );
+    }
+    return response;
+  });
+  expect(statuses.every((s) => s === 200)).toBe(true);
+  return { text: await shadowSettled(server, requests), mostQueued };
+}
 
 describe('serve --shadow', () => {
   it('logs both versions’ predictions for the same request ids under load, and answers from production', async () => {
@@ -372,23 +395,9 @@ describe('serve --shadow', () => {
     });
     const requests = 24;
     let text: string;
-    let mostQueued = 0;
+    let mostQueued: number;
     try {
-      const body = {
-        inputs: [{ name: 'input', datatype: 'FP32', shape: [1, 4], data: [40, 18, 190, 3800] }],
-      };
-      const statuses = await load(requests, 6, async (i) => {
-        const response = await post(`${server.url}/v2/models/packed-probabilities/infer`, body);
-        if (i % 6 === 0) {
-          mostQueued = Math.max(
-            mostQueued,
-            metricValue(await metricsText(server), 'modelgate_shadow_queued_requests'),
-          );
-        }
-        return response;
-      });
-      expect(statuses.every((s) => s === 200)).toBe(true);
-      text = await shadowSettled(server, requests);
+      ({ text, mostQueued } = await loadWatchingQueue(server, requests, 6));
     } finally {
       await server.close();
     }
@@ -413,27 +422,16 @@ describe('serve --shadow', () => {
     });
     const requests = 24;
     let text: string;
-    let mostQueued = 0;
-    const bound = SHADOW_LIMITS.maxQueuedBytes;
-    // Each copy is one row of 4 float32 features, 16 bytes: four fit, the fifth is dropped.
+    let mostQueued: number;
+    const limits = { ...SHADOW_LIMITS };
+    // Each copy is one row of 4 float32 features, 16 bytes: four fit, the fifth is dropped. The
+    // requests all fall in one gathering window, so nothing leaves the queue meanwhile.
     SHADOW_LIMITS.maxQueuedBytes = 64;
+    SHADOW_LIMITS.batchWindowMs = 2_000;
     try {
-      const body = {
-        inputs: [{ name: 'input', datatype: 'FP32', shape: [1, 4], data: [40, 18, 190, 3800] }],
-      };
-      // All within one gathering window (250 ms), so nothing leaves the queue meanwhile.
-      const statuses = await load(requests, 6, async () => {
-        const response = await post(`${server.url}/v2/models/packed-probabilities/infer`, body);
-        mostQueued = Math.max(
-          mostQueued,
-          metricValue(await metricsText(server), 'modelgate_shadow_queued_requests'),
-        );
-        return response;
-      });
-      expect(statuses.every((s) => s === 200)).toBe(true);
-      text = await shadowSettled(server, requests);
+      ({ text, mostQueued } = await loadWatchingQueue(server, requests, 1));
     } finally {
-      SHADOW_LIMITS.maxQueuedBytes = bound;
+      Object.assign(SHADOW_LIMITS, limits);
       await server.close();
     }
     const scored = metricValue(text, 'modelgate_shadow_requests_total', { outcome: 'scored' });
