@@ -169,8 +169,8 @@ export class ShadowRunner {
       }
       const log = this.sink !== undefined && (this.sink.accepts?.(requestId) ?? true);
       this.waiting.push({ rows, requestId, answered, log });
-      // Sent later, in batches: one hand-over to the shadow's process costs the HTTP thread about
-      // what a whole batch does, so copies gather for a short window (never on a request's time).
+      // Sent later, in batches: a hand-over to the shadow's process costs the HTTP thread more than
+      // the copies in it, so copies gather for a window (SHADOW_LIMITS; never on a request's time).
       this.schedule(
         !this.model.batchable ||
           this.sealed.length > 0 ||
