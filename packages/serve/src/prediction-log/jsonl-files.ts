@@ -48,32 +48,11 @@ export class JsonlFiles {
    * (a shadow's, as its process wrote them), cut between lines only where a file rolls over.
    */
   async append(dir: string, hour: string, lines: readonly string[] | readonly Uint8Array[]): Promise<void> {
-    if (lines.length > 0 && typeof lines[0] !== 'string')
-      return this.appendBytes(dir, hour, lines as Uint8Array[]);
-    const file = await this.open(dir, hour);
-    let chunk = '';
-    let chunkBytes = 0;
-    const write = async () => {
-      if (chunk === '') return;
-      await appendFile(join(dir, predictionsFileName(hour, file.index, this.kind)), chunk);
-      file.bytes += chunkBytes;
-      chunk = '';
-      chunkBytes = 0;
-    };
-    for (const line of lines) {
-      const size = Buffer.byteLength(line);
-      if (file.bytes + chunkBytes + size > this.maxFileBytes && file.bytes + chunkBytes > 0) {
-        await write();
-        file.index += 1;
-        file.bytes = 0;
-      }
-      chunk += line;
-      chunkBytes += size;
-    }
-    await write();
-  }
-
-  private async appendBytes(dir: string, hour: string, blocks: readonly Uint8Array[]): Promise<void> {
+    // Strings go as one block too: encoded once, and cut at a newline only where a file rolls over.
+    const blocks =
+      lines.length > 0 && typeof lines[0] !== 'string'
+        ? (lines as readonly Uint8Array[])
+        : [Buffer.from((lines as readonly string[]).join(''))];
     const file = await this.open(dir, hour);
     let parts: Uint8Array[] = [];
     let partBytes = 0;
