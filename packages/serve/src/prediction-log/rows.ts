@@ -42,7 +42,8 @@ export function loggedValue(value: unknown): LoggedValue {
   }
 }
 
-function copyColumns(columns: Record<string, ArrayLike<unknown>>, rows: number): LoggedColumns {
+/** The columns' first `rows` values as JSON can hold them (see loggedValue), copied; missing ones null. */
+export function loggedColumns(columns: Record<string, ArrayLike<unknown>>, rows: number): LoggedColumns {
   const out: LoggedColumns = {};
   for (const [name, values] of Object.entries(columns)) {
     const copy = new Array<LoggedValue>(rows);
@@ -83,39 +84,107 @@ export function bufferRequest(entry: PredictionLogEntry): BufferedRequest {
     model: String(entry.model),
     version: String(entry.version),
     rows,
-    inputs: copyColumns(entry.inputs, rows),
-    outputs: copyColumns(entry.outputs, rows),
+    inputs: loggedColumns(entry.inputs, rows),
+    outputs: loggedColumns(entry.outputs, rows),
     ...roleFields(entry),
   };
 }
 
-function rowOf(columns: LoggedColumns, i: number): Record<string, LoggedValue> {
-  const row: Record<string, LoggedValue> = {};
-  for (const [name, values] of Object.entries(columns)) row[name] = values[i] ?? null;
-  return row;
+/** `"name":` as JSON, kept per name: a model's columns are the same few names on every line. */
+const jsonKeys = new Map<string, string>();
+const MAX_KEPT_KEYS = 10_000;
+
+function jsonKey(name: string): string {
+  let key = jsonKeys.get(name);
+  if (key === undefined) {
+    key = `${JSON.stringify(name)}:`;
+    if (jsonKeys.size < MAX_KEPT_KEYS) jsonKeys.set(name, key);
+  }
+  return key;
 }
 
-/** One JSON line per row, each ending in '\n'. */
-export function requestLines(request: BufferedRequest): string[] {
-  const head = {
-    time: request.time.toISOString(),
-    request_id: request.requestId,
-    model: request.model,
-    version: request.version,
-    ...(request.role !== undefined ? { role: request.role } : {}),
-  };
-  const tail =
-    request.latencyMs !== undefined ? { latency_ms: Math.round(request.latencyMs * 1000) / 1000 } : {};
-  const lines: string[] = [];
-  for (let i = 0; i < request.rows; i++) {
-    const line = {
-      ...head,
-      row: i,
-      inputs: rowOf(request.inputs, i),
-      outputs: rowOf(request.outputs, i),
-      ...tail,
-    };
-    lines.push(`${JSON.stringify(line)}\n`);
+/** A value as JSON.stringify writes it inside an object (missing as null). */
+function jsonValue(value: LoggedValue | undefined): string {
+  switch (typeof value) {
+    case 'number':
+      return Number.isFinite(value) ? String(value) : 'null';
+    case 'boolean':
+      return value ? 'true' : 'false';
+    case 'string':
+      return JSON.stringify(value);
+    case 'undefined':
+      return 'null';
+    default:
+      return value === null ? 'null' : JSON.stringify(value);
   }
+}
+
+/** Row `i` of the columns as a JSON object, the columns in their object's order. */
+function jsonRow(columns: LoggedColumns, keys: readonly string[], i: number): string {
+  let out = '{';
+  for (let k = 0; k < keys.length; k++) {
+    const name = keys[k] as string;
+    out += `${k > 0 ? ',' : ''}${jsonKey(name)}${jsonValue((columns[name] as LoggedValue[])[i])}`;
+  }
+  return `${out}}`;
+}
+
+/** What a request's lines start with, up to the row number: `{"time":…,"row":`. */
+export function lineHead(
+  request: Pick<BufferedRequest, 'time' | 'requestId' | 'model' | 'version' | 'role'>,
+) {
+  return (
+    `{"time":${JSON.stringify(request.time.toISOString())},"request_id":${JSON.stringify(request.requestId)}` +
+    `,"model":${JSON.stringify(request.model)},"version":${JSON.stringify(request.version)}` +
+    `${request.role !== undefined ? `,"role":${JSON.stringify(request.role)}` : ''},"row":`
+  );
+}
+
+/** What a request's lines end with, after the outputs. */
+export function lineTail(latencyMs: number | undefined): string {
+  return latencyMs !== undefined
+    ? `,"latency_ms":${jsonValue(Math.round(latencyMs * 1000) / 1000)}}\n`
+    : '}\n';
+}
+
+/** Columns and their names in their object's order (the order JSON.stringify writes them in). */
+export interface LineColumns {
+  inputs: LoggedColumns;
+  inputKeys: readonly string[];
+  outputs: LoggedColumns;
+  outputKeys: readonly string[];
+}
+
+export function lineColumns(inputs: LoggedColumns, outputs: LoggedColumns): LineColumns {
+  return { inputs, inputKeys: Object.keys(inputs), outputs, outputKeys: Object.keys(outputs) };
+}
+
+/**
+ * Pushes the lines of `count` rows of `columns` from row `from`, numbered from 0: exactly what
+ * JSON.stringify gives for `{time, request_id, model, version, role?, row, inputs: {…}, outputs: {…},
+ * latency_ms?}` and a newline, written without building that object per row (the log's writer, and
+ * a shadow's process, write every row).
+ */
+export function pushRowLines(
+  into: string[],
+  head: string,
+  tail: string,
+  columns: LineColumns,
+  from: number,
+  count: number,
+): void {
+  for (let i = 0; i < count; i++) {
+    into.push(
+      `${head}${i},"inputs":${jsonRow(columns.inputs, columns.inputKeys, from + i)}` +
+        `,"outputs":${jsonRow(columns.outputs, columns.outputKeys, from + i)}${tail}`,
+    );
+  }
+}
+
+/** One JSON line per row, each ending in '\n' (see pushRowLines). */
+export function requestLines(request: BufferedRequest): string[] {
+  const lines: string[] = [];
+  const columns = lineColumns(request.inputs, request.outputs);
+  pushRowLines(lines, lineHead(request), lineTail(request.latencyMs), columns, 0, request.rows);
   return lines;
 }

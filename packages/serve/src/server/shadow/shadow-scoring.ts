@@ -1,6 +1,13 @@
 import { errorMessage } from '@modelgate/core';
 import { hourKey } from '../../prediction-log/layout.js';
-import { bufferRequest, requestLines } from '../../prediction-log/rows.js';
+import {
+  type LineColumns,
+  lineColumns,
+  lineHead,
+  lineTail,
+  loggedColumns,
+  pushRowLines,
+} from '../../prediction-log/rows.js';
 import type { ShadowLines } from '../../prediction-log/types.js';
 import type { ModelView } from '../models.js';
 import { predictionEntry } from '../prediction-entry.js';
@@ -39,10 +46,63 @@ export interface ShadowResult {
   latencyMs: number;
 }
 
+/** A batch's (or a copy's) rows as the log writes them: built once, each copy's lines are its rows of them. */
+function logColumns(
+  model: ModelView,
+  inputs: readonly TensorData[],
+  outputs: readonly TensorData[],
+  rows: number,
+) {
+  const entry = predictionEntry(model, '', inputs, outputs, rows);
+  return lineColumns(loggedColumns(entry.inputs, rows), loggedColumns(entry.outputs, rows));
+}
+
+const HOUR_MS = 3_600_000;
+
+/** The logged copies' lines by the hour their production answer fell in. */
+class LinesByHour {
+  private readonly hours = new Map<number, { hour: string; requests: number; lines: string[] }>();
+
+  constructor(
+    private readonly model: ModelView,
+    private readonly shadowOf: string,
+    private readonly tail: string,
+  ) {}
+
+  add(copy: ShadowCopy, columns: LineColumns, from: number): void {
+    const time = new Date(Number.isFinite(copy.answeredMs) ? copy.answeredMs : Date.now());
+    const at = Math.floor(time.getTime() / HOUR_MS);
+    let group = this.hours.get(at);
+    if (!group) {
+      group = { hour: hourKey(time), requests: 0, lines: [] };
+      this.hours.set(at, group);
+    }
+    const head = lineHead({
+      time,
+      requestId: copy.requestId,
+      model: this.model.name,
+      version: this.model.version,
+      role: 'shadow',
+    });
+    group.requests += 1;
+    pushRowLines(group.lines, head, this.tail, columns, from, copy.rows);
+  }
+
+  encoded(): ShadowLines[] {
+    return [...this.hours.values()].map((group) => ({
+      shadowOf: this.shadowOf,
+      hour: group.hour,
+      requests: group.requests,
+      rows: group.lines.length,
+      data: encoder.encode(group.lines.join('')),
+    }));
+  }
+}
+
 /**
  * In the shadow's worker, at its low priority: checks each copy's outputs as the server would answer
  * them and, for the logged ones, writes the log lines, so the HTTP thread and the log's writer only
- * move strings. `raw` is the batch's outputs, `inputs` its inputs.
+ * move bytes. `raw` is the batch's outputs, `inputs` its inputs.
  */
 export function scoreShadowCopies(
   model: ModelView,
@@ -59,45 +119,29 @@ export function scoreShadowCopies(
   } catch {
     // One copy's row fails the batch; each is checked on its own below, so only that one fails.
   }
+  const logged = task.lines && task.copies.some((c) => c.log);
+  const batchColumns = batch && logged ? logColumns(model, inputs, batch, total) : undefined;
+  const lines = new LinesByHour(model, task.shadowOf, lineTail(latencyMs));
   const errors: (string | null)[] = [];
-  const byHour = new Map<string, { requests: number; lines: string[] }>();
   let offset = 0;
   for (const copy of task.copies) {
-    const ownInputs = rowsOf(inputs, offset, copy.rows);
-    let outputs: TensorData[];
-    try {
-      outputs = batch
-        ? rowsOf(batch, offset, copy.rows)
-        : servedOutputs(model, ownInputs, rowsOf(raw, offset, copy.rows), copy.rows);
+    const from = offset;
+    offset += copy.rows;
+    if (batch) {
       errors.push(null);
-    } catch (err) {
-      errors.push(errorMessage(err));
-      offset += copy.rows;
+      if (batchColumns && copy.log) lines.add(copy, batchColumns, from);
       continue;
     }
-    offset += copy.rows;
-    if (!task.lines || !copy.log) continue;
-    const time = new Date(copy.answeredMs);
-    const hour = hourKey(time);
-    let group = byHour.get(hour);
-    if (!group) {
-      group = { requests: 0, lines: [] };
-      byHour.set(hour, group);
+    const own = rowsOf(inputs, from, copy.rows);
+    let outputs: TensorData[];
+    try {
+      outputs = servedOutputs(model, own, rowsOf(raw, from, copy.rows), copy.rows);
+    } catch (err) {
+      errors.push(errorMessage(err));
+      continue;
     }
-    const entry = predictionEntry(model, copy.requestId, ownInputs, outputs, copy.rows);
-    const buffered = bufferRequest({
-      ...entry,
-      time,
-      role: 'shadow',
-      shadowOf: task.shadowOf,
-      latencyMs,
-    });
-    group.requests += 1;
-    for (const line of requestLines(buffered)) group.lines.push(line);
+    errors.push(null);
+    if (task.lines && copy.log) lines.add(copy, logColumns(model, own, outputs, copy.rows), 0);
   }
-  const lines = [...byHour].map(([hour, group]): ShadowLines => {
-    const data = encoder.encode(group.lines.join(''));
-    return { shadowOf: task.shadowOf, hour, requests: group.requests, rows: group.lines.length, data };
-  });
-  return { errors, lines, latencyMs };
+  return { errors, lines: lines.encoded(), latencyMs };
 }
