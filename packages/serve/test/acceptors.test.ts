@@ -59,6 +59,21 @@ async function until<T>(what: string, probe: () => T | undefined): Promise<T> {
 
 const liveAcceptors = () => Object.values(cluster.workers ?? {}).filter((w) => w && !w.isDead());
 
+/** Each acceptor's `--inline auto` choice for a model, as its `inference-thread` line gives it. */
+const inlineChoices = (logs: readonly LogLine[], model: string) =>
+  logs
+    .filter((l) => l.event === 'inference-thread' && l.model === model)
+    .map(({ acceptor, inline, runMicros, hopMicros }) => ({ acceptor, inline, runMicros, hopMicros }));
+
+/** One timing for all: the choice the first acceptor measured, given by every acceptor in `acceptors`. */
+function expectOneTiming(logs: readonly LogLine[], model: string, acceptors: readonly number[]) {
+  const choices = inlineChoices(logs, model);
+  expect(choices.map((c) => c.acceptor).sort()).toEqual([...acceptors].sort());
+  const [first] = choices;
+  expect(first?.runMicros).toEqual(expect.any(Number));
+  for (const choice of choices) expect({ ...choice, acceptor: first?.acceptor }).toEqual(first);
+}
+
 describe('serve --acceptors', () => {
   it('shares one port: answers equal onnxruntime, one prediction log and one /metrics for all, reload and drain', async () => {
     const { registryDir, rows, bytes } = registry();
@@ -109,6 +124,9 @@ describe('serve --acceptors', () => {
     expect(logs.filter((l) => l.event === 'closed').map((l) => l.acceptor ?? 'primary')).toEqual(
       expect.arrayContaining([1, 2, 3, 'primary']),
     );
+    // `--inline auto` timed each version once, at start and on reload: every acceptor runs it alike.
+    expectOneTiming(logs, `${MODEL}@v1`, [1, 2, 3]);
+    expectOneTiming(logs, `${MODEL}@v2`, [1, 2, 3]);
 
     // One writer: every answered row once, with its request id, and the shadow's beside them.
     const [hour, ...more] = await listPredictionLog(dir, MODEL);
@@ -152,6 +170,8 @@ describe('serve --acceptors', () => {
       expect(restarted.acceptor).toBe(logs.find((l) => l.event === 'acceptor-exited')?.acceptor);
       expect(liveAcceptors()).toHaveLength(2);
       expect(shares()).toEqual([share, share, share]);
+      // The replacement runs the model as the others do, from their timing.
+      expectOneTiming(logs, `${MODEL}@v1`, [1, 2, restarted.acceptor as number]);
       const after = await infer(server, rows, 10, 'after');
       expect(after.map((a) => a.status)).toEqual(new Array(10).fill(200));
     } finally {

@@ -20,12 +20,11 @@ export class ModelHost {
   private current: Generation | undefined;
   private readonly retiring = new Set<Promise<void>>();
   private reloading: Promise<void> = Promise.resolve();
-  /** `--inline auto`'s choice per model sha256, kept across reloads so it is timed once. */
-  private readonly inlineChoices = new Map<string, InlineChoice>();
-
   constructor(
     private readonly settings: ServeSettings,
     private readonly metrics: ServerMetrics,
+    /** `--inline auto`'s choice per model sha256, kept across reloads so it is timed once. */
+    private readonly inlineChoices = new Map<string, InlineChoice>(),
   ) {}
 
   get generation(): Generation | undefined {

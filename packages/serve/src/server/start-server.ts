@@ -1,6 +1,7 @@
 import { usableCores } from '@modelgate/core';
 import type { Registry } from 'prom-client';
 import { buildApp } from './app.js';
+import type { InlineChoice } from './inline-session.js';
 import { ServerMetrics } from './metrics.js';
 import { ModelHost } from './model-host.js';
 import { type RunningServer, type ServeOptions, serveSettings } from './options.js';
@@ -21,6 +22,8 @@ export function startServer(options: ServeOptions): Promise<RunningServer> {
 export interface ServerHooks {
   /** Given the server's registry at start, returns what /metrics answers. */
   metricsText?: (registry: Registry) => () => Promise<string>;
+  /** `--inline auto`'s choices by model sha256: used as measured, and added to as models are timed. */
+  inlineChoices?: Map<string, InlineChoice>;
 }
 
 export async function startServerWith(options: ServeOptions, hooks: ServerHooks): Promise<RunningServer> {
@@ -28,7 +31,7 @@ export async function startServerWith(options: ServeOptions, hooks: ServerHooks)
   const metrics = new ServerMetrics();
   if (hooks.metricsText) metrics.text = hooks.metricsText(metrics.registry);
   metrics.provider.set({ provider: settings.provider }, 1);
-  const host = new ModelHost(settings, metrics);
+  const host = new ModelHost(settings, metrics, hooks.inlineChoices);
   await host.start();
   const shadow = await ShadowHost.start(settings, host, metrics).catch(async (err: unknown) => {
     await host.close();

@@ -5,11 +5,12 @@
  */
 import { errorMessage, UserError } from '@modelgate/core';
 import { AggregatorRegistry } from 'prom-client';
+import type { InlineChoice } from '../inline-session.js';
 import type { RunningServer } from '../options.js';
 import { startServerWith } from '../start-server.js';
 import { ForwardingSink } from './forwarding-sink.js';
 import { LogForwarder } from './log-forwarder.js';
-import { isOurs, type ToAcceptor, type ToPrimary } from './messages.js';
+import { type InlineChoices, isOurs, type ToAcceptor, type ToPrimary } from './messages.js';
 
 const send = (message: ToPrimary) => {
   if (process.connected) process.send?.(message);
@@ -21,6 +22,12 @@ let logs: LogForwarder | undefined;
 let closing: Promise<void> | undefined;
 let nextMetrics = 0;
 const metricsWaiting = new Map<number, (reply: { text?: string; error?: string }) => void>();
+/** `--inline auto`'s choices: the primary's (timed by another acceptor), and this one's own. */
+const inlineChoices = new Map<string, InlineChoice>();
+
+function takeInline(choices: InlineChoices): void {
+  for (const [sha256, choice] of Object.entries(choices)) inlineChoices.set(sha256, choice);
+}
 
 /** /metrics of an acceptor answers for all of them: the primary gathers every acceptor's registry. */
 function clusterMetrics(): Promise<string> {
@@ -36,6 +43,7 @@ function clusterMetrics(): Promise<string> {
 async function start(message: Extract<ToAcceptor, { type: 'modelgate:start' }>): Promise<void> {
   sink = message.log ? new ForwardingSink(send, message.log) : undefined;
   logs = new LogForwarder(send, message.index);
+  takeInline(message.inline);
   try {
     server = await startServerWith(
       {
@@ -44,6 +52,7 @@ async function start(message: Extract<ToAcceptor, { type: 'modelgate:start' }>):
         ...(sink ? { predictionLog: sink } : {}),
       },
       {
+        inlineChoices,
         metricsText: (registry) => {
           // Constructing one is what makes prom-client answer the primary's requests in a worker.
           new AggregatorRegistry();
@@ -52,7 +61,7 @@ async function start(message: Extract<ToAcceptor, { type: 'modelgate:start' }>):
         },
       },
     );
-    send({ type: 'modelgate:listening', url: server.url });
+    send({ type: 'modelgate:listening', url: server.url, inline: Object.fromEntries(inlineChoices) });
   } catch (err) {
     // Exit once the reason is on its way: the primary reports it and stops the other acceptors.
     process.send?.(
@@ -85,12 +94,21 @@ process.on('message', (message: unknown) => {
     case 'modelgate:start':
       void start(message);
       break;
-    case 'modelgate:reload':
+    case 'modelgate:reload': {
+      takeInline(message.inline);
+      const reloaded = (error?: string) =>
+        send({
+          type: 'modelgate:reloaded',
+          id: message.id,
+          inline: Object.fromEntries(inlineChoices),
+          ...(error !== undefined ? { error } : {}),
+        });
       (server?.reload() ?? Promise.resolve()).then(
-        () => send({ type: 'modelgate:reloaded', id: message.id }),
-        (err: unknown) => send({ type: 'modelgate:reloaded', id: message.id, error: errorMessage(err) }),
+        () => reloaded(),
+        (err: unknown) => reloaded(errorMessage(err)),
       );
       break;
+    }
     case 'modelgate:close':
       void close();
       break;

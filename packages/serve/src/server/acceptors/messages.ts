@@ -1,5 +1,6 @@
 import type { BufferedRequest } from '../../prediction-log/rows.js';
 import type { RequestLogEntry, ShadowLines } from '../../prediction-log/types.js';
+import type { InlineChoice } from '../inline-session.js';
 import type { ServeOptions } from '../options.js';
 
 /** What an acceptor is started with: the server's options less what cannot cross a process boundary. */
@@ -17,9 +18,21 @@ export interface ForwardedLogSettings {
   shadowLinesSocket?: string;
 }
 
+/**
+ * `--inline auto`'s choices by model sha256, timed by one acceptor and handed to the others, so that
+ * every acceptor runs a model on the same thread (timings taken side by side would differ by chance).
+ */
+export type InlineChoices = Record<string, InlineChoice>;
+
 export type ToAcceptor =
-  | { type: 'modelgate:start'; index: number; options: AcceptorServeOptions; log?: ForwardedLogSettings }
-  | { type: 'modelgate:reload'; id: number }
+  | {
+      type: 'modelgate:start';
+      index: number;
+      options: AcceptorServeOptions;
+      log?: ForwardedLogSettings;
+      inline: InlineChoices;
+    }
+  | { type: 'modelgate:reload'; id: number; inline: InlineChoices }
   | { type: 'modelgate:close' }
   | { type: 'modelgate:metrics-text'; id: number; text?: string; error?: string }
   | { type: 'modelgate:log-flushed' };
@@ -27,7 +40,7 @@ export type ToAcceptor =
 export type ToPrimary =
   /** Sent once the acceptor listens for messages: before that, a message to it would be lost. */
   | { type: 'modelgate:hello' }
-  | { type: 'modelgate:listening'; url: string }
+  | { type: 'modelgate:listening'; url: string; inline: InlineChoices }
   | { type: 'modelgate:failed'; message: string; userError: boolean }
   | { type: 'modelgate:log-line'; line: object }
   /** Access-log lines, sent together (see LogForwarder). */
@@ -41,7 +54,7 @@ export type ToPrimary =
       last?: boolean;
     }
   | { type: 'modelgate:metrics'; id: number }
-  | { type: 'modelgate:reloaded'; id: number; error?: string };
+  | { type: 'modelgate:reloaded'; id: number; error?: string; inline: InlineChoices };
 
 /** Messages of our own protocol; prom-client's cluster messages share the channel. */
 export function isOurs<T extends { type: string }>(message: unknown): message is T {

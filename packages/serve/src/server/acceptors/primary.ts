@@ -6,7 +6,13 @@ import { childEntry } from '../child-entry.js';
 import { positiveInteger, type RunningServer, type ServeOptions } from '../options.js';
 import { startPolling } from '../poller.js';
 import { coresPerAcceptor } from './count.js';
-import { type ForwardedLogSettings, isOurs, type ToAcceptor, type ToPrimary } from './messages.js';
+import {
+  type ForwardedLogSettings,
+  type InlineChoices,
+  isOurs,
+  type ToAcceptor,
+  type ToPrimary,
+} from './messages.js';
 import { ShadowLinesSocket } from './shadow-lines-socket.js';
 
 /** After an acceptor dies, its replacement starts this much later, doubling while they keep dying. */
@@ -75,6 +81,14 @@ export async function startAcceptors(options: AcceptorsOptions): Promise<Running
   const answered = (reload: { pending: Set<number>; done: () => void }, worker: Worker) => {
     if (reload.pending.delete(worker.id) && reload.pending.size === 0) reload.done();
   };
+  /**
+   * `--inline auto`'s choices, as the acceptor that timed a model first made them: the others (and
+   * replacements) are started and reloaded with them, so every acceptor runs a model alike.
+   */
+  const inline: InlineChoices = {};
+  const learn = (choices: InlineChoices) => {
+    for (const [sha256, choice] of Object.entries(choices)) inline[sha256] ??= choice;
+  };
 
   function onMessage(worker: Worker, index: number, message: unknown): void {
     if (!isOurs<ToPrimary>(message)) return;
@@ -85,7 +99,11 @@ export async function startAcceptors(options: AcceptorsOptions): Promise<Running
           index,
           options: serveOptions,
           ...(logSettings ? { log: logSettings } : {}),
+          inline,
         });
+        break;
+      case 'modelgate:listening':
+        learn(message.inline);
         break;
       case 'modelgate:log-line':
         log(message.line);
@@ -105,6 +123,7 @@ export async function startAcceptors(options: AcceptorsOptions): Promise<Running
         );
         break;
       case 'modelgate:reloaded': {
+        learn(message.inline);
         const reload = reloads.get(message.id);
         if (!reload) break;
         if (message.error) reload.errors.push(message.error);
@@ -175,7 +194,11 @@ export async function startAcceptors(options: AcceptorsOptions): Promise<Running
     await stopped;
   }
 
-  const urls = await Promise.allSettled(Array.from({ length: count }, (_, i) => fork(i + 1)));
+  // The first acceptor loads and times its models alone; the others start from its choices.
+  const urls = await Promise.allSettled([fork(1)]);
+  if (urls[0]?.status === 'fulfilled' && count > 1) {
+    urls.push(...(await Promise.allSettled(Array.from({ length: count - 1 }, (_, i) => fork(i + 2)))));
+  }
   const failed = urls.find((u): u is PromiseRejectedResult => u.status === 'rejected');
   if (failed) {
     // As startServer: a failed start leaves the caller's prediction log to the caller.
@@ -187,24 +210,32 @@ export async function startAcceptors(options: AcceptorsOptions): Promise<Running
   const url = (urls[0] as PromiseFulfilledResult<string>).value;
   log({ level: 'info', event: 'acceptors', url, acceptors: count });
 
-  /** Every acceptor re-resolves and swaps; rejects with the first acceptor's error. */
-  const reload = () =>
-    new Promise<void>((resolve, reject) => {
+  /** These acceptors re-resolve and swap; their errors. */
+  const reloadEach = (workers: readonly Worker[]) =>
+    new Promise<string[]>((resolve) => {
+      if (workers.length === 0) return resolve([]);
       const id = nextReload++;
-      const workers = [...byIndex.values()];
-      const pending = {
+      const errors: string[] = [];
+      reloads.set(id, {
         pending: new Set(workers.map((w) => w.id)),
-        errors: [] as string[],
+        errors,
         done: () => {
           reloads.delete(id);
-          if (pending.errors.length > 0) reject(new Error(pending.errors[0]));
-          else resolve();
+          resolve(errors);
         },
-      };
-      if (workers.length === 0) return resolve();
-      reloads.set(id, pending);
-      for (const worker of workers) send(worker, { type: 'modelgate:reload', id });
+      });
+      for (const worker of workers) send(worker, { type: 'modelgate:reload', id, inline });
     });
+
+  /**
+   * Every acceptor re-resolves and swaps: the first alone (it times a new model for `--inline
+   * auto`), then the others with its choices. Rejects with the first error.
+   */
+  const reload = async () => {
+    const [first, ...others] = [...byIndex].sort(([a], [b]) => a - b).map(([, worker]) => worker);
+    const errors = [...(await reloadEach(first ? [first] : [])), ...(await reloadEach(others))];
+    if (errors.length > 0) throw new Error(errors[0]);
+  };
 
   const stopPolling = startPolling(pollEvery, () => (closing ? Promise.resolve() : reload()), log);
 
