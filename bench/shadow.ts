@@ -19,7 +19,9 @@
  * and the CPU time of the SCHED_IDLE ones (the shadow's), from each thread's /proc schedstat, and
  * the share of the machine's cores busy during the runs (median over the rounds).
  *
- * The servers run the built JavaScript (the npm script builds first), as users run them.
+ * The servers run the built JavaScript (the npm script builds first), as users run them. The first
+ * times `--inline auto` as serve does; the other two are given its choice, so all three run the model
+ * on the same thread (for a model whose run and hop are close, each start may choose either).
  *
  * --quick: 3 s runs, a round per side; default 6 s runs, two rounds per side (each run followed by a 2 s pause); `--rounds 4` runs four per side (the p99s are then less at the mercy of a few stalls). `--acceptors 1` runs each server as one
  * process (default: serve's own default, one acceptor per core); `--load 0.25` runs the open loop at
@@ -35,6 +37,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import {
   createPredictionLog,
+  type InlineMode,
   resolveAcceptors,
   type ServeOptions,
   startAcceptors,
@@ -133,19 +136,25 @@ const BODY = JSON.stringify({
   ],
 });
 
-/** The child: one server, its URL on stdout as a JSON line, closed on SIGTERM. */
-async function serveChild(withShadow: boolean): Promise<void> {
+/** The child: one server, its URL and where it runs the model on stdout as a JSON line, closed on SIGTERM. */
+async function serveChild(withShadow: boolean, inline: InlineMode): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'modelgate-bench-shadow-'));
   const start = (options: ServeOptions) =>
     ACCEPTORS > 1 ? startAcceptors({ ...options, acceptors: ACCEPTORS }) : startServer(options);
+  let onHttpThread: boolean | undefined;
   const server = await start({
     registry: REGISTRY,
     models: [`${MODEL}#staging`],
     port: 0,
+    inline,
+    log: (line) => {
+      const { event, inline } = line as { event?: string; inline?: boolean };
+      if (event === 'inference-thread') onHttpThread ??= inline;
+    },
     ...(NO_LOG ? {} : { predictionLog: createPredictionLog({ dir }) }),
     ...(withShadow ? { shadow: { model: SHADOW_FILE, rate: 1 } } : {}),
   });
-  process.stdout.write(`${JSON.stringify({ url: server.url })}\n`);
+  process.stdout.write(`${JSON.stringify({ url: server.url, inline: onHttpThread })}\n`);
   process.once('SIGTERM', () => {
     void server
       .close()
@@ -154,7 +163,14 @@ async function serveChild(withShadow: boolean): Promise<void> {
   });
 }
 
-async function startChild(withShadow: boolean): Promise<{ child: ChildProcess; url: string }> {
+interface Child {
+  child: ChildProcess;
+  url: string;
+  /** Whether it runs the model on its HTTP thread (`--inline`). */
+  inline: boolean;
+}
+
+async function startChild(withShadow: boolean, inline: InlineMode): Promise<Child> {
   const child = spawn(
     process.execPath,
     [
@@ -163,6 +179,8 @@ async function startChild(withShadow: boolean): Promise<{ child: ChildProcess; u
       ...serverNodeFlags(),
       fileURLToPath(import.meta.url),
       withShadow ? '--child-shadow' : '--child-plain',
+      '--inline',
+      inline,
       '--acceptors',
       String(ACCEPTORS),
       ...(NO_LOG ? ['--no-log'] : []),
@@ -170,7 +188,10 @@ async function startChild(withShadow: boolean): Promise<{ child: ChildProcess; u
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );
   for await (const line of createInterface({ input: child.stdout as NodeJS.ReadableStream })) {
-    if (line.startsWith('{')) return { child, url: (JSON.parse(line) as { url: string }).url };
+    if (line.startsWith('{')) {
+      const { url, inline: onHttpThread } = JSON.parse(line) as { url: string; inline?: boolean };
+      return { child, url, inline: onHttpThread ?? inline === 'always' };
+    }
   }
   throw new Error('a server child exited before listening');
 }
@@ -288,11 +309,14 @@ function addTimes(into: ThreadTime, after: ThreadTime, before: ThreadTime): void
 async function main(): Promise<void> {
   const client = clientPriority();
   // A second plain server: its ratio to the first is what this machine's noise alone gives, in the same run.
-  const plain = await startChild(false);
-  const servers: Record<Side, { child: ChildProcess; url: string }> = {
+  // The first server times `--inline auto` as users run it; the others are given its choice, so
+  // that all three run the model on the same thread (a close timing may choose either, by chance).
+  const plain = await startChild(false, 'auto');
+  const same: InlineMode = plain.inline ? 'always' : 'never';
+  const servers: Record<Side, Child> = {
     plain,
-    control: await startChild(false),
-    shadowed: await startChild(true),
+    control: await startChild(false, same),
+    shadowed: await startChild(true, same),
     // The same server as plain: only the burner beside it differs.
     burner: plain,
   };
@@ -302,6 +326,9 @@ async function main(): Promise<void> {
     const rate = Math.max(1, Math.floor(max * LOAD));
     console.log(
       `servers: ${ACCEPTORS > 1 ? `${ACCEPTORS} acceptor processes each (serve's default)` : 'one process each (--acceptors 1)'}, ${NO_LOG ? 'no prediction log (--no-log)' : 'with a prediction log'}; ${client}`,
+    );
+    console.log(
+      `the model runs ${plain.inline ? 'on the HTTP thread' : 'on the inference workers'} in all three (the first server's --inline auto choice, given to the others as --inline ${same})`,
     );
     console.log(`max load without a shadow: ${max.toFixed(0)} requests/s (1-row OIP JSON, 32 connections)`);
     console.log(`open loop at ${LOAD} of it: ${rate} requests/s, ${SECONDS} s runs, ${ROUNDS} rounds\n`);
@@ -428,6 +455,7 @@ async function main(): Promise<void> {
   }
 }
 
-if (process.argv.includes('--child-plain')) await serveChild(false);
-else if (process.argv.includes('--child-shadow')) await serveChild(true);
+const childInline = () => process.argv[process.argv.indexOf('--inline') + 1] as InlineMode;
+if (process.argv.includes('--child-plain')) await serveChild(false, childInline());
+else if (process.argv.includes('--child-shadow')) await serveChild(true, childInline());
 else await main();

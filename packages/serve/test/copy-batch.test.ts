@@ -39,6 +39,23 @@ describe('the copies of one shadow batch', () => {
     });
   });
 
+  it('copies a large request’s values as a small one’s, beside them', () => {
+    const batch = new CopyBatch(2);
+    // 2, then 40 values (a block copy), then 2 (one by one) of x.
+    for (const inputs of [request(1), request(2, 20), request(3)]) {
+      expect(batch.append(inputs, inputs[0]?.dims[0] as number)).toBe(true);
+    }
+    const [x] = batch.tensors();
+    expect(x?.dims).toEqual([22, 2]);
+    expect(Array.from(x?.data as Float32Array)).toEqual([
+      10,
+      11,
+      ...Array.from({ length: 40 }, (_, k) => 20 + k),
+      30,
+      31,
+    ]);
+  });
+
   it('takes no copy of other inner dimensions, names or types: it starts a batch of its own', () => {
     const batch = new CopyBatch(4);
     expect(batch.append(request(1), 1)).toBe(true);
