@@ -13,7 +13,8 @@
  * does not fall in the next one's.
  *
  * The goal: p99 with the shadow ÷ p99 without ≤ 1.10, each p99 taken over every round's requests
- * together (for "without", both plain servers' requests). Also printed: the share of requests the
+ * together (for "without", both plain servers' requests), with a 95% interval from resampling the
+ * rounds (bench/round-bootstrap.ts): where it spans 1.10, this run cannot tell. Also printed: the share of requests the
  * shadow scored (a shadow that dropped everything would cost nothing), and per request the CPU
  * time and the time spent waiting for a core of the normal-priority threads (the ones answering)
  * and the CPU time of the SCHED_IDLE ones (the shadow's), from each thread's /proc schedstat, and
@@ -43,7 +44,8 @@ import {
   startAcceptors,
   startServer,
 } from '@modelgate/serve';
-import { closeOpenLoop, type OpenLoopRequest, openLoop, percentile, send } from './open-loop.js';
+import { closeOpenLoop, type OpenLoopRequest, openLoop, send } from './open-loop.js';
+import { pooledPercentile, type RatioInterval, ratioInterval } from './round-bootstrap.js';
 import {
   machineTicks,
   processTree,
@@ -278,7 +280,8 @@ function startBurner(share: number): ChildProcess {
 /** What one server did over the measured runs. */
 interface Tally {
   p99s: number[];
-  latencies: number[];
+  /** Each round's latencies, sorted. */
+  rounds: Float64Array[];
   failed: number;
   cpu: { main: number; all: number };
   threads: { normal: ThreadTime; idle: ThreadTime };
@@ -292,7 +295,7 @@ interface Tally {
 
 const newTally = (): Tally => ({
   p99s: [],
-  latencies: [],
+  rounds: [],
   failed: 0,
   cpu: { main: 0, all: 0 },
   threads: { normal: { runNs: 0, waitNs: 0 }, idle: { runNs: 0, waitNs: 0 } },
@@ -367,7 +370,7 @@ async function main(): Promise<void> {
         (machineAfter.busy - machineBefore.busy) / (machineAfter.total - machineBefore.total),
       );
       t.stolen += machineAfter.steal - machineBefore.steal;
-      for (const v of result.latencies) t.latencies.push(v);
+      t.rounds.push(Float64Array.from(result.latencies));
       t.failed += result.failed;
       for (const [reason, n] of Object.entries(result.failures))
         why[`${TITLES[side]}: ${reason}`] = (why[`${TITLES[side]}: ${reason}`] ?? 0) + n;
@@ -421,32 +424,29 @@ async function main(): Promise<void> {
     console.log(
       `\nthe host's steal during the runs (this machine's cores taken away, all alike): ${SIDES.map((side) => `${TITLES[side]} ${tally[side].stolen * 10} ms`).join(', ')}`,
     );
-    const pooledP99 = (side: Side) =>
-      percentile(
-        tally[side].latencies.sort((a, b) => a - b),
-        99,
-      );
+    const pooledP99 = (side: Side) => pooledPercentile([tally[side].rounds], 99);
     const p99 = { plain: pooledP99('plain'), control: pooledP99('control'), shadowed: pooledP99('shadowed') };
     const medianP99 = (side: Side) => median(tally[side].p99s);
+    const interval = ({ low, high }: RatioInterval) =>
+      `95% interval over rounds ${low.toFixed(2)}-${high.toFixed(2)}`;
     console.log(
       `\np99 of every round's requests together: no shadow ${ms(p99.plain)}, second no shadow ${ms(p99.control)}, shadow ${ms(p99.shadowed)}`,
     );
+    const noise = ratioInterval([tally.control.rounds], [tally.plain.rounds], 99);
     console.log(
-      `  the machine's noise, second ÷ first plain server: ${(p99.control / p99.plain).toFixed(3)} pooled, ${(medianP99('control') / medianP99('plain')).toFixed(3)} medians over rounds`,
+      `  the machine's noise, second ÷ first plain server: ${noise.ratio.toFixed(3)} pooled (${interval(noise)}), ${(medianP99('control') / medianP99('plain')).toFixed(3)} medians over rounds`,
     );
     // Both plain servers' requests together: the best estimate of the plain p99 this run can give.
-    const plainP99 = percentile(
-      [...tally.plain.latencies, ...tally.control.latencies].sort((a, b) => a - b),
-      99,
-    );
-    const ratio = p99.shadowed / plainP99;
+    const plainSides = [tally.plain.rounds, tally.control.rounds];
+    const plainP99 = pooledPercentile(plainSides, 99);
+    const shadow = ratioInterval([tally.shadowed.rounds], plainSides, 99);
     console.log(
-      `  shadow ÷ both plain servers' requests together (${ms(plainP99)}): ${ratio.toFixed(3)}; goal ≤ 1.10: ${ratio <= 1.1 ? 'met' : 'NOT met'}`,
+      `  shadow ÷ both plain servers' requests together (${ms(plainP99)}): ${shadow.ratio.toFixed(3)} (${interval(shadow)}); goal ≤ 1.10: ${shadow.ratio <= 1.1 ? 'met' : 'NOT met'}`,
     );
     if (BURNER !== undefined) {
-      const burnerP99 = pooledP99('burner');
+      const burner = ratioInterval([tally.burner.rounds], plainSides, 99);
       console.log(
-        `  no shadow with the idle burner beside it (${ms(burnerP99)}) ÷ both plain servers: ${(burnerP99 / plainP99).toFixed(3)}`,
+        `  no shadow with the idle burner beside it (${ms(pooledP99('burner'))}) ÷ both plain servers: ${burner.ratio.toFixed(3)} (${interval(burner)})`,
       );
     }
   } finally {
