@@ -5,11 +5,10 @@ import {
   isReleaseTask,
   type ReleaseTask,
 } from '@modelgate/runtime';
-import type { Tensor } from 'onnxruntime-node';
 import { move, transferableSymbol, valueSymbol } from 'piscina';
+import { type InferResult, type InferTask, runInferTask } from './infer-task.js';
 import type { ModelView } from './models.js';
-import { feeds, servingSessionOptions, toTensorData } from './onnx-session.js';
-import { type ShadowResult, type ShadowTask, scoreShadowCopies } from './shadow/shadow-scoring.js';
+import { feeds, servingSessionOptions } from './onnx-session.js';
 import { openServingSession, type ServingSession } from './sync-session.js';
 import { numericBuffers, type TensorData } from './tensor.js';
 
@@ -24,23 +23,6 @@ export interface WorkerSetup {
   /** Counts the workers that released their sessions when the pool closes. */
   released: Int32Array;
   workers: number;
-}
-
-export interface InferTask {
-  key: string;
-  inputs: TensorData[];
-  outputs: string[];
-  /** The inputs' buffers were moved here from the owner's pool: move them back with the outputs. */
-  returnInputs?: boolean;
-  /** A shadow's batch: its copies are checked (and their log lines written) here. */
-  shadow?: ShadowTask;
-}
-
-export interface InferResult {
-  outputs: TensorData[];
-  /** The moved-in input buffers, going home. */
-  inputs: ArrayBuffer[];
-  shadow?: ShadowResult;
 }
 
 const setup = workerData as WorkerSetup;
@@ -85,20 +67,6 @@ function moved(result: InferResult): InferResult {
 
 const views = new Map(setup.models.map((m) => [m.key, m.view]));
 
-/** A shadow batch's answer: the checks and the log lines; the outputs only when the HTTP thread logs them. */
-function shadowResult(
-  key: string,
-  task: ShadowTask,
-  inputs: TensorData[],
-  outputs: TensorData[],
-): InferResult {
-  const now = performance.timeOrigin + performance.now();
-  const shadow = scoreShadowCopies(views.get(key) as ModelView, task, inputs, outputs, now);
-  // The outputs go back only for the HTTP thread to log: not when the lines are written here, or none is logged.
-  const logsThere = !task.lines && task.copies.some((c) => c.log);
-  return moved({ outputs: logsThere ? outputs : [], inputs: [], shadow });
-}
-
 let released = false;
 
 export default async function infer(task: InferTask | ReleaseTask): Promise<InferResult> {
@@ -115,8 +83,5 @@ export default async function infer(task: InferTask | ReleaseTask): Promise<Infe
   if (task.key === '') return { outputs: [], inputs: [] };
   const session = sessions.get(task.key);
   if (!session) throw new Error(`model ${task.key} is not loaded in this worker`);
-  const results = await session.run(feeds(task.inputs), task.outputs);
-  const outputs = task.outputs.map((name) => toTensorData(name, results[name] as Tensor));
-  if (task.shadow) return shadowResult(task.key, task.shadow, task.inputs, outputs);
-  return moved({ outputs, inputs: task.returnInputs ? numericBuffers(task.inputs) : [] });
+  return moved(await runInferTask(session, views.get(task.key) as ModelView, task));
 }

@@ -10,7 +10,8 @@ import {
 } from '@modelgate/runtime';
 import { Piscina } from 'piscina';
 import { BufferPool } from './buffer-pool.js';
-import type { InferResult, InferTask, WorkerSetup } from './infer-worker.js';
+import type { InferResult, InferTask } from './infer-task.js';
+import type { WorkerSetup } from './infer-worker.js';
 import { type ModelVersion, warmupInputs } from './models.js';
 import { numericBuffers, type TensorData } from './tensor.js';
 

@@ -6,17 +6,18 @@
  */
 import { connect, type Socket } from 'node:net';
 import { errorMessage } from '@modelgate/core';
-import type { InferResult } from '../infer-worker.js';
+import type { InferResult } from '../infer-task.js';
 import { InferencePool } from '../worker-pool.js';
 import { encodeFrames } from './lines-frames.js';
 import { type FromShadow, isShadowMessage, type ToShadow } from './shadow-messages.js';
+import { type ShadowScorer, ShadowSession } from './shadow-session.js';
 import { lowerProcessPriority } from './thread-priority.js';
 
 /** The lowest niceness, beside SCHED_IDLE where chrt can set it. */
 const SHADOW_NICENESS = 19;
 
 const priority = lowerProcessPriority(SHADOW_NICENESS);
-let pool: InferencePool | undefined;
+let pool: ShadowScorer | undefined;
 /** The log's writer, when it takes the lines from here (see PredictionSink.shadowLinesSocket). */
 let lines: Socket | undefined;
 
@@ -51,7 +52,10 @@ async function start(message: Extract<ToShadow, { type: 'modelgate:shadow-start'
     // One thread per session: each server process (each acceptor, one per core by default) has a
     // shadow process of its own, so the shadows together already have a thread per core; more
     // would only compete with each other for the cores the answers leave idle.
-    pool = await InferencePool.start([message.model], message.workers, message.provider, 1);
+    pool =
+      message.workers === 1
+        ? await ShadowSession.open(message.model, message.provider)
+        : await InferencePool.start([message.model], message.workers, message.provider, 1);
     send({ type: 'modelgate:shadow-ready', priority });
   } catch (err) {
     // The server ends this process once it reads why.

@@ -1,5 +1,5 @@
 import type { ExecutionProvider } from '@modelgate/runtime';
-import type { InferResult, InferTask } from '../infer-worker.js';
+import type { InferResult, InferTask } from '../infer-task.js';
 import type { ModelVersion } from '../models.js';
 import type { LoweredPriority } from './thread-priority.js';
 

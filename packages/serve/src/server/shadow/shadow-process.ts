@@ -2,7 +2,7 @@ import { type ChildProcess, fork } from 'node:child_process';
 import { errorMessage } from '@modelgate/core';
 import type { ExecutionProvider } from '@modelgate/runtime';
 import { childEntry } from '../child-entry.js';
-import type { InferResult, InferTask } from '../infer-worker.js';
+import type { InferResult, InferTask } from '../infer-task.js';
 import type { ModelVersion } from '../models.js';
 import { type FromShadow, isShadowMessage, type ToShadow } from './shadow-messages.js';
 

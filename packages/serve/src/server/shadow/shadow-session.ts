@@ -1,0 +1,58 @@
+import type { ExecutionProvider } from '@modelgate/runtime';
+import { type InferResult, type InferTask, runInferTask } from '../infer-task.js';
+import { type ModelVersion, type ModelView, warmupInputs } from '../models.js';
+import { feeds, servingSessionOptions } from '../onnx-session.js';
+import { openServingSession, type ServingSession } from '../sync-session.js';
+
+/** How the shadow's process scores its batches: on its own thread, or in a pool of workers. */
+export interface ShadowScorer {
+  result(task: InferTask): Promise<InferResult>;
+  close(): Promise<void>;
+}
+
+/**
+ * The shadow's model on the shadow process's own thread, one onnxruntime thread, batches one at a
+ * time: with one worker (the default) a worker thread would only add a copy of every batch to it
+ * and back, and a thread to wake, to a process that does nothing else.
+ */
+export class ShadowSession implements ShadowScorer {
+  /** Batches under way: close() releases the session after them. */
+  private running = 0;
+  private idle: (() => void)[] = [];
+
+  private constructor(
+    private readonly key: string,
+    private readonly view: ModelView,
+    private readonly session: ServingSession,
+  ) {}
+
+  static async open(model: ModelVersion, provider: ExecutionProvider): Promise<ShadowSession> {
+    const session = await openServingSession(model.bytes, servingSessionOptions(1, provider), provider);
+    try {
+      // The first run allocates and plans; paid before the process says it is ready.
+      await session.run(
+        feeds(warmupInputs(model)),
+        model.signature.outputs.map((o) => o.name),
+      );
+    } catch (err) {
+      await session.release().catch(() => {});
+      throw err;
+    }
+    return new ShadowSession(model.key, { name: model.name, version: model.version, io: model.io }, session);
+  }
+
+  async result(task: InferTask): Promise<InferResult> {
+    if (task.key !== this.key) throw new Error(`model ${task.key} is not loaded in the shadow's process`);
+    this.running++;
+    try {
+      return await runInferTask(this.session, this.view, task);
+    } finally {
+      if (--this.running === 0) for (const resolve of this.idle.splice(0)) resolve();
+    }
+  }
+
+  async close(): Promise<void> {
+    while (this.running > 0) await new Promise<void>((resolve) => this.idle.push(resolve));
+    await this.session.release();
+  }
+}
