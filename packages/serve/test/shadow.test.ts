@@ -106,7 +106,9 @@ describe('serve --shadow', () => {
       // The second model answers the same inputs directly: what the shadow must have logged.
       models: [`${MODEL}#production`, `${MODEL}@v2`],
       // A generous timeout: on a busy machine the niced shadow may lag far behind, and must not time out here.
-      shadow: { model: `${MODEL}#staging`, timeoutMs: 120_000 },
+      // Two workers: the shadow's process then scores in a pool of worker threads (the other tests
+      // run the default, one, on the process's own thread).
+      shadow: { model: `${MODEL}#staging`, timeoutMs: 120_000, workers: 2 },
       predictionLog: createPredictionLog({ dir, flushIntervalMs: 3_600_000 }),
       port: 0,
       workers: 1,
