@@ -132,7 +132,7 @@ function jsonRow(columns: LoggedColumns, keys: readonly string[], i: number): st
 /** What a request's lines start with, up to the row number: `{"time":…,"row":`. */
 export function lineHead(
   request: Pick<BufferedRequest, 'time' | 'requestId' | 'model' | 'version' | 'role'>,
-) {
+): string {
   return (
     `{"time":${JSON.stringify(request.time.toISOString())},"request_id":${JSON.stringify(request.requestId)}` +
     `,"model":${JSON.stringify(request.model)},"version":${JSON.stringify(request.version)}` +

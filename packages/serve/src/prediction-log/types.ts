@@ -14,7 +14,7 @@
  *   where `request_id`, `row` and `time` equal those of the production line for the same input row
  *   (`time` is the answer's, to the millisecond, so a request id a client reuses still pairs), `model`
  *   and `version` are the shadow's, and `latency_ms` is the shadow's time for the request: from
- *   the batch of copies it went in being handed to the shadow's worker to its outputs (a wait behind
+ *   the batch of copies it went in being handed to the shadow's process to its outputs (a wait behind
  *   earlier shadow batches included; the up to 250 ms copies gather before that not).
  *
  * The shadow's rows pass the log's sampling with the same request id, so a logged shadow row has its

@@ -40,7 +40,7 @@ export interface ModelVersion {
   loadSeconds: number;
 }
 
-/** What answering and logging need of a version, and all a shadow's worker is sent (no bytes, no session). */
+/** What answering and logging need of a version, and all a worker is sent (no bytes, no session). */
 export type ModelView = Pick<ModelVersion, 'name' | 'version' | 'io'>;
 
 /** Where a reference points right now. */

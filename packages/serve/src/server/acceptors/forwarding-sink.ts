@@ -22,7 +22,7 @@ export class ForwardingSink implements PredictionSink {
   private predictions: BufferedRequest[] = [];
   private requests: RequestLogEntry[] = [];
   private shadowLines: ShadowLines[] = [];
-  /** Set when the primary's log takes ready lines: a shadow's worker then writes its rows itself. */
+  /** Set when the primary's log takes ready lines: a shadow's process then writes its rows itself. */
   readonly recordShadowLines?: (lines: ShadowLines) => void;
   readonly shadowLinesSocket?: string;
   private timer: NodeJS.Timeout | undefined;

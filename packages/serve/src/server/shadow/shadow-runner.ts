@@ -213,7 +213,7 @@ export class ShadowRunner {
   }
 
   /**
-   * Scores a batch of copies in the shadow's worker, which also checks each copy's outputs and, when
+   * Scores a batch of copies in the shadow's process, which also checks each copy's outputs and, when
    * the log takes ready lines, writes the logged ones' lines. A failed batch of several is retried
    * copy by copy, so one bad copy fails alone.
    */

@@ -100,7 +100,7 @@ class LinesByHour {
 }
 
 /**
- * In the shadow's worker, at its low priority: checks each copy's outputs as the server would answer
+ * In the shadow's process (or its worker), at its low priority: checks each copy's outputs as the server would answer
  * them and, for the logged ones, writes the log lines, so the HTTP thread and the log's writer only
  * move bytes. `raw` is the batch's outputs, `inputs` its inputs.
  */
