@@ -4,6 +4,9 @@
  * machine state (steal, a neighbour's load) touched all the sides run in it.
  */
 
+import { uniformInt } from 'pure-rand/distribution/uniformInt';
+import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
+
 /** One side's latencies, a sorted array per round. */
 export type Rounds = readonly Float64Array[];
 
@@ -22,18 +25,6 @@ export function pooledPercentile(sides: readonly Rounds[], p: number, picks?: re
   return all[Math.min(total - 1, Math.ceil((p / 100) * total) - 1)] ?? Number.NaN;
 }
 
-/** A small seeded generator (mulberry32): the same run prints the same interval. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export interface RatioInterval {
   ratio: number;
   /** The 2.5th and 97.5th percentiles of the resampled ratios. */
@@ -49,10 +40,11 @@ export function ratioInterval(
   resamples = 300,
 ): RatioInterval {
   const rounds = Math.min(...[...top, ...bottom].map((side) => side.length));
-  const random = seeded(rounds);
+  // Seeded: the same run prints the same interval.
+  const rng = xoroshiro128plus(rounds);
   const ratios: number[] = [];
   for (let b = 0; b < resamples; b++) {
-    const picks = Array.from({ length: rounds }, () => Math.floor(random() * rounds));
+    const picks = Array.from({ length: rounds }, () => uniformInt(rng, 0, rounds - 1));
     ratios.push(pooledPercentile(top, p, picks) / pooledPercentile(bottom, p, picks));
   }
   ratios.sort((a, b) => a - b);
