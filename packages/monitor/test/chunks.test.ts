@@ -125,6 +125,31 @@ describe('planChunks', () => {
     ]);
   });
 
+  it.each([
+    ['sniffed as zoned timestamps', '', 'TIMESTAMP WITH TIME ZONE', 0],
+    ['kept as text', 'not a time,5\n', 'VARCHAR', 1],
+  ])('reads an offset in times, and a time without one as UTC: %s', async (_, more, type, excluded) => {
+    const file = await tmp.write(
+      `zoned-${excluded}.csv`,
+      `at,x\n2024-05-01T23:30:00+02:00,1\n2024-05-02T01:10:00+02:00,2\n2024-05-01 22:10,3\n2024-05-01T20:05:00-01:00,4\n${more}`,
+    );
+    const ds = await loadDataset(db(), { path: file }, { table: `zoned_${excluded}` });
+    const time = ds.columns.find((c) => c.name === 'at');
+    expect(time?.type).toBe(type);
+    const hours = await planChunks(db(), ds.table, parseChunkSpec('hour'), {
+      time,
+      rowCount: ds.rowCount,
+      minRows: 1,
+    });
+    // 21:30 UTC, 23:10 UTC, 22:10 (no offset: UTC) and 21:05 UTC.
+    expect(hours.chunks.map((c) => [c.label, c.rows])).toEqual([
+      ['2024-05-01 21:00', 2],
+      ['2024-05-01 22:00', 1],
+      ['2024-05-01 23:00', 1],
+    ]);
+    expect(hours.excluded).toBe(excluded);
+  });
+
   it('says what is wrong with a time chunking it cannot do', async () => {
     const penguins = await loadFile(db(), 'penguins.json');
     const options = { rowCount: penguins.rowCount, minRows: 30 };

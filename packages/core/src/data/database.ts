@@ -52,8 +52,11 @@ export class Database {
     if (options.threads !== undefined) config.threads = String(options.threads);
     const instance = await DuckDBInstance.create(':memory:', config);
     const connection = await instance.connect();
-    // Tracking (not printing) is what makes connection.progress report a percentage.
-    await connection.run('SET enable_progress_bar = true; SET enable_progress_bar_print = false');
+    // Tracking (not printing) is what makes connection.progress report a percentage. UTC: text
+    // times without an offset, and zoned ones cast or truncated, read the same on every machine.
+    await connection.run(
+      "SET enable_progress_bar = true; SET enable_progress_bar_print = false; SET TimeZone = 'UTC'",
+    );
     return new Database(instance, connection);
   }
 

@@ -7,14 +7,16 @@ const DAY_MS = 86_400_000;
 /**
  * The time column as a TIMESTAMP expression: dates widen, zoned instants are
  * read in UTC (so chunks do not depend on the runner's time zone), strings are
- * parsed (ISO and 'YYYY/MM/DD hh:mm' forms; others become NULL and are
- * counted as rows without a time).
+ * parsed (ISO, with or without an offset, and 'YYYY/MM/DD hh:mm' forms; others
+ * become NULL and are counted as rows without a time).
  */
 export function timestampSql(column: ColumnInfo, where = '--time'): string {
   const id = quoteIdent(column.name);
   if (column.type === 'TIMESTAMP WITH TIME ZONE') return `timezone('UTC', ${id})`;
   if (column.kind === 'datetime' && !/^TIME(?!STAMP)/.test(column.type)) return `CAST(${id} AS TIMESTAMP)`;
-  if (column.type === 'VARCHAR') return `TRY_CAST(${id} AS TIMESTAMP)`;
+  // Read as an instant, so an offset in the text counts ('…T05:30+02:00' is 03:30 UTC); text without
+  // one is UTC (the database's session zone).
+  if (column.type === 'VARCHAR') return `timezone('UTC', TRY_CAST(${id} AS TIMESTAMPTZ))`;
   throw new UserError(
     `${where} ${column.name}: a ${column.type} column cannot order rows in time. Expected dates, timestamps or date strings.`,
   );
