@@ -6,7 +6,7 @@
  * by tag so only the first run of a machine pays for debootstrap.
  */
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -35,8 +35,14 @@ async function daemonUp(): Promise<boolean> {
 
 let startedDaemon: ChildProcess | undefined;
 
-function stopDaemonAtExit(): void {
-  process.once('exit', () => startedDaemon?.kill('SIGTERM'));
+/** Where a test that started dockerd leaves its pid, for the run's teardown (docker-teardown.ts). */
+export const STARTED_DOCKERD_FILE = join(tmpdir(), 'modelgate-tests-started-dockerd.pid');
+
+function stopDaemonLater(daemon: ChildProcess): void {
+  writeFileSync(STARTED_DOCKERD_FILE, String(daemon.pid));
+  // Run alone (bench:image), the process's exit stops it. Under vitest the run's teardown does: a
+  // test file's process ending must not stop a daemon another file is still using.
+  if (!process.env.VITEST) process.once('exit', () => daemon.kill('SIGTERM'));
 }
 
 /**
@@ -57,7 +63,7 @@ export async function ensureDocker(): Promise<{ ok: true } | { ok: false; reason
   const log = join(tmpdir(), `modelgate-dockerd-${process.pid}.log`);
   const { openSync } = await import('node:fs');
   startedDaemon = spawn('dockerd', [], { stdio: ['ignore', openSync(log, 'a'), openSync(log, 'a')] });
-  stopDaemonAtExit();
+  stopDaemonLater(startedDaemon);
   for (let i = 0; i < 60; i++) {
     if (await daemonUp()) return { ok: true };
     if (startedDaemon.exitCode !== null) break;
