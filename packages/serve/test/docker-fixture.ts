@@ -35,14 +35,14 @@ async function daemonUp(): Promise<boolean> {
 
 let startedDaemon: ChildProcess | undefined;
 
-/** Where a test that started dockerd leaves its pid, for the run's teardown (docker-teardown.ts). */
+/** Marks that a test started dockerd, for the run's teardown (docker-teardown.ts); holds its pid. */
 export const STARTED_DOCKERD_FILE = join(tmpdir(), 'modelgate-tests-started-dockerd.pid');
 
 function stopDaemonLater(daemon: ChildProcess): void {
-  writeFileSync(STARTED_DOCKERD_FILE, String(daemon.pid));
-  // Run alone (bench:image), the process's exit stops it. Under vitest the run's teardown does: a
-  // test file's process ending must not stop a daemon another file is still using.
-  if (!process.env.VITEST) process.once('exit', () => daemon.kill('SIGTERM'));
+  // Under vitest the run's teardown stops it: a test file's process ending must not stop a daemon
+  // another file is still using. Run alone (bench:image), the process's exit does.
+  if (process.env.VITEST) writeFileSync(STARTED_DOCKERD_FILE, String(daemon.pid));
+  else process.once('exit', () => daemon.kill('SIGTERM'));
 }
 
 /**
