@@ -10,6 +10,7 @@ import {
 } from '@modelgate/runtime';
 import { Piscina } from 'piscina';
 import { BufferPool } from './buffer-pool.js';
+import { InFlight } from './in-flight.js';
 import type { InferResult, InferTask } from './infer-task.js';
 import type { WorkerSetup } from './infer-worker.js';
 import { type ModelVersion, warmupInputs } from './models.js';
@@ -111,17 +112,7 @@ export class InferencePool {
   }
 
   /** Tasks sent and not yet answered; close() waits for none before the sessions are released. */
-  private running = 0;
-  private idle: (() => void)[] = [];
-
-  private async tracked<T>(work: Promise<T>): Promise<T> {
-    this.running++;
-    try {
-      return await work;
-    } finally {
-      if (--this.running === 0) for (const resolve of this.idle.splice(0)) resolve();
-    }
-  }
+  private readonly inFlight = new InFlight();
 
   /** Runs a task whose inputs the caller keeps using: they are copied to the worker. */
   async run(task: InferTask): Promise<TensorData[]> {
@@ -130,7 +121,7 @@ export class InferencePool {
 
   /** run(), with all the worker answered (a shadow batch's checks and log lines). */
   result(task: InferTask): Promise<InferResult> {
-    return this.tracked(this.pool.run(task));
+    return this.inFlight.track(this.pool.run(task));
   }
 
   /**
@@ -138,7 +129,7 @@ export class InferencePool {
    * worker, not copied, and come back to the pool with the outputs.
    */
   async runPooled(task: InferTask): Promise<TensorData[]> {
-    const result = await this.tracked(
+    const result = await this.inFlight.track(
       this.pool.run({ ...task, returnInputs: true }, { transferList: numericBuffers(task.inputs) }),
     );
     for (const buffer of result.inputs) this.buffers.give(buffer);
@@ -147,7 +138,7 @@ export class InferencePool {
 
   /** Waits for queued batches, has every worker release its sessions, then ends the threads. */
   async close(): Promise<void> {
-    while (this.running > 0) await new Promise<void>((resolve) => this.idle.push(resolve));
+    await this.inFlight.drained();
     await destroyReleasing(this.pool, this.workers);
   }
 }

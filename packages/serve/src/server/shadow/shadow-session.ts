@@ -1,4 +1,5 @@
 import type { ExecutionProvider } from '@modelgate/runtime';
+import { InFlight } from '../in-flight.js';
 import { type InferResult, type InferTask, runInferTask } from '../infer-task.js';
 import { type ModelVersion, type ModelView, warmupInputs } from '../models.js';
 import { feeds, servingSessionOptions } from '../onnx-session.js';
@@ -17,8 +18,7 @@ export interface ShadowScorer {
  */
 export class ShadowSession implements ShadowScorer {
   /** Batches under way: close() releases the session after them. */
-  private running = 0;
-  private idle: (() => void)[] = [];
+  private readonly inFlight = new InFlight();
 
   private constructor(
     private readonly key: string,
@@ -43,16 +43,11 @@ export class ShadowSession implements ShadowScorer {
 
   async result(task: InferTask): Promise<InferResult> {
     if (task.key !== this.key) throw new Error(`model ${task.key} is not loaded in the shadow's process`);
-    this.running++;
-    try {
-      return await runInferTask(this.session, this.view, task);
-    } finally {
-      if (--this.running === 0) for (const resolve of this.idle.splice(0)) resolve();
-    }
+    return this.inFlight.track(runInferTask(this.session, this.view, task));
   }
 
   async close(): Promise<void> {
-    while (this.running > 0) await new Promise<void>((resolve) => this.idle.push(resolve));
+    await this.inFlight.drained();
     await this.session.release();
   }
 }
