@@ -84,6 +84,19 @@ export async function requireFreshOutDir(
   );
 }
 
+/**
+ * Which file is at `path` now (device, inode, size, times), or undefined when none is: equal
+ * versions before and after some work mean no one replaced or rewrote it meanwhile.
+ */
+export async function fileVersion(path: string): Promise<string | undefined> {
+  try {
+    const s = await stat(path, { bigint: true });
+    return s.isFile() ? `${s.dev}:${s.ino}:${s.size}:${s.mtimeNs}:${s.ctimeNs}` : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** An output file a command writes: its flag and what it holds, for messages. */
 export interface OutFile {
   flag: string;

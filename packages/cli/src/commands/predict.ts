@@ -1,4 +1,4 @@
-import { rm, stat } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { UserError, withDatabase } from '@modelgate/core';
 import {
   type BatchProgress,
@@ -14,7 +14,7 @@ import {
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { parseFormat, parseNumber } from '../flags.js';
-import { FORCE_FLAG, type OutFile, refuseAppeared, requireOutFile } from '../out-path.js';
+import { FORCE_FLAG, fileVersion, type OutFile, refuseAppeared, requireOutFile } from '../out-path.js';
 import type { CommandOutcome } from '../outcome.js';
 import type { Progress } from '../progress.js';
 import type { Wrap } from '../runner.js';
@@ -121,13 +121,6 @@ function showProgress(progress: Progress, p: BatchProgress): void {
   progress.update(Math.min(1, p.rows / p.total), `${rows}${eta}`);
 }
 
-async function isFile(path: string): Promise<boolean> {
-  return stat(path).then(
-    (s) => s.isFile(),
-    () => false,
-  );
-}
-
 /** The output, and the reject file with --on-error reject. */
 function outFilesOf(flags: PredictFlags, onError: OnError): OutFile[] {
   const output = { flag: '--output', path: flags.output, contents: 'the predictions' };
@@ -149,6 +142,9 @@ async function runPredict(flags: PredictFlags, ctx: CliContext): Promise<Command
   const chunkRows = parseNumber('chunk-rows', flags.chunkRows, true);
   const force = flags.force === true;
   const outFiles = outFilesOf(flags, onError);
+  const rejects = flags.reject ?? defaultRejectPath(flags.output);
+  // Before the run: only the file an earlier run left may be removed below, not one written meanwhile.
+  const earlierRejects = force ? await fileVersion(rejects) : undefined;
   for (const { flag, path, contents } of outFiles) await requireOutFile(flag, path, contents, force);
   const provider = await deviceProvider(flags, undefined, ctx);
   const model = await resolvePredictModel(flags.model, flags.registry, specFlagsOf(flags));
@@ -174,9 +170,12 @@ async function runPredict(flags: PredictFlags, ctx: CliContext): Promise<Command
       ),
     ),
   );
-  const rejects = flags.reject ?? defaultRejectPath(flags.output);
   // --force replaced the output: a reject file left from an earlier run would be read as this run's.
-  const stale = force && !result.failed && result.rejected === 0 && (await isFile(rejects));
+  const stale =
+    earlierRejects !== undefined &&
+    !result.failed &&
+    result.rejected === 0 &&
+    (await fileVersion(rejects)) === earlierRejects;
   if (stale) await rm(rejects);
   return predictOutcome(result, model, stale ? rejects : undefined);
 }
