@@ -183,6 +183,11 @@ describe('spec flags that contradict the spec a model records are refused, not i
       [...PREDICT, '--output', 'scores.csv', '--classes', 'Gentoo,Adelie,Chinstrap'],
       `--classes Gentoo,Adelie,Chinstrap: ${MODEL} records its own spec, with classes Adelie,Chinstrap,Gentoo, not Gentoo,Adelie,Chinstrap. Drop the flag: it describes only a model that records no spec.`,
     ],
+    [
+      'serve --features',
+      ['serve', '--model', MODEL, '--port', '0', '--features', 'a,b,c'],
+      `--features a,b,c: ${MODEL} records its own spec, with features Island,Beak Length (mm),Beak Depth (mm),Flipper Length (mm),Body Mass (g),Sex, not a,b,c. Drop the flag: it describes only a model that records no spec.`,
+    ],
   ])('%s', async (_, argv, line) => {
     await expectRefused(root, argv, line);
   });

@@ -11,6 +11,7 @@ import {
   type ResolvedSpec,
   readSignature,
   recordedSpec,
+  refuseConflictingSpecFlags,
   SPEC_FLAGS_HELP,
   type SpecFlags,
   type SpecSource,
@@ -108,6 +109,9 @@ export async function loadModelVersion(
   } finally {
     await session.release().catch(() => {});
   }
+  // A flag that says otherwise than the recorded spec would be ignored: refused, as every command does.
+  if (recorded && specFlags && hasSpecFlags(specFlags))
+    await refuseConflictingSpecFlags(recorded.spec, specFlags, file.label);
   // The recorded spec, else the flags' (read against this probe's signature rather than a second session).
   const resolved: ResolvedSpec | undefined =
     recorded ??
