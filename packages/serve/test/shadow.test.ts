@@ -488,5 +488,21 @@ describe('serve --shadow', () => {
     const rateWithout = await runCli(['serve', '--model', other.path, '--shadow-rate', '0.5']);
     expect(rateWithout.code).toBe(2);
     expect(rateWithout.stderr).toMatch(/--shadow-rate: needs --shadow <ref>/);
+    const workersWithout = await runCli(['serve', '--model', other.path, '--shadow-workers', '2']);
+    expect(workersWithout.code).toBe(2);
+    expect(workersWithout.stderr).toMatch(/--shadow-workers: needs --shadow <ref>/);
+    const noWorkers = await runCli([
+      'serve',
+      '--model',
+      other.path,
+      '--shadow',
+      other.path,
+      '--shadow-workers',
+      '0',
+    ]);
+    expect(noWorkers.code).toBe(2);
+    expect(noWorkers.stderr).toBe(
+      'modelgate: error: --shadow-workers 0: expected an integer of at least 1\n',
+    );
   });
 });

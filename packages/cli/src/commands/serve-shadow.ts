@@ -8,6 +8,7 @@ export interface ShadowFlags {
   shadowRate?: string;
   shadowTimeoutMs?: string;
   shadowMaxQueue?: string;
+  shadowWorkers?: string;
 }
 
 export function addShadowOptions(command: Command): Command {
@@ -24,6 +25,10 @@ export function addShadowOptions(command: Command): Command {
     .option(
       '--shadow-max-queue <n>',
       'shadow requests waiting at most; more are dropped and counted (default 4096)',
+    )
+    .option(
+      '--shadow-workers <n>',
+      'threads scoring the shadow, all at the lowest CPU priority (default 1: its process’s own thread)',
     );
 }
 
@@ -32,11 +37,13 @@ export function shadowOptionsOf(flags: ShadowFlags): { shadow?: ShadowOptions } 
   const rate = parseShare('shadow-rate', flags.shadowRate);
   const timeoutMs = parseNumber('shadow-timeout-ms', flags.shadowTimeoutMs, true);
   const maxQueue = parseNumber('shadow-max-queue', flags.shadowMaxQueue, true);
+  const workers = parseNumber('shadow-workers', flags.shadowWorkers, true);
   if (flags.shadow === undefined) {
     const given = [
       rate !== undefined && '--shadow-rate',
       timeoutMs !== undefined && '--shadow-timeout-ms',
       maxQueue !== undefined && '--shadow-max-queue',
+      workers !== undefined && '--shadow-workers',
     ].filter(Boolean);
     if (given.length > 0)
       throw new UserError(`${given.join(', ')}: needs --shadow <ref>, the model to shadow with`);
@@ -48,6 +55,7 @@ export function shadowOptionsOf(flags: ShadowFlags): { shadow?: ShadowOptions } 
       ...(rate !== undefined ? { rate } : {}),
       ...(timeoutMs !== undefined ? { timeoutMs } : {}),
       ...(maxQueue !== undefined ? { maxQueue } : {}),
+      ...(workers !== undefined ? { workers } : {}),
     },
   };
 }

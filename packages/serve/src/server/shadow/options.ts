@@ -10,7 +10,10 @@ export interface ShadowOptions {
   maxQueue?: number;
   /** A shadow request not scored within this is counted as timed out. Default 5000 ms. */
   timeoutMs?: number;
-  /** The shadow's own inference worker threads, run at the lowest CPU priority. Default 1. */
+  /**
+   * Threads scoring copies in the shadow's process, all at the lowest CPU priority (`--shadow-workers`).
+   * Default 1: the process's own thread, with no worker to hand each batch to.
+   */
   workers?: number;
 }
 
