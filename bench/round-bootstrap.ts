@@ -51,3 +51,44 @@ export function ratioInterval(
   const at = (q: number) => ratios[Math.min(resamples - 1, Math.floor(q * resamples))] as number;
   return { ratio: pooledPercentile(top, p) / pooledPercentile(bottom, p), low: at(0.025), high: at(0.975) };
 }
+
+/**
+ * Per round: ln(top's p-th percentile ÷ the geometric mean of the bottom sides' in the same round).
+ * A round's sides ran within seconds of each other, so what the machine did then touches both.
+ */
+export function roundLogRatios(top: Rounds, bottom: readonly Rounds[], p: number): number[] {
+  return top.map((round, i) => {
+    const below = bottom.map((side) => Math.log(pooledPercentile([[side[i] ?? new Float64Array()]], p)));
+    const mean = below.reduce((sum, value) => sum + value, 0) / below.length;
+    return Math.log(pooledPercentile([[round]], p)) - mean;
+  });
+}
+
+/** exp(the mean of per-round log ratios): a geometric mean ratio, with its 95% bootstrap interval over rounds. */
+export function meanRoundRatio(logs: readonly number[], resamples = 2000): RatioInterval {
+  const mean = (values: ArrayLike<number>) => {
+    let sum = 0;
+    for (let i = 0; i < values.length; i++) sum += values[i] as number;
+    return sum / values.length;
+  };
+  const rng = xoroshiro128plus(logs.length);
+  const means = new Float64Array(resamples);
+  const picked = new Float64Array(logs.length);
+  for (let b = 0; b < resamples; b++) {
+    for (let i = 0; i < logs.length; i++) picked[i] = logs[uniformInt(rng, 0, logs.length - 1)] as number;
+    means[b] = mean(picked);
+  }
+  means.sort();
+  const at = (q: number) => Math.exp(means[Math.min(resamples - 1, Math.floor(q * resamples))] as number);
+  return { ratio: Math.exp(mean(logs)), low: at(0.025), high: at(0.975) };
+}
+
+/**
+ * About how many rounds a 95% interval of ×/÷ `within` (1.1: ±10%) around the mean of per-round log
+ * ratios needs, at the spread these rounds show (a normal approximation).
+ */
+export function roundsForInterval(logs: readonly number[], within: number): number {
+  const mean = logs.reduce((sum, value) => sum + value, 0) / logs.length;
+  const variance = logs.reduce((sum, value) => sum + (value - mean) ** 2, 0) / Math.max(1, logs.length - 1);
+  return Math.ceil(((1.96 * Math.sqrt(variance)) / Math.log(within)) ** 2);
+}

@@ -14,7 +14,13 @@
  *
  * The goal: p99 with the shadow ÷ p99 without ≤ 1.10, each p99 taken over every round's requests
  * together (for "without", both plain servers' requests), with a 95% interval from resampling the
- * rounds (bench/round-bootstrap.ts): where it spans 1.10, this run cannot tell. Also printed: the share of requests the
+ * rounds (bench/round-bootstrap.ts): met where the whole interval is at or under 1.10, and where it
+ * spans 1.10 this run cannot tell; the same interval for the two plain servers says whether the
+ * machine's noise alone exceeds 10%, and the maximum load measured again after the rounds says how
+ * far the machine's own capacity moved meanwhile. The same ratios are also taken round by round
+ * (each round's p99 against the plain ones' in the same round, a geometric mean over rounds, so a
+ * stalled round weighs as one round), with about how many rounds an interval of ±10% would need
+ * at the spread this run's rounds show. Also printed: the share of requests the
  * shadow scored (a shadow that dropped everything would cost nothing), and per request the CPU
  * time and the time spent waiting for a core of the normal-priority threads (the ones answering)
  * and the CPU time of the SCHED_IDLE ones (the shadow's), from each thread's /proc schedstat, and
@@ -26,11 +32,11 @@
  *
  * --quick: 3 s runs, a round per side; default 6 s runs, two rounds per side (each run followed by a 2 s pause); `--rounds 4` runs four per side (the p99s are then less at the mercy of a few stalls). `--acceptors 1` runs each server as one
  * process (default: serve's own default, one acceptor per core); `--load 0.25` runs the open loop at
- * that share of the maximum instead of half; `--no-log` leaves the prediction log out; `--client-nice -10` runs the client at that niceness; `--burner 0.25` adds a
+ * that share of the maximum instead of half; `--no-log` leaves the prediction log out; `--pin` runs each server as one process on the second core and the client on the first (a one-CPU pod, with a client that never takes its core); `--client-nice -10` runs the client at that niceness; `--burner 0.25` adds a
  * side with a lowest-priority memory-bound process beside a plain server (see BURNER). MODELGATE_BENCH_PROF=<dir> writes the
  * servers' CPU profiles there.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { setPriority, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -45,7 +51,14 @@ import {
   startServer,
 } from '@modelgate/serve';
 import { closeOpenLoop, type OpenLoopRequest, openLoop, send } from './open-loop.js';
-import { pooledPercentile, type RatioInterval, ratioInterval } from './round-bootstrap.js';
+import {
+  meanRoundRatio,
+  pooledPercentile,
+  type RatioInterval,
+  ratioInterval,
+  roundLogRatios,
+  roundsForInterval,
+} from './round-bootstrap.js';
 import {
   machineTicks,
   processTree,
@@ -96,11 +109,18 @@ const RUN_ORDERS = williamsOrders(SIDE_COUNT);
  * still does after its run (the last log flush, the shadow's queue) is its own, not the next run's.
  */
 const SETTLE_MS = 2_000;
-/** `--acceptors 1`: one server process, as from code; default serve's own (one per core). */
+/**
+ * `--pin`: the client on the first core, each server (one process, and its shadow's process) on the
+ * second, as a one-core server (a pod of one CPU) with a client that never takes its core.
+ */
+const PIN = process.argv.includes('--pin');
+/** `--acceptors 1`: one server process, as from code; default serve's own (one per core), 1 with --pin. */
 const ACCEPTORS = resolveAcceptors(
   process.argv.includes('--acceptors')
     ? Number(process.argv[process.argv.indexOf('--acceptors') + 1])
-    : 'auto',
+    : PIN
+      ? 1
+      : 'auto',
 );
 /** `--load 0.25`: the open loop's share of the plain server's maximum (the goal is set at 0.5). */
 const LOAD = process.argv.includes('--load') ? Number(process.argv[process.argv.indexOf('--load') + 1]) : 0.5;
@@ -116,14 +136,23 @@ const CLIENT_NICE = process.argv.includes('--client-nice')
   ? Number(process.argv[process.argv.indexOf('--client-nice') + 1])
   : undefined;
 
-/** Sets the client's niceness; says what happened. */
+const CLIENT_CPU = '0';
+const SERVER_CPU = '1';
+
+/** Sets the client's niceness and, with --pin, its core; says what happened. */
 function clientPriority(): string {
-  if (CLIENT_NICE === undefined) return 'the client at normal priority';
+  // -a: every thread the client has already (libuv's, V8's), not only its main one.
+  if (PIN)
+    execFileSync('taskset', ['--all-tasks', '--cpu-list', '--pid', CLIENT_CPU, String(process.pid)], {
+      stdio: 'ignore',
+    });
+  const pinned = PIN ? `, on core ${CLIENT_CPU} (servers on core ${SERVER_CPU}, --pin)` : '';
+  if (CLIENT_NICE === undefined) return `the client at normal priority${pinned}`;
   try {
     setPriority(CLIENT_NICE);
-    return `the client at nice ${CLIENT_NICE}`;
+    return `the client at nice ${CLIENT_NICE}${pinned}`;
   } catch (err) {
-    return `the client at normal priority (nice ${CLIENT_NICE} refused: ${(err as Error).message})`;
+    return `the client at normal priority (nice ${CLIENT_NICE} refused: ${(err as Error).message})${pinned}`;
   }
 }
 
@@ -173,22 +202,23 @@ interface Child {
 }
 
 async function startChild(withShadow: boolean, inline: InlineMode): Promise<Child> {
-  const child = spawn(
-    process.execPath,
-    [
-      ...process.execArgv,
-      ...(PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : []),
-      ...serverNodeFlags(),
-      fileURLToPath(import.meta.url),
-      withShadow ? '--child-shadow' : '--child-plain',
-      '--inline',
-      inline,
-      '--acceptors',
-      String(ACCEPTORS),
-      ...(NO_LOG ? ['--no-log'] : []),
-    ],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
-  );
+  const args = [
+    ...process.execArgv,
+    ...(PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : []),
+    ...serverNodeFlags(),
+    fileURLToPath(import.meta.url),
+    withShadow ? '--child-shadow' : '--child-plain',
+    '--inline',
+    inline,
+    '--acceptors',
+    String(ACCEPTORS),
+    ...(NO_LOG ? ['--no-log'] : []),
+  ];
+  // Threads and processes the server starts later (its shadow's process) inherit the core.
+  const [command, commandArgs] = PIN
+    ? ['taskset', ['--cpu-list', SERVER_CPU, process.execPath, ...args]]
+    : [process.execPath, args];
+  const child = spawn(command, commandArgs, { stdio: ['ignore', 'pipe', 'inherit'] });
   for await (const line of createInterface({ input: child.stdout as NodeJS.ReadableStream })) {
     if (line.startsWith('{')) {
       const { url, inline: onHttpThread } = JSON.parse(line) as { url: string; inline?: boolean };
@@ -279,7 +309,6 @@ function startBurner(share: number): ChildProcess {
 
 /** What one server did over the measured runs. */
 interface Tally {
-  p99s: number[];
   /** Each round's latencies, sorted. */
   rounds: Float64Array[];
   failed: number;
@@ -294,7 +323,6 @@ interface Tally {
 }
 
 const newTally = (): Tally => ({
-  p99s: [],
   rounds: [],
   failed: 0,
   cpu: { main: 0, all: 0 },
@@ -307,6 +335,16 @@ const newTally = (): Tally => ({
 function addTimes(into: ThreadTime, after: ThreadTime, before: ThreadTime): void {
   into.runNs += after.runNs - before.runNs;
   into.waitNs += after.waitNs - before.waitNs;
+}
+
+/** The goal: the shadowed server's p99 at most this many times the plain one's. */
+const GOAL = 1.1;
+
+/** Met only where the whole interval is at or under the goal; missed only where all of it is over. */
+function verdict({ low, high }: RatioInterval): string {
+  if (high <= GOAL) return 'met';
+  if (low > GOAL) return 'NOT met';
+  return 'cannot tell (the interval spans it)';
 }
 
 async function main(): Promise<void> {
@@ -365,7 +403,6 @@ async function main(): Promise<void> {
         const before = threadsBefore.byPlace.get(place)?.runNs ?? 0;
         t.places.set(place, (t.places.get(place) ?? 0) + after.runNs - before);
       }
-      t.p99s.push(result.p99);
       t.machineBusy.push(
         (machineAfter.busy - machineBefore.busy) / (machineAfter.total - machineBefore.total),
       );
@@ -426,7 +463,6 @@ async function main(): Promise<void> {
     );
     const pooledP99 = (side: Side) => pooledPercentile([tally[side].rounds], 99);
     const p99 = { plain: pooledP99('plain'), control: pooledP99('control'), shadowed: pooledP99('shadowed') };
-    const medianP99 = (side: Side) => median(tally[side].p99s);
     const interval = ({ low, high }: RatioInterval) =>
       `95% interval over rounds ${low.toFixed(2)}-${high.toFixed(2)}`;
     console.log(
@@ -434,14 +470,33 @@ async function main(): Promise<void> {
     );
     const noise = ratioInterval([tally.control.rounds], [tally.plain.rounds], 99);
     console.log(
-      `  the machine's noise, second ÷ first plain server: ${noise.ratio.toFixed(3)} pooled (${interval(noise)}), ${(medianP99('control') / medianP99('plain')).toFixed(3)} medians over rounds`,
+      `  the machine's noise, second ÷ first plain server: ${noise.ratio.toFixed(3)} (${interval(noise)})`,
     );
     // Both plain servers' requests together: the best estimate of the plain p99 this run can give.
     const plainSides = [tally.plain.rounds, tally.control.rounds];
     const plainP99 = pooledPercentile(plainSides, 99);
     const shadow = ratioInterval([tally.shadowed.rounds], plainSides, 99);
     console.log(
-      `  shadow ÷ both plain servers' requests together (${ms(plainP99)}): ${shadow.ratio.toFixed(3)} (${interval(shadow)}); goal ≤ 1.10: ${shadow.ratio <= 1.1 ? 'met' : 'NOT met'}`,
+      `  shadow ÷ both plain servers' requests together (${ms(plainP99)}): ${shadow.ratio.toFixed(3)} (${interval(shadow)}); goal ≤ ${GOAL.toFixed(2)}: ${verdict(shadow)}`,
+    );
+    // Each round's p99 against the plain ones' in the same round: one stalled round weighs as one round, not as its whole tail.
+    const noiseLogs = roundLogRatios(tally.control.rounds, [tally.plain.rounds], 99);
+    const shadowLogs = roundLogRatios(tally.shadowed.rounds, plainSides, 99);
+    const [noiseByRound, shadowByRound] = [meanRoundRatio(noiseLogs), meanRoundRatio(shadowLogs)];
+    console.log(
+      `
+each round's p99 ÷ the plain servers' in the same round, geometric mean over rounds:
+  second ÷ first plain server: ${noiseByRound.ratio.toFixed(3)} (${interval(noiseByRound)})
+  shadow ÷ both plain servers: ${shadowByRound.ratio.toFixed(3)} (${interval(shadowByRound)}); goal ≤ ${GOAL.toFixed(2)}: ${verdict(shadowByRound)}`,
+    );
+    const needed = roundsForInterval(shadowLogs, GOAL);
+    const roundSeconds = SIDE_COUNT * (SECONDS + SETTLE_MS / 1000);
+    console.log(
+      `  rounds a ±${Math.round((GOAL - 1) * 100)}% interval would need at the spread of this run's rounds: about ${needed} (${Math.ceil((needed * roundSeconds) / 60)} minutes of runs; this run had ${ROUNDS})`,
+    );
+    const maxAfter = await maxRate(servers.plain.url, 32, SECONDS);
+    console.log(
+      `  the machine's capacity: max load without a shadow ${max.toFixed(0)} requests/s before the rounds, ${maxAfter.toFixed(0)} after`,
     );
     if (BURNER !== undefined) {
       const burner = ratioInterval([tally.burner.rounds], plainSides, 99);
