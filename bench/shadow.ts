@@ -500,8 +500,9 @@ each round's p99 ÷ the plain servers' in the same round, geometric mean over ro
     );
     if (BURNER !== undefined) {
       const burner = ratioInterval([tally.burner.rounds], plainSides, 99);
+      const burnerByRound = meanRoundRatio(roundLogRatios(tally.burner.rounds, plainSides, 99));
       console.log(
-        `  no shadow with the idle burner beside it (${ms(pooledP99('burner'))}) ÷ both plain servers: ${burner.ratio.toFixed(3)} (${interval(burner)})`,
+        `  no shadow with the idle burner beside it (${ms(pooledP99('burner'))}) ÷ both plain servers: ${burner.ratio.toFixed(3)} (${interval(burner)}) pooled, ${burnerByRound.ratio.toFixed(3)} (${interval(burnerByRound)}) round by round`,
       );
     }
   } finally {
