@@ -1,7 +1,7 @@
 import { appendFile, mkdir, rename, writeFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { fileVersion } from '../src/out-path.js';
 import { useTempDir } from '../../core/test/fixtures.js';
+import { fileVersion } from '../src/out-path.js';
 
 // predict --force removes an earlier run's reject file only when fileVersion says it is the one
 // that was there before the run: a file written there during the run is the user's and is kept.
