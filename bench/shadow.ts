@@ -32,7 +32,7 @@
  *
  * --quick: 3 s runs, a round per side; default 6 s runs, two rounds per side (each run followed by a 2 s pause); `--rounds 4` runs four per side (the p99s are then less at the mercy of a few stalls). `--acceptors 1` runs each server as one
  * process (default: serve's own default, one acceptor per core); `--load 0.25` runs the open loop at
- * that share of the maximum instead of half; `--no-log` leaves the prediction log out; `--pin` runs each server as one process on the second core and the client on the first (a one-CPU pod, with a client that never takes its core); `--client-nice -10` runs the client at that niceness; `--burner 0.25` adds a
+ * that share of the maximum instead of half; `--no-log` leaves the prediction log out; `--shadow-max-load 0.8` passes serve's flag to the shadowed server; `--pin` runs each server as one process on the second core and the client on the first (a one-CPU pod, with a client that never takes its core); `--client-nice -10` runs the client at that niceness; `--burner 0.25` adds a
  * side with a lowest-priority memory-bound process beside a plain server (see BURNER). MODELGATE_BENCH_PROF=<dir> writes the
  * servers' CPU profiles there.
  */
@@ -126,6 +126,10 @@ const ACCEPTORS = resolveAcceptors(
 const LOAD = process.argv.includes('--load') ? Number(process.argv[process.argv.indexOf('--load') + 1]) : 0.5;
 /** `--no-log`: both servers without a prediction log, so the shadow's logged rows cost nothing. */
 const NO_LOG = process.argv.includes('--no-log');
+/** `--shadow-max-load 0.8`: the shadowed server drops copies while its HTTP thread is busier than that (serve's flag). */
+const SHADOW_MAX_LOAD = process.argv.includes('--shadow-max-load')
+  ? Number(process.argv[process.argv.indexOf('--shadow-max-load') + 1])
+  : undefined;
 /** MODELGATE_BENCH_PROF=<dir>: the servers write CPU profiles (of their HTTP threads) there. */
 const PROFILE_DIR = process.env.MODELGATE_BENCH_PROF;
 /**
@@ -183,7 +187,15 @@ async function serveChild(withShadow: boolean, inline: InlineMode): Promise<void
       if (event === 'inference-thread') onHttpThread ??= inline;
     },
     ...(NO_LOG ? {} : { predictionLog: createPredictionLog({ dir }) }),
-    ...(withShadow ? { shadow: { model: SHADOW_FILE, rate: 1 } } : {}),
+    ...(withShadow
+      ? {
+          shadow: {
+            model: SHADOW_FILE,
+            rate: 1,
+            ...(SHADOW_MAX_LOAD !== undefined ? { maxLoad: SHADOW_MAX_LOAD } : {}),
+          },
+        }
+      : {}),
   });
   process.stdout.write(`${JSON.stringify({ url: server.url, inline: onHttpThread })}\n`);
   process.once('SIGTERM', () => {
@@ -213,6 +225,7 @@ async function startChild(withShadow: boolean, inline: InlineMode): Promise<Chil
     '--acceptors',
     String(ACCEPTORS),
     ...(NO_LOG ? ['--no-log'] : []),
+    ...(SHADOW_MAX_LOAD !== undefined ? ['--shadow-max-load', String(SHADOW_MAX_LOAD)] : []),
   ];
   // Threads and processes the server starts later (its shadow's process) inherit the core.
   const [command, commandArgs] = PIN

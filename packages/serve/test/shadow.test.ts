@@ -414,6 +414,41 @@ describe('serve --shadow', () => {
     expect(logged.some((l) => l.event === 'shadow-timeout')).toBe(true);
   });
 
+  it('drops copies, counted as busy, while the HTTP thread is busier than --shadow-max-load; answers unaffected', async () => {
+    const fixture = byoFixture('packed-probabilities');
+    const server = await startServer({
+      models: [fixture.path],
+      shadow: { model: fixture.path, maxLoad: 0.5 },
+      port: 0,
+      workers: 1,
+    });
+    const request = (id: string) =>
+      post(`${server.url}/v2/models/packed-probabilities/infer`, {
+        id,
+        inputs: [{ name: 'input', datatype: 'FP32', shape: [1, 4], data: [40, 18, 190, 3800] }],
+      });
+    const statuses: number[] = [];
+    let text: string;
+    try {
+      // This test's thread is the server's HTTP thread: kept busy for 300 ms, the next copy finds it
+      // busier than half the time; after 400 ms of waiting, a copy finds it idle.
+      const end = performance.now() + 300;
+      while (performance.now() < end) {
+        // busy on purpose
+      }
+      statuses.push((await request('busy')).status);
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      statuses.push((await request('idle')).status);
+      text = await shadowSettled(server, 2);
+    } finally {
+      await server.close();
+    }
+    expect(statuses).toEqual([200, 200]);
+    expect(metricValue(text, 'modelgate_shadow_dropped_total', { reason: 'busy' })).toBe(1);
+    expect(metricValue(text, 'modelgate_shadow_requests_total', { outcome: 'scored' })).toBe(1);
+    expect(metricValue(text, 'modelgate_requests_total', { status: '200' })).toBe(2);
+  });
+
   it('bounds the bytes of inputs it holds as well as the copies: past them copies are dropped, counted', async () => {
     const fixture = byoFixture('packed-probabilities');
     const server = await startServer({
@@ -491,6 +526,19 @@ describe('serve --shadow', () => {
     const workersWithout = await runCli(['serve', '--model', other.path, '--shadow-workers', '2']);
     expect(workersWithout.code).toBe(2);
     expect(workersWithout.stderr).toMatch(/--shadow-workers: needs --shadow <ref>/);
+    const loadOutOfRange = await runCli([
+      'serve',
+      '--model',
+      other.path,
+      '--shadow',
+      other.path,
+      '--shadow-max-load',
+      '2',
+    ]);
+    expect(loadOutOfRange.code).toBe(2);
+    expect(loadOutOfRange.stderr).toBe(
+      "modelgate: error: --shadow-max-load '2': expected a share from 0 to 1, such as 0.01.\n",
+    );
     const noWorkers = await runCli([
       'serve',
       '--model',

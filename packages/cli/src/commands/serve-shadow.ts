@@ -8,6 +8,7 @@ export interface ShadowFlags {
   shadowRate?: string;
   shadowTimeoutMs?: string;
   shadowMaxQueue?: string;
+  shadowMaxLoad?: string;
   shadowWorkers?: string;
 }
 
@@ -27,6 +28,10 @@ export function addShadowOptions(command: Command): Command {
       'shadow requests waiting at most; more are dropped and counted (default 4096)',
     )
     .option(
+      '--shadow-max-load <share>',
+      'drop copies, counted as busy, while the HTTP thread is busier than this share of the time, 0..1 (default 1: never)',
+    )
+    .option(
       '--shadow-workers <n>',
       'threads scoring the shadow, all at the lowest CPU priority (default 1: its process’s own thread)',
     );
@@ -37,12 +42,14 @@ export function shadowOptionsOf(flags: ShadowFlags): { shadow?: ShadowOptions } 
   const rate = parseShare('shadow-rate', flags.shadowRate);
   const timeoutMs = parseNumber('shadow-timeout-ms', flags.shadowTimeoutMs, true);
   const maxQueue = parseNumber('shadow-max-queue', flags.shadowMaxQueue, true);
+  const maxLoad = parseShare('shadow-max-load', flags.shadowMaxLoad);
   const workers = parseNumber('shadow-workers', flags.shadowWorkers, true);
   if (flags.shadow === undefined) {
     const given = [
       rate !== undefined && '--shadow-rate',
       timeoutMs !== undefined && '--shadow-timeout-ms',
       maxQueue !== undefined && '--shadow-max-queue',
+      maxLoad !== undefined && '--shadow-max-load',
       workers !== undefined && '--shadow-workers',
     ].filter(Boolean);
     if (given.length > 0)
@@ -55,6 +62,7 @@ export function shadowOptionsOf(flags: ShadowFlags): { shadow?: ShadowOptions } 
       ...(rate !== undefined ? { rate } : {}),
       ...(timeoutMs !== undefined ? { timeoutMs } : {}),
       ...(maxQueue !== undefined ? { maxQueue } : {}),
+      ...(maxLoad !== undefined ? { maxLoad } : {}),
       ...(workers !== undefined ? { workers } : {}),
     },
   };

@@ -4,7 +4,7 @@ import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 export type ShadowOutcome = 'scored' | 'failed' | 'timeout';
 
 /** Why a sampled shadow request was not run. */
-export type ShadowDrop = 'queue_full' | 'closing';
+export type ShadowDrop = 'queue_full' | 'busy' | 'closing';
 
 /** The shadow's metrics, apart from the production answers' (which they never touch). */
 export class ShadowMetrics {
@@ -24,7 +24,7 @@ export class ShadowMetrics {
     });
     this.dropped = new Counter({
       name: 'modelgate_shadow_dropped_total',
-      help: 'Sampled shadow requests not run, by reason (queue_full, closing)',
+      help: 'Sampled shadow requests not run, by reason (queue_full, busy, closing)',
       labelNames: ['reason'] as const,
       registers: [registry],
     });

@@ -6,6 +6,7 @@ import type { ServeSettings } from '../options.js';
 import { predictionEntry } from '../prediction-entry.js';
 import { servedOutputs } from '../served-outputs.js';
 import { rowsOf, type TensorData } from '../tensor.js';
+import { BusyGuard } from './busy-guard.js';
 import { CopyBatch } from './copy-batch.js';
 import { FaultLog } from './fault-log.js';
 import type { ShadowMetrics } from './metrics.js';
@@ -49,6 +50,7 @@ interface Offered {
 export class ShadowRunner {
   private readonly sample: (requestId: string) => boolean;
   private readonly faults: FaultLog;
+  private readonly busy: BusyGuard;
   private pending = 0;
   /** Bytes of inputs in the batches sealed or running (the gathering one's are its own). */
   private sentBytes = 0;
@@ -77,6 +79,7 @@ export class ShadowRunner {
   ) {
     this.sample = createSampler(settings.rate, 0);
     this.faults = new FaultLog(log);
+    this.busy = new BusyGuard(settings.maxLoad);
     this.batch = new CopyBatch(FIRST_BATCH_ROWS);
     this.uncount = metrics.countQueue(() => this.pending);
   }
@@ -150,6 +153,10 @@ export class ShadowRunner {
       if (answeredBy.ref !== this.production.ref || !this.sample(requestId)) return;
       if (this.closing) {
         this.metrics.dropped.inc({ reason: 'closing' });
+        return;
+      }
+      if (this.busy.isBusy()) {
+        this.metrics.dropped.inc({ reason: 'busy' });
         return;
       }
       if (
