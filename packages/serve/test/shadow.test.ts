@@ -526,31 +526,13 @@ describe('serve --shadow', () => {
     const workersWithout = await runCli(['serve', '--model', other.path, '--shadow-workers', '2']);
     expect(workersWithout.code).toBe(2);
     expect(workersWithout.stderr).toMatch(/--shadow-workers: needs --shadow <ref>/);
-    const loadOutOfRange = await runCli([
-      'serve',
-      '--model',
-      other.path,
-      '--shadow',
-      other.path,
-      '--shadow-max-load',
-      '2',
-    ]);
-    expect(loadOutOfRange.code).toBe(2);
-    expect(loadOutOfRange.stderr).toBe(
-      "modelgate: error: --shadow-max-load '2': expected a share from 0 to 1, such as 0.01.\n",
-    );
-    const noWorkers = await runCli([
-      'serve',
-      '--model',
-      other.path,
-      '--shadow',
-      other.path,
-      '--shadow-workers',
-      '0',
-    ]);
-    expect(noWorkers.code).toBe(2);
-    expect(noWorkers.stderr).toBe(
-      'modelgate: error: --shadow-workers 0: expected an integer of at least 1\n',
-    );
+    for (const [flag, value, line] of [
+      ['--shadow-max-load', '2', "--shadow-max-load '2': expected a share from 0 to 1, such as 0.01."],
+      ['--shadow-workers', '0', '--shadow-workers 0: expected an integer of at least 1'],
+    ] as const) {
+      const refused = await runCli(['serve', '--model', other.path, '--shadow', other.path, flag, value]);
+      expect(refused.code).toBe(2);
+      expect(refused.stderr).toBe(`modelgate: error: ${line}\n`);
+    }
   });
 });
