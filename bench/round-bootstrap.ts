@@ -6,6 +6,7 @@
 
 import { uniformInt } from 'pure-rand/distribution/uniformInt';
 import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
+import { percentile } from './open-loop.js';
 
 /** One side's latencies, a sorted array per round. */
 export type Rounds = readonly Float64Array[];
@@ -57,20 +58,19 @@ export function ratioInterval(
  * A round's sides ran within seconds of each other, so what the machine did then touches both.
  */
 export function roundLogRatios(top: Rounds, bottom: readonly Rounds[], p: number): number[] {
-  return top.map((round, i) => {
-    const below = bottom.map((side) => Math.log(pooledPercentile([[side[i] ?? new Float64Array()]], p)));
-    const mean = below.reduce((sum, value) => sum + value, 0) / below.length;
-    return Math.log(pooledPercentile([[round]], p)) - mean;
-  });
+  // Each round's latencies are sorted already.
+  const at = (round: Float64Array | undefined) => Math.log(percentile(round ?? [], p));
+  return top.map((round, i) => at(round) - mean(bottom.map((side) => at(side[i]))));
+}
+
+function mean(values: ArrayLike<number>): number {
+  let sum = 0;
+  for (let i = 0; i < values.length; i++) sum += values[i] as number;
+  return sum / values.length;
 }
 
 /** exp(the mean of per-round log ratios): a geometric mean ratio, with its 95% bootstrap interval over rounds. */
 export function meanRoundRatio(logs: readonly number[], resamples = 2000): RatioInterval {
-  const mean = (values: ArrayLike<number>) => {
-    let sum = 0;
-    for (let i = 0; i < values.length; i++) sum += values[i] as number;
-    return sum / values.length;
-  };
   const rng = xoroshiro128plus(logs.length);
   const means = new Float64Array(resamples);
   const picked = new Float64Array(logs.length);
@@ -88,7 +88,7 @@ export function meanRoundRatio(logs: readonly number[], resamples = 2000): Ratio
  * ratios needs, at the spread these rounds show (a normal approximation).
  */
 export function roundsForInterval(logs: readonly number[], within: number): number {
-  const mean = logs.reduce((sum, value) => sum + value, 0) / logs.length;
-  const variance = logs.reduce((sum, value) => sum + (value - mean) ** 2, 0) / Math.max(1, logs.length - 1);
+  const centre = mean(logs);
+  const variance = logs.reduce((sum, value) => sum + (value - centre) ** 2, 0) / Math.max(1, logs.length - 1);
   return Math.ceil(((1.96 * Math.sqrt(variance)) / Math.log(within)) ** 2);
 }

@@ -73,15 +73,16 @@ const REGISTRY = fileURLToPath(new URL('../registry', import.meta.url));
 const MODEL = 'penguins-species';
 const SHADOW_FILE = join(REGISTRY, MODEL, 'versions', 'v1', 'model.onnx');
 const quick = process.argv.includes('--quick');
+/** `--name 0.25`: the number after a flag, or undefined when the flag is not given. */
+const numberFlag = (name: string) =>
+  process.argv.includes(name) ? Number(process.argv[process.argv.indexOf(name) + 1]) : undefined;
 const SECONDS = quick ? 3 : 6;
 /**
  * `--burner 0.25`: a fourth side, the first plain server with a SCHED_IDLE process beside it that
  * spends that share of a core running over 8 MiB of memory, as a shadow's inference does: what any
  * lowest-priority work on the same cores costs the answers on this machine, shadow or not.
  */
-const BURNER = process.argv.includes('--burner')
-  ? Number(process.argv[process.argv.indexOf('--burner') + 1])
-  : undefined;
+const BURNER = numberFlag('--burner');
 const SIDE_COUNT = BURNER === undefined ? 3 : 4;
 /**
  * The sides' order in each round: a Williams design, in which every side runs in every position
@@ -97,11 +98,7 @@ function williamsOrders(n: number): number[][] {
 }
 
 /** `--rounds 4`: rounds as a multiple of the sides (default 1 with --quick, else 2): each side runs first, second, … equally often. */
-const ROUND_SETS = process.argv.includes('--rounds')
-  ? Number(process.argv[process.argv.indexOf('--rounds') + 1])
-  : quick
-    ? 1
-    : 2;
+const ROUND_SETS = numberFlag('--rounds') ?? (quick ? 1 : 2);
 const ROUNDS = ROUND_SETS * SIDE_COUNT;
 const RUN_ORDERS = williamsOrders(SIDE_COUNT);
 /**
@@ -115,30 +112,20 @@ const SETTLE_MS = 2_000;
  */
 const PIN = process.argv.includes('--pin');
 /** `--acceptors 1`: one server process, as from code; default serve's own (one per core), 1 with --pin. */
-const ACCEPTORS = resolveAcceptors(
-  process.argv.includes('--acceptors')
-    ? Number(process.argv[process.argv.indexOf('--acceptors') + 1])
-    : PIN
-      ? 1
-      : 'auto',
-);
+const ACCEPTORS = resolveAcceptors(numberFlag('--acceptors') ?? (PIN ? 1 : 'auto'));
 /** `--load 0.25`: the open loop's share of the plain server's maximum (the goal is set at 0.5). */
-const LOAD = process.argv.includes('--load') ? Number(process.argv[process.argv.indexOf('--load') + 1]) : 0.5;
+const LOAD = numberFlag('--load') ?? 0.5;
 /** `--no-log`: both servers without a prediction log, so the shadow's logged rows cost nothing. */
 const NO_LOG = process.argv.includes('--no-log');
 /** `--shadow-max-load 0.8`: the shadowed server drops copies while its HTTP thread is busier than that (serve's flag). */
-const SHADOW_MAX_LOAD = process.argv.includes('--shadow-max-load')
-  ? Number(process.argv[process.argv.indexOf('--shadow-max-load') + 1])
-  : undefined;
+const SHADOW_MAX_LOAD = numberFlag('--shadow-max-load');
 /** MODELGATE_BENCH_PROF=<dir>: the servers write CPU profiles (of their HTTP threads) there. */
 const PROFILE_DIR = process.env.MODELGATE_BENCH_PROF;
 /**
  * `--client-nice -10`: the open-loop client's thread at that niceness (lower needs root), so that its
  * own waits for a core, which every server's latency would show alike, count less.
  */
-const CLIENT_NICE = process.argv.includes('--client-nice')
-  ? Number(process.argv[process.argv.indexOf('--client-nice') + 1])
-  : undefined;
+const CLIENT_NICE = numberFlag('--client-nice');
 
 const CLIENT_CPU = '0';
 const SERVER_CPU = '1';

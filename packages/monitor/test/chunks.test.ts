@@ -16,6 +16,15 @@ import { loadFile, sliceOf } from './slices.js';
 const db = useDatabase();
 const tmp = useTempDir('monitor-chunks');
 
+/** A CSV loaded as `table`, its `at` column, and a plan of it in chunks of a period (a row is enough). */
+async function timeChunks(name: string, csv: string, table: string) {
+  const ds = await loadDataset(db(), { path: await tmp.write(name, csv) }, { table });
+  const time = ds.columns.find((c) => c.name === 'at');
+  const plan = (period: string) =>
+    planChunks(db(), ds.table, parseChunkSpec(period), { time, rowCount: ds.rowCount, minRows: 1 });
+  return { time, plan };
+}
+
 describe('chunk specs', () => {
   it('reads periods, row counts, file and all', () => {
     expect(parseChunkSpec('day')).toEqual({ by: 'time', unit: 'day' });
@@ -96,28 +105,19 @@ describe('planChunks', () => {
   });
 
   it('parses text times once, and leaves rows without a readable time out', async () => {
-    const file = await tmp.write(
+    const { time, plan: chunks } = await timeChunks(
       'times.csv',
       'at,x\n2024/05/01 10:15,1\n2024-05-01 11:00,2\nnot a time,3\n,4\n2024-05-02T09:00:00,5\n',
+      'times',
     );
-    const ds = await loadDataset(db(), { path: file }, { table: 'times' });
-    const time = ds.columns.find((c) => c.name === 'at');
     expect(time?.type).toBe('VARCHAR');
-    const plan = await planChunks(db(), ds.table, parseChunkSpec('day'), {
-      time,
-      rowCount: ds.rowCount,
-      minRows: 1,
-    });
+    const plan = await chunks('day');
     expect(plan.chunks.map((c) => [c.label, c.rows])).toEqual([
       ['2024-05-01', 2],
       ['2024-05-02', 1],
     ]);
     expect(plan.excluded).toBe(2);
-    const hours = await planChunks(db(), ds.table, parseChunkSpec('hour'), {
-      time,
-      rowCount: ds.rowCount,
-      minRows: 1,
-    });
+    const hours = await chunks('hour');
     expect(hours.chunks.map((c) => c.label)).toEqual([
       '2024-05-01 10:00',
       '2024-05-01 11:00',
@@ -129,18 +129,13 @@ describe('planChunks', () => {
     ['sniffed as zoned timestamps', '', 'TIMESTAMP WITH TIME ZONE', 0],
     ['kept as text', 'not a time,5\n', 'VARCHAR', 1],
   ])('reads an offset in times, and a time without one as UTC: %s', async (_, more, type, excluded) => {
-    const file = await tmp.write(
+    const { time, plan } = await timeChunks(
       `zoned-${excluded}.csv`,
       `at,x\n2024-05-01T23:30:00+02:00,1\n2024-05-02T01:10:00+02:00,2\n2024-05-01 22:10,3\n2024-05-01T20:05:00-01:00,4\n${more}`,
+      `zoned_${excluded}`,
     );
-    const ds = await loadDataset(db(), { path: file }, { table: `zoned_${excluded}` });
-    const time = ds.columns.find((c) => c.name === 'at');
     expect(time?.type).toBe(type);
-    const hours = await planChunks(db(), ds.table, parseChunkSpec('hour'), {
-      time,
-      rowCount: ds.rowCount,
-      minRows: 1,
-    });
+    const hours = await plan('hour');
     // 21:30 UTC, 23:10 UTC, 22:10 (no offset: UTC) and 21:05 UTC.
     expect(hours.chunks.map((c) => [c.label, c.rows])).toEqual([
       ['2024-05-01 21:00', 2],

@@ -17,6 +17,8 @@ export {
   registryModel,
   resolveModel,
   type SpecSource,
+  signatureOf,
+  specOrNone,
 } from './resolve.js';
 export {
   type FeatureSpec,

@@ -45,7 +45,8 @@ export function recordedSpec(model: ModelFile): ResolvedSpec | undefined {
   return { spec, source: 'metadata.json' };
 }
 
-async function signatureOf(model: ModelFile): Promise<ModelSignature> {
+/** The model's inputs and outputs, from a session opened only to read them. */
+export async function signatureOf(model: ModelFile): Promise<ModelSignature> {
   const session = await createSession(model.bytes, { label: model.label, intraOpNumThreads: 1 });
   try {
     return readSignature(session);
@@ -61,17 +62,32 @@ export function noSpecError(label: string): UserError {
 }
 
 /**
+ * The recorded spec (flags that contradict it are refused: they would be ignored), else the one the
+ * flags describe, read against `signature` (asked only then), else undefined.
+ */
+export async function specOrNone(
+  model: ModelFile,
+  flags: SpecFlags | undefined,
+  signature: () => Promise<ModelSignature>,
+): Promise<ResolvedSpec | undefined> {
+  const recorded = recordedSpec(model);
+  const given = flags !== undefined && hasSpecFlags(flags);
+  if (recorded) {
+    if (given) await refuseConflictingSpecFlags(recorded.spec, flags, model.label);
+    return recorded;
+  }
+  if (!given) return undefined;
+  return { spec: await specFromFlags(flags, await signature(), model.label), source: 'flags' };
+}
+
+/**
  * The recorded spec (flags that contradict it are refused), else the one the flags describe;
  * neither is one clear UserError saying what gives it.
  */
 export async function modelSpecOf(model: ModelFile, flags?: SpecFlags): Promise<ResolvedSpec> {
-  const recorded = recordedSpec(model);
-  if (recorded) {
-    if (flags && hasSpecFlags(flags)) await refuseConflictingSpecFlags(recorded.spec, flags, model.label);
-    return recorded;
-  }
-  if (!flags || !hasSpecFlags(flags)) throw noSpecError(model.label);
-  return { spec: await specFromFlags(flags, await signatureOf(model), model.label), source: 'flags' };
+  const resolved = await specOrNone(model, flags, () => signatureOf(model));
+  if (!resolved) throw noSpecError(model.label);
+  return resolved;
 }
 
 /** A registered version, read only after its sha256 matches the registry's record. */

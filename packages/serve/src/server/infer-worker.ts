@@ -9,7 +9,7 @@ import { move, transferableSymbol, valueSymbol } from 'piscina';
 import { type InferResult, type InferTask, runInferTask } from './infer-task.js';
 import type { ModelView } from './models.js';
 import { feeds, servingSessionOptions } from './onnx-session.js';
-import { openServingSession, type ServingSession } from './sync-session.js';
+import { openWarmSession, type ServingSession } from './sync-session.js';
 import { numericBuffers, type TensorData } from './tensor.js';
 
 /** What each worker of a pool gets: every model of the generation, loaded once per worker. */
@@ -30,13 +30,13 @@ const setup = workerData as WorkerSetup;
 async function loadSessions(): Promise<Map<string, ServingSession>> {
   const sessions = new Map<string, ServingSession>();
   for (const model of setup.models) {
-    const session = await openServingSession(
+    const session = await openWarmSession(
       model.bytes,
       servingSessionOptions(setup.intraOpNumThreads, setup.provider),
       setup.provider,
+      feeds(model.warmup),
+      model.outputs,
     );
-    // The first run allocates and JIT-plans; pay it before the server says ready.
-    await session.run(feeds(model.warmup), model.outputs);
     sessions.set(model.key, session);
   }
   return sessions;

@@ -2,20 +2,15 @@ import { basename, extname, join } from 'node:path';
 import { errorMessage, pathExists, UserError } from '@modelgate/core';
 import { resolveRef } from '@modelgate/registry';
 import {
-  createSession,
-  hasSpecFlags,
   MODEL_FILE,
   type ModelSignature,
   type ModelSpec,
   openModel,
-  type ResolvedSpec,
-  readSignature,
-  recordedSpec,
-  refuseConflictingSpecFlags,
   SPEC_FLAGS_HELP,
   type SpecFlags,
   type SpecSource,
-  specFromFlags,
+  signatureOf,
+  specOrNone,
 } from '@modelgate/runtime';
 import { type ModelIO, planModelIO } from './model-io.js';
 import { allocate, type ElementType, isElementType, type TensorData } from './tensor.js';
@@ -101,23 +96,14 @@ export async function loadModelVersion(
     registry: registry ?? '',
     flag: '--model',
   });
-  const recorded = recordedSpec(file);
-  const session = await createSession(file.bytes, { intraOpNumThreads: 1, label: file.label });
-  let signature: ModelSignature;
-  try {
-    signature = readSignature(session);
-  } finally {
-    await session.release().catch(() => {});
-  }
-  // A flag that says otherwise than the recorded spec would be ignored: refused, as every command does.
-  if (recorded && specFlags && hasSpecFlags(specFlags))
-    await refuseConflictingSpecFlags(recorded.spec, specFlags, file.label);
-  // The recorded spec, else the flags' (read against this probe's signature rather than a second session).
-  const resolved: ResolvedSpec | undefined =
-    recorded ??
-    (specFlags && hasSpecFlags(specFlags)
-      ? { spec: await specFromFlags(specFlags, signature, file.label), source: 'flags' }
-      : undefined);
+  // One probe session for the signature, whether the flags' spec needs it first or not.
+  let probe: Promise<ModelSignature> | undefined;
+  const signatureOnce = () => {
+    probe ??= signatureOf(file);
+    return probe;
+  };
+  const resolved = await specOrNone(file, specFlags, signatureOnce);
+  const signature = await signatureOnce();
   checkSignature(file.label, signature);
   const spec = resolved?.spec ?? null;
   const io = planModelIO(file.label, signature, spec);

@@ -92,3 +92,21 @@ export async function openServingSession(
     release: () => session.release(),
   };
 }
+
+/** openServingSession, its first run (which allocates and plans) paid now, before any request waits on it. */
+export async function openWarmSession(
+  bytes: Uint8Array,
+  options: InferenceSession.SessionOptions,
+  provider: ExecutionProvider,
+  warmup: Record<string, Tensor>,
+  outputs: readonly string[],
+): Promise<ServingSession> {
+  const session = await openServingSession(bytes, options, provider);
+  try {
+    await session.run(warmup, outputs);
+  } catch (err) {
+    await session.release().catch(() => {});
+    throw err;
+  }
+  return session;
+}

@@ -3,7 +3,7 @@ import { InFlight } from '../in-flight.js';
 import { type InferResult, type InferTask, runInferTask } from '../infer-task.js';
 import { type ModelVersion, type ModelView, warmupInputs } from '../models.js';
 import { feeds, servingSessionOptions } from '../onnx-session.js';
-import { openServingSession, type ServingSession } from '../sync-session.js';
+import { openWarmSession, type ServingSession } from '../sync-session.js';
 
 /** How the shadow's process scores its batches: on its own thread, or in a pool of workers. */
 export interface ShadowScorer {
@@ -27,17 +27,13 @@ export class ShadowSession implements ShadowScorer {
   ) {}
 
   static async open(model: ModelVersion, provider: ExecutionProvider): Promise<ShadowSession> {
-    const session = await openServingSession(model.bytes, servingSessionOptions(1, provider), provider);
-    try {
-      // The first run allocates and plans; paid before the process says it is ready.
-      await session.run(
-        feeds(warmupInputs(model)),
-        model.signature.outputs.map((o) => o.name),
-      );
-    } catch (err) {
-      await session.release().catch(() => {});
-      throw err;
-    }
+    const session = await openWarmSession(
+      model.bytes,
+      servingSessionOptions(1, provider),
+      provider,
+      feeds(warmupInputs(model)),
+      model.signature.outputs.map((o) => o.name),
+    );
     return new ShadowSession(model.key, { name: model.name, version: model.version, io: model.io }, session);
   }
 
