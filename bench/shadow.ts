@@ -340,8 +340,15 @@ function addTimes(into: ThreadTime, after: ThreadTime, before: ThreadTime): void
 /** The goal: the shadowed server's p99 at most this many times the plain one's. */
 const GOAL = 1.1;
 
+/**
+ * Below this many rounds a bootstrap over rounds has too few distinct resamples to be trusted (3
+ * rounds give 10): the interval comes out too narrow, so no verdict is given.
+ */
+const VERDICT_ROUNDS = 10;
+
 /** Met only where the whole interval is at or under the goal; missed only where all of it is over. */
 function verdict({ low, high }: RatioInterval): string {
+  if (ROUNDS < VERDICT_ROUNDS) return `cannot tell (${ROUNDS} rounds; a verdict takes ${VERDICT_ROUNDS})`;
   if (high <= GOAL) return 'met';
   if (low > GOAL) return 'NOT met';
   return 'cannot tell (the interval spans it)';
