@@ -153,6 +153,8 @@ describe('a torn last line in the request lines of a log without serving aggrega
     const log = await findPredictionLog(dir);
     if (!log) throw new Error('no log written');
     const report = await compareShadow(db(), log);
+    // No model given: the one the production lines name.
+    expect(report.model).toBe('m');
     expect(report.window.latency.production).toEqual({ requests: 9, p99Ms: 18, errorRate: 0 });
     expect(report.notes.map((n) => n.message)).toContainEqual(
       'prediction log: skipped 1 last line cut off mid-write (the server stopped while writing): requests-2026-11-26T07Z.jsonl line 10.',

@@ -310,7 +310,9 @@ export async function compareShadow(
   const gate = windowReport.gate;
   return {
     format: COMPARE_FORMAT,
-    model: options.model ?? null,
+    // Without --model, the production model the log's own lines name (when they name one).
+    model:
+      options.model ?? (pairs.models.production.length === 1 ? (pairs.models.production[0] ?? null) : null),
     task,
     classes: production.classes,
     versions: pairs.versions,
