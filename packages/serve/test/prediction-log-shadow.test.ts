@@ -8,6 +8,7 @@ import {
   listPredictionLog,
   type PredictionLogEntry,
 } from '../src/prediction-log/index.js';
+import { ShadowLinesWriter } from '../src/server/shadow/shadow-lines-writer.js';
 
 const temp = useTempDir('prediction-log-shadow');
 const TIME = new Date('2026-11-26T07:59:59.900Z');
@@ -135,6 +136,45 @@ describe('prediction log: shadow entries', () => {
     expect(log.stats()).toMatchObject({ writtenRows: 12, droppedRequests: 1 });
     const files = (await listPredictionLog(dir, 'm')).find((h) => h.hour === hour)?.shadow ?? [];
     expect(files.length).toBeGreaterThan(2);
+    const written: Record<string, unknown>[] = [];
+    for (const file of files) {
+      expect((await readFile(file)).byteLength).toBeLessThanOrEqual(maxFileBytes);
+      written.push(...(await lines(file)));
+    }
+    expect(written.map((l) => l.request_id)).toEqual(ids);
+  });
+
+  it('rolls files over by their size on disk while shadow processes append beside the log', async () => {
+    const dir = temp.path('shadow-shared');
+    const maxFileBytes = 100;
+    const log = createPredictionLog({ dir, maxFileBytes });
+    const target = log.shadowLinesFiles;
+    expect(target).toEqual({ dir, maxFileBytes });
+    if (!target) return;
+    // Two shadow processes' writers and the log itself, taking turns on the same hour's files.
+    const writers = [new ShadowLinesWriter(target), new ShadowLinesWriter(target)];
+    const hour = '2026-11-26T07';
+    const ids = Array.from({ length: 12 }, (_, i) => `r${i}`);
+    for (const [i, id] of ids.entries()) {
+      const text = `${JSON.stringify({ request_id: id, role: 'shadow', row: 0 })}\n`;
+      const group = { shadowOf: 'm', hour, requests: 1, rows: 1, data: bytes(text) };
+      const writer = writers[i % 3];
+      if (writer) {
+        expect(await writer.write([group])).toBeUndefined();
+      } else {
+        log.recordShadowLines?.(group);
+        await log.flush();
+      }
+    }
+    const refused = await writers[0]?.write([
+      { shadowOf: '..', hour, requests: 1, rows: 3, data: bytes('') },
+    ]);
+    expect(refused).toBe(
+      "prediction log: 3 shadow rows not written: model name '..' cannot name a directory",
+    );
+    await log.close();
+    const files = (await listPredictionLog(dir, 'm')).find((h) => h.hour === hour)?.shadow ?? [];
+    expect(files.length).toBeGreaterThanOrEqual(ids.length / 2);
     const written: Record<string, unknown>[] = [];
     for (const file of files) {
       expect((await readFile(file)).byteLength).toBeLessThanOrEqual(maxFileBytes);

@@ -7,6 +7,7 @@ import {
   listPredictionLog,
   type PredictionLogEntry,
   type PredictionSink,
+  type ShadowLines,
 } from '../src/prediction-log/index.js';
 import { type RunningServer, startServer } from '../src/server/index.js';
 import { byoFixtures, byoSpec, stampedCopy } from './byo-fixtures.js';
@@ -83,6 +84,7 @@ async function serveUnderLoad(
   predictionLog: PredictionSink,
   shadowModel = shadow,
   oddDepth: number | null = null,
+  log: (line: object) => void = () => {},
 ): Promise<{ metrics: string; server: RunningServer }> {
   const server = await startServer({
     models: [production],
@@ -90,7 +92,7 @@ async function serveUnderLoad(
     predictionLog,
     port: 0,
     workers: 1,
-    log: () => {},
+    log,
   });
   try {
     const statuses = await load(REQUESTS, 8, (i) =>
@@ -124,6 +126,53 @@ describe('the shadow’s worker checks each copy and writes its log lines', () =
     }
     const answered = await readJsonLines<Record<string, unknown>>(hour?.predictions ?? []);
     expect(new Set(answered.map((l) => l.request_id)).size).toBe(REQUESTS);
+  });
+
+  it('hands a sink that takes ready lines, but has no files, the lines the shadow’s process wrote', async () => {
+    const groups: ShadowLines[] = [];
+    const sink: PredictionSink = {
+      record: () => {},
+      recordShadowLines: (group) => groups.push(group),
+      close: async () => {},
+    };
+    await serveUnderLoad(sink);
+    const lines = groups.flatMap((g) =>
+      new TextDecoder()
+        .decode(g.data)
+        .split('\n')
+        .filter((l) => l !== '')
+        .map((l) => JSON.parse(l) as { request_id: string; row: number; role: string }),
+    );
+    expect(groups.every((g) => g.shadowOf === 'packed-probabilities')).toBe(true);
+    expect(groups.reduce((n, g) => n + g.rows, 0)).toBe(lines.length);
+    expect([...new Set(lines.map((l) => l.request_id))].sort()).toEqual(even);
+    expect(lines.map((l) => `${l.request_id}/${l.row}`).sort()).toEqual(
+      even.flatMap((id) => [`${id}/0`, `${id}/1`]).sort(),
+    );
+  });
+
+  it('a shadow’s process that cannot append its lines fails no answer: the rows lost are logged', async () => {
+    const dir = temp.path('blocked-log');
+    const log = createPredictionLog({ dir, flushIntervalMs: 3_600_000 });
+    // The shadow's process is sent where its model's directory cannot be made; the answers' rows go to the log.
+    const blocked = temp.path('blocked');
+    await writeFile(blocked, 'a file, not a directory');
+    const sink: PredictionSink = {
+      record: (entry) => log.record(entry),
+      shadowLinesFiles: { dir: blocked, maxFileBytes: 1 << 20 },
+      close: () => log.close(),
+    };
+    const logged: Record<string, unknown>[] = [];
+    const { metrics } = await serveUnderLoad(sink, production, null, (line) =>
+      logged.push(line as Record<string, unknown>),
+    );
+    expect(metricValue(metrics, 'modelgate_shadow_requests_total', { outcome: 'scored' })).toBe(REQUESTS);
+    const failures = logged.filter((l) => l.event === 'prediction-log-failed');
+    expect(failures.length).toBeGreaterThan(0);
+    expect(String(failures[0]?.error)).toMatch(/^prediction log: \d+ shadow rows not written: ENOTDIR/);
+    const [hour] = await listPredictionLog(dir, 'packed-probabilities');
+    expect(await readJsonLines(hour?.predictions ?? [])).toHaveLength(REQUESTS * 2);
+    expect(hour?.shadow ?? []).toEqual([]);
   });
 
   it('gives a sink that takes entries only the shadow’s entries, as before', async () => {

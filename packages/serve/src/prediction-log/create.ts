@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { type ColumnKind, Database } from '@modelgate/core';
 import { type ProfiledColumn, profileBatch } from './batch-profile.js';
 import { kindOfValue } from './column-kinds.js';
@@ -21,6 +22,7 @@ export interface PredictionLogStats {
   droppedRequests: number;
   droppedRows: number;
   bufferedRows: number;
+  /** Rows this process wrote: not those a shadow's process appends itself (see shadowLinesFiles). */
   writtenRows: number;
   /** Rows that could not be written (disk full, read-only directory, bad model name). */
   failedRows: number;
@@ -141,7 +143,8 @@ export function createPredictionLog(options: PredictionLogOptions): PredictionLo
   const settings = resolveOptions(options);
   const sample = createSampler(settings.sampleRate, settings.seed);
   const files = new JsonlFiles(settings.maxFileBytes);
-  const shadowFiles = new JsonlFiles(settings.maxFileBytes, 'shadow');
+  // Shared: the shadows' processes append their lines to the same files themselves (shadowLinesFiles).
+  const shadowFiles = new JsonlFiles(settings.maxFileBytes, 'shadow', true);
   const requestFiles = new JsonlFiles(settings.maxFileBytes, 'requests');
   const profiles = new HourlyProfiles((notice) => report(notice));
   const serving = new HourlyServing();
@@ -397,6 +400,7 @@ export function createPredictionLog(options: PredictionLogOptions): PredictionLo
   return {
     record,
     recordShadowLines,
+    shadowLinesFiles: { dir: resolve(settings.dir), maxFileBytes: settings.maxFileBytes },
     accepts,
     request,
     flush,

@@ -22,4 +22,5 @@ export type {
   PredictionSink,
   RequestLogEntry,
   ShadowLines,
+  ShadowLinesFiles,
 } from './types.js';

@@ -8,14 +8,31 @@ interface OpenFile {
   bytes: number;
 }
 
-/** Appends a model's lines to its hour's JSONL file, rolling over to `-n` files at `maxFileBytes`. */
+const sizeOf = (path: string) =>
+  stat(path).then(
+    (s) => s.size,
+    () => 0,
+  );
+
+/**
+ * Appends a model's lines to its hour's JSONL file, rolling over to `-n` files at `maxFileBytes`.
+ * `shared`: other processes append to the same files (each shadow process its lines), so the
+ * files' sizes are read again before each append. An append's lines go to a file in one O_APPEND
+ * write, which Linux does not interleave with the other processes' writes; appends at the same
+ * moment may each see the room only one of them has, and then pass `maxFileBytes` together.
+ */
 export class JsonlFiles {
   private readonly current = new Map<string, OpenFile>();
 
   constructor(
     private readonly maxFileBytes: number,
     private readonly kind: JsonlKind = 'predictions',
+    private readonly shared = false,
   ) {}
+
+  private path(dir: string, hour: string, index: number): string {
+    return join(dir, predictionsFileName(hour, index, this.kind));
+  }
 
   /** The hour's last file and its size, found on disk the first time (so a restart appends). */
   private async open(dir: string, hour: string): Promise<OpenFile> {
@@ -28,11 +45,8 @@ export class JsonlFiles {
       const parsed = parsePredictionsFileName(name, this.kind);
       if (parsed?.hour === hour) index = Math.max(index, parsed.index);
     }
-    const path = join(dir, predictionsFileName(hour, index, this.kind));
-    const bytes = await stat(path).then(
-      (s) => s.size,
-      () => 0,
-    );
+    const path = this.path(dir, hour, index);
+    const bytes = await sizeOf(path);
     for (const other of this.current.keys()) if (other.startsWith(`${dir}\n`)) this.current.delete(other);
     // A predecessor killed mid-write left a last line without its newline: appending would glue
     // the next line to it and spoil both, so the hour goes on in the next file and the torn line
@@ -54,23 +68,22 @@ export class JsonlFiles {
         ? (lines as readonly Uint8Array[])
         : [Buffer.from((lines as readonly string[]).join(''))];
     const file = await this.open(dir, hour);
+    if (this.shared) file.bytes = await sizeOf(this.path(dir, hour, file.index));
     let parts: Uint8Array[] = [];
     let partBytes = 0;
     const write = async () => {
       if (partBytes === 0) return;
-      await appendFile(
-        join(dir, predictionsFileName(hour, file.index, this.kind)),
-        Buffer.concat(parts, partBytes),
-      );
+      await appendFile(this.path(dir, hour, file.index), Buffer.concat(parts, partBytes));
       file.bytes += partBytes;
       parts = [];
       partBytes = 0;
     };
     const add = async (piece: Uint8Array) => {
-      if (file.bytes + partBytes + piece.byteLength > this.maxFileBytes && file.bytes + partBytes > 0) {
+      // Shared, the next file may already hold others' lines: on until one has room, or is empty.
+      while (file.bytes + partBytes + piece.byteLength > this.maxFileBytes && file.bytes + partBytes > 0) {
         await write();
         file.index += 1;
-        file.bytes = 0;
+        file.bytes = this.shared ? await sizeOf(this.path(dir, hour, file.index)) : 0;
       }
       parts.push(piece);
       partBytes += piece.byteLength;

@@ -76,10 +76,18 @@ export interface ShadowLines {
   /** Their rows: one line each. */
   rows: number;
   /**
-   * The lines as UTF-8, each ending in a newline: bytes, so that the log's writer (the primary, with
-   * `--acceptors`) only moves them to the file and never parses or holds them as strings.
+   * The lines as UTF-8, each ending in a newline: bytes, so that whoever writes them only moves them
+   * to the file and never parses or holds them as strings.
    */
   data: Uint8Array;
+}
+
+/** A file log's directory and file size, for writers in other processes (a shadow's) appending beside it. */
+export interface ShadowLinesFiles {
+  /** The log's root, absolute. */
+  dir: string;
+  /** A file rolls over to the next `-n` one past this size, whoever appends to it. */
+  maxFileBytes: number;
 }
 
 /** Recording never blocks or throws into the request path; `close` flushes everything buffered. */
@@ -88,11 +96,11 @@ export interface PredictionSink {
   /** A shadow's rows its worker wrote as lines; a sink without it is given entries (`record`). */
   recordShadowLines?(lines: ShadowLines): void;
   /**
-   * A Unix socket where a shadow's process may send those lines (framed as server/shadow/lines-frames.ts writes them) to
-   * the log's writer in another process itself: `serve --acceptors` reads them in the primary, so
-   * they never pass through an acceptor's HTTP thread.
+   * Where a shadow's process may append its log lines to the log's files itself (`shadow-<hour>Z.jsonl`
+   * under `<dir>/<production model>/`): the lines then never pass through the server's threads, and
+   * are written at the shadow's low priority. A sink without it is given them (`recordShadowLines`).
    */
-  readonly shadowLinesSocket?: string;
+  readonly shadowLinesFiles?: ShadowLinesFiles;
   /**
    * Whether record() would keep this request. A false answer counts it as sampled out, so the
    * server skips building an entry the sampling would drop.

@@ -1,7 +1,8 @@
 /**
  * One HTTP acceptor of `serve --acceptors N`: a cluster worker running the whole server (its own
  * models, inference threads and shadow) on the port the primary shares out. Logs, prediction-log
- * records and /metrics go through the primary, so there is one writer and one set of metrics.
+ * records and /metrics go through the primary, so there is one writer and one set of metrics (a
+ * shadow's process appends its own log lines, beside the primary).
  */
 import { errorMessage, UserError } from '@modelgate/core';
 import { AggregatorRegistry } from 'prom-client';

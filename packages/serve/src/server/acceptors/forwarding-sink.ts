@@ -5,6 +5,7 @@ import type {
   PredictionSink,
   RequestLogEntry,
   ShadowLines,
+  ShadowLinesFiles,
 } from '../../prediction-log/types.js';
 import type { ForwardedLogSettings, ToPrimary } from './messages.js';
 
@@ -16,15 +17,15 @@ const MAX_PENDING = 50_000;
 
 /**
  * An acceptor's prediction log: entries are copied out of the request's buffers (as the log itself
- * does) and sent in batches to the primary, the one writer of the log's files.
+ * does) and sent in batches to the primary, which writes the log's files.
  */
 export class ForwardingSink implements PredictionSink {
   private predictions: BufferedRequest[] = [];
   private requests: RequestLogEntry[] = [];
   private shadowLines: ShadowLines[] = [];
-  /** Set when the primary's log takes ready lines: a shadow's process then writes its rows itself. */
+  /** Set when the primary's log takes ready lines: a shadow's process then writes its rows as lines. */
   readonly recordShadowLines?: (lines: ShadowLines) => void;
-  readonly shadowLinesSocket?: string;
+  readonly shadowLinesFiles?: ShadowLinesFiles;
   private timer: NodeJS.Timeout | undefined;
   /** Set by close(): resolves when the primary says the last batch reached its log. */
   private arrived: (() => void) | undefined;
@@ -38,7 +39,7 @@ export class ForwardingSink implements PredictionSink {
   ) {
     const sampling = settings.sampling;
     if (sampling) this.sample = createSampler(sampling.sampleRate, sampling.seed);
-    if (settings.shadowLinesSocket) this.shadowLinesSocket = settings.shadowLinesSocket;
+    if (settings.shadowLinesFiles) this.shadowLinesFiles = settings.shadowLinesFiles;
     if (settings.shadowLines) {
       this.recordShadowLines = (lines) => {
         if (this.closed || !this.room()) return;

@@ -1,5 +1,5 @@
 import type { BufferedRequest } from '../../prediction-log/rows.js';
-import type { RequestLogEntry, ShadowLines } from '../../prediction-log/types.js';
+import type { RequestLogEntry, ShadowLines, ShadowLinesFiles } from '../../prediction-log/types.js';
 import type { InlineChoice } from '../inline-session.js';
 import type { ServeOptions } from '../options.js';
 
@@ -14,8 +14,8 @@ export interface ForwardedLogSettings {
   sampling?: { sampleRate: number; seed: number };
   /** Whether the primary's log takes a shadow's rows as ready lines (`recordShadowLines`). */
   shadowLines: boolean;
-  /** Where a shadow's process sends those lines to the primary itself (a Unix socket). */
-  shadowLinesSocket?: string;
+  /** Where a shadow's process appends those lines itself, beside the primary's log. */
+  shadowLinesFiles?: ShadowLinesFiles;
 }
 
 /**

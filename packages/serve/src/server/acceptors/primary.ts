@@ -13,7 +13,6 @@ import {
   type ToAcceptor,
   type ToPrimary,
 } from './messages.js';
-import { ShadowLinesSocket } from './shadow-lines-socket.js';
 
 /** After an acceptor dies, its replacement starts this much later, doubling while they keep dying. */
 const RESTART_DELAY_MS = 1_000;
@@ -25,16 +24,13 @@ export interface AcceptorsOptions extends ServeOptions {
 }
 
 /** Settings of the log the acceptors forward to, as far as they can act on them locally. */
-function forwardedLog(
-  sink: PredictionSink | undefined,
-  linesSocket: ShadowLinesSocket | undefined,
-): ForwardedLogSettings | undefined {
+function forwardedLog(sink: PredictionSink | undefined): ForwardedLogSettings | undefined {
   if (!sink) return undefined;
   return {
     requests: sink.request !== undefined,
     shadowLines: sink.recordShadowLines !== undefined,
     ...(sink.sampling ? { sampling: sink.sampling } : {}),
-    ...(linesSocket ? { shadowLinesSocket: linesSocket.path } : {}),
+    ...(sink.shadowLinesFiles ? { shadowLinesFiles: sink.shadowLinesFiles } : {}),
   };
 }
 
@@ -51,7 +47,8 @@ function writeForwarded(
 /**
  * `serve --acceptors N`: N processes (node:cluster) each run the whole server on one shared port, so the
  * per-request protocol work uses N cores. This process is the primary: it starts them, restarts one
- * that dies, is the one writer of the prediction log, gathers /metrics, and reloads and drains them.
+ * that dies, writes the prediction log (the shadows' processes append their own lines), gathers
+ * /metrics, and reloads and drains them.
  */
 export async function startAcceptors(options: AcceptorsOptions): Promise<RunningServer> {
   if (!cluster.isPrimary) throw new Error('startAcceptors: already in an acceptor process');
@@ -62,10 +59,7 @@ export async function startAcceptors(options: AcceptorsOptions): Promise<Running
     pollIntervalMs === undefined ? 0 : positiveInteger('--poll-interval-ms', pollIntervalMs, 0, 0);
   // Each acceptor counts its inference workers and threads from its share, not from the machine.
   const share = { [CORES_ENV]: String(coresPerAcceptor(count)) };
-  // With a shadow, its processes send their log lines here themselves, past the acceptors' HTTP threads.
-  const linesSocket =
-    predictionLog && serveOptions.shadow ? await ShadowLinesSocket.open(predictionLog, log) : undefined;
-  const logSettings = forwardedLog(predictionLog, linesSocket);
+  const logSettings = forwardedLog(predictionLog);
   const { exec, execArgv } = childEntry(import.meta.url, 'acceptor-main');
   cluster.setupPrimary({ exec, execArgv, args: [], serialization: 'advanced' });
   const metrics = new AggregatorRegistry();
@@ -203,7 +197,6 @@ export async function startAcceptors(options: AcceptorsOptions): Promise<Running
   if (failed) {
     // As startServer: a failed start leaves the caller's prediction log to the caller.
     await stopAcceptors();
-    await linesSocket?.close();
     throw failed.reason;
   }
   allListening = true;
@@ -245,9 +238,8 @@ export async function startAcceptors(options: AcceptorsOptions): Promise<Running
     close: () => {
       closed ??= (async () => {
         stopPolling();
+        // The shadows' processes have written their last lines by the time their acceptors exit.
         await stopAcceptors();
-        // The shadows' processes have sent their last lines by the time their acceptors exit.
-        await linesSocket?.close();
         await predictionLog?.close();
         log({ level: 'info', event: 'closed' });
       })();

@@ -4,11 +4,10 @@
  * helpers included, which a worker thread inside the server could not do: they are the server's.
  * It ends with its server (the IPC channel closing) and cannot take the server down with it.
  */
-import { connect, type Socket } from 'node:net';
 import { errorMessage } from '@modelgate/core';
 import type { InferResult } from '../infer-task.js';
 import { InferencePool } from '../worker-pool.js';
-import { encodeFrames } from './lines-frames.js';
+import { ShadowLinesWriter } from './shadow-lines-writer.js';
 import { type FromShadow, isShadowMessage, type ToShadow } from './shadow-messages.js';
 import { type ShadowScorer, ShadowSession } from './shadow-session.js';
 import { lowerProcessPriority } from './thread-priority.js';
@@ -18,37 +17,24 @@ const SHADOW_NICENESS = 19;
 
 const priority = lowerProcessPriority(SHADOW_NICENESS);
 let pool: ShadowScorer | undefined;
-/** The log's writer, when it takes the lines from here (see PredictionSink.shadowLinesSocket). */
-let lines: Socket | undefined;
+/** Appends the log lines to the log's files, where the log allows (see PredictionSink.shadowLinesFiles). */
+let writer: ShadowLinesWriter | undefined;
 
 const send = (message: FromShadow) => {
   if (process.connected) process.send?.(message);
 };
 
-/** Connects to the log's writer; where it cannot, the lines go back with the results. */
-function connectLines(path: string): Promise<Socket | undefined> {
-  return new Promise((resolve) => {
-    const socket = connect(path);
-    socket.once('connect', () => resolve(socket));
-    // Before it connects, an error means no socket; after, the close below stops its use.
-    socket.on('error', () => resolve(undefined));
-    socket.on('close', () => {
-      if (lines === socket) lines = undefined;
-    });
-  });
-}
-
-/** The result's log lines sent to the writer, when connected; otherwise left in it for the server. */
-function sendLines(result: InferResult): InferResult {
-  const groups = result.shadow?.lines;
-  if (!lines || !groups || groups.length === 0) return result;
-  lines.write(encodeFrames(groups));
-  return { ...result, shadow: { ...(result.shadow as NonNullable<InferResult['shadow']>), lines: [] } };
+/** The result with its log lines appended to the files here, when this process writes them; else as it is. */
+async function writeLines(result: InferResult): Promise<InferResult> {
+  const shadow = result.shadow;
+  if (!writer || !shadow || shadow.lines.length === 0) return result;
+  const logError = await writer.write(shadow.lines);
+  return { ...result, shadow: { ...shadow, lines: [], ...(logError ? { logError } : {}) } };
 }
 
 async function start(message: Extract<ToShadow, { type: 'modelgate:shadow-start' }>): Promise<void> {
   try {
-    if (message.linesSocket) lines = await connectLines(message.linesSocket);
+    if (message.linesFiles) writer = new ShadowLinesWriter(message.linesFiles);
     // One thread per session: each server process (each acceptor, one per core by default) has a
     // shadow process of its own, so the shadows together already have a thread per core; more
     // would only compete with each other for the cores the answers leave idle.
@@ -68,10 +54,13 @@ function run({ id, task }: Extract<ToShadow, { type: 'modelgate:shadow-task' }>)
     send({ type: 'modelgate:shadow-result', id, error: 'the shadow model is not loaded' });
     return;
   }
-  pool.result(task).then(
-    (result) => send({ type: 'modelgate:shadow-result', id, result: sendLines(result) }),
-    (err: unknown) => send({ type: 'modelgate:shadow-result', id, error: errorMessage(err) }),
-  );
+  pool
+    .result(task)
+    .then(writeLines)
+    .then(
+      (result) => send({ type: 'modelgate:shadow-result', id, result }),
+      (err: unknown) => send({ type: 'modelgate:shadow-result', id, error: errorMessage(err) }),
+    );
 }
 
 process.on('message', (message: unknown) => {
@@ -89,11 +78,10 @@ process.on('message', (message: unknown) => {
   }
 });
 
-/** Releases the sessions, hands the last lines to the writer, and exits. */
+/** Releases the sessions, lets the last lines reach the files, and exits. */
 async function stop(): Promise<void> {
   await pool?.close().catch(() => {});
-  const socket = lines;
-  if (socket) await new Promise<void>((resolve) => socket.end(resolve));
+  await writer?.idle();
   process.exit(0);
 }
 

@@ -1,4 +1,5 @@
 import type { ExecutionProvider } from '@modelgate/runtime';
+import type { ShadowLinesFiles } from '../../prediction-log/types.js';
 import type { InferResult, InferTask } from '../infer-task.js';
 import type { ModelVersion } from '../models.js';
 import type { LoweredPriority } from './thread-priority.js';
@@ -10,8 +11,8 @@ export type ToShadow =
       model: ModelVersion;
       workers: number;
       provider: ExecutionProvider;
-      /** Send the log lines written here to this Unix socket, not back with the result. */
-      linesSocket?: string;
+      /** Append the log lines written here to the log's files, not send them back with the result. */
+      linesFiles?: ShadowLinesFiles;
     }
   | { type: 'modelgate:shadow-task'; id: number; task: InferTask }
   | { type: 'modelgate:shadow-close' };

@@ -1,6 +1,7 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { errorMessage } from '@modelgate/core';
 import type { ExecutionProvider } from '@modelgate/runtime';
+import type { ShadowLinesFiles } from '../../prediction-log/types.js';
 import { childEntry } from '../child-entry.js';
 import type { InferResult, InferTask } from '../infer-task.js';
 import type { ModelVersion } from '../models.js';
@@ -39,7 +40,7 @@ export class ShadowProcess {
     private readonly workers: number,
     private readonly provider: ExecutionProvider,
     private readonly log: (line: object) => void,
-    private readonly linesSocket: string | undefined,
+    private readonly linesFiles: ShadowLinesFiles | undefined,
   ) {}
 
   /** Starts the process and loads the model; rejects with the process's own reason when it cannot. */
@@ -48,10 +49,10 @@ export class ShadowProcess {
     workers: number,
     provider: ExecutionProvider,
     log: (line: object) => void,
-    /** Where the process sends the log lines it writes, rather than back here (see PredictionSink). */
-    linesSocket?: string,
+    /** Where the process appends the log lines it writes, rather than send them back (see PredictionSink). */
+    linesFiles?: ShadowLinesFiles,
   ): Promise<ShadowProcess> {
-    const shadow = new ShadowProcess(model, workers, provider, log, linesSocket);
+    const shadow = new ShadowProcess(model, workers, provider, log, linesFiles);
     await shadow.spawn();
     return shadow;
   }
@@ -118,7 +119,7 @@ export class ShadowProcess {
         model: this.model,
         workers: this.workers,
         provider: this.provider,
-        ...(this.linesSocket ? { linesSocket: this.linesSocket } : {}),
+        ...(this.linesFiles ? { linesFiles: this.linesFiles } : {}),
       });
     });
   }

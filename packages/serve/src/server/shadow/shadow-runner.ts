@@ -117,7 +117,7 @@ export class ShadowRunner {
       settings.workers,
       serve.provider,
       serve.log,
-      sink?.shadowLinesSocket,
+      sink?.shadowLinesFiles,
     ).catch((err: unknown) => {
       throw new UserError(
         `--shadow ${settings.model}: the model did not load and warm up: ${errorMessage(err)}`,
@@ -226,7 +226,8 @@ export class ShadowRunner {
    */
   private async run(copies: readonly Offered[], inputs: TensorData[]): Promise<void> {
     const sink = this.sink;
-    const lines = sink?.recordShadowLines !== undefined;
+    // Lines, not entries: appended by the shadow's process itself where the log allows, else handed to the sink.
+    const lines = sink?.shadowLinesFiles !== undefined || sink?.recordShadowLines !== undefined;
     const started = performance.now();
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<typeof TIMED_OUT>((resolve) => {
@@ -290,6 +291,9 @@ export class ShadowRunner {
     });
     if (scored > 0) this.metrics.requests.inc({ ...labels, outcome: 'scored' }, scored);
     for (const group of checked.lines) this.recordLines(group);
+    if (checked.logError) {
+      this.faults.report({ event: 'prediction-log-failed', model: this.model.key, error: checked.logError });
+    }
   }
 
   private failed(count: number, event: 'shadow-failed' | 'shadow-timeout', error: string): void {

@@ -41,9 +41,11 @@ export interface ShadowTask {
 export interface ShadowResult {
   /** Per copy: why its outputs cannot be served, or null when they can. */
   errors: (string | null)[];
-  /** The logged copies' rows as `shadow-<hour>Z.jsonl` lines, by hour. */
+  /** The logged copies' rows as `shadow-<hour>Z.jsonl` lines, by hour; none once the shadow's process appended them. */
   lines: ShadowLines[];
   latencyMs: number;
+  /** Why the shadow's process could not append some of the lines itself. */
+  logError?: string;
 }
 
 /** A batch's (or a copy's) rows as the log writes them: built once, each copy's lines are its rows of them. */
