@@ -10,7 +10,7 @@
  * hand-over carried.
  *
  * `--window <ms>` gathers copies for that long (default: the runner's own, SHADOW_LIMITS);
- * `--log` adds a prediction log (the shadow's lines then come back with its results);
+ * `--log` adds a prediction log (the shadow's process then appends its lines to it itself);
  * `--rate <copies/s>` (default 2000, an acceptor's share at bench:shadow's half load).
  */
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';

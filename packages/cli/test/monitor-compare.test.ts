@@ -358,6 +358,7 @@ describe('modelgate monitor --compare', () => {
       const hostile = renderCompareMarkdown({
         ...report,
         model: text,
+        shadowModel: `shadow ${text}`,
         versions: { production: [text], shadow: [text] },
         labels: { source: text, rows: 1, matched: 1, excluded: 0, unknown: 0 },
         notes: [{ level: 'warning', message: text }],

@@ -10,6 +10,8 @@ import { type UpsertedComment, upsertMarkedComment } from './pull-request-commen
 
 /** What this module reads of `monitor --compare`'s compare.json. */
 export interface OnlineReport {
+  /** The model the shadow rows name (absent from reports older than the field). */
+  shadowModel?: string | null;
   versions: { production: string[]; shadow: string[] };
   rows: { paired: number };
   verdict: { status: 'pass' | 'fail' | 'pending'; summary: string };
@@ -87,6 +89,15 @@ export async function publishOnlineReport(
   const branch = promotionBranch(options.model, options.stage);
   const pull = await findOpenPullRequest(client, repo, branch, options.base);
   if (!pull) return { ...none, skipped: `no open promotion pull request (${branch})` };
+  const { shadowModel } = options.report;
+  // A shadow of another model (a file, say) shares version names with this one, not its versions.
+  if (shadowModel && shadowModel !== options.model) {
+    return {
+      ...none,
+      pullRequest: pull.number,
+      skipped: `the shadow rows are of model ${shadowModel}, not ${options.model}: pull request #${pull.number} promotes no version they scored`,
+    };
+  }
   const shadowed = options.report.versions.shadow.find((v) =>
     promotesVersion(pull.title, options.model, v, options.stage),
   );

@@ -97,6 +97,11 @@ describe('the online report on the promotion pull request', () => {
     await openPromotion('v3');
     const result = await publish(report('pass', 400), 'x');
     expect(result.skipped).toContain('does not promote a shadowed version (v2)');
+    // The same version name, scored by a shadow that is another model, is not this promotion's.
+    const other = await publish({ ...report('pass', 400, ['v3']), shadowModel: 'challenger' }, 'x');
+    expect(other.skipped).toBe(
+      `the shadow rows are of model challenger, not fraud: pull request #${result.pullRequest} promotes no version they scored`,
+    );
     expect(fx.gh.state.comments).toHaveLength(0);
     expect(fx.gh.state.checkRuns).toHaveLength(0);
   });

@@ -12,7 +12,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../cli/test/run-cli.js';
 import { dataset } from '../../core/test/datasets.js';
 import { useDatabase, useTempDir } from '../../core/test/fixtures.js';
-import { compareShadow, findPredictionLog, type MonitorReport } from '../src/index.js';
+import { compareShadow, findPredictionLog, type MonitorReport, renderCompareMarkdown } from '../src/index.js';
 
 const tmp = useTempDir('log-leftovers');
 const db = useDatabase();
@@ -143,7 +143,7 @@ describe('a torn last line in the request lines of a log without serving aggrega
       'torn-requests-compare',
       [
         ...requestsOf(rows, { role: 'production' }),
-        ...requestsOf(rows, { role: 'shadow', shadowOf: 'm', latencyMs: 5 }),
+        ...requestsOf(rows, { role: 'shadow', shadowOf: 'm', model: 'challenger', latencyMs: 5 }),
       ],
       answersTo(rows),
       { requestLines: 1 },
@@ -155,6 +155,9 @@ describe('a torn last line in the request lines of a log without serving aggrega
     const report = await compareShadow(db(), log);
     // No model given: the one the production lines name.
     expect(report.model).toBe('m');
+    // The shadow is another model: the report names it beside its versions.
+    expect(report.shadowModel).toBe('challenger');
+    expect(renderCompareMarkdown(report)).toContain('production `v1`, shadow `v1` of `challenger`');
     expect(report.window.latency.production).toEqual({ requests: 9, p99Ms: 18, errorRate: 0 });
     expect(report.notes.map((n) => n.message)).toContainEqual(
       'prediction log: skipped 1 last line cut off mid-write (the server stopped while writing): requests-2026-11-26T07Z.jsonl line 10.',

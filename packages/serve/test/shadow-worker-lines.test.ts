@@ -43,6 +43,30 @@ function failsOnDeepBeaks(): Uint8Array {
   return g.toBytes();
 }
 
+/**
+ * softmax(x · w) for one row at a time: its batch dimension is fixed at 1 (a PyTorch export without
+ * dynamic axes), so the server and the shadow cannot batch its requests. `w[f][c]` is `scale * (c + 1)`.
+ */
+function oneRowAtATime(scale: number): Uint8Array {
+  const g = new OnnxGraph('one-row-at-a-time');
+  const x = g.input('input', { dtype: 'float', shape: [1, 4] });
+  const w = Float32Array.from({ length: 12 }, (_, i) => scale * ((i % 3) + 1));
+  const logits = g.node('MatMul', [x, g.initializer('w', w, [4, 3])]);
+  const probabilities = g.node('Softmax', [logits], { axis: attr.int(1) });
+  g.output(probabilities, 'probabilities', { dtype: 'float', shape: [1, 3] });
+  return g.toBytes();
+}
+
+/** oneRowAtATime's probabilities for a row, computed here. */
+function oneRowProbabilities(row: readonly number[], scale: number): number[] {
+  const sum = row.reduce((n, v) => n + v, 0);
+  const logits = [1, 2, 3].map((c) => sum * scale * c);
+  const top = Math.max(...logits);
+  const exp = logits.map((l) => Math.exp(l - top));
+  const total = exp.reduce((n, e) => n + e, 0);
+  return exp.map((e) => e / total);
+}
+
 let production: string;
 let shadow: string;
 let failing: string;
@@ -173,6 +197,62 @@ describe('the shadow’s worker checks each copy and writes its log lines', () =
     const [hour] = await listPredictionLog(dir, 'packed-probabilities');
     expect(await readJsonLines(hour?.predictions ?? [])).toHaveLength(REQUESTS * 2);
     expect(hour?.shadow ?? []).toEqual([]);
+  });
+
+  it('shadows a model that takes one row at a time copy by copy: every request once, with the shadow’s outputs', async () => {
+    const expected = (await byoFixtures()).models['packed-probabilities'];
+    const model = async (name: string, scale: number) => {
+      await mkdir(temp.path(name), { recursive: true });
+      await writeFile(temp.path(name, 'model.onnx'), oneRowAtATime(scale));
+      await writeFile(temp.path(name, 'metadata.json'), JSON.stringify({ spec: byoSpec(expected) }));
+      return temp.path(name);
+    };
+    const [productionScale, shadowScale] = [0.0001, 0.0002];
+    const dir = temp.path('one-row-log');
+    const server = await startServer({
+      models: [await model('one-row', productionScale)],
+      shadow: { model: await model('one-row-shadow', shadowScale) },
+      predictionLog: createPredictionLog({ dir, flushIntervalMs: 3_600_000 }),
+      port: 0,
+      workers: 1,
+      log: () => {},
+    });
+    const rowOf = (i: number) => [39.1 + i, 18.7, 181, 3750 - 10 * i];
+    let metrics: string;
+    try {
+      const statuses = await load(REQUESTS, 8, (i) =>
+        post(`${server.url}/v2/models/one-row/infer`, {
+          id: `one-${i}`,
+          inputs: FEATURES.map((name, f) => ({ name, datatype: 'FP32', shape: [1, 1], data: [rowOf(i)[f]] })),
+        }),
+      );
+      expect(statuses.every((s) => s === 200)).toBe(true);
+      metrics = await shadowSettled(server, REQUESTS);
+    } finally {
+      await server.close();
+    }
+    expect(metricValue(metrics, 'modelgate_shadow_requests_total', { outcome: 'scored' })).toBe(REQUESTS);
+    const [hour] = await listPredictionLog(dir, 'one-row');
+    type Line = { request_id: string; row: number; model: string; outputs: Record<string, unknown> };
+    const shadowed = await readJsonLines<Line>(hour?.shadow ?? []);
+    const answered = await readJsonLines<Line>(hour?.predictions ?? []);
+    expect(shadowed.map((l) => l.request_id).sort()).toEqual(
+      Array.from({ length: REQUESTS }, (_, i) => `one-${i}`).sort(),
+    );
+    const classes = expected.classes ?? [];
+    expect(classes).toHaveLength(3);
+    const probabilities = (line: Line | undefined) =>
+      classes.map((c) => Number(line?.outputs[`probability_${c}`]));
+    for (const line of shadowed) {
+      const i = Number(line.request_id.slice('one-'.length));
+      expect([line.model, line.row]).toEqual(['one-row-shadow', 0]);
+      const want = oneRowProbabilities(rowOf(i), shadowScale);
+      probabilities(line).forEach((p, c) => expect(p).toBeCloseTo(want[c] as number, 5));
+      // The production answered the same row with its own weights.
+      const own = answered.find((a) => a.request_id === line.request_id);
+      const wantOwn = oneRowProbabilities(rowOf(i), productionScale);
+      probabilities(own).forEach((p, c) => expect(p).toBeCloseTo(wantOwn[c] as number, 5));
+    }
   });
 
   it('gives a sink that takes entries only the shadow’s entries, as before', async () => {

@@ -25,7 +25,8 @@ function onlineReport(value: unknown, file: string): OnlineReport {
     !Array.isArray(doc.versions?.shadow) ||
     typeof doc.rows?.paired !== 'number' ||
     (status !== 'pass' && status !== 'fail' && status !== 'pending') ||
-    typeof doc.verdict?.summary !== 'string'
+    typeof doc.verdict?.summary !== 'string' ||
+    (doc.shadowModel != null && typeof doc.shadowModel !== 'string')
   ) {
     throw new UserError(
       `${file}: not a report of 'modelgate monitor --compare' (expected versions.shadow, rows.paired and verdict.status pass, fail or pending).`,

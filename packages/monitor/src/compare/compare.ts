@@ -313,6 +313,7 @@ export async function compareShadow(
     // Without --model, the production model the log's own lines name (when they name one).
     model:
       options.model ?? (pairs.models.production.length === 1 ? (pairs.models.production[0] ?? null) : null),
+    shadowModel: pairs.models.shadow.length === 1 ? (pairs.models.shadow[0] ?? null) : null,
     task,
     classes: production.classes,
     versions: pairs.versions,

@@ -132,6 +132,11 @@ function latencyLine(report: ShadowComparison): string {
 }
 
 /** The comparison as GitHub Markdown: verdict, counts, the window and each chunk, the gate's rules. */
+/** ` of <model>` where the shadow is another model than the production's. */
+function shadowModel({ model, shadowModel }: ShadowComparison): string {
+  return shadowModel !== null && shadowModel !== model ? ` of ${markdownCode(shadowModel)}` : '';
+}
+
 export function renderCompareMarkdown(report: ShadowComparison): string {
   const versions = (v: string[]) => (v.length > 0 ? v.map((x) => markdownCode(x)).join(', ') : dash);
   const { rows } = report;
@@ -143,7 +148,7 @@ export function renderCompareMarkdown(report: ShadowComparison): string {
     '',
     `**Verdict: ${STATUS[report.verdict.status]}** — ${markdownText(report.verdict.summary)}`,
     '',
-    `**Model:** ${report.model ? markdownCode(report.model) : dash}, production ${versions(report.versions.production)}, shadow ${versions(report.versions.shadow)}  `,
+    `**Model:** ${report.model ? markdownCode(report.model) : dash}, production ${versions(report.versions.production)}, shadow ${versions(report.versions.shadow)}${shadowModel(report)}  `,
     `**Rows:** ${count(rows.paired)} scored by both; ${count(rows.productionOnly)} by production only, ${count(rows.shadowOnly)} by the shadow only  `,
     `${labels}  `,
     latencyLine(report),

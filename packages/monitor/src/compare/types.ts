@@ -69,6 +69,8 @@ export type OnlineStatus = 'pass' | 'fail' | 'pending';
 export interface ShadowComparison {
   format: typeof COMPARE_FORMAT;
   model: string | null;
+  /** The model the shadow rows name, when they name one: another model than `model` where the shadow is one. */
+  shadowModel: string | null;
   task: Task;
   classes: readonly string[];
   versions: { production: string[]; shadow: string[] };
