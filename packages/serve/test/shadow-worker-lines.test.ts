@@ -247,11 +247,11 @@ describe('the shadow’s worker checks each copy and writes its log lines', () =
       const i = Number(line.request_id.slice('one-'.length));
       expect([line.model, line.row]).toEqual(['one-row-shadow', 0]);
       const want = oneRowProbabilities(rowOf(i), shadowScale);
-      probabilities(line).forEach((p, c) => expect(p).toBeCloseTo(want[c] as number, 5));
+      for (const [c, p] of probabilities(line).entries()) expect(p).toBeCloseTo(want[c] as number, 5);
       // The production answered the same row with its own weights.
       const own = answered.find((a) => a.request_id === line.request_id);
       const wantOwn = oneRowProbabilities(rowOf(i), productionScale);
-      probabilities(own).forEach((p, c) => expect(p).toBeCloseTo(wantOwn[c] as number, 5));
+      for (const [c, p] of probabilities(own).entries()) expect(p).toBeCloseTo(wantOwn[c] as number, 5);
     }
   });
 
