@@ -51,6 +51,7 @@ import {
   startServer,
 } from '@modelgate/serve';
 import { closeOpenLoop, type OpenLoopRequest, openLoop, send } from './open-loop.js';
+import { rankCorrelation } from './rank-correlation.js';
 import {
   meanRoundRatio,
   pooledPercentile,
@@ -106,6 +107,10 @@ const RUN_ORDERS = williamsOrders(SIDE_COUNT);
  * still does after its run (the last log flush, the shadow's queue) is its own, not the next run's.
  */
 const SETTLE_MS = 2_000;
+/** /proc/stat counts in USER_HZ ticks: 100 a second on Linux. */
+const TICK_MS = 10;
+/** A round's cell per server: `p50 / p99, steal`. */
+const CELL_WIDTH = 52;
 /**
  * `--pin`: the client on the first core, each server (one process, and its shadow's process) on the
  * second, as a one-core server (a pod of one CPU) with a client that never takes its core.
@@ -320,6 +325,8 @@ interface Tally {
   machineBusy: number[];
   /** CPU ticks the host took from this machine during the runs (steal). */
   stolen: number;
+  /** Per run: the host's steal during it (ms) and its p99 (ms), to see how far one follows the other. */
+  runs: { stolenMs: number; p99: number }[];
 }
 
 const newTally = (): Tally => ({
@@ -330,6 +337,7 @@ const newTally = (): Tally => ({
   places: new Map(),
   machineBusy: [],
   stolen: 0,
+  runs: [],
 });
 
 function addTimes(into: ThreadTime, after: ThreadTime, before: ThreadTime): void {
@@ -380,7 +388,9 @@ async function main(): Promise<void> {
     );
     console.log(`max load without a shadow: ${max.toFixed(0)} requests/s (1-row OIP JSON, 32 connections)`);
     console.log(`open loop at ${LOAD} of it: ${rate} requests/s, ${SECONDS} s runs, ${ROUNDS} rounds\n`);
-    console.log(`round  ${SIDES.map((side) => `${TITLES[side]}: p50 / p99`.padEnd(40)).join('')}`);
+    console.log(
+      `round  ${SIDES.map((side) => `${TITLES[side]}: p50 / p99, host's steal`.padEnd(CELL_WIDTH)).join('')}`,
+    );
     const tally: Record<Side, Tally> = {
       plain: newTally(),
       control: newTally(),
@@ -414,6 +424,7 @@ async function main(): Promise<void> {
         (machineAfter.busy - machineBefore.busy) / (machineAfter.total - machineBefore.total),
       );
       t.stolen += machineAfter.steal - machineBefore.steal;
+      t.runs.push({ stolenMs: (machineAfter.steal - machineBefore.steal) * TICK_MS, p99: result.p99 });
       t.rounds.push(Float64Array.from(result.latencies));
       t.failed += result.failed;
       for (const [reason, n] of Object.entries(result.failures))
@@ -432,7 +443,10 @@ async function main(): Promise<void> {
       const order = (RUN_ORDERS[(round - 1) % RUN_ORDERS.length] as number[]).map((i) => SIDES[i] as Side);
       const results = {} as Record<Side, Awaited<ReturnType<typeof openLoop>>>;
       for (const side of order) results[side] = await measured(side);
-      const cell = (side: Side) => `${ms(results[side].p50)} / ${ms(results[side].p99)}`.padEnd(40);
+      const cell = (side: Side) =>
+        `${ms(results[side].p50)} / ${ms(results[side].p99)}, steal ${tally[side].runs.at(-1)?.stolenMs ?? 0} ms`.padEnd(
+          CELL_WIDTH,
+        );
       console.log(`${String(round).padStart(5)}  ${SIDES.map(cell).join('')}`);
     }
     const offered = rate * SECONDS * ROUNDS;
@@ -466,7 +480,15 @@ async function main(): Promise<void> {
       console.log(`${TITLES[side].padEnd(26)} ${cells.join(', ')}`);
     }
     console.log(
-      `\nthe host's steal during the runs (this machine's cores taken away, all alike): ${SIDES.map((side) => `${TITLES[side]} ${tally[side].stolen * 10} ms`).join(', ')}`,
+      `\nthe host's steal during the runs (this machine's cores taken away, all alike): ${SIDES.map((side) => `${TITLES[side]} ${tally[side].stolen * TICK_MS} ms`).join(', ')}`,
+    );
+    const runs = SIDES.flatMap((side) => tally[side].runs);
+    const followed = rankCorrelation(
+      runs.map((r) => r.stolenMs),
+      runs.map((r) => r.p99),
+    );
+    console.log(
+      `  a run's p99 against the steal during it, rank correlation over the ${runs.length} runs: ${Number.isNaN(followed) ? '– (no steal, or no spread)' : followed.toFixed(2)} (1: the more the host took, the slower the tail; 0: unrelated)`,
     );
     const pooledP99 = (side: Side) => pooledPercentile([tally[side].rounds], 99);
     const p99 = { plain: pooledP99('plain'), control: pooledP99('control'), shadowed: pooledP99('shadowed') };
