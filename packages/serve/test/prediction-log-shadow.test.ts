@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { appendFile, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { readProfile } from '@modelgate/core';
 import { describe, expect, it } from 'vitest';
@@ -181,5 +181,32 @@ describe('prediction log: shadow entries', () => {
       written.push(...(await lines(file)));
     }
     expect(written.map((l) => l.request_id)).toEqual(ids);
+  });
+
+  it('goes on in the next file where a shadow process died mid-line, so no line is glued to the cut one', async () => {
+    const dir = temp.path('shadow-torn');
+    const log = createPredictionLog({ dir });
+    const target = log.shadowLinesFiles;
+    if (!target) throw new Error('a file log offers its files to the shadows');
+    const [alive, dying] = [new ShadowLinesWriter(target), new ShadowLinesWriter(target)];
+    const hour = '2026-11-26T07';
+    const group = (id: string) => ({
+      shadowOf: 'm',
+      hour,
+      requests: 1,
+      rows: 1,
+      data: bytes(`${JSON.stringify({ request_id: id, role: 'shadow', row: 0 })}\n`),
+    });
+    expect(await alive.write([group('a')])).toBeUndefined();
+    expect(await dying.write([group('b')])).toBeUndefined();
+    // The second process dies in the middle of its next write: the file ends in half a line.
+    const first = join(dir, 'm', 'shadow-2026-11-26T07Z.jsonl');
+    await appendFile(first, '{"request_id":"c","ro');
+    expect(await alive.write([group('d')])).toBeUndefined();
+    await log.close();
+    expect(await readFile(first, 'utf8')).toMatch(/"b".*\n\{"request_id":"c","ro$/);
+    expect(await lines(join(dir, 'm', 'shadow-2026-11-26T07Z-1.jsonl'))).toEqual([
+      { request_id: 'd', role: 'shadow', row: 0 },
+    ]);
   });
 });

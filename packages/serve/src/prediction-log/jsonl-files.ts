@@ -17,9 +17,10 @@ const sizeOf = (path: string) =>
 /**
  * Appends a model's lines to its hour's JSONL file, rolling over to `-n` files at `maxFileBytes`.
  * `shared`: other processes append to the same files (each shadow process its lines), so the
- * files' sizes are read again before each append. An append's lines go to a file in one O_APPEND
- * write, which Linux does not interleave with the other processes' writes; appends at the same
- * moment may each see the room only one of them has, and then pass `maxFileBytes` together.
+ * files' sizes, and whether their last line is whole, are read again before each append. An
+ * append's lines go to a file in one O_APPEND write, which Linux does not interleave with the
+ * other processes' writes; appends at the same moment may each see the room only one of them has,
+ * and then pass `maxFileBytes` together.
  */
 export class JsonlFiles {
   private readonly current = new Map<string, OpenFile>();
@@ -32,6 +33,19 @@ export class JsonlFiles {
 
   private path(dir: string, hour: string, index: number): string {
     return join(dir, predictionsFileName(hour, index, this.kind));
+  }
+
+  /**
+   * Shared: the file's size on disk, and the next file where the last line is cut off (a writer that
+   * died mid-write, or one still writing): appending there would glue lines to it.
+   */
+  private async onDisk(dir: string, hour: string, file: OpenFile): Promise<void> {
+    for (;;) {
+      const path = this.path(dir, hour, file.index);
+      file.bytes = await sizeOf(path);
+      if (file.bytes === 0 || (await endsWithNewline(path, file.bytes))) return;
+      file.index += 1;
+    }
   }
 
   /** The hour's last file and its size, found on disk the first time (so a restart appends). */
@@ -68,7 +82,7 @@ export class JsonlFiles {
         ? (lines as readonly Uint8Array[])
         : [Buffer.from((lines as readonly string[]).join(''))];
     const file = await this.open(dir, hour);
-    if (this.shared) file.bytes = await sizeOf(this.path(dir, hour, file.index));
+    if (this.shared) await this.onDisk(dir, hour, file);
     let parts: Uint8Array[] = [];
     let partBytes = 0;
     const write = async () => {
@@ -83,7 +97,8 @@ export class JsonlFiles {
       while (file.bytes + partBytes + piece.byteLength > this.maxFileBytes && file.bytes + partBytes > 0) {
         await write();
         file.index += 1;
-        file.bytes = this.shared ? await sizeOf(this.path(dir, hour, file.index)) : 0;
+        file.bytes = 0;
+        if (this.shared) await this.onDisk(dir, hour, file);
       }
       parts.push(piece);
       partBytes += piece.byteLength;
