@@ -28,11 +28,25 @@ function entry(requestId: string, extra: Partial<PredictionLogEntry>): Predictio
 
 const bytes = (text: string) => new TextEncoder().encode(text);
 
+/** A shadow's log line, as its process writes it. */
+const line = (id: string) => `${JSON.stringify({ request_id: id, role: 'shadow', row: 0 })}\n`;
+
 const lines = async (file: string) =>
   (await readFile(file, 'utf8'))
     .trim()
     .split('\n')
     .map((l) => JSON.parse(l) as Record<string, unknown>);
+
+/** Model m's shadow files of the hour, each checked to be within maxFileBytes: how many, and the request ids in them in order. */
+async function shadowFiles(dir: string, hour: string, maxFileBytes: number) {
+  const files = (await listPredictionLog(dir, 'm')).find((h) => h.hour === hour)?.shadow ?? [];
+  const written: unknown[] = [];
+  for (const file of files) {
+    expect((await readFile(file)).byteLength).toBeLessThanOrEqual(maxFileBytes);
+    written.push(...(await lines(file)).map((l) => l.request_id));
+  }
+  return { files: files.length, written };
+}
 
 describe('prediction log: shadow entries', () => {
   it('writes a shadow’s rows to shadow-<hour>Z.jsonl under the production model, unprofiled', async () => {
@@ -81,7 +95,6 @@ describe('prediction log: shadow entries', () => {
     const dir = temp.path('ready-lines');
     const errors: unknown[] = [];
     const log = createPredictionLog({ dir, onError: (err) => errors.push(err) });
-    const line = (id: string) => `${JSON.stringify({ request_id: id, role: 'shadow', row: 0 })}\n`;
     log.recordShadowLines?.({
       shadowOf: 'm',
       hour: '2026-11-26T07',
@@ -110,7 +123,6 @@ describe('prediction log: shadow entries', () => {
     const errors: unknown[] = [];
     const maxFileBytes = 100;
     const log = createPredictionLog({ dir, maxFileBytes, onError: (err) => errors.push(err) });
-    const line = (id: string) => `${JSON.stringify({ request_id: id, role: 'shadow', row: 0 })}\n`;
     const ids = Array.from({ length: 12 }, (_, i) => `r${i}`);
     const hour = '2026-11-26T07';
     // Two blocks of six lines each, 40-odd bytes a line: each block is past one file's size.
@@ -134,14 +146,9 @@ describe('prediction log: shadow entries', () => {
     await log.close();
     expect(String(errors[0])).toMatch(/shadow lines that do not end with a newline/);
     expect(log.stats()).toMatchObject({ writtenRows: 12, droppedRequests: 1 });
-    const files = (await listPredictionLog(dir, 'm')).find((h) => h.hour === hour)?.shadow ?? [];
-    expect(files.length).toBeGreaterThan(2);
-    const written: Record<string, unknown>[] = [];
-    for (const file of files) {
-      expect((await readFile(file)).byteLength).toBeLessThanOrEqual(maxFileBytes);
-      written.push(...(await lines(file)));
-    }
-    expect(written.map((l) => l.request_id)).toEqual(ids);
+    const { files, written } = await shadowFiles(dir, hour, maxFileBytes);
+    expect(files).toBeGreaterThan(2);
+    expect(written).toEqual(ids);
   });
 
   it('rolls files over by their size on disk while shadow processes append beside the log', async () => {
@@ -156,8 +163,7 @@ describe('prediction log: shadow entries', () => {
     const hour = '2026-11-26T07';
     const ids = Array.from({ length: 12 }, (_, i) => `r${i}`);
     for (const [i, id] of ids.entries()) {
-      const text = `${JSON.stringify({ request_id: id, role: 'shadow', row: 0 })}\n`;
-      const group = { shadowOf: 'm', hour, requests: 1, rows: 1, data: bytes(text) };
+      const group = { shadowOf: 'm', hour, requests: 1, rows: 1, data: bytes(line(id)) };
       const writer = writers[i % 3];
       if (writer) {
         expect(await writer.write([group])).toBeUndefined();
@@ -173,14 +179,9 @@ describe('prediction log: shadow entries', () => {
       "prediction log: 3 shadow rows not written: model name '..' cannot name a directory",
     );
     await log.close();
-    const files = (await listPredictionLog(dir, 'm')).find((h) => h.hour === hour)?.shadow ?? [];
-    expect(files.length).toBeGreaterThanOrEqual(ids.length / 2);
-    const written: Record<string, unknown>[] = [];
-    for (const file of files) {
-      expect((await readFile(file)).byteLength).toBeLessThanOrEqual(maxFileBytes);
-      written.push(...(await lines(file)));
-    }
-    expect(written.map((l) => l.request_id)).toEqual(ids);
+    const { files, written } = await shadowFiles(dir, hour, maxFileBytes);
+    expect(files).toBeGreaterThanOrEqual(ids.length / 2);
+    expect(written).toEqual(ids);
   });
 
   it('goes on in the next file where a shadow process died mid-line, so no line is glued to the cut one', async () => {
@@ -195,7 +196,7 @@ describe('prediction log: shadow entries', () => {
       hour,
       requests: 1,
       rows: 1,
-      data: bytes(`${JSON.stringify({ request_id: id, role: 'shadow', row: 0 })}\n`),
+      data: bytes(line(id)),
     });
     expect(await alive.write([group('a')])).toBeUndefined();
     expect(await dying.write([group('b')])).toBeUndefined();
