@@ -323,8 +323,6 @@ interface Tally {
   places: Map<ThreadPlace, number>;
   /** The share of the machine's cores busy during each run (the client and everything else included). */
   machineBusy: number[];
-  /** CPU ticks the host took from this machine during the runs (steal). */
-  stolen: number;
   /** Per run: the host's steal during it (ms) and its p99 (ms), to see how far one follows the other. */
   runs: { stolenMs: number; p99: number }[];
 }
@@ -336,7 +334,6 @@ const newTally = (): Tally => ({
   threads: { normal: { runNs: 0, waitNs: 0 }, idle: { runNs: 0, waitNs: 0 } },
   places: new Map(),
   machineBusy: [],
-  stolen: 0,
   runs: [],
 });
 
@@ -423,7 +420,6 @@ async function main(): Promise<void> {
       t.machineBusy.push(
         (machineAfter.busy - machineBefore.busy) / (machineAfter.total - machineBefore.total),
       );
-      t.stolen += machineAfter.steal - machineBefore.steal;
       t.runs.push({ stolenMs: (machineAfter.steal - machineBefore.steal) * TICK_MS, p99: result.p99 });
       t.rounds.push(Float64Array.from(result.latencies));
       t.failed += result.failed;
@@ -480,7 +476,7 @@ async function main(): Promise<void> {
       console.log(`${TITLES[side].padEnd(26)} ${cells.join(', ')}`);
     }
     console.log(
-      `\nthe host's steal during the runs (this machine's cores taken away, all alike): ${SIDES.map((side) => `${TITLES[side]} ${tally[side].stolen * TICK_MS} ms`).join(', ')}`,
+      `\nthe host's steal during the runs (this machine's cores taken away, all alike): ${SIDES.map((side) => `${TITLES[side]} ${tally[side].runs.reduce((sum, r) => sum + r.stolenMs, 0)} ms`).join(', ')}`,
     );
     const runs = SIDES.flatMap((side) => tally[side].runs);
     const followed = rankCorrelation(

@@ -86,6 +86,9 @@ async function excludedLabels(
   return toNumber(row?.n) ?? 0;
 }
 
+/** The model a side's rows name, where they name one only. */
+const onlyName = (names: readonly string[]) => (names.length === 1 ? (names[0] ?? null) : null);
+
 /** A promotion (or reload) inside the window: the paired statistics pool the versions, which the report must say. */
 function versionNotes({ versions, models }: Pick<ShadowPairs, 'versions' | 'models'>): Note[] {
   const notes: Note[] = [];
@@ -311,9 +314,8 @@ export async function compareShadow(
   return {
     format: COMPARE_FORMAT,
     // Without --model, the production model the log's own lines name (when they name one).
-    model:
-      options.model ?? (pairs.models.production.length === 1 ? (pairs.models.production[0] ?? null) : null),
-    shadowModel: pairs.models.shadow.length === 1 ? (pairs.models.shadow[0] ?? null) : null,
+    model: options.model ?? onlyName(pairs.models.production),
+    shadowModel: onlyName(pairs.models.shadow),
     task,
     classes: production.classes,
     versions: pairs.versions,

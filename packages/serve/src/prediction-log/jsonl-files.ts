@@ -36,8 +36,8 @@ export class JsonlFiles {
   }
 
   /**
-   * Shared: the file's size on disk, and the next file where the last line is cut off (a writer that
-   * died mid-write, or one still writing): appending there would glue lines to it.
+   * The file's size on disk, or the next file's where its last line is cut off (a writer that died
+   * mid-write, or, shared, one still writing): appending there would glue lines to it.
    */
   private async onDisk(dir: string, hour: string, file: OpenFile): Promise<void> {
     for (;;) {
@@ -59,14 +59,11 @@ export class JsonlFiles {
       const parsed = parsePredictionsFileName(name, this.kind);
       if (parsed?.hour === hour) index = Math.max(index, parsed.index);
     }
-    const path = this.path(dir, hour, index);
-    const bytes = await sizeOf(path);
     for (const other of this.current.keys()) if (other.startsWith(`${dir}\n`)) this.current.delete(other);
-    // A predecessor killed mid-write left a last line without its newline: appending would glue
-    // the next line to it and spoil both, so the hour goes on in the next file and the torn line
-    // stays last in its own, where a reader skips it.
-    const file =
-      bytes > 0 && !(await endsWithNewline(path, bytes)) ? { index: index + 1, bytes: 0 } : { index, bytes };
+    // A predecessor killed mid-write left a last line without its newline: the hour goes on in the
+    // next file, and the torn line stays last in its own, where a reader skips it.
+    const file = { index, bytes: 0 };
+    await this.onDisk(dir, hour, file);
     this.current.set(key, file);
     return file;
   }
