@@ -352,6 +352,17 @@ describe('modelgate monitor --compare', () => {
     expect(pending.code).toBe(0);
     const report = await readReport(join(dir, 'out'));
     expect(report.verdict.status).toBe('pending');
+    // The directory given to `serve --prediction-log`, with one model's log in it, reads that log.
+    const root = await compareRun(['--current', join(dir, 'log'), '--out', 'out-root'], dir);
+    expect(root.code).toBe(0);
+    expect((await readReport(join(dir, 'out-root'))).rows).toEqual(report.rows);
+    // With two models' logs there, it names them.
+    await writeShadowLog(join(dir, 'log'), 'other', requests);
+    const two = await compareRun(['--current', join(dir, 'log'), '--out', 'out-two'], dir);
+    expect(two.code).toBe(2);
+    expect(two.stderr.trim()).toBe(
+      `modelgate: error: --current ${join(dir, 'log')}: the logs of 2 models are here: pass one of ${join(dir, 'log', 'other')}, ${join(dir, 'log', 'penguins')}.`,
+    );
     expect(report.window.agreement).toBe(1);
     expect(report.gate).toBeNull();
     for (const text of INJECTION_CORPUS.slice(0, -1)) {

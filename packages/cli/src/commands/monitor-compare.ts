@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import {
   type GateConfig,
   type GateRules,
@@ -15,6 +16,7 @@ import {
   compareShadow,
   findPredictionLog,
   isDirectory,
+  modelLogs,
   type OnlineJudge,
   parseChunkSpec,
   renderCompareMarkdown,
@@ -147,7 +149,12 @@ export async function monitorCompare(
   const name = model?.name ?? config?.model;
   const log = await findPredictionLog(flags.current, name);
   if (!log) {
-    throw new UserError(`--current ${flags.current}: no prediction log here (predictions-*.jsonl).`);
+    const models = (await modelLogs(flags.current)).map((m) => join(flags.current, m.model));
+    throw new UserError(
+      models.length > 1
+        ? `--current ${flags.current}: the logs of ${models.length} models are here: pass one of ${models.join(', ')}.`
+        : `--current ${flags.current}: no prediction log here (predictions-*.jsonl).`,
+    );
   }
   const task = (model?.task ?? config?.task) || undefined;
   const report = await withDatabase(async (db) => {

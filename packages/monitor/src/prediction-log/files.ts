@@ -70,10 +70,21 @@ async function scan(dir: string): Promise<PredictionLogFiles> {
 
 const isEmpty = (f: PredictionLogFiles) => f.predictions.length === 0 && f.profiles.length === 0;
 
+/** The logs of `dir/<name>/`, one per model, as `serve --prediction-log dir` writes them. */
+export async function modelLogs(dir: string): Promise<{ model: string; log: PredictionLogFiles }[]> {
+  const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
+  const logs = await Promise.all(
+    entries
+      .filter((e) => e.isDirectory())
+      .map(async (e) => ({ model: e.name, log: await scan(join(dir, e.name)) })),
+  );
+  return logs.filter(({ log }) => !isEmpty(log)).sort((a, b) => a.model.localeCompare(b.model));
+}
+
 /**
  * The prediction log under `dir`: its files directly, or those of
- * `dir/<model>/`. Null when the directory holds neither (a directory of
- * plain profiles, say).
+ * `dir/<model>/` (without a model, of the only model there is). Null when
+ * the directory holds neither (a directory of plain profiles, say).
  */
 export async function findPredictionLog(dir: string, model?: string): Promise<PredictionLogFiles | null> {
   const here = await scan(dir);
@@ -82,5 +93,8 @@ export async function findPredictionLog(dir: string, model?: string): Promise<Pr
     const nested = await scan(join(dir, model));
     if (!isEmpty(nested)) return nested;
   }
-  return null;
+  if (model) return null;
+  // The directory given to `serve --prediction-log`: one model's log is unambiguous.
+  const logs = await modelLogs(dir);
+  return logs.length === 1 ? (logs[0]?.log ?? null) : null;
 }
