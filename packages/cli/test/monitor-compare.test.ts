@@ -363,6 +363,21 @@ describe('modelgate monitor --compare', () => {
     expect(two.stderr.trim()).toBe(
       `modelgate: error: --current ${join(dir, 'log')}: the logs of 2 models are here: pass one of ${join(dir, 'log', 'other')}, ${join(dir, 'log', 'penguins')}.`,
     );
+    // A model served from a file is in no registry: --model takes the name its log is under.
+    const byName = await compareRun(
+      ['--current', join(dir, 'log'), '--model', 'other', '--out', 'out-file'],
+      dir,
+    );
+    expect(byName.code).toBe(0);
+    expect((await readReport(join(dir, 'out-file'))).model).toBe('other');
+    const unknown = await compareRun(
+      ['--current', join(dir, 'log'), '--model', 'nothing', '--out', 'out-unknown'],
+      dir,
+    );
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr.trim()).toBe(
+      "modelgate: error: --model nothing: No model 'nothing' in registry. The registry is empty: register a model first. For a model served from a file, pass the name its log is under in --current, or leave --model out.",
+    );
     expect(report.window.agreement).toBe(1);
     expect(report.gate).toBeNull();
     for (const text of INJECTION_CORPUS.slice(0, -1)) {

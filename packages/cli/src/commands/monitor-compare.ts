@@ -107,9 +107,22 @@ export function onlineJudge(config: MonitorConfigFile | undefined, task: Task): 
   };
 }
 
+/**
+ * The registered model --model names, for its task, classes and label column. A model served from a
+ * file (`serve --model penguins.onnx` logs under `penguins/`) is in no registry: its log's name alone.
+ */
 async function modelOf(flags: CompareFlags) {
   if (!flags.model) return null;
-  const { name, metadata } = await showVersion(flags.registry, flags.model);
+  const registered = await showVersion(flags.registry, flags.model).catch(async (err: unknown) => {
+    if (!(err instanceof UserError)) throw err;
+    const logged = (await modelLogs(flags.current)).some((m) => m.model === flags.model);
+    if (logged) return null;
+    throw new UserError(
+      `--model ${flags.model}: ${err.message} For a model served from a file, pass the name its log is under in --current, or leave --model out.`,
+    );
+  });
+  if (!registered) return { name: flags.model, task: null, classes: [], target: null };
+  const { name, metadata } = registered;
   return {
     name,
     task: metadata.task as Task | null,
