@@ -370,6 +370,12 @@ describe('modelgate monitor --compare', () => {
     );
     expect(byName.code).toBe(0);
     expect((await readReport(join(dir, 'out-file'))).model).toBe('other');
+    const own = await compareRun(
+      ['--current', join(dir, 'log', 'other'), '--model', 'other', '--out', 'out-own'],
+      dir,
+    );
+    expect(own.code).toBe(0);
+    expect((await readReport(join(dir, 'out-own'))).rows).toEqual(report.rows);
     const unknown = await compareRun(
       ['--current', join(dir, 'log'), '--model', 'nothing', '--out', 'out-unknown'],
       dir,

@@ -1,4 +1,4 @@
-import { join } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import {
   type GateConfig,
   type GateRules,
@@ -115,7 +115,11 @@ async function modelOf(flags: CompareFlags) {
   if (!flags.model) return null;
   const registered = await showVersion(flags.registry, flags.model).catch(async (err: unknown) => {
     if (!(err instanceof UserError)) throw err;
-    const logged = (await modelLogs(flags.current)).some((m) => m.model === flags.model);
+    // The log's own directory (`<log>/penguins`), or the one given to serve that holds it.
+    const logged =
+      basename(resolve(flags.current)) === flags.model
+        ? (await findPredictionLog(flags.current)) !== null
+        : (await modelLogs(flags.current)).some((m) => m.model === flags.model);
     if (logged) return null;
     throw new UserError(
       `--model ${flags.model}: ${err.message} For a model served from a file, pass the name its log is under in --current, or leave --model out.`,
