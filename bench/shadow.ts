@@ -74,36 +74,6 @@ const REGISTRY = fileURLToPath(new URL('../registry', import.meta.url));
 const MODEL = 'penguins-species';
 const SHADOW_FILE = join(REGISTRY, MODEL, 'versions', 'v1', 'model.onnx');
 const quick = process.argv.includes('--quick');
-/** The most steal a round's rounds may have to be counted in printBySteal's rows, in ms. */
-const STEAL_LIMITS = [10, 100, 500];
-
-/**
- * The per-round ratios again over the rounds in which no server had more than a limit of steal:
- * how the shadow's cost moves with what the host takes away (a split after the fact, so a lead for
- * the next run, not a verdict).
- */
-function printBySteal(
-  runs: readonly (readonly { stolenMs: number }[])[],
-  shadowLogs: readonly number[],
-  noiseLogs: readonly number[],
-  interval: (ratio: RatioInterval) => string,
-): void {
-  const worst = shadowLogs.map((_, i) => Math.max(...runs.map((side) => side[i]?.stolenMs ?? 0)));
-  console.log('  the same, over the rounds in which no server had more steal than:');
-  for (const limit of STEAL_LIMITS) {
-    const picked = worst.flatMap((stolen, i) => (stolen <= limit ? [i] : []));
-    if (picked.length < 10) {
-      console.log(`    ${limit} ms: ${picked.length} rounds, too few`);
-      continue;
-    }
-    const shadow = meanRoundRatio(picked.map((i) => shadowLogs[i] as number));
-    const noise = meanRoundRatio(picked.map((i) => noiseLogs[i] as number));
-    console.log(
-      `    ${limit} ms: ${picked.length} rounds, shadow ÷ plain ${shadow.ratio.toFixed(3)} (${interval(shadow)}), second ÷ first plain ${noise.ratio.toFixed(3)} (${interval(noise)})`,
-    );
-  }
-}
-
 /** `--name 0.25`: the number after a flag, or undefined when the flag is not given. */
 const numberFlag = (name: string) =>
   process.argv.includes(name) ? Number(process.argv[process.argv.indexOf(name) + 1]) : undefined;
@@ -387,6 +357,36 @@ function verdict({ low, high }: RatioInterval): string {
   if (high <= GOAL) return 'met';
   if (low > GOAL) return 'NOT met';
   return 'cannot tell (the interval spans it)';
+}
+
+/** printBySteal's limits: the most steal (ms) any server may have had in a round that it counts. */
+const STEAL_LIMITS = [10, 100, 500];
+
+/**
+ * The per-round ratios again over the rounds in which no server had more than a limit of steal:
+ * how the shadow's cost moves with what the host takes away (a split after the fact, so a lead for
+ * the next run, not a verdict).
+ */
+function printBySteal(
+  runs: readonly (readonly { stolenMs: number }[])[],
+  shadowLogs: readonly number[],
+  noiseLogs: readonly number[],
+  interval: (ratio: RatioInterval) => string,
+): void {
+  const worst = shadowLogs.map((_, i) => Math.max(...runs.map((side) => side[i]?.stolenMs ?? 0)));
+  console.log('  the same, over the rounds in which no server had more steal than:');
+  for (const limit of STEAL_LIMITS) {
+    const picked = worst.flatMap((stolen, i) => (stolen <= limit ? [i] : []));
+    if (picked.length < 10) {
+      console.log(`    ${limit} ms: ${picked.length} rounds, too few`);
+      continue;
+    }
+    const shadow = meanRoundRatio(picked.map((i) => shadowLogs[i] as number));
+    const noise = meanRoundRatio(picked.map((i) => noiseLogs[i] as number));
+    console.log(
+      `    ${limit} ms: ${picked.length} rounds, shadow ÷ plain ${shadow.ratio.toFixed(3)} (${interval(shadow)}), second ÷ first plain ${noise.ratio.toFixed(3)} (${interval(noise)})`,
+    );
+  }
 }
 
 async function main(): Promise<void> {

@@ -108,31 +108,25 @@ export function onlineJudge(config: MonitorConfigFile | undefined, task: Task): 
 }
 
 /**
- * The registered model --model names, for its task, classes and label column. A model served from a
- * file (`serve --model penguins.onnx` logs under `penguins/`) is in no registry: its log's name alone.
+ * The model --model names: from the registry, with its task, classes and label column. A model served
+ * from a file (`serve --model penguins.onnx` logs under `penguins/`) is in no registry: then only its
+ * name, with why the registry had none, to say if no log is under that name either.
  */
 async function modelOf(flags: CompareFlags) {
   if (!flags.model) return null;
-  const registered = await showVersion(flags.registry, flags.model).catch(async (err: unknown) => {
+  try {
+    const { name, metadata } = await showVersion(flags.registry, flags.model);
+    return {
+      name,
+      task: metadata.task as Task | null,
+      classes: metadata.classes ?? [],
+      target: metadata.target,
+      notRegistered: null,
+    };
+  } catch (err) {
     if (!(err instanceof UserError)) throw err;
-    // The log's own directory (`<log>/penguins`), or the one given to serve that holds it.
-    const logged =
-      basename(resolve(flags.current)) === flags.model
-        ? (await findPredictionLog(flags.current)) !== null
-        : (await modelLogs(flags.current)).some((m) => m.model === flags.model);
-    if (logged) return null;
-    throw new UserError(
-      `--model ${flags.model}: ${err.message} For a model served from a file, pass the name its log is under in --current, or leave --model out.`,
-    );
-  });
-  if (!registered) return { name: flags.model, task: null, classes: [], target: null };
-  const { name, metadata } = registered;
-  return {
-    name,
-    task: metadata.task as Task | null,
-    classes: metadata.classes ?? [],
-    target: metadata.target,
-  };
+    return { name: flags.model, task: null, classes: [], target: null, notRegistered: err.message };
+  }
 }
 
 function textOf(report: ShadowComparison, written: string): string {
@@ -165,6 +159,11 @@ export async function monitorCompare(
   const model = await modelOf(flags);
   const name = model?.name ?? config?.model;
   const log = await findPredictionLog(flags.current, name);
+  if (model?.notRegistered && (!log || basename(resolve(log.dir)) !== model.name)) {
+    throw new UserError(
+      `--model ${flags.model}: ${model.notRegistered} For a model served from a file, pass the name its log is under in --current, or leave --model out.`,
+    );
+  }
   if (!log) {
     const models = (await modelLogs(flags.current)).map((m) => join(flags.current, m.model));
     throw new UserError(
